@@ -1,0 +1,13 @@
+//! The pallets `ballast-node benchmark pallet` can weigh (node built with
+//! `--features runtime-benchmarks`).
+
+polkadot_sdk::frame_benchmarking::define_benchmarks!(
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_assets, Assets]
+	[pallet_oracle, Oracle]
+	[pallet_membership, OracleMembership]
+	[pallet_sudo, Sudo]
+	[pallet_utility, Utility]
+);

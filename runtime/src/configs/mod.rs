@@ -1,0 +1,15 @@
+//! Pallet configuration, one file per domain.
+//!
+//! | file | pallets |
+//! | --- | --- |
+//! | [`system`] | `frame_system`, `pallet_timestamp` |
+//! | [`consensus`] | `pallet_aura`, `pallet_grandpa` |
+//! | [`monetary`] | `pallet_balances`, `pallet_transaction_payment`, `pallet_assets` |
+//! | [`oracle`] | `pallet_oracle`, the `OracleMembership` instance of `pallet_membership` |
+//! | [`governance`] | `pallet_sudo`, `pallet_utility` |
+
+pub mod consensus;
+pub mod governance;
+pub mod monetary;
+pub mod oracle;
+pub mod system;

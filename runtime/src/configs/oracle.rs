@@ -1,0 +1,81 @@
+//! Prices: `pallet_oracle` (the ORML oracle, now in polkadot-sdk) fed by the operators of the
+//! `OracleMembership` instance of `pallet_membership`.
+//!
+//! Operators call `oracle.feedValues` with `(AssetId, Price)` pairs; every value is stamped
+//! with the block time. The combined price of an asset is the median of the operators' values
+//! that are younger than [`OracleValueExpiry`], and only when at least [`OracleMinimumCount`]
+//! such values exist; otherwise the previous combined value (with its old timestamp) is kept,
+//! so consumers can always see how old a price is.
+
+use crate::{AccountId, Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp};
+use ballast_primitives::traits::{PriceProvider, TimestampedPrice};
+use polkadot_sdk::{
+	frame_support::{parameter_types, traits::Time, PalletId},
+	frame_system::EnsureRoot,
+	pallet_membership, pallet_oracle,
+};
+
+parameter_types! {
+	/// Values older than ten minutes take no part in the median.
+	pub const OracleValueExpiry: Moment = 10 * 60 * 1_000;
+	/// Fewest fresh operator values that make a new median. One while the network has a single
+	/// operator node (the dev chain); governance raises it as operators join.
+	pub const OracleMinimumCount: u32 = 1;
+	/// The oracle's own account, used when Root feeds a value.
+	pub const OraclePalletId: PalletId = PalletId(*b"bal/orcl");
+	/// Most operators that may feed in one block; equal to the largest operator set.
+	pub const MaxOracleOperators: u32 = 32;
+	/// Most `(asset, price)` pairs in one feed.
+	pub const MaxFeedValues: u32 = 32;
+}
+
+/// The oracle's value type as stored: a price and the moment it was fed.
+pub type TimestampedOracleValue = pallet_oracle::TimestampedValue<Price, Moment>;
+
+impl pallet_oracle::Config for Runtime {
+	type OnNewData = ();
+	type CombineData =
+		pallet_oracle::DefaultCombineData<Runtime, OracleMinimumCount, OracleValueExpiry>;
+	type Time = Timestamp;
+	type OracleKey = OracleKey;
+	type OracleValue = Price;
+	type PalletId = OraclePalletId;
+	type Members = OracleMembership;
+	type WeightInfo = pallet_oracle::weights::SubstrateWeight<Runtime>;
+	type MaxHasDispatchedSize = MaxOracleOperators;
+	type MaxFeedValues = MaxFeedValues;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+}
+
+/// The oracle operators. Root (later: a governance track) adds, removes and swaps them;
+/// removing an operator also clears the values it fed (`MembershipChanged = Oracle`).
+pub type OracleMembershipInstance = pallet_membership::Instance1;
+
+impl pallet_membership::Config<OracleMembershipInstance> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = EnsureRoot<AccountId>;
+	type RemoveOrigin = EnsureRoot<AccountId>;
+	type SwapOrigin = EnsureRoot<AccountId>;
+	type ResetOrigin = EnsureRoot<AccountId>;
+	type PrimeOrigin = EnsureRoot<AccountId>;
+	type MembershipInitialized = ();
+	type MembershipChanged = crate::Oracle;
+	type MaxMembers = MaxOracleOperators;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+/// The runtime's [`PriceProvider`]: the oracle's combined values with their timestamps, on
+/// `pallet_timestamp`'s clock. Freshness is the consumer's decision, never hidden here.
+pub struct OraclePrices;
+
+impl PriceProvider for OraclePrices {
+	fn price(asset: crate::AssetId) -> Option<TimestampedPrice> {
+		crate::Oracle::get(&asset)
+			.map(|v| TimestampedPrice { price: v.value, timestamp: v.timestamp })
+	}
+
+	fn now() -> Moment {
+		Timestamp::now()
+	}
+}

@@ -1,0 +1,190 @@
+//! Genesis presets: the named starting states that chain specs are built from.
+//!
+//! * `development` (`--dev`): Alice validates and is sudo; the collateral assets BTC, ETH, DOT
+//!   and the quote asset USDC exist with metadata and are funded for the well-known dev
+//!   accounts; Alice, Bob and Charlie are oracle operators.
+//! * `local_testnet` (`--chain local`): Alice, Bob, Charlie and Dave validate and operate the
+//!   oracle; Alice is sudo; same assets and funding.
+//!
+//! The node never builds genesis itself: `ballast-node build-spec` asks the runtime for a
+//! preset, so the JSON here is the single source of truth for both.
+
+use crate::{
+	AccountId, AssetsConfig, BalancesConfig, OracleMembershipConfig, RuntimeGenesisConfig,
+	SudoConfig,
+};
+use alloc::{vec, vec::Vec};
+use ballast_primitives::{assets, AssetId, Balance};
+use polkadot_sdk::{
+	frame_support::{build_struct_json_patch, BoundedVec},
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_consensus_grandpa::AuthorityId as GrandpaId,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+	*,
+};
+use serde_json::Value;
+
+/// Native BLST given to each endowed account.
+pub const ENDOWMENT: Balance = 1u128 << 60;
+
+/// One genesis collateral or quote asset.
+pub struct GenesisAsset {
+	/// Asset id, stable across chains.
+	pub id: AssetId,
+	/// Human name, for wallets.
+	pub name: &'static str,
+	/// Ticker.
+	pub symbol: &'static str,
+	/// Decimals of the smallest unit.
+	pub decimals: u8,
+	/// Smallest balance an account may hold.
+	pub min_balance: Balance,
+	/// Whole tokens given to each endowed account.
+	pub endowment_tokens: u128,
+}
+
+/// The assets every Ballast genesis lists. Minimum balances are about a cent's worth.
+pub const GENESIS_ASSETS: [GenesisAsset; 4] = [
+	GenesisAsset {
+		id: assets::BTC,
+		name: "Wrapped Bitcoin",
+		symbol: "BTC",
+		decimals: 8,
+		min_balance: 10,
+		endowment_tokens: 100,
+	},
+	GenesisAsset {
+		id: assets::ETH,
+		name: "Wrapped Ether",
+		symbol: "ETH",
+		decimals: 18,
+		min_balance: 1_000_000_000_000,
+		endowment_tokens: 1_000,
+	},
+	GenesisAsset {
+		id: assets::DOT,
+		name: "Wrapped DOT",
+		symbol: "DOT",
+		decimals: 10,
+		min_balance: 10_000_000,
+		endowment_tokens: 100_000,
+	},
+	GenesisAsset {
+		id: assets::USDC,
+		name: "USD Coin",
+		symbol: "USDC",
+		decimals: 6,
+		min_balance: 10_000,
+		endowment_tokens: 1_000_000,
+	},
+];
+
+impl GenesisAsset {
+	/// The endowment in the asset's smallest unit.
+	pub fn endowment(&self) -> Balance {
+		self.endowment_tokens.saturating_mul(10u128.saturating_pow(u32::from(self.decimals)))
+	}
+}
+
+/// Everything a preset varies.
+struct Setup {
+	authorities: Vec<(AuraId, GrandpaId)>,
+	endowed: Vec<AccountId>,
+	root: AccountId,
+	oracle_operators: Vec<AccountId>,
+}
+
+fn genesis(setup: Setup) -> Value {
+	let Setup { authorities, endowed, root, oracle_operators } = setup;
+	// The asset owner (and admin) is the sudo key at genesis; governance moves it later.
+	let asset_owner = root.clone();
+	let mut operators = oracle_operators;
+	operators.sort();
+	operators.dedup();
+
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: authorities
+				.iter()
+				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+		assets: AssetsConfig {
+			assets: GENESIS_ASSETS
+				.iter()
+				.map(|a| (a.id, asset_owner.clone(), true, a.min_balance))
+				.collect::<Vec<_>>(),
+			metadata: GENESIS_ASSETS
+				.iter()
+				.map(|a| (a.id, a.name.as_bytes().to_vec(), a.symbol.as_bytes().to_vec(), a.decimals))
+				.collect::<Vec<_>>(),
+			accounts: GENESIS_ASSETS
+				.iter()
+				.flat_map(|a| endowed.iter().map(move |who| (a.id, who.clone(), a.endowment())))
+				.collect::<Vec<_>>(),
+		},
+		oracle_membership: OracleMembershipConfig {
+			members: BoundedVec::truncate_from(operators),
+		},
+	})
+}
+
+/// A dev validator: its Aura (sr25519) and GRANDPA (ed25519) keys from the same well-known name.
+fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(aura.public().into(), grandpa.public().into())
+}
+
+/// The `development` preset (`--dev`).
+pub fn development_config_genesis() -> Value {
+	genesis(Setup {
+		authorities: vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		endowed: Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		root: Sr25519Keyring::Alice.to_account_id(),
+		oracle_operators: [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+			.iter()
+			.map(|k| k.to_account_id())
+			.collect(),
+	})
+}
+
+/// The `local_testnet` preset (`--chain local`): four validators.
+pub fn local_config_genesis() -> Value {
+	let validators = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	];
+	genesis(Setup {
+		authorities: validators.iter().map(|(s, e)| authority(*s, *e)).collect(),
+		endowed: Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		root: Sr25519Keyring::Alice.to_account_id(),
+		oracle_operators: validators.iter().map(|(s, _)| s.to_account_id()).collect(),
+	})
+}
+
+/// The preset called `id`, as JSON bytes, if it exists.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	serde_json::to_string(&patch).ok().map(|s| s.into_bytes())
+}
+
+/// The names of all presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,210 @@
+//! # Ballast runtime
+//!
+//! The state-transition function of the Ballast chain: a sovereign Aura + GRANDPA chain whose
+//! job is collateral management for decentralized derivatives.
+//!
+//! This file holds only the chain's types, its version, and the list of pallets with their
+//! fixed indices. Pallet configuration lives in [`configs`] (one file per domain), runtime APIs
+//! in [`apis`], and the genesis presets that chain specs are built from in
+//! [`genesis_config_presets`].
+//!
+//! Pallet indices are part of the chain's encoding (calls, events, storage) and never change
+//! once used. Gaps are left per domain so related pallets can be added next to each other.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`-style macros need a larger recursion limit.
+#![recursion_limit = "256"]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+
+use alloc::borrow::Cow;
+pub use ballast_primitives::{
+	AccountId, AssetId, Balance, BlockNumber, Hash, Moment, Nonce, OracleKey, Price, Signature,
+};
+use polkadot_sdk::{
+	sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256},
+	sp_version::RuntimeVersion,
+	*,
+};
+
+pub use polkadot_sdk::{
+	frame_system::Call as SystemCall, pallet_balances::Call as BalancesCall,
+	pallet_timestamp::Call as TimestampCall,
+};
+#[cfg(any(feature = "std", test))]
+pub use polkadot_sdk::sp_runtime::BuildStorage;
+
+/// Opaque types: what the node needs to know about the chain's blocks without knowing the
+/// runtime's extrinsic format.
+pub mod opaque {
+	use super::*;
+	use polkadot_sdk::sp_runtime::traits::Hash as HashT;
+
+	pub use polkadot_sdk::sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block identifier type.
+	pub type BlockId = generic::BlockId<Block>;
+	/// Opaque block hash type.
+	pub type Hash = <BlakeTwo256 as HashT>::Output;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator holds: Aura for authoring, GRANDPA for finality.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// The runtime's version. Bump `spec_version` with every runtime change that is deployed;
+/// bump `transaction_version` when call indices or their arguments change.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: Cow::Borrowed("ballast"),
+	impl_name: Cow::Borrowed("ballast"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Block production cadence and the time units derived from it.
+pub mod time {
+	use super::{BlockNumber, Moment};
+
+	/// Ballast targets one block every 6 seconds.
+	pub const MILLI_SECS_PER_BLOCK: Moment = 6_000;
+	/// Aura slots are one block long.
+	pub const SLOT_DURATION: Moment = MILLI_SECS_PER_BLOCK;
+	/// Blocks in a minute.
+	pub const MINUTES: BlockNumber = 10;
+	/// Blocks in an hour.
+	pub const HOURS: BlockNumber = 60 * MINUTES;
+	/// Blocks in a day.
+	pub const DAYS: BlockNumber = 24 * HOURS;
+}
+pub use time::*;
+
+pub use ballast_primitives::token::{MICRO_UNIT, MILLI_UNIT, UNIT};
+
+/// The minimum balance a native account must keep to exist.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+
+/// The address format for describing accounts.
+pub type Address = polkadot_sdk::sp_runtime::MultiAddress<AccountId, ()>;
+/// Block header type as expected by this runtime.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block type as expected by this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// A block with the justifications for it.
+pub type SignedBlock = generic::SignedBlock<Block>;
+/// The transaction extensions: what a signed transaction carries besides its call.
+///
+/// All are known to polkadot.js, so clients sign Ballast transactions with no custom types.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+/// Unchecked extrinsic type as expected by this runtime.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations to run on the next runtime upgrade. None yet.
+pub type Migrations = ();
+
+/// Executive: dispatches incoming extrinsics to the respective pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	// -- System and consensus: 0..=9 --
+	/// Accounts, blocks, events, the runtime code.
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	/// On-chain time, set by the block author's inherent.
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	/// Round-robin block authoring by the validator set.
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+	/// Deterministic finality.
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	// -- Money: 10..=19 --
+	/// The native token, BLST: fees and deposits.
+	#[runtime::pallet_index(10)]
+	pub type Balances = pallet_balances;
+	/// Fees for signed transactions, paid in BLST.
+	#[runtime::pallet_index(11)]
+	pub type TransactionPayment = pallet_transaction_payment;
+	/// Fungible tokens that can be pledged as collateral (BTC, ETH, DOT) and the quote asset
+	/// (USDC).
+	#[runtime::pallet_index(12)]
+	pub type Assets = pallet_assets;
+
+	// -- Prices: 20..=29 --
+	/// Prices fed by oracle operators, combined by median, timestamped.
+	#[runtime::pallet_index(20)]
+	pub type Oracle = pallet_oracle;
+	/// Who may feed the oracle.
+	#[runtime::pallet_index(21)]
+	pub type OracleMembership = pallet_membership<Instance1>;
+
+	// -- Governance and utilities: 40..=49 --
+	/// Root access for the bootstrap phase; referenda replace it.
+	#[runtime::pallet_index(40)]
+	pub type Sudo = pallet_sudo;
+	/// Batches and derivative calls.
+	#[runtime::pallet_index(41)]
+	pub type Utility = pallet_utility;
+}

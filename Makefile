@@ -1,0 +1,44 @@
+# Ballast: the two commands of the README are `make dev` and `make test`.
+#
+# Builds share one target directory and one cargo profile (release), so the polkadot-sdk
+# crates compile once for the node, the tests and CI alike.
+
+CARGO_TARGET_DIR ?= $(HOME)/.cache/ballast/target
+export CARGO_TARGET_DIR
+NODE := $(CARGO_TARGET_DIR)/release/ballast-node
+CARGO ?= cargo
+
+.PHONY: dev test prereqs build test-rust test-e2e network lint fmt clean-chain help
+
+help:
+	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944)"
+	@echo "make test     install prerequisites, build, run every test (Rust + end-to-end)"
+	@echo "make network  start a local 4-validator network with zombienet"
+	@echo "make lint     rustfmt check + clippy (runtime rules: no unwrap/panic/indexing/overflow)"
+
+prereqs:
+	@scripts/prereqs.sh
+
+build: prereqs
+	$(CARGO) build --release --locked -p ballast-node
+
+dev: build
+	$(NODE) --dev --rpc-cors all
+
+test: build test-rust test-e2e
+
+test-rust: prereqs
+	$(CARGO) test --release --locked --workspace
+
+test-e2e: build
+	cd e2e && npm test
+
+network: build
+	@scripts/network.sh
+
+lint: prereqs
+	$(CARGO) fmt --all --check
+	SKIP_WASM_BUILD=1 $(CARGO) clippy --locked -p ballast-primitives -p ballast-runtime -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all

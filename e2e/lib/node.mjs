@@ -1,0 +1,168 @@
+// Helpers to run a real `ballast-node` and talk to it with @polkadot/api.
+//
+// Every node started here is stopped when the test file ends: on success, on failure, on an
+// uncaught exception or a signal. As a last resort each node runs under `timeout`, so even a
+// test runner killed with SIGKILL cannot leave a node running for more than NODE_LIFETIME_S.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+export const logDir = join(repoRoot, 'e2e', '.tmp');
+const NODE_LIFETIME_S = 900;
+
+/** Path of the release `ballast-node`: $BALLAST_NODE, else $CARGO_TARGET_DIR/release/ballast-node. */
+export function nodeBinary() {
+  const candidates = [
+    process.env.BALLAST_NODE,
+    process.env.CARGO_TARGET_DIR && join(process.env.CARGO_TARGET_DIR, 'release', 'ballast-node'),
+    join(homedir(), '.cache', 'ballast', 'target', 'release', 'ballast-node'),
+    join(repoRoot, 'target', 'release', 'ballast-node'),
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(`ballast-node not found (tried ${candidates.join(', ')}); run \`make build\` first`);
+  }
+  return found;
+}
+
+/** Run `ballast-node ARGS` to completion (for CLI tests). */
+export function runNodeSync(args, options = {}) {
+  return spawnSync(nodeBinary(), args, { encoding: 'utf8', timeout: 60_000, ...options });
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+const running = new Set();
+function killAll() {
+  for (const child of running) {
+    try { child.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+  running.clear();
+}
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => { killAll(); process.exit(130); });
+}
+process.on('uncaughtException', (err) => { killAll(); console.error(err); process.exit(1); });
+
+/**
+ * Start `ballast-node --dev --tmp` (plus `extraArgs`) on free ports and wait until its RPC
+ * server listens. Returns { wsUrl, prometheusUrl, logPath, stop }.
+ */
+export async function startDevNode(name, extraArgs = []) {
+  mkdirSync(logDir, { recursive: true });
+  const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
+  const logPath = join(logDir, `${name}.log`);
+  const log = createWriteStream(logPath);
+  const args = [
+    '--kill-after=5', String(NODE_LIFETIME_S), nodeBinary(),
+    '--dev', '--tmp', '--no-telemetry', '--no-mdns',
+    '--rpc-port', String(rpcPort), '--port', String(p2pPort), '--prometheus-port', String(promPort),
+    ...extraArgs,
+  ];
+  const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.stdout.pipe(log);
+
+  const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const ready = new Promise((res, rej) => {
+    let seen = '';
+    child.stderr.on('data', (chunk) => {
+      log.write(chunk);
+      if (seen !== null) {
+        seen = (seen + chunk.toString()).slice(-4096);
+        if (/Running JSON-RPC server/.test(seen)) { seen = null; res(); }
+      }
+    });
+    exited.then(({ code, signal }) => rej(new Error(`ballast-node exited early (code ${code}, signal ${signal}); see ${logPath}`)));
+    setTimeout(() => rej(new Error(`ballast-node did not open its RPC port within 120 s; see ${logPath}`)), 120_000).unref();
+  });
+  await ready;
+
+  return {
+    wsUrl: `ws://127.0.0.1:${rpcPort}`,
+    prometheusUrl: `http://127.0.0.1:${promPort}/metrics`,
+    logPath,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) { running.delete(child); return; }
+      child.kill('SIGINT');
+      const done = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 20_000))]);
+      if (done === null) child.kill('SIGKILL');
+      await exited;
+      running.delete(child);
+      log.end();
+    },
+  };
+}
+
+/** Connect @polkadot/api, with no custom types: everything comes from the chain's metadata. */
+export async function connect(wsUrl) {
+  const provider = new WsProvider(wsUrl, 1_000);
+  return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+}
+
+/** Resolve with the first value of `subscribe` for which `pred` holds, or reject after `ms`. */
+export function waitFor(subscribe, pred, ms, what) {
+  return new Promise((res, rej) => {
+    let unsub = null;
+    let done = false;
+    const timer = setTimeout(() => { done = true; unsub?.(); rej(new Error(`timed out after ${ms} ms waiting for ${what}`)); }, ms);
+    subscribe((value) => {
+      if (!done && pred(value)) {
+        done = true;
+        clearTimeout(timer);
+        unsub?.();
+        res(value);
+      }
+    }).then((u) => { unsub = u; if (done) u(); }, rej);
+  });
+}
+
+/**
+ * Sign and submit `tx`, resolving once it is finalized with its events and, if dispatch failed,
+ * the decoded module error ("section.Name").
+ */
+export function signAndFinalize(api, tx, signer, ms = 90_000) {
+  return new Promise((res, rej) => {
+    let unsub = null;
+    const timer = setTimeout(() => { unsub?.(); rej(new Error(`transaction not finalized within ${ms} ms`)); }, ms);
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        clearTimeout(timer); unsub?.();
+        rej(new Error(`transaction ${status.type}`));
+        return;
+      }
+      if (!status.isFinalized) return;
+      clearTimeout(timer); unsub?.();
+      let error = null;
+      if (dispatchError) {
+        if (dispatchError.isModule) {
+          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+          error = `${section}.${name}`;
+        } else {
+          error = dispatchError.toString();
+        }
+      }
+      res({ blockHash: status.asFinalized, events, error });
+    }).then((u) => { unsub = u; }, (e) => { clearTimeout(timer); rej(e); });
+  });
+}

@@ -1,0 +1,151 @@
+//! Oracle operators (members of `OracleMembership`) can feed prices; nobody else can.
+
+#![allow(clippy::arithmetic_side_effects)]
+
+mod common;
+
+use ballast_primitives::{assets, traits::PriceProvider, Price};
+use ballast_runtime::{
+	configs::oracle::OraclePrices, Oracle, OracleMembership, Runtime, RuntimeEvent,
+	RuntimeOrigin, System, Timestamp,
+};
+use common::ext_for_preset;
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec},
+	sp_genesis_builder::DEV_RUNTIME_PRESET,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::DispatchError,
+	*,
+};
+
+type FeedValues = BoundedVec<(u32, Price), <Runtime as pallet_oracle::Config>::MaxFeedValues>;
+
+fn feed(pairs: &[(u32, u32)]) -> FeedValues {
+	BoundedVec::truncate_from(pairs.iter().map(|(k, v)| (*k, Price::from_u32(*v))).collect())
+}
+
+const NOW: u64 = 1_700_000_000_000;
+
+#[test]
+fn an_operator_can_feed_a_price_and_it_is_timestamped() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(NOW);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(alice.clone()),
+			feed(&[(assets::BTC, 97_000), (assets::ETH, 3_500)])
+		));
+
+		let btc = Oracle::get(&assets::BTC).expect("BTC has a combined value");
+		assert_eq!(btc.value, Price::from_u32(97_000));
+		assert_eq!(btc.timestamp, NOW);
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::Oracle(pallet_oracle::Event::NewFeedData { sender, .. }) if *sender == alice
+		)));
+
+		// The runtime's price provider exposes the same value with its timestamp.
+		let p = OraclePrices::price(assets::ETH).expect("ETH priced");
+		assert_eq!(p.price, Price::from_u32(3_500));
+		assert_eq!(p.timestamp, NOW);
+		assert_eq!(OraclePrices::now(), NOW);
+		assert_eq!(OraclePrices::price(assets::DOT), None);
+	});
+}
+
+#[test]
+fn a_non_member_cannot_feed() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(NOW);
+		let dave = Sr25519Keyring::Dave.to_account_id();
+		assert!(!OracleMembership::members().contains(&dave));
+
+		assert_noop!(
+			Oracle::feed_values(RuntimeOrigin::signed(dave), feed(&[(assets::BTC, 1)])),
+			pallet_oracle::Error::<Runtime>::NoPermission
+		);
+		assert_eq!(Oracle::get(&assets::BTC), None);
+	});
+}
+
+#[test]
+fn an_unsigned_origin_cannot_feed() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_noop!(
+			Oracle::feed_values(RuntimeOrigin::none(), feed(&[(assets::BTC, 1)])),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn an_operator_feeds_at_most_once_per_block() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(NOW);
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(bob.clone()), feed(&[(assets::DOT, 7)])));
+		assert_noop!(
+			Oracle::feed_values(RuntimeOrigin::signed(bob.clone()), feed(&[(assets::DOT, 8)])),
+			pallet_oracle::Error::<Runtime>::AlreadyFeeded
+		);
+
+		// Next block: allowed again.
+		Oracle::on_finalize(1);
+		System::set_block_number(2);
+		Timestamp::set_timestamp(NOW + 6_000);
+		assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(bob), feed(&[(assets::DOT, 8)])));
+		let dot = Oracle::get(&assets::DOT).expect("priced");
+		assert_eq!(dot.value, Price::from_u32(8));
+		assert_eq!(dot.timestamp, NOW + 6_000);
+	});
+}
+
+#[test]
+fn the_combined_price_is_the_median_of_the_operators() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(NOW);
+		for (who, price) in [
+			(Sr25519Keyring::Alice, 100u32),
+			(Sr25519Keyring::Bob, 300),
+			(Sr25519Keyring::Charlie, 200),
+		] {
+			assert_ok!(Oracle::feed_values(
+				RuntimeOrigin::signed(who.to_account_id()),
+				feed(&[(assets::ETH, price)])
+			));
+		}
+		assert_eq!(Oracle::get(&assets::ETH).map(|v| v.value), Some(Price::from_u32(200)));
+	});
+}
+
+#[test]
+fn removing_an_operator_revokes_its_permission_and_values() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(NOW);
+		let charlie = Sr25519Keyring::Charlie.to_account_id();
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(charlie.clone()),
+			feed(&[(assets::BTC, 50)])
+		));
+		assert_eq!(Oracle::read_raw_values(&assets::BTC).len(), 1);
+
+		// Only Root manages operators.
+		assert_noop!(
+			OracleMembership::remove_member(
+				RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()),
+				charlie.clone().into()
+			),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(OracleMembership::remove_member(RuntimeOrigin::root(), charlie.clone().into()));
+		assert!(Oracle::read_raw_values(&assets::BTC).is_empty());
+
+		Oracle::on_finalize(1);
+		System::set_block_number(2);
+		assert_noop!(
+			Oracle::feed_values(RuntimeOrigin::signed(charlie), feed(&[(assets::BTC, 51)])),
+			pallet_oracle::Error::<Runtime>::NoPermission
+		);
+	});
+}

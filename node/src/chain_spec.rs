@@ -63,9 +63,10 @@ pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 					path.display()
 				));
 			}
-			Box::new(ChainSpec::from_json_file(path.clone()).map_err(|e| {
-				format!("invalid chain-spec file `{}`: {e}", path.display())
-			})?)
+			Box::new(
+				ChainSpec::from_json_file(path.clone())
+					.map_err(|e| format!("invalid chain-spec file `{}`: {e}", path.display()))?,
+			)
 		},
 	})
 }

@@ -145,9 +145,9 @@ fn benchmark(
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
 		BenchmarkCmd::Pallet(cmd) => cmd
-			.run_with_spec::<sp_runtime::traits::HashingFor<Block>, service::HostFunctions>(
-				Some(config.chain_spec),
-			),
+			.run_with_spec::<sp_runtime::traits::HashingFor<Block>, service::HostFunctions>(Some(
+				config.chain_spec,
+			)),
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)

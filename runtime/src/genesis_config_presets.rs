@@ -124,16 +124,19 @@ fn genesis(setup: Setup) -> Value {
 				.collect::<Vec<_>>(),
 			metadata: GENESIS_ASSETS
 				.iter()
-				.map(|a| (a.id, a.name.as_bytes().to_vec(), a.symbol.as_bytes().to_vec(), a.decimals))
+				.map(|a| (
+					a.id,
+					a.name.as_bytes().to_vec(),
+					a.symbol.as_bytes().to_vec(),
+					a.decimals
+				))
 				.collect::<Vec<_>>(),
 			accounts: GENESIS_ASSETS
 				.iter()
 				.flat_map(|a| endowed.iter().map(move |who| (a.id, who.clone(), a.endowment())))
 				.collect::<Vec<_>>(),
 		},
-		oracle_membership: OracleMembershipConfig {
-			members: BoundedVec::truncate_from(operators),
-		},
+		oracle_membership: OracleMembershipConfig { members: BoundedVec::truncate_from(operators) },
 	})
 }
 

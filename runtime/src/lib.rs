@@ -39,12 +39,12 @@ use polkadot_sdk::{
 	*,
 };
 
+#[cfg(any(feature = "std", test))]
+pub use polkadot_sdk::sp_runtime::BuildStorage;
 pub use polkadot_sdk::{
 	frame_system::Call as SystemCall, pallet_balances::Call as BalancesCall,
 	pallet_timestamp::Call as TimestampCall,
 };
-#[cfg(any(feature = "std", test))]
-pub use polkadot_sdk::sp_runtime::BuildStorage;
 
 /// Opaque types: what the node needs to know about the chain's blocks without knowing the
 /// runtime's extrinsic format.

@@ -8,11 +8,12 @@ mod common;
 use ballast_primitives::{assets, AccountId, Balance};
 use ballast_runtime::{
 	genesis_config_presets::{preset_names, GENESIS_ASSETS},
-	Assets, Aura, Balances, Grandpa, OracleMembership, Runtime, Sudo,
+	Assets, Balances, Grandpa, OracleMembership, Runtime,
 };
 use common::{ext_for_preset, preset_json};
 use polkadot_sdk::{
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_consensus_grandpa::AuthorityId as GrandpaId,
 	sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 	*,
@@ -42,11 +43,11 @@ fn presets_are_listed_and_unknown_ones_are_not() {
 fn development_preset_has_alice_as_validator_and_sudo() {
 	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		let alice_aura: AuraId = Sr25519Keyring::Alice.public().into();
-		assert_eq!(Aura::authorities().into_inner(), vec![alice_aura]);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().into_inner(), vec![alice_aura]);
 		let grandpa = Grandpa::grandpa_authorities();
 		assert_eq!(grandpa.len(), 1);
-		assert_eq!(grandpa[0].0, Ed25519Keyring::Alice.public().into());
-		assert_eq!(Sudo::key(), Some(Sr25519Keyring::Alice.to_account_id()));
+		assert_eq!(grandpa[0].0, GrandpaId::from(Ed25519Keyring::Alice.public()));
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 	});
 }
 
@@ -62,7 +63,7 @@ fn local_testnet_preset_has_four_validators() {
 		.iter()
 		.map(|k| k.public().into())
 		.collect();
-		assert_eq!(Aura::authorities().into_inner(), expected);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().into_inner(), expected);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
 		assert_eq!(
 			OracleMembership::members().into_inner(),
@@ -86,7 +87,7 @@ fn development_preset_lists_the_collateral_assets_with_metadata() {
 			(assets::USDC, "USDC", 6),
 		];
 		for (id, symbol, decimals) in expected {
-			assert!(Assets::asset_exists(id), "asset {id} exists");
+			assert!(pallet_assets::Asset::<Runtime>::contains_key(id), "asset {id} exists");
 			let meta = pallet_assets::Metadata::<Runtime>::get(id);
 			assert_eq!(meta.symbol.into_inner(), symbol.as_bytes().to_vec(), "symbol of {id}");
 			assert_eq!(meta.decimals, decimals, "decimals of {id}");
@@ -114,7 +115,11 @@ fn development_preset_has_alice_bob_and_charlie_as_oracle_operators() {
 	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(
 			OracleMembership::members().into_inner(),
-			sorted(accounts(&[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]))
+			sorted(accounts(&[
+				Sr25519Keyring::Alice,
+				Sr25519Keyring::Bob,
+				Sr25519Keyring::Charlie
+			]))
 		);
 	});
 }

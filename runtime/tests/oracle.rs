@@ -6,8 +6,8 @@ mod common;
 
 use ballast_primitives::{assets, traits::PriceProvider, Price};
 use ballast_runtime::{
-	configs::oracle::OraclePrices, Oracle, OracleMembership, Runtime, RuntimeEvent,
-	RuntimeOrigin, System, Timestamp,
+	configs::oracle::OraclePrices, Oracle, OracleMembership, Runtime, RuntimeEvent, RuntimeOrigin,
+	System, Timestamp,
 };
 use common::ext_for_preset;
 use polkadot_sdk::{
@@ -84,7 +84,10 @@ fn an_operator_feeds_at_most_once_per_block() {
 	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		Timestamp::set_timestamp(NOW);
 		let bob = Sr25519Keyring::Bob.to_account_id();
-		assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(bob.clone()), feed(&[(assets::DOT, 7)])));
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(bob.clone()),
+			feed(&[(assets::DOT, 7)])
+		));
 		assert_noop!(
 			Oracle::feed_values(RuntimeOrigin::signed(bob.clone()), feed(&[(assets::DOT, 8)])),
 			pallet_oracle::Error::<Runtime>::AlreadyFeeded

@@ -2,7 +2,10 @@
 
 use crate::Runtime;
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::{ConstBool, ConstU32}},
+	frame_support::{
+		parameter_types,
+		traits::{ConstBool, ConstU32},
+	},
 	pallet_aura, pallet_grandpa,
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_core::ConstU64,

@@ -7,7 +7,9 @@
 //! such values exist; otherwise the previous combined value (with its old timestamp) is kept,
 //! so consumers can always see how old a price is.
 
-use crate::{AccountId, Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp};
+use crate::{
+	AccountId, Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp,
+};
 use ballast_primitives::traits::{PriceProvider, TimestampedPrice};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::Time, PalletId},

@@ -29,7 +29,7 @@ pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 
-use alloc::borrow::Cow;
+use alloc::{borrow::Cow, vec::Vec};
 pub use ballast_primitives::{
 	AccountId, AssetId, Balance, BlockNumber, Hash, Moment, Nonce, OracleKey, Price, Signature,
 };

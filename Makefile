@@ -8,12 +8,12 @@ export CARGO_TARGET_DIR
 NODE := $(CARGO_TARGET_DIR)/release/ballast-node
 CARGO ?= cargo
 
-.PHONY: dev test prereqs build test-rust test-e2e network lint fmt clean-chain help
+.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help
 
 help:
 	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944)"
 	@echo "make test     install prerequisites, build, run every test (Rust + end-to-end)"
-	@echo "make network  start a local 4-validator network with zombienet"
+	@echo "make network  start a local 4-validator network with zombienet (Alice RPC on 9944)"
 	@echo "make lint     rustfmt check + clippy (runtime rules: no unwrap/panic/indexing/overflow)"
 
 prereqs:
@@ -25,7 +25,7 @@ build: prereqs
 dev: build
 	$(NODE) --dev --rpc-cors all
 
-test: build test-rust test-e2e
+test: build test-rust test-e2e test-network
 
 test-rust: prereqs
 	$(CARGO) test --release --locked --workspace
@@ -33,8 +33,11 @@ test-rust: prereqs
 test-e2e: build
 	cd e2e && npm test
 
+test-network: build
+	scripts/network.sh test
+
 network: build
-	@scripts/network.sh
+	scripts/network.sh
 
 lint: prereqs
 	$(CARGO) fmt --all --check

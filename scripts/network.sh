@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Start (default) or test a local 4-validator network with zombienet's native provider.
-#   scripts/network.sh          spawn Alice, Bob, Charlie, Dave; Alice's RPC on ws://127.0.0.1:9944
-#   scripts/network.sh test     run zombienet/smoke.zndsl against a fresh network and exit
+# A local 4-validator network (Alice, Bob, Charlie, Dave) with zombienet's native provider.
+#   scripts/network.sh          spawn it; Alice's RPC on ws://127.0.0.1:9944; Ctrl-C stops it
+#   scripts/network.sh test     run zombienet/smoke.zndsl against a fresh network on free ports
 set -euo pipefail
 cd "$(dirname "$0")/../zombienet"
 
@@ -9,14 +9,29 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ballast/target}"
 export BALLAST_NODE="${BALLAST_NODE:-$CARGO_TARGET_DIR/release/ballast-node}"
 [ -x "$BALLAST_NODE" ] || { echo "no ballast-node at $BALLAST_NODE: run 'make build'" >&2; exit 1; }
 
-if [ ! -d node_modules/@zombienet/cli ]; then
-	# `overrides.toml` replaces a git dependency of zombienet that registries cannot serve.
-	npm install --no-audit --no-fund --loglevel=error
+# package.json's `overrides.toml` replaces a git dependency of zombienet that registries cannot
+# serve. Reinstall only when the lockfile changed.
+stamp=node_modules/.ballast-lock
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+	npm ci --no-audit --no-fund --loglevel=error
+	cp package-lock.json "$stamp"
 fi
 
-# zombienet resolves {{BALLAST_NODE}} from the environment.
+# zombienet substitutes {{BALLAST_NODE}} from the environment.
 case "${1:-spawn}" in
-	spawn) exec npx zombienet -p native -l text spawn local.toml ;;
-	test) exec npx zombienet -p native -l text test smoke.zndsl ;;
-	*) echo "usage: $0 [spawn|test]" >&2; exit 2 ;;
+	spawn)
+		exec npx zombienet -p native -l text spawn local.toml
+		;;
+	test)
+		# Same network, but on free ports, so a running dev chain on 9944 does not interfere.
+		work=$(mktemp -d)
+		trap 'rm -rf "$work"' EXIT
+		grep -v '^\s*rpc_port' local.toml > "$work/local.toml"
+		cp smoke.zndsl "$work/"
+		npx zombienet -p native -l text test "$work/smoke.zndsl"
+		;;
+	*)
+		echo "usage: $0 [spawn|test]" >&2
+		exit 2
+		;;
 esac

@@ -65,8 +65,9 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 process.on('uncaughtException', (err) => { killAll(); console.error(err); process.exit(1); });
 
 /**
- * Start `ballast-node --dev --tmp` (plus `extraArgs`) on free ports and wait until its RPC
- * server listens. Returns { wsUrl, prometheusUrl, logPath, stop }.
+ * Start `ballast-node --dev` (plus `extraArgs`) on free ports and wait until its RPC server
+ * listens. State goes to a temp dir unless `extraArgs` names a `--base-path`.
+ * Returns { wsUrl, prometheusUrl, logPath, stop }.
  */
 export async function startDevNode(name, extraArgs = []) {
   mkdirSync(logDir, { recursive: true });
@@ -75,7 +76,7 @@ export async function startDevNode(name, extraArgs = []) {
   const log = createWriteStream(logPath);
   const args = [
     '--kill-after=5', String(NODE_LIFETIME_S), nodeBinary(),
-    '--dev', '--tmp', '--no-telemetry', '--no-mdns',
+    '--dev', ...(extraArgs.includes('--base-path') ? [] : ['--tmp']), '--no-telemetry', '--no-mdns',
     '--rpc-port', String(rpcPort), '--port', String(p2pPort), '--prometheus-port', String(promPort),
     ...extraArgs,
   ];

@@ -118,6 +118,8 @@ fn genesis(setup: Setup) -> Value {
 		},
 		sudo: SudoConfig { key: Some(root) },
 		assets: AssetsConfig {
+			// Sufficient: an account may hold collateral without holding BLST. Listing is
+			// governance-only, so this opens no spam route.
 			assets: GENESIS_ASSETS
 				.iter()
 				.map(|a| (a.id, asset_owner.clone(), true, a.min_balance))

@@ -41,7 +41,7 @@ network: build
 
 lint: prereqs
 	$(CARGO) fmt --all --check
-	SKIP_WASM_BUILD=1 $(CARGO) clippy --locked -p ballast-primitives -p ballast-runtime -- -D warnings
+	SKIP_WASM_BUILD=1 $(CARGO) clippy --release --locked --workspace --exclude ballast-node --all-targets -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

@@ -140,13 +140,13 @@ export function waitFor(subscribe, pred, ms, what) {
 
 /**
  * Sign and submit `tx`, resolving once it is finalized with its events and, if dispatch failed,
- * the decoded module error ("section.Name").
+ * the decoded module error ("section.Name"). With `signer` null, `tx` is already signed.
  */
 export function signAndFinalize(api, tx, signer, ms = 90_000) {
   return new Promise((res, rej) => {
     let unsub = null;
     const timer = setTimeout(() => { unsub?.(); rej(new Error(`transaction not finalized within ${ms} ms`)); }, ms);
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    const onStatus = ({ status, events, dispatchError }) => {
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         clearTimeout(timer); unsub?.();
         rej(new Error(`transaction ${status.type}`));
@@ -164,6 +164,8 @@ export function signAndFinalize(api, tx, signer, ms = 90_000) {
         }
       }
       res({ blockHash: status.asFinalized, events, error });
-    }).then((u) => { unsub = u; }, (e) => { clearTimeout(timer); rej(e); });
+    };
+    const sent = signer === null ? tx.send(onStatus) : tx.signAndSend(signer, onStatus);
+    sent.then((u) => { unsub = u; }, (e) => { clearTimeout(timer); rej(e); });
   });
 }

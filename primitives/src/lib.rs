@@ -73,6 +73,8 @@ pub mod token {
 pub mod assets {
 	use super::AssetId;
 
+	/// The native token, BLST, when pledged as collateral (held by `pallet-balances`).
+	pub const NATIVE: AssetId = 0;
 	/// Wrapped Bitcoin.
 	pub const BTC: AssetId = 1;
 	/// Wrapped Ether.
@@ -81,4 +83,46 @@ pub mod assets {
 	pub const DOT: AssetId = 3;
 	/// USD Coin: the quote asset that margin debt and PnL are counted in.
 	pub const USDC: AssetId = 4;
+}
+
+pub mod math;
+
+/// A signed amount of the quote asset, in its smallest unit: a margin account's quote balance
+/// (negative after losses, i.e. debt), realized PnL, funding.
+pub type SignedBalance = i128;
+
+/// Identifier of a derivatives market (a perpetual today; options later).
+pub type MarketId = u32;
+
+/// Which of a user's margin accounts: [`CROSS_ACCOUNT`] is the cross-margin account; `1..` are
+/// isolated accounts, each ring-fenced to one market.
+pub type SubAccount = u8;
+
+/// The index of every user's cross-margin account.
+pub const CROSS_ACCOUNT: SubAccount = 0;
+
+/// Listing status of a collateral asset, from most to least permissive.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum AssetStatus {
+	/// Deposits, withdrawals and use as margin.
+	Active,
+	/// No new exposure: no deposits; withdrawals and risk reduction only.
+	ReduceOnly,
+	/// Nothing moves except by liquidation. Still counts as collateral.
+	Frozen,
+	/// No longer collateral: counts for nothing in margin, can only be withdrawn.
+	Delisted,
 }

@@ -3,7 +3,10 @@
 //! Each trait here is the whole of what one pallet may know about another. The runtime
 //! implements them over the concrete pallets; tests implement them over plain storage.
 
-use crate::{AssetId, Moment, Price};
+use crate::{
+	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
+};
+use polkadot_sdk::{sp_arithmetic::Permill, sp_runtime::DispatchResult};
 
 /// A price together with the moment the oracle accepted it.
 #[derive(
@@ -47,6 +50,168 @@ pub trait PriceProvider {
 
 	/// The current time, by the same clock the timestamps are on.
 	fn now() -> Moment;
+}
+
+/// Why a price cannot be used.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub enum PriceError {
+	/// The oracle has never had a price for this key.
+	Missing,
+	/// The latest price is older than the consumer's maximum age.
+	Stale,
+	/// The latest price lies outside the consumer's valid bounds.
+	OutOfBounds,
+}
+
+/// Which prices a valuation may use.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PriceMode {
+	/// Only fresh prices inside their bounds; anything else is an error. Used for every
+	/// risk-increasing action: it fails closed.
+	Fresh,
+	/// The latest price whatever its age, for reporting (the report says it is stale).
+	LastKnown,
+}
+
+/// A price checked against a maximum age and bounds.
+pub fn checked_price<P: PriceProvider>(
+	key: OracleKey,
+	max_age: Moment,
+	min: Price,
+	max: Price,
+	mode: PriceMode,
+) -> Result<Price, PriceError> {
+	let p = P::price(key).ok_or(PriceError::Missing)?;
+	if mode == PriceMode::Fresh {
+		if p.is_stale(P::now(), max_age) {
+			return Err(PriceError::Stale);
+		}
+		if p.price < min || p.price > max {
+			return Err(PriceError::OutOfBounds);
+		}
+	}
+	Ok(p.price)
+}
+
+/// What the margin engine needs to value one holding of one collateral asset.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub struct CollateralTerms {
+	/// Listing status.
+	pub status: AssetStatus,
+	/// Decimals of the asset's smallest unit.
+	pub decimals: u8,
+	/// Oracle key of the asset's price.
+	pub oracle_key: OracleKey,
+	/// Oldest price (ms) usable for a risk-increasing action.
+	pub max_price_age: Moment,
+	/// Lowest price believed; below it the oracle is assumed broken.
+	pub min_price: Price,
+	/// Highest price believed.
+	pub max_price: Price,
+	/// Share of value not counted for the **initial** margin test: the volatility band's haircut
+	/// plus the concentration add-on for this holding.
+	pub haircut: Permill,
+	/// Share of value counted for the **maintenance** margin test (the liquidation threshold,
+	/// less the same add-ons). Never below `1 - haircut`.
+	pub maintenance_weight: Permill,
+	/// Penalty charged on collateral seized in liquidation.
+	pub liquidation_penalty: Permill,
+	/// Share of the penalty that goes to the insurance fund; the rest rewards the liquidator.
+	pub penalty_to_insurance: Permill,
+	/// Most of this asset all margin accounts together may hold.
+	pub supply_cap: Balance,
+	/// Most of this asset one margin account may hold.
+	pub account_cap: Balance,
+}
+
+/// Risk parameters of collateral assets (implemented by the collateral registry).
+pub trait CollateralRisk {
+	/// Terms for an account holding `holding` of `asset`, or `None` if the asset is not listed.
+	/// The haircut depends on the holding through the concentration add-on.
+	fn terms(asset: AssetId, holding: Balance) -> Option<CollateralTerms>;
+}
+
+/// Mark-to-market of the derivative positions of one margin account.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub struct Exposure {
+	/// Unrealized PnL, including funding accrued but not yet settled (quote smallest units).
+	pub unrealized_pnl: SignedBalance,
+	/// Margin needed to open or increase risk.
+	pub initial_requirement: Balance,
+	/// Margin below which the account is liquidatable.
+	pub maintenance_requirement: Balance,
+	/// Number of open positions.
+	pub positions: u32,
+	/// Sum of position notionals at the mark price.
+	pub notional: Balance,
+}
+
+/// What derivative pallets (perpetuals today, options later) tell the margin engine.
+pub trait DerivativeExposure<AccountId> {
+	/// Exposure of the margin account `(who, sub)` at prices allowed by `mode`.
+	fn exposure(who: &AccountId, sub: SubAccount, mode: PriceMode) -> Result<Exposure, PriceError>;
+
+	/// Whether `market` exists (an isolated margin account can only be bound to one that does).
+	fn market_exists(market: MarketId) -> bool;
+
+	/// Quote asset held outside margin accounts in the common custody (liquidity vault, fees).
+	/// Lets the margin engine prove custody: held == Σ quote balances + this.
+	fn pooled_quote() -> SignedBalance;
+}
+
+/// What the margin engine offers derivative pallets.
+pub trait MarginLedger<AccountId> {
+	/// Ok if `(who, sub)` exists and may trade `market`: the cross account always may, an
+	/// isolated account only the market it is bound to.
+	fn ensure_can_trade(who: &AccountId, sub: SubAccount, market: MarketId) -> DispatchResult;
+
+	/// Credit (positive) or debit (negative) the quote balance of `(who, sub)` by `delta`: realized
+	/// PnL, funding, fees. The counterparty's side is the caller's to book.
+	fn settle(who: &AccountId, sub: SubAccount, delta: SignedBalance) -> DispatchResult;
+
+	/// Ok if `(who, sub)` meets its initial margin at fresh prices (after a risk-increasing action).
+	fn ensure_initial_margin(who: &AccountId, sub: SubAccount) -> DispatchResult;
+
+	/// Move `amount` of the quote asset from `who`'s wallet into the common custody, for a pool
+	/// kept by the caller (e.g. a liquidity vault deposit).
+	fn pool_deposit(who: &AccountId, amount: Balance) -> DispatchResult;
+
+	/// Pay `amount` of the quote asset out of the common custody to `who`'s wallet.
+	fn pool_withdraw(who: &AccountId, amount: Balance) -> DispatchResult;
 }
 
 #[cfg(test)]

@@ -200,6 +200,35 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl crate::margin_api::MarginApi<Block, AccountId> for Runtime {
+		fn accounts(who: AccountId) -> Vec<crate::margin_api::AccountSummary> {
+			crate::MarginAccounts::sub_accounts(&who)
+				.into_iter()
+				.filter_map(|sub| crate::configs::derivatives::reports::account(&who, sub))
+				.collect()
+		}
+
+		fn account_summary(who: AccountId, sub: ballast_primitives::SubAccount) -> Option<crate::margin_api::AccountSummary> {
+			crate::configs::derivatives::reports::account(&who, sub)
+		}
+
+		fn markets() -> Vec<crate::margin_api::MarketReport> {
+			crate::configs::derivatives::reports::markets()
+		}
+
+		fn market(id: ballast_primitives::MarketId) -> Option<crate::margin_api::MarketReport> {
+			crate::configs::derivatives::reports::market(id)
+		}
+
+		fn vault() -> crate::margin_api::VaultReport {
+			crate::configs::derivatives::reports::vault()
+		}
+
+		fn lp_shares(who: AccountId) -> Balance {
+			pallet_perpetuals::LpShares::<Runtime>::get(who)
+		}
+	}
+
 	impl pallet_oracle_runtime_api::OracleApi<
 		Block,
 		OracleProviderId,

@@ -10,4 +10,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_membership, OracleMembership]
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
+	[pallet_collateral_registry, CollateralRegistry]
 );

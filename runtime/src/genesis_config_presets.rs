@@ -10,11 +10,17 @@
 //! preset, so the JSON here is the single source of truth for both.
 
 use crate::{
-	AccountId, AssetsConfig, BalancesConfig, OracleMembershipConfig, RuntimeGenesisConfig,
-	SudoConfig,
+	AccountId, AssetsConfig, BalancesConfig, CollateralRegistryConfig, OracleMembershipConfig,
+	PerpetualsConfig, Price, RuntimeGenesisConfig, SudoConfig,
 };
 use alloc::{vec, vec::Vec};
+use ballast_primitives::AssetStatus;
 use ballast_primitives::{assets, AssetId, Balance};
+use pallet_collateral_registry::{
+	CollateralParams, ConcentrationAddOn, HaircutSchedule, VolatilityBand,
+};
+use pallet_perpetuals::{MarketParams, MarketStatus};
+use polkadot_sdk::sp_arithmetic::Permill;
 use polkadot_sdk::{
 	frame_support::{build_struct_json_patch, BoundedVec},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
@@ -87,6 +93,141 @@ impl GenesisAsset {
 	}
 }
 
+/// Risk parameters of one genesis collateral asset, in whole tokens and whole USD.
+struct CollateralSetup {
+	id: AssetId,
+	decimals: u8,
+	/// Valid price range, USD per token.
+	price_bounds: (u32, u32),
+	/// Haircut at low volatility, and the bands `(volatility %, haircut %)` above it.
+	base_haircut: u32,
+	bands: [(u32, u32); 2],
+	/// Liquidation threshold, %.
+	threshold: u32,
+	/// Tokens at which the concentration add-on reaches its slope; caps in tokens.
+	market_depth: u128,
+	supply_cap: u128,
+	account_cap: u128,
+}
+
+/// The collateral listings every Ballast genesis starts with. USDC is the quote asset, not
+/// collateral; BLST has no oracle price yet and is not listed.
+const COLLATERAL: [CollateralSetup; 3] = [
+	CollateralSetup {
+		id: assets::BTC,
+		decimals: 8,
+		price_bounds: (1_000, 10_000_000),
+		base_haircut: 10,
+		bands: [(3, 15), (6, 25)],
+		threshold: 93,
+		market_depth: 1_000,
+		supply_cap: 10_000,
+		account_cap: 1_000,
+	},
+	CollateralSetup {
+		id: assets::ETH,
+		decimals: 18,
+		price_bounds: (50, 1_000_000),
+		base_haircut: 15,
+		bands: [(4, 20), (8, 30)],
+		threshold: 90,
+		market_depth: 20_000,
+		supply_cap: 200_000,
+		account_cap: 20_000,
+	},
+	CollateralSetup {
+		id: assets::DOT,
+		decimals: 10,
+		price_bounds: (1, 10_000),
+		base_haircut: 25,
+		bands: [(5, 35), (10, 50)],
+		threshold: 82,
+		market_depth: 2_000_000,
+		supply_cap: 20_000_000,
+		account_cap: 2_000_000,
+	},
+];
+
+/// Oldest price (ms) that collateral valuation and trading accept: the oracle's value expiry.
+const MAX_PRICE_AGE_MS: u64 = 10 * 60 * 1_000;
+
+fn tokens(amount: u128, decimals: u8) -> Balance {
+	amount.saturating_mul(10u128.saturating_pow(u32::from(decimals)))
+}
+
+fn collateral_params() -> Vec<(AssetId, CollateralParams<crate::configs::derivatives::MaxBands>)> {
+	COLLATERAL
+		.iter()
+		.map(|c| {
+			let params = CollateralParams {
+				decimals: c.decimals,
+				oracle_key: c.id,
+				max_price_age: MAX_PRICE_AGE_MS,
+				min_price: Price::from_u32(c.price_bounds.0),
+				max_price: Price::from_u32(c.price_bounds.1),
+				haircut: HaircutSchedule {
+					base: Permill::from_percent(c.base_haircut),
+					bands: BoundedVec::truncate_from(
+						c.bands
+							.iter()
+							.map(|(vol, h)| VolatilityBand {
+								min_volatility: Permill::from_percent(*vol),
+								haircut: Permill::from_percent(*h),
+							})
+							.collect::<Vec<_>>(),
+					),
+					concentration: ConcentrationAddOn {
+						market_depth: tokens(c.market_depth, c.decimals),
+						slope: Permill::from_percent(10),
+						max_add_on: Permill::from_percent(20),
+					},
+				},
+				liquidation_threshold: Permill::from_percent(c.threshold),
+				liquidation_penalty: Permill::from_percent(5),
+				penalty_to_insurance: Permill::from_percent(50),
+				supply_cap: tokens(c.supply_cap, c.decimals),
+				account_cap: tokens(c.account_cap, c.decimals),
+				status: AssetStatus::Active,
+			};
+			(c.id, params)
+		})
+		.collect()
+}
+
+/// The perpetual markets of the dev and local chains: BTC-PERP (0), ETH-PERP (1), DOT-PERP (2).
+pub fn perp_markets() -> Vec<MarketParams> {
+	// (underlying, decimals, price bounds, IM %, MM %, max leverage, OI cap and skew scale in tokens)
+	let specs: [(AssetId, u8, (u32, u32), u32, u32, u32, u128, u128); 3] = [
+		(assets::BTC, 8, (1_000, 10_000_000), 10, 5, 10, 500, 5_000),
+		(assets::ETH, 18, (50, 1_000_000), 10, 5, 10, 10_000, 100_000),
+		(assets::DOT, 10, (1, 10_000), 20, 10, 5, 2_000_000, 20_000_000),
+	];
+	specs
+		.iter()
+		.map(|(asset, dec, bounds, im, mm, lev, cap, scale)| MarketParams {
+			oracle_key: *asset,
+			base_decimals: *dec,
+			max_price_age: MAX_PRICE_AGE_MS,
+			min_price: Price::from_u32(bounds.0),
+			max_price: Price::from_u32(bounds.1),
+			initial_margin: Permill::from_percent(*im),
+			maintenance_margin: Permill::from_percent(*mm),
+			max_leverage: *lev,
+			max_long_oi: tokens(*cap, *dec),
+			max_short_oi: tokens(*cap, *dec),
+			taker_fee: Permill::from_parts(500),
+			base_spread: Permill::from_parts(200),
+			skew_scale: tokens(*scale, *dec),
+			max_premium: Permill::from_percent(2),
+			max_funding_rate: Permill::from_parts(1_000),
+			status: MarketStatus::Active,
+		})
+		.collect()
+}
+
+/// USDC seeded into the liquidity vault at genesis, from the root account.
+pub const VAULT_SEED_USDC: u128 = 500_000;
+
 /// Everything a preset varies.
 struct Setup {
 	authorities: Vec<(AuraId, GrandpaId)>,
@@ -99,6 +240,7 @@ fn genesis(setup: Setup) -> Value {
 	let Setup { authorities, endowed, root, oracle_operators } = setup;
 	// The asset owner (and admin) is the sudo key at genesis; governance moves it later.
 	let asset_owner = root.clone();
+	let vault_seeder = root.clone();
 	let mut operators = oracle_operators;
 	operators.sort();
 	operators.dedup();
@@ -139,6 +281,11 @@ fn genesis(setup: Setup) -> Value {
 				.collect::<Vec<_>>(),
 		},
 		oracle_membership: OracleMembershipConfig { members: BoundedVec::truncate_from(operators) },
+		collateral_registry: CollateralRegistryConfig { assets: collateral_params() },
+		perpetuals: PerpetualsConfig {
+			markets: perp_markets(),
+			vault_deposits: vec![(vault_seeder, tokens(VAULT_SEED_USDC, 6))],
+		},
 	})
 }
 

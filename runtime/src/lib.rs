@@ -28,6 +28,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod margin_api;
 
 use alloc::{borrow::Cow, vec::Vec};
 pub use ballast_primitives::{
@@ -199,6 +200,17 @@ mod runtime {
 	/// Who may feed the oracle.
 	#[runtime::pallet_index(21)]
 	pub type OracleMembership = pallet_membership<Instance1>;
+
+	// -- Collateral and derivatives: 30..=39 --
+	/// Risk parameters of collateral assets: haircuts, thresholds, caps, status.
+	#[runtime::pallet_index(30)]
+	pub type CollateralRegistry = pallet_collateral_registry;
+	/// Cross and isolated margin accounts: collateral custody, quote balances, margin tests.
+	#[runtime::pallet_index(31)]
+	pub type MarginAccounts = pallet_margin_accounts;
+	/// Perpetual futures against a liquidity vault.
+	#[runtime::pallet_index(32)]
+	pub type Perpetuals = pallet_perpetuals;
 
 	// -- Governance and utilities: 40..=49 --
 	/// Root access for the bootstrap phase; referenda replace it.

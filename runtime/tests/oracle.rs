@@ -1,6 +1,12 @@
 //! Oracle operators (members of `OracleMembership`) can feed prices; nobody else can.
 
-#![allow(clippy::arithmetic_side_effects)]
+#![allow(
+	clippy::arithmetic_side_effects,
+	clippy::panic,
+	clippy::unwrap_used,
+	clippy::expect_used,
+	clippy::indexing_slicing
+)]
 
 mod common;
 

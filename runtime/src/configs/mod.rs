@@ -6,9 +6,11 @@
 //! | [`consensus`] | `pallet_aura`, `pallet_grandpa` |
 //! | [`monetary`] | `pallet_balances`, `pallet_transaction_payment`, `pallet_assets` |
 //! | [`oracle`] | `pallet_oracle`, the `OracleMembership` instance of `pallet_membership` |
+//! | [`derivatives`] | `pallet_collateral_registry`, `pallet_margin_accounts`, `pallet_perpetuals` |
 //! | [`governance`] | `pallet_sudo`, `pallet_utility` |
 
 pub mod consensus;
+pub mod derivatives;
 pub mod governance;
 pub mod monetary;
 pub mod oracle;

@@ -39,7 +39,7 @@ parameter_types! {
 	pub RuntimeBlockLength: limits::BlockLength = limits::BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
 		.modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |m| {
-			*m = NORMAL_DISPATCH_RATIO * *m
+			*m = NORMAL_DISPATCH_RATIO.mul_floor(*m)
 		})
 		.build();
 	pub const SS58Prefix: u16 = ballast_primitives::token::SS58_PREFIX;

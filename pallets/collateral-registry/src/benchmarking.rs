@@ -1,0 +1,194 @@
+//! Benchmarks of `pallet_collateral_registry` (frame-benchmarking v2).
+//!
+//! Every call is measured in its worst case: a parameter set with `MaxBands` bands (validation
+//! walks them all) and, for `register_asset`, a nearly full `ListedAssets` (the whole vector is
+//! decoded and re-encoded). `on_initialize` is measured with `n` listed assets that all have a
+//! new price, i.e. all take the update path; the runtime's [`crate::BenchmarkHelper`] must set
+//! prices for that.
+//!
+//! Run the tests: `cargo test -p pallet-collateral-registry --features runtime-benchmarks`.
+
+use super::*;
+use crate::types::*;
+use alloc::{boxed::Box, vec::Vec};
+use ballast_primitives::{
+	traits::{PriceProvider, TimestampedPrice},
+	AssetId, AssetStatus, Price,
+};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		pallet_prelude::{BoundedVec, Get},
+		traits::{EnsureOrigin, Hooks},
+	},
+	frame_system::{pallet_prelude::BlockNumberFor, Pallet as System},
+	sp_arithmetic::{PerThing, Permill},
+};
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	System::<T>::assert_last_event(<T as Config>::RuntimeEvent::from(event).into());
+}
+
+/// A valid parameter set with `MaxBands` bands, for `oracle_key`.
+fn worst_case_params<T: Config>(oracle_key: AssetId) -> CollateralParamsOf<T> {
+	let n = T::MaxBands::get().min(Permill::ACCURACY / 2);
+	// Band volatilities spread over (0, 100%], haircuts from 10% up to at most 90%.
+	let vol_step = Permill::ACCURACY.checked_div(n.saturating_add(1)).unwrap_or(1).max(1);
+	let haircut_step = 800_000u32.checked_div(n.max(1)).unwrap_or(0);
+	let bands: Vec<VolatilityBand> = (0..n)
+		.map(|i| VolatilityBand {
+			min_volatility: Permill::from_parts(vol_step.saturating_mul(i.saturating_add(1))),
+			haircut: Permill::from_parts(
+				100_000u32.saturating_add(haircut_step.saturating_mul(i.saturating_add(1))),
+			),
+		})
+		.collect();
+	CollateralParams {
+		decimals: 18,
+		oracle_key,
+		max_price_age: 60_000,
+		min_price: Price::from_u32(1),
+		max_price: Price::from_u32(1_000_000),
+		haircut: HaircutSchedule {
+			base: Permill::from_percent(10),
+			bands: BoundedVec::truncate_from(bands),
+			concentration: ConcentrationAddOn {
+				market_depth: 1_000_000_000_000_000_000_000,
+				slope: Permill::from_percent(10),
+				max_add_on: Permill::from_percent(20),
+			},
+		},
+		liquidation_threshold: Permill::from_percent(90),
+		liquidation_penalty: Permill::from_percent(10),
+		penalty_to_insurance: Permill::from_percent(50),
+		supply_cap: 1_000_000_000_000_000_000_000_000,
+		account_cap: 1_000_000_000_000_000_000_000,
+		status: AssetStatus::Active,
+	}
+}
+
+/// List assets `1..=n` (ids from 1; the benchmarked asset uses `0`).
+fn list_assets<T: Config>(n: u32) -> Result<(), BenchmarkError> {
+	for asset in 1..=n {
+		Pallet::<T>::do_register_asset(asset, worst_case_params::<T>(asset))
+			.map_err(|_| BenchmarkError::Stop("cannot list asset"))?;
+	}
+	Ok(())
+}
+
+fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+	T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
+}
+
+#[benchmarks]
+mod benches {
+	use super::*;
+
+	#[benchmark]
+	fn register_asset() -> Result<(), BenchmarkError> {
+		list_assets::<T>(T::MaxAssets::get().saturating_sub(1))?;
+		let origin = governance::<T>()?;
+		let params = worst_case_params::<T>(0);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0, Box::new(params.clone()));
+
+		assert_eq!(AssetParams::<T>::get(0), Some(params));
+		assert_last_event::<T>(Event::AssetRegistered { asset: 0 });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_params() -> Result<(), BenchmarkError> {
+		list_assets::<T>(1)?;
+		let origin = governance::<T>()?;
+		let mut params = worst_case_params::<T>(1);
+		params.status = AssetStatus::ReduceOnly;
+		params.liquidation_penalty = Permill::from_percent(5);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, Box::new(params.clone()));
+
+		assert_eq!(AssetParams::<T>::get(1), Some(params));
+		assert_last_event::<T>(Event::ParamsUpdated { asset: 1 });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_status() -> Result<(), BenchmarkError> {
+		list_assets::<T>(1)?;
+		let origin = governance::<T>()?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, AssetStatus::Frozen);
+
+		assert_last_event::<T>(Event::StatusChanged {
+			asset: 1,
+			from: AssetStatus::Active,
+			to: AssetStatus::Frozen,
+		});
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_caps() -> Result<(), BenchmarkError> {
+		list_assets::<T>(1)?;
+		let origin = governance::<T>()?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, 2_000, 1_000);
+
+		assert_last_event::<T>(Event::CapsUpdated {
+			asset: 1,
+			supply_cap: 2_000,
+			account_cap: 1_000,
+		});
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_volatility() -> Result<(), BenchmarkError> {
+		list_assets::<T>(1)?;
+		let origin = governance::<T>()?;
+		let volatility = Permill::from_percent(3);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, volatility);
+
+		assert_eq!(Pallet::<T>::volatility(1), volatility);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn on_initialize(n: Linear<0, { T::MaxAssets::get() }>) -> Result<(), BenchmarkError> {
+		list_assets::<T>(n)?;
+		// A first price per asset becomes the reference; the second is what is measured.
+		for asset in 1..=n {
+			T::BenchmarkHelper::set_price(
+				asset,
+				TimestampedPrice { price: Price::from_u32(100), timestamp: 1 },
+			);
+		}
+		Pallet::<T>::on_initialize(BlockNumberFor::<T>::from(1u32));
+		for asset in 1..=n {
+			T::BenchmarkHelper::set_price(
+				asset,
+				TimestampedPrice { price: Price::from_u32(110), timestamp: 2 },
+			);
+		}
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(BlockNumberFor::<T>::from(2u32));
+		}
+
+		for asset in 1..=n {
+			if T::Prices::price(asset).is_some() {
+				assert!(Pallet::<T>::volatility(asset) > Permill::zero());
+			}
+		}
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

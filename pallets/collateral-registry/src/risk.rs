@@ -1,0 +1,755 @@
+//! The registry's pure math: validation of a parameter set, haircuts and maintenance weights, and
+//! the volatility estimator. No storage, no runtime: everything here is a function of its
+//! arguments, which is what the property tests at the bottom exercise.
+//!
+//! # Haircut and maintenance weight
+//!
+//! For a holding `h` of an asset with tracked volatility `σ`:
+//!
+//! ```text
+//! band(σ)    = haircut of the highest band with min_volatility ≤ σ, else base
+//! add_on(h)  = min(max_add_on, slope × h / market_depth)          (rounded up)
+//! haircut    = min(99.9999%, band(σ) + add_on(h))
+//! extra      = haircut − base
+//! maint_w    = max(1 − haircut, liquidation_threshold − extra)
+//! ```
+//!
+//! The initial margin test counts `1 − haircut` of the holding's value, the maintenance test
+//! `maint_w`. Because validation requires `liquidation_threshold ≥ 1 − base`, the maintenance
+//! weight is never below the initial weight; the `max` keeps that true even where the haircut
+//! is clamped.
+//!
+//! # Volatility
+//!
+//! Per oracle observation with a strictly newer timestamp than the last one used:
+//!
+//! ```text
+//! r         = |p − p_prev| / p_prev
+//! variance  = λ × variance + (1 − λ) × r²
+//! σ         = sqrt(variance), saturating at 100%, rounded up to the next ppm
+//! ```
+//!
+//! `σ` is the standard deviation of the relative change between two consecutive oracle updates,
+//! so band thresholds are in that unit (not annualised).
+
+use crate::types::{CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError};
+use ballast_primitives::{
+	math::MAX_DECIMALS,
+	traits::{CollateralTerms, TimestampedPrice},
+	Balance, Price,
+};
+use polkadot_sdk::{
+	frame_support::pallet_prelude::Get,
+	sp_arithmetic::{
+		helpers_128bit::multiply_by_rational_with_rounding,
+		traits::{CheckedDiv, One, Saturating, Zero},
+		FixedPointNumber, FixedU128, PerThing, Permill, Rounding,
+	},
+};
+
+/// The largest haircut ever applied: 99.9999%. A haircut of 100% would make a listed asset
+/// worth nothing without delisting it; that is what [`ballast_primitives::AssetStatus::Delisted`]
+/// is for.
+pub const MAX_HAIRCUT: Permill = Permill::from_parts(999_999);
+
+/// `ACCURACY` of [`Permill`] as `u64`, for products of parts.
+const PERMILL_ONE: u64 = 1_000_000;
+
+fn permill_ok(p: Permill) -> bool {
+	p.deconstruct() <= Permill::ACCURACY
+}
+
+/// Checks every rule a parameter set must satisfy, in a fixed order; the first broken rule is
+/// the error.
+pub fn validate<MaxBands: Get<u32>>(
+	params: &CollateralParams<MaxBands>,
+) -> Result<(), ParamsError> {
+	let schedule = &params.haircut;
+	let c = &schedule.concentration;
+	let all_permills = [
+		schedule.base,
+		c.slope,
+		c.max_add_on,
+		params.liquidation_threshold,
+		params.liquidation_penalty,
+		params.penalty_to_insurance,
+	];
+	if !all_permills.into_iter().all(permill_ok)
+		|| !schedule.bands.iter().all(|b| permill_ok(b.min_volatility) && permill_ok(b.haircut))
+	{
+		return Err(ParamsError::PermillOutOfRange);
+	}
+	if params.decimals > MAX_DECIMALS {
+		return Err(ParamsError::DecimalsTooLarge);
+	}
+	if params.max_price_age == 0 {
+		return Err(ParamsError::ZeroMaxPriceAge);
+	}
+	if params.min_price.is_zero() || params.min_price >= params.max_price {
+		return Err(ParamsError::InvalidPriceBounds);
+	}
+	validate_schedule(schedule)?;
+	validate_liquidation(params)?;
+	validate_caps(params.supply_cap, params.account_cap)
+}
+
+/// The haircut schedule's rules: every haircut below 100%, bands strictly ascending in
+/// volatility with haircuts at least `base` and non-decreasing, a usable concentration add-on.
+pub fn validate_schedule<MaxBands: Get<u32>>(
+	schedule: &HaircutSchedule<MaxBands>,
+) -> Result<(), ParamsError> {
+	if schedule.base.is_one() || schedule.bands.iter().any(|b| b.haircut.is_one()) {
+		return Err(ParamsError::HaircutTooHigh);
+	}
+	if schedule.bands.iter().any(|b| b.haircut < schedule.base) {
+		return Err(ParamsError::BandBelowBase);
+	}
+	for (prev, band) in schedule.bands.iter().zip(schedule.bands.iter().skip(1)) {
+		if band.min_volatility <= prev.min_volatility {
+			return Err(ParamsError::BandsNotAscending);
+		}
+		if band.haircut < prev.haircut {
+			return Err(ParamsError::BandHaircutDecreasing);
+		}
+	}
+	if schedule.concentration.market_depth == 0 {
+		return Err(ParamsError::ZeroMarketDepth);
+	}
+	if schedule.concentration.max_add_on.is_one() {
+		return Err(ParamsError::AddOnTooHigh);
+	}
+	Ok(())
+}
+
+/// The liquidation rules: a positive threshold no stricter than the initial margin, and a
+/// penalty that leaves a liquidated account solvent (`threshold × (1 + penalty) ≤ 100%`).
+pub fn validate_liquidation<MaxBands: Get<u32>>(
+	params: &CollateralParams<MaxBands>,
+) -> Result<(), ParamsError> {
+	let threshold = params.liquidation_threshold;
+	if threshold.is_zero() {
+		return Err(ParamsError::ZeroLiquidationThreshold);
+	}
+	if threshold < params.haircut.base.left_from_one() {
+		return Err(ParamsError::ThresholdBelowInitialWeight);
+	}
+	// Both factors are at most 10^6 (checked by the caller), so the product fits in u64 with
+	// room to spare; `saturating_*` only to satisfy the arithmetic lint.
+	let t = u64::from(threshold.deconstruct());
+	let one_plus_penalty =
+		PERMILL_ONE.saturating_add(u64::from(params.liquidation_penalty.deconstruct()));
+	if t.saturating_mul(one_plus_penalty) > PERMILL_ONE.saturating_mul(PERMILL_ONE) {
+		return Err(ParamsError::PenaltyTooLarge);
+	}
+	Ok(())
+}
+
+/// Both caps positive and the per-account cap within the total cap.
+pub fn validate_caps(supply_cap: Balance, account_cap: Balance) -> Result<(), ParamsError> {
+	if supply_cap == 0 || account_cap == 0 || account_cap > supply_cap {
+		return Err(ParamsError::InvalidCaps);
+	}
+	Ok(())
+}
+
+/// The volatility band's haircut at `volatility`: that of the highest band whose
+/// `min_volatility` it reaches, else the base haircut.
+///
+/// Computed as the largest haircut among the base and the reached bands, which is the same for
+/// a valid schedule and keeps the result monotone in `volatility` for any schedule.
+pub fn band_haircut<MaxBands: Get<u32>>(
+	schedule: &HaircutSchedule<MaxBands>,
+	volatility: Permill,
+) -> Permill {
+	schedule
+		.bands
+		.iter()
+		.filter(|b| b.min_volatility <= volatility)
+		.map(|b| b.haircut)
+		.fold(schedule.base, core::cmp::max)
+}
+
+/// The concentration add-on for `holding`: `min(max_add_on, slope × holding / market_depth)`,
+/// rounded up (never understating risk). A zero `market_depth` (invalid) gives `max_add_on`.
+pub fn concentration_add_on(add_on: &ConcentrationAddOn, holding: Balance) -> Permill {
+	let cap = add_on.max_add_on.deconstruct();
+	if add_on.market_depth == 0 {
+		return add_on.max_add_on;
+	}
+	let parts = multiply_by_rational_with_rounding(
+		u128::from(add_on.slope.deconstruct()),
+		holding,
+		add_on.market_depth,
+		Rounding::Up,
+	)
+	// Only `None` if the quotient overflows u128: far beyond any cap.
+	.unwrap_or(u128::MAX);
+	let parts = u32::try_from(parts.min(u128::from(cap))).unwrap_or(cap);
+	Permill::from_parts(parts)
+}
+
+/// The initial-margin haircut of `holding` at `volatility`:
+/// `min(MAX_HAIRCUT, band_haircut(volatility) + concentration_add_on(holding))`.
+pub fn haircut<MaxBands: Get<u32>>(
+	schedule: &HaircutSchedule<MaxBands>,
+	volatility: Permill,
+	holding: Balance,
+) -> Permill {
+	band_haircut(schedule, volatility)
+		.saturating_add(concentration_add_on(&schedule.concentration, holding))
+		.min(MAX_HAIRCUT)
+}
+
+/// The maintenance weight for a given (initial) `haircut`:
+/// `max(1 − haircut, threshold − (haircut − base))`.
+pub fn maintenance_weight(threshold: Permill, base: Permill, haircut: Permill) -> Permill {
+	let extra = haircut.saturating_sub(base);
+	haircut.left_from_one().max(threshold.saturating_sub(extra))
+}
+
+/// The [`CollateralTerms`] of `holding` at `volatility` under `params`.
+pub fn terms<MaxBands: Get<u32>>(
+	params: &CollateralParams<MaxBands>,
+	volatility: Permill,
+	holding: Balance,
+) -> CollateralTerms {
+	let haircut = haircut(&params.haircut, volatility, holding);
+	CollateralTerms {
+		status: params.status,
+		decimals: params.decimals,
+		oracle_key: params.oracle_key,
+		max_price_age: params.max_price_age,
+		min_price: params.min_price,
+		max_price: params.max_price,
+		haircut,
+		maintenance_weight: maintenance_weight(
+			params.liquidation_threshold,
+			params.haircut.base,
+			haircut,
+		),
+		liquidation_penalty: params.liquidation_penalty,
+		penalty_to_insurance: params.penalty_to_insurance,
+		supply_cap: params.supply_cap,
+		account_cap: params.account_cap,
+	}
+}
+
+/// `|new − prev| / prev`, or `None` if `prev` is zero or the ratio overflows.
+pub fn relative_change(prev: Price, new: Price) -> Option<FixedU128> {
+	if prev.is_zero() {
+		return None;
+	}
+	let diff = if new >= prev { new.saturating_sub(prev) } else { prev.saturating_sub(new) };
+	diff.checked_div(&prev)
+}
+
+/// One EWMA step: `decay × variance + (1 − decay) × change²`, saturating.
+pub fn next_variance(variance: FixedU128, change: FixedU128, decay: Permill) -> FixedU128 {
+	let keep = FixedU128::from(decay);
+	let fresh = FixedU128::from(decay.left_from_one());
+	keep.saturating_mul(variance)
+		.saturating_add(fresh.saturating_mul(change.saturating_mul(change)))
+}
+
+/// `sqrt(variance)` as a [`Permill`], saturating at 100% and rounded up.
+pub fn volatility_from_variance(variance: FixedU128) -> Permill {
+	if variance >= FixedU128::one() {
+		return Permill::one();
+	}
+	let Some(root) = variance.checked_sqrt() else { return Permill::one() };
+	Permill::from_rational_with_rounding(root.into_inner(), FixedU128::DIV, Rounding::Up)
+		.unwrap_or(Permill::one())
+}
+
+/// The variance whose volatility is exactly `volatility`: `volatility²`.
+pub fn variance_from_volatility(volatility: Permill) -> FixedU128 {
+	let v = FixedU128::from(volatility);
+	v.saturating_mul(v)
+}
+
+/// Folds the observation `observed` into the tracked volatility `state`, if it is strictly
+/// newer than the last one used and within `[min_price, max_price]` (outside the bounds the
+/// oracle is assumed broken and the observation is ignored). Returns whether `state` changed.
+///
+/// The first observation only becomes the reference price; the variance moves from the second
+/// on.
+pub fn observe(
+	state: &mut crate::types::VolatilityState,
+	observed: TimestampedPrice,
+	min_price: Price,
+	max_price: Price,
+	decay: Permill,
+) -> bool {
+	if let Some(last) = state.last_observation {
+		if observed.timestamp <= last.timestamp {
+			return false;
+		}
+	}
+	if observed.price < min_price || observed.price > max_price {
+		return false;
+	}
+	if let Some(last) = state.last_observation {
+		if let Some(change) = relative_change(last.price, observed.price) {
+			state.variance = next_variance(state.variance, change, decay);
+			state.volatility = volatility_from_variance(state.variance);
+		}
+	}
+	state.last_observation = Some(observed);
+	true
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::types::{VolatilityBand, VolatilityState};
+	use ballast_primitives::AssetStatus;
+	use polkadot_sdk::frame_support::{traits::ConstU32, BoundedVec};
+	use proptest::prelude::*;
+
+	type Bands = ConstU32<4>;
+	type Params = CollateralParams<Bands>;
+
+	fn pm(percent_tenths: u32) -> Permill {
+		Permill::from_parts(percent_tenths * 1_000)
+	}
+
+	fn sample() -> Params {
+		crate::mock::btc_params()
+	}
+
+	#[test]
+	fn sample_is_valid() {
+		assert_eq!(validate(&sample()), Ok(()));
+	}
+
+	#[test]
+	fn each_rule_has_its_error() {
+		let cases: Vec<(fn(&mut Params), ParamsError)> = vec![
+			(
+				|p| p.liquidation_penalty = crate::mock::raw_permill(1_000_001),
+				ParamsError::PermillOutOfRange,
+			),
+			(
+				|p| p.haircut.bands[0].min_volatility = crate::mock::raw_permill(2_000_000),
+				ParamsError::PermillOutOfRange,
+			),
+			(|p| p.decimals = MAX_DECIMALS + 1, ParamsError::DecimalsTooLarge),
+			(|p| p.max_price_age = 0, ParamsError::ZeroMaxPriceAge),
+			(|p| p.min_price = Price::zero(), ParamsError::InvalidPriceBounds),
+			(|p| p.max_price = p.min_price, ParamsError::InvalidPriceBounds),
+			(|p| p.haircut.base = Permill::one(), ParamsError::HaircutTooHigh),
+			(|p| p.haircut.bands[1].haircut = Permill::one(), ParamsError::HaircutTooHigh),
+			(|p| p.haircut.bands[0].haircut = pm(50), ParamsError::BandBelowBase),
+			(
+				|p| p.haircut.bands[1].min_volatility = p.haircut.bands[0].min_volatility,
+				ParamsError::BandsNotAscending,
+			),
+			(|p| p.haircut.bands[1].haircut = pm(120), ParamsError::BandHaircutDecreasing),
+			(|p| p.haircut.concentration.market_depth = 0, ParamsError::ZeroMarketDepth),
+			(|p| p.haircut.concentration.max_add_on = Permill::one(), ParamsError::AddOnTooHigh),
+			(|p| p.liquidation_threshold = Permill::zero(), ParamsError::ZeroLiquidationThreshold),
+			(|p| p.liquidation_threshold = pm(899), ParamsError::ThresholdBelowInitialWeight),
+			(|p| p.liquidation_penalty = pm(112), ParamsError::PenaltyTooLarge),
+			(|p| p.supply_cap = 0, ParamsError::InvalidCaps),
+			(|p| p.account_cap = 0, ParamsError::InvalidCaps),
+			(|p| p.account_cap = p.supply_cap + 1, ParamsError::InvalidCaps),
+		];
+		for (i, (mutate, expected)) in cases.into_iter().enumerate() {
+			let mut p = sample();
+			mutate(&mut p);
+			assert_eq!(validate(&p), Err(expected), "case {i}");
+		}
+	}
+
+	#[test]
+	fn boundaries_are_inclusive_where_documented() {
+		// threshold exactly 1 - base.
+		let mut p = sample();
+		p.liquidation_threshold = pm(900);
+		p.liquidation_penalty = pm(111); // 0.9 × 1.111 = 0.9999
+		assert_eq!(validate(&p), Ok(()));
+		// threshold × (1 + penalty) exactly 100%.
+		p.liquidation_threshold = Permill::from_percent(100);
+		p.liquidation_penalty = Permill::zero();
+		assert_eq!(validate(&p), Ok(()));
+		p.liquidation_threshold = Permill::from_percent(80);
+		p.haircut.base = Permill::from_percent(20);
+		p.haircut.bands[0].haircut = Permill::from_percent(20);
+		p.liquidation_penalty = Permill::from_percent(25);
+		assert_eq!(validate(&p), Ok(()));
+		// account cap equal to supply cap; equal band haircuts; no bands at all.
+		let mut p = sample();
+		p.account_cap = p.supply_cap;
+		p.haircut.bands[1].haircut = p.haircut.bands[0].haircut;
+		assert_eq!(validate(&p), Ok(()));
+		p.haircut.bands = BoundedVec::default();
+		assert_eq!(validate(&p), Ok(()));
+		p.decimals = MAX_DECIMALS;
+		assert_eq!(validate(&p), Ok(()));
+	}
+
+	#[test]
+	fn band_lookup() {
+		let s = sample().haircut;
+		assert_eq!(band_haircut(&s, Permill::zero()), pm(100));
+		assert_eq!(band_haircut(&s, Permill::from_parts(19_999)), pm(100));
+		assert_eq!(band_haircut(&s, pm(20)), pm(150));
+		assert_eq!(band_haircut(&s, pm(49)), pm(150));
+		assert_eq!(band_haircut(&s, pm(50)), pm(250));
+		assert_eq!(band_haircut(&s, Permill::one()), pm(250));
+	}
+
+	#[test]
+	fn concentration_add_on_is_linear_then_capped() {
+		let c = sample().haircut.concentration;
+		assert_eq!(concentration_add_on(&c, 0), Permill::zero());
+		// Half the market depth: 5%.
+		assert_eq!(concentration_add_on(&c, c.market_depth / 2), Permill::from_percent(5));
+		assert_eq!(concentration_add_on(&c, c.market_depth), Permill::from_percent(10));
+		// Rounded up: one smallest unit already costs a ppm.
+		assert_eq!(concentration_add_on(&c, 1), Permill::from_parts(1));
+		assert_eq!(concentration_add_on(&c, 2 * c.market_depth), Permill::from_percent(20));
+		assert_eq!(concentration_add_on(&c, 3 * c.market_depth), Permill::from_percent(20));
+		assert_eq!(concentration_add_on(&c, u128::MAX), Permill::from_percent(20));
+	}
+
+	#[test]
+	fn concrete_terms() {
+		let p = sample();
+		// 3% volatility (band 15%), holding half the market depth (+5%): haircut 20%.
+		let t = terms(&p, pm(30), p.haircut.concentration.market_depth / 2);
+		assert_eq!(t.haircut, Permill::from_percent(20));
+		// extra = 20% - 10% = 10%; max(80%, 90% - 10%) = 80%.
+		assert_eq!(t.maintenance_weight, Permill::from_percent(80));
+		// Calm market, small holding: haircut = base, maintenance = threshold.
+		let t = terms(&p, Permill::zero(), 0);
+		assert_eq!(t.haircut, Permill::from_percent(10));
+		assert_eq!(t.maintenance_weight, Permill::from_percent(90));
+		assert_eq!(t.liquidation_penalty, p.liquidation_penalty);
+		assert_eq!(t.supply_cap, p.supply_cap);
+		assert_eq!(t.status, AssetStatus::Active);
+	}
+
+	#[test]
+	fn haircut_is_clamped_below_one() {
+		let mut p = sample();
+		p.haircut.bands[1].haircut = Permill::from_parts(999_000);
+		p.haircut.concentration.max_add_on = Permill::from_parts(999_999);
+		let t = terms(&p, Permill::one(), u128::MAX);
+		assert_eq!(t.haircut, MAX_HAIRCUT);
+		assert_eq!(t.maintenance_weight, Permill::from_parts(1));
+	}
+
+	#[test]
+	fn ewma_matches_hand_computation() {
+		let decay = Permill::from_percent(90);
+		// 10% move: r² = 0.01; variance = 0.1 × 0.01 = 0.001; σ = sqrt(0.001) ≈ 3.1623%.
+		let r = relative_change(Price::from_u32(100), Price::from_u32(110)).unwrap();
+		assert_eq!(r, FixedU128::from_rational(1, 10));
+		let v = next_variance(FixedU128::zero(), r, decay);
+		assert_eq!(v, FixedU128::from_rational(1, 1_000));
+		assert_eq!(volatility_from_variance(v), Permill::from_parts(31_623));
+		// Downward moves count the same, relative to the previous price.
+		let r = relative_change(Price::from_u32(110), Price::from_u32(99)).unwrap();
+		assert_eq!(r, FixedU128::from_rational(1, 10));
+		// Then a quiet step decays it: 0.9 × 0.001.
+		let v = next_variance(v, FixedU128::zero(), decay);
+		assert_eq!(v, FixedU128::from_rational(9, 10_000));
+		assert_eq!(volatility_from_variance(v), Permill::from_percent(3));
+		// A zero previous price gives no change at all.
+		assert_eq!(relative_change(Price::zero(), Price::from_u32(1)), None);
+		// Saturation.
+		assert_eq!(volatility_from_variance(FixedU128::from_u32(4)), Permill::one());
+		assert_eq!(volatility_from_variance(FixedU128::from_inner(u128::MAX)), Permill::one());
+	}
+
+	#[test]
+	fn volatility_round_trips_through_variance() {
+		for parts in [0, 1, 999, 31_623, 500_000, 999_999, 1_000_000] {
+			let v = Permill::from_parts(parts);
+			assert_eq!(volatility_from_variance(variance_from_volatility(v)), v);
+		}
+	}
+
+	#[test]
+	fn observe_uses_only_newer_prices_inside_bounds() {
+		let (min, max) = (Price::from_u32(10), Price::from_u32(1_000));
+		let decay = Permill::from_percent(90);
+		let at = |p: u32, t: u64| TimestampedPrice { price: Price::from_u32(p), timestamp: t };
+		let mut s = VolatilityState::default();
+		assert!(observe(&mut s, at(100, 1), min, max, decay));
+		assert_eq!(s.variance, FixedU128::zero());
+		assert_eq!(s.last_observation, Some(at(100, 1)));
+		// Same timestamp, older timestamp: ignored.
+		assert!(!observe(&mut s, at(200, 1), min, max, decay));
+		assert!(!observe(&mut s, at(200, 0), min, max, decay));
+		// Out of bounds: ignored.
+		assert!(!observe(&mut s, at(5, 2), min, max, decay));
+		assert!(!observe(&mut s, at(5_000, 2), min, max, decay));
+		assert_eq!(s.last_observation, Some(at(100, 1)));
+		assert!(observe(&mut s, at(110, 2), min, max, decay));
+		assert_eq!(s.variance, FixedU128::from_rational(1, 1_000));
+		assert_eq!(s.volatility, Permill::from_parts(31_623));
+	}
+
+	// ----- properties -----
+
+	const ONE: u32 = 1_000_000;
+
+	prop_compose! {
+		// A valid schedule: up to 4 bands above a base below 90%.
+		fn valid_schedule()(
+			base in 0u32..900_000,
+			n in 0usize..=4,
+			vols in proptest::collection::btree_set(0u32..=ONE, 4),
+			steps in proptest::collection::vec(0u32..25_000, 4),
+			market_depth in 1u128..=u128::from(u64::MAX),
+			slope in 0u32..=ONE,
+			max_add_on in 0u32..ONE,
+		) -> HaircutSchedule<Bands> {
+			let mut haircut = base;
+			let bands: Vec<VolatilityBand> = vols
+				.into_iter()
+				.zip(steps)
+				.take(n)
+				.map(|(v, step)| {
+					haircut = (haircut + step).min(ONE - 1);
+					VolatilityBand {
+						min_volatility: Permill::from_parts(v),
+						haircut: Permill::from_parts(haircut),
+					}
+				})
+				.collect();
+			HaircutSchedule {
+				base: Permill::from_parts(base),
+				bands: BoundedVec::truncate_from(bands),
+				concentration: ConcentrationAddOn {
+					market_depth,
+					slope: Permill::from_parts(slope),
+					max_add_on: Permill::from_parts(max_add_on),
+				},
+			}
+		}
+	}
+
+	fn valid_params() -> impl Strategy<Value = Params> {
+		(valid_schedule(), any::<u64>(), any::<u64>(), 1u128..=u128::MAX, 0u8..=MAX_DECIMALS)
+			.prop_flat_map(|(schedule, r1, r2, supply_cap, decimals)| {
+				let base = u64::from(schedule.base.deconstruct());
+				let one = u64::from(ONE);
+				// threshold ∈ [1 - base, 1] with threshold × (1 + penalty) ≤ 1.
+				let max_penalty = (base * one / (one - base)).min(one);
+				(Just(schedule), 0..=max_penalty, Just((r1, r2, supply_cap, decimals)))
+			})
+			.prop_flat_map(|(schedule, penalty, (r1, r2, supply_cap, decimals))| {
+				let base = u64::from(schedule.base.deconstruct());
+				let one = u64::from(ONE);
+				let lo = one - base;
+				let hi = one * one / (one + penalty);
+				(
+					Just(schedule),
+					Just(penalty),
+					lo..=hi,
+					0u32..=ONE,
+					1u128..=supply_cap,
+					Just((r1, r2, supply_cap, decimals)),
+				)
+			})
+			.prop_map(
+				|(
+					schedule,
+					penalty,
+					threshold,
+					to_insurance,
+					account_cap,
+					(r1, r2, supply_cap, decimals),
+				)| {
+					let min_price = Price::from_inner(u128::from(r1.max(1)));
+					let max_price =
+						min_price.saturating_add(Price::from_inner(u128::from(r2.max(1))));
+					Params {
+						decimals,
+						oracle_key: r1 as u32,
+						max_price_age: r2.max(1),
+						min_price,
+						max_price,
+						haircut: schedule,
+						liquidation_threshold: Permill::from_parts(threshold as u32),
+						liquidation_penalty: Permill::from_parts(penalty as u32),
+						penalty_to_insurance: Permill::from_parts(to_insurance),
+						supply_cap,
+						account_cap,
+						status: AssetStatus::Active,
+					}
+				},
+			)
+	}
+
+	/// Breaks one field of `p`, chosen by `which`; returns the error validation must report.
+	fn break_one(p: &mut Params, which: u8) -> ParamsError {
+		let base = p.haircut.base;
+		match which % 14 {
+			0 => {
+				p.decimals = MAX_DECIMALS + 1 + (which / 14);
+				ParamsError::DecimalsTooLarge
+			},
+			1 => {
+				p.max_price_age = 0;
+				ParamsError::ZeroMaxPriceAge
+			},
+			2 => {
+				p.min_price = Price::zero();
+				ParamsError::InvalidPriceBounds
+			},
+			3 => {
+				p.max_price = p.min_price;
+				ParamsError::InvalidPriceBounds
+			},
+			4 => {
+				p.haircut.base = Permill::one();
+				ParamsError::HaircutTooHigh
+			},
+			5 => {
+				if let Some(b) = p.haircut.bands.last_mut() {
+					b.haircut = Permill::one();
+					ParamsError::HaircutTooHigh
+				} else {
+					p.haircut.concentration.max_add_on = Permill::one();
+					ParamsError::AddOnTooHigh
+				}
+			},
+			6 => {
+				if base.is_zero() {
+					p.liquidation_threshold = Permill::zero();
+					ParamsError::ZeroLiquidationThreshold
+				} else if let Some(b) = p.haircut.bands.iter_mut().next() {
+					b.haircut = base.saturating_sub(Permill::from_parts(1));
+					ParamsError::BandBelowBase
+				} else {
+					p.liquidation_threshold =
+						base.left_from_one().saturating_sub(Permill::from_parts(1));
+					ParamsError::ThresholdBelowInitialWeight
+				}
+			},
+			7 => {
+				if p.haircut.bands.len() >= 2 {
+					p.haircut.bands[1].min_volatility = p.haircut.bands[0].min_volatility;
+					ParamsError::BandsNotAscending
+				} else {
+					p.haircut.concentration.market_depth = 0;
+					ParamsError::ZeroMarketDepth
+				}
+			},
+			8 => {
+				p.haircut.concentration.market_depth = 0;
+				ParamsError::ZeroMarketDepth
+			},
+			9 => {
+				p.haircut.concentration.max_add_on = Permill::one();
+				ParamsError::AddOnTooHigh
+			},
+			10 => {
+				p.liquidation_threshold = Permill::zero();
+				ParamsError::ZeroLiquidationThreshold
+			},
+			11 => {
+				// The smallest penalty that pushes threshold × (1 + penalty) over 100%, if a
+				// Permill can hold it; else raise the threshold to 100% under a positive
+				// penalty; else (zero penalty, threshold ≤ 50%) break the caps instead.
+				let t = u64::from(p.liquidation_threshold.deconstruct());
+				let needed = 1_000_000_000_000 / t - 1_000_000 + 1;
+				if needed <= u64::from(ONE) {
+					p.liquidation_penalty = Permill::from_parts(needed as u32);
+					ParamsError::PenaltyTooLarge
+				} else if !p.liquidation_penalty.is_zero() {
+					p.liquidation_threshold = Permill::one();
+					ParamsError::PenaltyTooLarge
+				} else {
+					p.supply_cap = 0;
+					ParamsError::InvalidCaps
+				}
+			},
+			12 => {
+				p.supply_cap = 0;
+				ParamsError::InvalidCaps
+			},
+			_ => {
+				if p.supply_cap == u128::MAX {
+					p.account_cap = 0;
+				} else {
+					p.account_cap = p.supply_cap + 1;
+				}
+				ParamsError::InvalidCaps
+			},
+		}
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(512))]
+
+		#[test]
+		fn valid_params_validate(p in valid_params()) {
+			prop_assert_eq!(validate(&p), Ok(()));
+		}
+
+		#[test]
+		fn breaking_any_single_field_fails(p in valid_params(), which in any::<u8>()) {
+			let mut broken = p.clone();
+			let expected = break_one(&mut broken, which);
+			prop_assert_eq!(validate(&broken), Err(expected));
+		}
+
+		#[test]
+		fn haircut_monotone_in_volatility(
+			p in valid_params(), v1 in 0u32..=ONE, v2 in 0u32..=ONE, holding in any::<u128>(),
+		) {
+			let (lo, hi) = (v1.min(v2), v1.max(v2));
+			let h_lo = haircut(&p.haircut, Permill::from_parts(lo), holding);
+			let h_hi = haircut(&p.haircut, Permill::from_parts(hi), holding);
+			prop_assert!(h_lo <= h_hi);
+		}
+
+		#[test]
+		fn haircut_monotone_in_holding(
+			p in valid_params(), vol in 0u32..=ONE, a in any::<u128>(), b in any::<u128>(),
+		) {
+			let vol = Permill::from_parts(vol);
+			prop_assert!(haircut(&p.haircut, vol, a.min(b)) <= haircut(&p.haircut, vol, a.max(b)));
+		}
+
+		#[test]
+		fn terms_are_sane(p in valid_params(), vol in 0u32..=ONE, holding in any::<u128>()) {
+			let t = terms(&p, Permill::from_parts(vol), holding);
+			prop_assert!(t.haircut < Permill::one());
+			prop_assert!(t.haircut >= p.haircut.base);
+			prop_assert!(t.maintenance_weight >= t.haircut.left_from_one());
+			// Maintenance never counts more than the threshold at the calmest point.
+			prop_assert!(t.maintenance_weight <= p.liquidation_threshold);
+		}
+
+		#[test]
+		fn volatility_bounded_and_monotone_in_variance(a in any::<u128>(), b in any::<u128>()) {
+			let (lo, hi) = (FixedU128::from_inner(a.min(b)), FixedU128::from_inner(a.max(b)));
+			prop_assert!(volatility_from_variance(lo) <= volatility_from_variance(hi));
+			prop_assert!(volatility_from_variance(hi) <= Permill::one());
+		}
+
+		#[test]
+		fn ewma_stays_between_old_variance_and_new_square(
+			var in 0u128..=10u128.pow(18),
+			prev in 10u128.pow(12)..=10u128.pow(24),
+			new in 0u128..=10u128.pow(24),
+			decay in 0u32..=ONE,
+		) {
+			let var = FixedU128::from_inner(var);
+			let (prev, new) = (FixedU128::from_inner(prev), FixedU128::from_inner(new));
+			let r = relative_change(prev, new).unwrap();
+			let r2 = r.saturating_mul(r);
+			let next = next_variance(var, r, Permill::from_parts(decay));
+			// Allow for rounding: one unit per multiplication.
+			let lo = var.min(r2).saturating_sub(FixedU128::from_inner(2));
+			let hi = var.max(r2).saturating_add(FixedU128::from_inner(2));
+			prop_assert!(lo <= next && next <= hi);
+		}
+	}
+}

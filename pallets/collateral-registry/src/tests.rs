@@ -1,0 +1,656 @@
+//! Tests of the pallet: calls, errors, the volatility hook, `CollateralRisk`, genesis and the
+//! invariants. The pure math has its own tests (and properties) in [`crate::risk`].
+
+use crate::{
+	mock::*, pallet::*, risk, types::*, weights::WeightInfo, CollateralParamsOf, Error, Event,
+};
+use ballast_primitives::{
+	traits::{CollateralRisk, TimestampedPrice},
+	AssetId, AssetStatus, Price,
+};
+use polkadot_sdk::{
+	frame_support::{__private::serde_json, assert_noop, assert_ok, traits::Hooks, BoundedVec},
+	sp_arithmetic::{traits::Zero, FixedU128, Permill},
+	sp_runtime::DispatchError,
+};
+
+const BTC: AssetId = 1;
+const ETH: AssetId = 2;
+/// 1,000 BTC in satoshi: the market depth of [`btc_params`].
+const DEPTH: u128 = 1_000 * 100_000_000;
+
+fn root() -> RuntimeOrigin {
+	RuntimeOrigin::root()
+}
+
+fn signed() -> RuntimeOrigin {
+	RuntimeOrigin::signed(7)
+}
+
+fn register(asset: AssetId) {
+	assert_ok!(CollateralRegistry::register_asset(root(), asset, Box::new(params_for(asset))));
+}
+
+fn with(f: impl FnOnce(&mut CollateralParamsOf<Test>)) -> Box<CollateralParamsOf<Test>> {
+	let mut p = params_for(BTC);
+	f(&mut p);
+	Box::new(p)
+}
+
+/// One broken parameter set per validation error.
+fn invalid_cases() -> Vec<(Box<CollateralParamsOf<Test>>, Error<Test>)> {
+	vec![
+		(with(|p| p.penalty_to_insurance = raw_permill(1_500_000)), Error::PermillOutOfRange),
+		(with(|p| p.decimals = 25), Error::DecimalsTooLarge),
+		(with(|p| p.max_price_age = 0), Error::ZeroMaxPriceAge),
+		(with(|p| p.min_price = Price::from_u32(0)), Error::InvalidPriceBounds),
+		(with(|p| p.max_price = Price::from_u32(999)), Error::InvalidPriceBounds),
+		(with(|p| p.haircut.base = Permill::one()), Error::HaircutTooHigh),
+		(with(|p| p.haircut.bands[1].haircut = Permill::one()), Error::HaircutTooHigh),
+		(with(|p| p.haircut.bands[0].haircut = Permill::from_percent(9)), Error::BandBelowBase),
+		(
+			with(|p| p.haircut.bands[1].min_volatility = Permill::from_percent(1)),
+			Error::BandsNotAscending,
+		),
+		(
+			with(|p| p.haircut.bands[1].haircut = Permill::from_percent(14)),
+			Error::BandHaircutDecreasing,
+		),
+		(with(|p| p.haircut.concentration.market_depth = 0), Error::ZeroMarketDepth),
+		(with(|p| p.haircut.concentration.max_add_on = Permill::one()), Error::AddOnTooHigh),
+		(with(|p| p.liquidation_threshold = Permill::zero()), Error::ZeroLiquidationThreshold),
+		(
+			with(|p| p.liquidation_threshold = Permill::from_percent(89)),
+			Error::ThresholdBelowInitialWeight,
+		),
+		(with(|p| p.liquidation_penalty = Permill::from_percent(12)), Error::PenaltyTooLarge),
+		(with(|p| p.supply_cap = 0), Error::InvalidCaps),
+		(with(|p| p.account_cap = 0), Error::InvalidCaps),
+		(with(|p| p.account_cap = p.supply_cap + 1), Error::InvalidCaps),
+	]
+}
+
+// ----- register_asset -----
+
+#[test]
+fn register_asset_lists_the_asset() {
+	test(|| {
+		assert_ok!(CollateralRegistry::register_asset(root(), BTC, Box::new(params_for(BTC))));
+		System::assert_last_event(Event::AssetRegistered { asset: BTC }.into());
+		assert_eq!(CollateralRegistry::params(BTC), Some(params_for(BTC)));
+		assert_eq!(CollateralRegistry::listed_assets(), vec![BTC]);
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::zero());
+		assert!(AssetVolatility::<Test>::get(BTC).is_none());
+
+		register(ETH);
+		assert_eq!(CollateralRegistry::listed_assets(), vec![BTC, ETH]);
+	});
+}
+
+#[test]
+fn register_asset_requires_governance() {
+	test(|| {
+		assert_noop!(
+			CollateralRegistry::register_asset(signed(), BTC, Box::new(params_for(BTC))),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			CollateralRegistry::register_asset(
+				RuntimeOrigin::none(),
+				BTC,
+				Box::new(params_for(BTC))
+			),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn register_asset_rejects_a_listed_asset() {
+	test(|| {
+		register(BTC);
+		assert_noop!(
+			CollateralRegistry::register_asset(root(), BTC, Box::new(params_for(BTC))),
+			Error::<Test>::AssetAlreadyRegistered
+		);
+	});
+}
+
+#[test]
+fn register_asset_stops_at_max_assets() {
+	test(|| {
+		for asset in 0..MAX_ASSETS {
+			register(asset);
+		}
+		assert_noop!(
+			CollateralRegistry::register_asset(
+				root(),
+				MAX_ASSETS,
+				Box::new(params_for(MAX_ASSETS))
+			),
+			Error::<Test>::TooManyAssets
+		);
+	});
+}
+
+#[test]
+fn register_asset_rejects_every_invalid_parameter() {
+	test(|| {
+		for (params, error) in invalid_cases() {
+			assert_noop!(CollateralRegistry::register_asset(root(), BTC, params), error);
+		}
+		assert!(CollateralRegistry::listed_assets().is_empty());
+	});
+}
+
+// ----- update_params -----
+
+#[test]
+fn update_params_replaces_the_set() {
+	test(|| {
+		register(BTC);
+		CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)).unwrap();
+		let new = with(|p| {
+			p.liquidation_penalty = Permill::from_percent(10);
+			p.haircut.bands.pop();
+		});
+		assert_ok!(CollateralRegistry::update_params(root(), BTC, new.clone()));
+		System::assert_last_event(Event::ParamsUpdated { asset: BTC }.into());
+		assert_eq!(CollateralRegistry::params(BTC), Some(*new));
+		// Same status: no StatusChanged.
+		assert!(!System::events().iter().any(|r| matches!(
+			r.event,
+			RuntimeEvent::CollateralRegistry(Event::StatusChanged { .. })
+		)));
+		// The tracked volatility survives.
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
+	});
+}
+
+#[test]
+fn update_params_takes_the_status_from_the_new_set() {
+	test(|| {
+		register(BTC);
+		System::reset_events();
+		assert_ok!(CollateralRegistry::update_params(
+			root(),
+			BTC,
+			with(|p| p.status = AssetStatus::ReduceOnly)
+		));
+		let events: Vec<RuntimeEvent> = System::events().into_iter().map(|r| r.event).collect();
+		assert_eq!(
+			events,
+			<Vec<RuntimeEvent>>::from([
+				Event::StatusChanged {
+					asset: BTC,
+					from: AssetStatus::Active,
+					to: AssetStatus::ReduceOnly
+				}
+				.into(),
+				Event::ParamsUpdated { asset: BTC }.into(),
+			])
+		);
+		assert_eq!(CollateralRegistry::params(BTC).unwrap().status, AssetStatus::ReduceOnly);
+	});
+}
+
+#[test]
+fn update_params_errors() {
+	test(|| {
+		assert_noop!(
+			CollateralRegistry::update_params(root(), BTC, Box::new(params_for(BTC))),
+			Error::<Test>::UnknownAsset
+		);
+		// An unknown asset is reported before invalid parameters.
+		assert_noop!(
+			CollateralRegistry::update_params(root(), BTC, with(|p| p.max_price_age = 0)),
+			Error::<Test>::UnknownAsset
+		);
+		register(BTC);
+		assert_noop!(
+			CollateralRegistry::update_params(signed(), BTC, Box::new(params_for(BTC))),
+			DispatchError::BadOrigin
+		);
+		for (params, error) in invalid_cases() {
+			assert_noop!(CollateralRegistry::update_params(root(), BTC, params), error);
+		}
+		assert_eq!(CollateralRegistry::params(BTC), Some(params_for(BTC)));
+	});
+}
+
+// ----- set_status -----
+
+#[test]
+fn set_status_changes_the_status() {
+	test(|| {
+		register(BTC);
+		for (from, to) in [
+			(AssetStatus::Active, AssetStatus::ReduceOnly),
+			(AssetStatus::ReduceOnly, AssetStatus::Frozen),
+			(AssetStatus::Frozen, AssetStatus::Delisted),
+			(AssetStatus::Delisted, AssetStatus::Active),
+		] {
+			assert_ok!(CollateralRegistry::set_status(root(), BTC, to));
+			System::assert_last_event(Event::StatusChanged { asset: BTC, from, to }.into());
+			assert_eq!(CollateralRegistry::params(BTC).unwrap().status, to);
+			assert_eq!(CollateralRegistry::terms(BTC, 0).unwrap().status, to);
+		}
+	});
+}
+
+#[test]
+fn set_status_errors() {
+	test(|| {
+		assert_noop!(
+			CollateralRegistry::set_status(root(), BTC, AssetStatus::Frozen),
+			Error::<Test>::UnknownAsset
+		);
+		register(BTC);
+		assert_noop!(
+			CollateralRegistry::set_status(signed(), BTC, AssetStatus::Frozen),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			CollateralRegistry::set_status(root(), BTC, AssetStatus::Active),
+			Error::<Test>::StatusUnchanged
+		);
+	});
+}
+
+// ----- set_caps -----
+
+#[test]
+fn set_caps_changes_the_caps() {
+	test(|| {
+		register(BTC);
+		assert_ok!(CollateralRegistry::set_caps(root(), BTC, 5_000, 5_000));
+		System::assert_last_event(
+			Event::CapsUpdated { asset: BTC, supply_cap: 5_000, account_cap: 5_000 }.into(),
+		);
+		let p = CollateralRegistry::params(BTC).unwrap();
+		assert_eq!((p.supply_cap, p.account_cap), (5_000, 5_000));
+		// Nothing else moved.
+		assert_eq!(
+			p,
+			CollateralParams { supply_cap: 5_000, account_cap: 5_000, ..params_for(BTC) }
+		);
+		let t = CollateralRegistry::terms(BTC, 0).unwrap();
+		assert_eq!((t.supply_cap, t.account_cap), (5_000, 5_000));
+	});
+}
+
+#[test]
+fn set_caps_errors() {
+	test(|| {
+		assert_noop!(CollateralRegistry::set_caps(root(), BTC, 2, 1), Error::<Test>::UnknownAsset);
+		register(BTC);
+		assert_noop!(CollateralRegistry::set_caps(signed(), BTC, 2, 1), DispatchError::BadOrigin);
+		for (supply, account) in [(0, 0), (0, 1), (1, 0), (1, 2)] {
+			assert_noop!(
+				CollateralRegistry::set_caps(root(), BTC, supply, account),
+				Error::<Test>::InvalidCaps
+			);
+		}
+	});
+}
+
+// ----- set_volatility -----
+
+#[test]
+fn set_volatility_sets_it() {
+	test(|| {
+		register(BTC);
+		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)));
+		System::assert_last_event(
+			Event::VolatilitySet { asset: BTC, volatility: Permill::from_percent(3) }.into(),
+		);
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
+		let state = AssetVolatility::<Test>::get(BTC).unwrap();
+		assert_eq!(state.variance, FixedU128::from_rational(9, 10_000));
+		assert_eq!(state.last_observation, None);
+		// 3% is in the 2% band: 15%.
+		assert_eq!(CollateralRegistry::terms(BTC, 0).unwrap().haircut, Permill::from_percent(15));
+	});
+}
+
+#[test]
+fn set_volatility_errors() {
+	test(|| {
+		assert_noop!(
+			CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)),
+			Error::<Test>::UnknownAsset
+		);
+		register(BTC);
+		assert_noop!(
+			CollateralRegistry::set_volatility(signed(), BTC, Permill::from_percent(3)),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+// ----- volatility tracking -----
+
+#[test]
+fn volatility_follows_new_oracle_prices_only() {
+	test(|| {
+		register(BTC);
+		// No price yet: nothing tracked.
+		run_to_block(2);
+		assert!(AssetVolatility::<Test>::get(BTC).is_none());
+
+		// The first price only becomes the reference.
+		MockPrices::set(BTC, 50_000, 1_000);
+		run_to_block(3);
+		let state = AssetVolatility::<Test>::get(BTC).unwrap();
+		assert_eq!(state.variance, FixedU128::zero());
+		assert_eq!(
+			state.last_observation,
+			Some(TimestampedPrice { price: Price::from_u32(50_000), timestamp: 1_000 })
+		);
+
+		// A different price under the same timestamp is not a new observation.
+		MockPrices::set(BTC, 60_000, 1_000);
+		run_to_block(4);
+		assert_eq!(AssetVolatility::<Test>::get(BTC).unwrap(), state);
+
+		// +10% at a newer timestamp: variance (1 - 0.9) × 0.1² = 0.001, volatility 3.1623%.
+		MockPrices::set(BTC, 55_000, 2_000);
+		run_to_block(5);
+		let state = AssetVolatility::<Test>::get(BTC).unwrap();
+		assert_eq!(state.variance, FixedU128::from_rational(1, 1_000));
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_parts(31_623));
+
+		// Blocks without a new price change nothing.
+		run_to_block(8);
+		assert_eq!(AssetVolatility::<Test>::get(BTC).unwrap(), state);
+
+		// An unchanged price at a new timestamp decays the variance by λ.
+		MockPrices::set(BTC, 55_000, 3_000);
+		run_to_block(9);
+		assert_eq!(
+			AssetVolatility::<Test>::get(BTC).unwrap().variance,
+			FixedU128::from_rational(9, 10_000)
+		);
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
+
+		// A price outside the asset's bounds is ignored: the oracle is assumed broken.
+		let before = AssetVolatility::<Test>::get(BTC).unwrap();
+		MockPrices::set(BTC, 5_000_000, 4_000);
+		run_to_block(10);
+		assert_eq!(AssetVolatility::<Test>::get(BTC).unwrap(), before);
+	});
+}
+
+#[test]
+fn volatility_is_read_under_the_oracle_key() {
+	test(|| {
+		// ETH listed with BTC's parameters, but priced under key 42.
+		assert_ok!(CollateralRegistry::register_asset(root(), ETH, Box::new(params_for(42))));
+		MockPrices::set(ETH, 2_000, 1);
+		MockPrices::set(42, 2_000, 1);
+		run_to_block(2);
+		MockPrices::set(ETH, 3_000, 2);
+		MockPrices::set(42, 2_200, 2);
+		run_to_block(3);
+		assert_eq!(
+			AssetVolatility::<Test>::get(ETH).unwrap().last_observation.unwrap().price,
+			Price::from_u32(2_200)
+		);
+		assert_eq!(CollateralRegistry::volatility(ETH), Permill::from_parts(31_623));
+	});
+}
+
+#[test]
+fn seeded_volatility_evolves_with_observations() {
+	test(|| {
+		register(BTC);
+		MockPrices::set(BTC, 50_000, 1);
+		run_to_block(2);
+		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)));
+		// Reference price kept by set_volatility.
+		assert!(AssetVolatility::<Test>::get(BTC).unwrap().last_observation.is_some());
+		// Unchanged price: 0.9 × 0.0009 = 0.00081; sqrt = 2.84605% rounded up.
+		MockPrices::set(BTC, 50_000, 2);
+		run_to_block(3);
+		assert_eq!(
+			AssetVolatility::<Test>::get(BTC).unwrap().variance,
+			FixedU128::from_rational(81, 100_000)
+		);
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_parts(28_461));
+	});
+}
+
+#[test]
+fn decay_is_configurable() {
+	test(|| {
+		VolatilityDecay::set(Permill::zero());
+		register(BTC);
+		MockPrices::set(BTC, 50_000, 1);
+		run_to_block(2);
+		// λ = 0: the volatility is the last move, 20%.
+		MockPrices::set(BTC, 60_000, 2);
+		run_to_block(3);
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(20));
+		// And jumps to the band for 20% (25%).
+		assert_eq!(CollateralRegistry::terms(BTC, 0).unwrap().haircut, Permill::from_percent(25));
+	});
+}
+
+#[test]
+fn on_initialize_reports_its_weight() {
+	test(|| {
+		assert_eq!(CollateralRegistry::on_initialize(2), <() as WeightInfo>::on_initialize(0));
+		register(BTC);
+		register(ETH);
+		MockPrices::set(BTC, 50_000, 1);
+		assert_eq!(CollateralRegistry::on_initialize(3), <() as WeightInfo>::on_initialize(2));
+		assert!(
+			<() as WeightInfo>::on_initialize(2).ref_time()
+				> <() as WeightInfo>::on_initialize(1).ref_time()
+		);
+	});
+}
+
+// ----- CollateralRisk -----
+
+#[test]
+fn terms_for_a_concrete_holding() {
+	test(|| {
+		assert_eq!(CollateralRegistry::terms(BTC, 1), None);
+		register(BTC);
+
+		// Calm market, no holding: the base haircut and the full threshold.
+		let t = CollateralRegistry::terms(BTC, 0).unwrap();
+		assert_eq!(t.haircut, Permill::from_percent(10));
+		assert_eq!(t.maintenance_weight, Permill::from_percent(90));
+		assert_eq!(t.decimals, 8);
+		assert_eq!(t.oracle_key, BTC);
+		assert_eq!(t.max_price_age, 60_000);
+		assert_eq!(
+			(t.min_price, t.max_price),
+			(Price::from_u32(1_000), Price::from_u32(1_000_000))
+		);
+		assert_eq!(t.liquidation_penalty, Permill::from_percent(5));
+		assert_eq!(t.penalty_to_insurance, Permill::from_percent(50));
+		assert_eq!((t.supply_cap, t.account_cap), (DEPTH * 10, DEPTH));
+
+		// 3% volatility (15% band) and 500 BTC (+5%): haircut 20%, maintenance
+		// max(80%, 90% − 10%) = 80%.
+		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)));
+		let t = CollateralRegistry::terms(BTC, DEPTH / 2).unwrap();
+		assert_eq!(t.haircut, Permill::from_percent(20));
+		assert_eq!(t.maintenance_weight, Permill::from_percent(80));
+
+		// 6% volatility (25% band) and 3,000 BTC (add-on capped at 20%): haircut 45%,
+		// maintenance max(55%, 90% − 35%) = 55%.
+		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(6)));
+		let t = CollateralRegistry::terms(BTC, 3 * DEPTH).unwrap();
+		assert_eq!(t.haircut, Permill::from_percent(45));
+		assert_eq!(t.maintenance_weight, Permill::from_percent(55));
+		assert_eq!(t, risk::terms(&params_for(BTC), Permill::from_percent(6), 3 * DEPTH));
+	});
+}
+
+// ----- genesis -----
+
+fn genesis() -> GenesisConfig<Test> {
+	GenesisConfig {
+		assets: vec![(BTC, params_for(BTC)), (ETH, params_for(ETH))],
+		volatility: vec![(ETH, Permill::from_percent(6))],
+	}
+}
+
+#[test]
+fn genesis_lists_assets_and_seeds_volatility() {
+	new_test_ext_with(genesis()).execute_with(|| {
+		assert_eq!(CollateralRegistry::listed_assets(), vec![BTC, ETH]);
+		assert_eq!(CollateralRegistry::params(ETH), Some(params_for(ETH)));
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::zero());
+		assert_eq!(CollateralRegistry::volatility(ETH), Permill::from_percent(6));
+		assert_eq!(CollateralRegistry::terms(ETH, 0).unwrap().haircut, Permill::from_percent(25));
+		// Genesis deposits no events.
+		assert!(System::events().is_empty());
+		CollateralRegistry::do_try_state().unwrap();
+	});
+}
+
+#[test]
+#[should_panic(expected = "ZeroLiquidationThreshold")]
+fn genesis_refuses_invalid_params() {
+	let mut g = genesis();
+	g.assets[0].1.liquidation_threshold = Permill::zero();
+	new_test_ext_with(g);
+}
+
+#[test]
+#[should_panic(expected = "cannot list asset 2")]
+fn genesis_refuses_duplicates() {
+	let mut g = genesis();
+	g.assets.push((ETH, params_for(ETH)));
+	new_test_ext_with(g);
+}
+
+#[test]
+#[should_panic(expected = "volatility of asset 3")]
+fn genesis_refuses_volatility_of_unlisted_asset() {
+	let mut g = genesis();
+	g.volatility.push((3, Permill::from_percent(1)));
+	new_test_ext_with(g);
+}
+
+/// The JSON documented on `GenesisConfig`.
+const GENESIS_JSON: &str = r#"{
+  "assets": [[1, {
+    "decimals": 8,
+    "oracleKey": 1,
+    "maxPriceAge": 60000,
+    "minPrice": "1000000000000000000000",
+    "maxPrice": "1000000000000000000000000",
+    "haircut": {
+      "base": 100000,
+      "bands": [
+        { "minVolatility": 20000, "haircut": 150000 },
+        { "minVolatility": 50000, "haircut": 250000 }
+      ],
+      "concentration": { "marketDepth": 100000000000, "slope": 100000, "maxAddOn": 200000 }
+    },
+    "liquidationThreshold": 900000,
+    "liquidationPenalty": 50000,
+    "penaltyToInsurance": 500000,
+    "supplyCap": 1000000000000,
+    "accountCap": 100000000000,
+    "status": "Active"
+  }]],
+  "volatility": [[1, 30000]]
+}"#;
+
+#[test]
+fn genesis_config_from_documented_json() {
+	let g: GenesisConfig<Test> = serde_json::from_str(GENESIS_JSON).unwrap();
+	assert_eq!(g.assets, vec![(BTC, params_for(BTC))]);
+	assert_eq!(g.volatility, vec![(BTC, Permill::from_percent(3))]);
+	new_test_ext_with(g).execute_with(|| {
+		assert_eq!(CollateralRegistry::params(BTC), Some(params_for(BTC)));
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
+		CollateralRegistry::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn genesis_json_round_trips_with_large_amounts() {
+	let mut g = genesis();
+	// 10^24: beyond u64, so written as a string.
+	g.assets[1].1.supply_cap = 10u128.pow(24);
+	g.assets[1].1.status = AssetStatus::ReduceOnly;
+	let value = serde_json::to_value(&g).unwrap();
+	assert_eq!(value["assets"][1][1]["supplyCap"], serde_json::json!("1000000000000000000000000"));
+	assert_eq!(value["assets"][1][1]["accountCap"], serde_json::json!(100_000_000_000u64));
+	assert_eq!(value["assets"][1][1]["status"], serde_json::json!("ReduceOnly"));
+	let back: GenesisConfig<Test> = serde_json::from_value(value).unwrap();
+	assert_eq!(back.assets, g.assets);
+	assert_eq!(back.volatility, g.volatility);
+	// Amounts are accepted as strings below u64::MAX too; unknown fields are not.
+	let json =
+		GENESIS_JSON.replace("\"supplyCap\": 1000000000000", "\"supplyCap\": \"1000000000000\"");
+	let g: GenesisConfig<Test> = serde_json::from_str(&json).unwrap();
+	assert_eq!(g.assets[0].1.supply_cap, 1_000_000_000_000);
+	let json = GENESIS_JSON.replace("\"decimals\": 8,", "\"decimals\": 8, \"typo\": 1,");
+	assert!(serde_json::from_str::<GenesisConfig<Test>>(&json).is_err());
+}
+
+#[test]
+fn bands_beyond_max_bands_do_not_decode() {
+	let mut json: serde_json::Value = serde_json::from_str(GENESIS_JSON).unwrap();
+	let band = serde_json::json!({ "minVolatility": 900000, "haircut": 900000 });
+	let bands = json["assets"][0][1]["haircut"]["bands"].as_array_mut().unwrap();
+	for _ in 0..MAX_BANDS {
+		bands.push(band.clone());
+	}
+	assert!(serde_json::from_value::<GenesisConfig<Test>>(json).is_err());
+}
+
+// ----- invariants -----
+
+#[test]
+fn try_state_catches_broken_invariants() {
+	test(|| {
+		register(BTC);
+		register(ETH);
+		assert_ok!(CollateralRegistry::do_try_state());
+
+		// Volatility for an unlisted asset.
+		AssetVolatility::<Test>::insert(3, VolatilityState::default());
+		assert!(CollateralRegistry::do_try_state().is_err());
+		AssetVolatility::<Test>::remove(3);
+
+		// A duplicate in the list.
+		let listed = ListedAssets::<Test>::get();
+		ListedAssets::<Test>::put(BoundedVec::truncate_from(vec![BTC, ETH, ETH]));
+		assert!(CollateralRegistry::do_try_state().is_err());
+		// A listed asset without parameters, and parameters of an unlisted asset.
+		ListedAssets::<Test>::put(BoundedVec::truncate_from(vec![BTC, ETH, 3]));
+		assert!(CollateralRegistry::do_try_state().is_err());
+		ListedAssets::<Test>::put(BoundedVec::truncate_from(vec![BTC]));
+		assert!(CollateralRegistry::do_try_state().is_err());
+		ListedAssets::<Test>::put(listed);
+
+		// Stored parameters that do not validate.
+		let good = AssetParams::<Test>::get(ETH).unwrap();
+		AssetParams::<Test>::insert(ETH, *with(|p| p.max_price_age = 0));
+		assert!(CollateralRegistry::do_try_state().is_err());
+		AssetParams::<Test>::insert(ETH, good);
+	});
+}
+
+#[test]
+fn integrity_test_passes() {
+	test(<CollateralRegistry as Hooks<u64>>::integrity_test);
+}
+
+#[test]
+fn params_encode_within_max_encoded_len() {
+	use codec::{Encode, MaxEncodedLen};
+	let mut p = params_for(BTC);
+	while p.haircut.bands.try_push(VolatilityBand::default()).is_ok() {}
+	assert!(p.encoded_size() <= CollateralParamsOf::<Test>::max_encoded_len());
+}

@@ -1,0 +1,97 @@
+//! `MarginApi`: what traders and front-ends ask about margin accounts, markets and the vault.
+//!
+//! Served as `api.call.marginApi.*` in polkadot.js; every type here is described in the
+//! runtime metadata, so no client needs custom type definitions. Values are reported at the
+//! latest oracle prices whatever their age, with a `stale` flag wherever a price would be
+//! refused for a risk-increasing action.
+
+use alloc::vec::Vec;
+use ballast_primitives::{Balance, MarketId, Price, SignedBalance, SubAccount};
+use codec::{Decode, Encode};
+use pallet_margin_accounts::AccountReport;
+use pallet_perpetuals::MarketParams;
+use polkadot_sdk::sp_api;
+use scale_info::TypeInfo;
+
+/// One open position.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct PositionReport {
+	/// Market.
+	pub market: MarketId,
+	/// Size in base smallest units, positive long, negative short.
+	pub size: i128,
+	/// Average entry price.
+	pub entry_price: Price,
+	/// Oracle price it is marked at, if any.
+	pub mark_price: Option<Price>,
+	/// Notional at the mark price.
+	pub notional: Balance,
+	/// Unrealized PnL including funding not yet settled.
+	pub unrealized_pnl: SignedBalance,
+}
+
+/// Everything about one margin account.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct AccountSummary {
+	/// Sub-account index (0: cross).
+	pub sub: SubAccount,
+	/// Collateral, quote balance, equity, requirements, health.
+	pub margin: AccountReport,
+	/// Open positions.
+	pub positions: Vec<PositionReport>,
+	/// Isolated accounts with one position: the oracle price at which it becomes liquidatable,
+	/// other prices unchanged.
+	pub liquidation_price: Option<Price>,
+}
+
+/// A market with its state.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct MarketReport {
+	/// Market id.
+	pub id: MarketId,
+	/// Parameters.
+	pub params: MarketParams,
+	/// Σ long sizes.
+	pub long_oi: Balance,
+	/// Σ |short sizes|.
+	pub short_oi: Balance,
+	/// Oracle price, if any.
+	pub price: Option<Price>,
+	/// Whether trading would refuse that price.
+	pub price_stale: bool,
+	/// Execution price of a buy of one smallest unit now (premium included), if priced.
+	pub best_buy: Option<Price>,
+	/// Execution price of a sell of one smallest unit now, if priced.
+	pub best_sell: Option<Price>,
+}
+
+/// The liquidity vault.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct VaultReport {
+	/// Quote asset held by the vault.
+	pub cash: SignedBalance,
+	/// LP shares outstanding.
+	pub shares: Balance,
+	/// Net asset value (cash − traders' unrealized PnL) at the latest prices.
+	pub nav: Option<SignedBalance>,
+	/// Trading fees collected.
+	pub fees: Balance,
+}
+
+sp_api::decl_runtime_apis! {
+	/// Margin accounts, markets and the vault, for traders and front-ends.
+	pub trait MarginApi<AccountId> where AccountId: codec::Codec {
+		/// Summaries of all margin accounts of `who`.
+		fn accounts(who: AccountId) -> Vec<AccountSummary>;
+		/// Summary of margin account `(who, sub)`.
+		fn account_summary(who: AccountId, sub: SubAccount) -> Option<AccountSummary>;
+		/// All markets.
+		fn markets() -> Vec<MarketReport>;
+		/// One market.
+		fn market(id: MarketId) -> Option<MarketReport>;
+		/// The vault.
+		fn vault() -> VaultReport;
+		/// LP shares of `who`.
+		fn lp_shares(who: AccountId) -> Balance;
+	}
+}

@@ -1,0 +1,712 @@
+//! Collateral core scenarios against the real runtime: collateral registry, margin accounts and
+//! perpetuals wired as on chain, from the `development` preset. Every test checks the three
+//! pallets' invariants after every block and at its end.
+
+#![allow(
+	clippy::arithmetic_side_effects,
+	clippy::unwrap_used,
+	clippy::expect_used,
+	clippy::indexing_slicing,
+	clippy::panic
+)]
+
+mod common;
+
+use ballast_primitives::{assets, AssetStatus, Price, CROSS_ACCOUNT};
+use ballast_runtime::{
+	configs::derivatives::reports, CollateralRegistry, MarginAccounts, Oracle, Perpetuals, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, System,
+};
+use common::ext_for_preset;
+use pallet_margin_accounts::{Error as MarginError, Event as MarginEvent};
+use pallet_perpetuals::{Error as PerpError, Event as PerpEvent, MarketParams, MarketStatus};
+use polkadot_sdk::{
+	frame_support::{
+		assert_noop, assert_ok,
+		traits::{fungibles::Inspect, Hooks, UnfilteredDispatchable},
+		BoundedVec,
+	},
+	sp_arithmetic::Permill,
+	sp_genesis_builder::DEV_RUNTIME_PRESET,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{AccountId32, DispatchError, DispatchResult, TokenError},
+	*,
+};
+
+type AccountId = AccountId32;
+
+const NOW: u64 = 1_700_000_000_000;
+const BTC_PERP: u32 = 0;
+const ETH_PERP: u32 = 1;
+const USDC: u128 = 1_000_000;
+const BTC: u128 = 100_000_000;
+const ETH: u128 = 1_000_000_000_000_000_000;
+
+fn alice() -> AccountId {
+	Sr25519Keyring::Alice.to_account_id()
+}
+fn dave() -> AccountId {
+	Sr25519Keyring::Dave.to_account_id()
+}
+fn eve() -> AccountId {
+	Sr25519Keyring::Eve.to_account_id()
+}
+
+/// Dispatch `call` from `who` the way an extrinsic is dispatched (in a storage layer).
+fn call(who: &AccountId, call: impl Into<RuntimeCall>) -> DispatchResult {
+	let call: RuntimeCall = call.into();
+	call.dispatch_bypass_filter(RuntimeOrigin::signed(who.clone())).map(|_| ()).map_err(|e| e.error)
+}
+
+fn root(call: impl Into<RuntimeCall>) -> DispatchResult {
+	let call: RuntimeCall = call.into();
+	call.dispatch_bypass_filter(RuntimeOrigin::root()).map(|_| ()).map_err(|e| e.error)
+}
+
+fn set_now(ms: u64) {
+	pallet_timestamp::Now::<Runtime>::put(ms);
+}
+
+fn try_state() {
+	CollateralRegistry::do_try_state().expect("registry invariants");
+	MarginAccounts::do_try_state().expect("margin invariants");
+	Perpetuals::do_try_state().expect("perpetuals invariants");
+	// Custody, exactly (on chain a donation to the custody account would make it `>=`): every
+	// collateral unit held is some account's, and every USDC held is a quote balance, the
+	// vault's or the fee pot's.
+	for asset in [assets::BTC, assets::ETH, assets::DOT] {
+		assert_eq!(
+			custody_balance(asset),
+			pallet_margin_accounts::TotalCollateral::<Runtime>::get(asset),
+			"custody of asset {asset}"
+		);
+	}
+	let pooled = pallet_perpetuals::VaultState::<Runtime>::get().cash
+		+ pallet_perpetuals::FeePot::<Runtime>::get() as i128;
+	assert_eq!(
+		custody_balance(assets::USDC) as i128,
+		pallet_margin_accounts::TotalQuote::<Runtime>::get() + pooled,
+		"Σ quote balances + vault + fees == USDC held"
+	);
+}
+
+/// Finish this block and start the next, 6 s later, checking invariants in between.
+fn next_block() {
+	let n = System::block_number();
+	Oracle::on_finalize(n);
+	try_state();
+	System::set_block_number(n + 1);
+	set_now(pallet_timestamp::Now::<Runtime>::get() + 6_000);
+	CollateralRegistry::on_initialize(n + 1);
+	try_state();
+}
+
+/// Alice (an oracle operator) feeds `(asset, whole USD)` prices, then a block passes.
+fn feed(prices: &[(u32, u32)]) {
+	let values = BoundedVec::truncate_from(
+		prices.iter().map(|(k, v)| (*k, Price::from_u32(*v))).collect::<Vec<_>>(),
+	);
+	assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(alice()), values));
+	next_block();
+}
+
+/// The dev chain with prices: BTC 60 000, ETH 3 000, DOT 6.
+fn chain() -> polkadot_sdk::sp_io::TestExternalities {
+	let mut ext = ext_for_preset(DEV_RUNTIME_PRESET);
+	ext.execute_with(|| {
+		set_now(NOW);
+		feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+	});
+	ext
+}
+
+fn deposit(who: &AccountId, sub: u8, asset: u32, amount: u128) -> DispatchResult {
+	call(who, pallet_margin_accounts::Call::<Runtime>::deposit { sub, asset, amount })
+}
+fn withdraw(who: &AccountId, sub: u8, asset: u32, amount: u128) -> DispatchResult {
+	call(who, pallet_margin_accounts::Call::<Runtime>::withdraw { sub, asset, amount })
+}
+fn trade(who: &AccountId, sub: u8, market: u32, size_delta: i128) -> DispatchResult {
+	call(
+		who,
+		pallet_perpetuals::Call::<Runtime>::trade { sub, market, size_delta, limit_price: None },
+	)
+}
+fn create_isolated(who: &AccountId, market: u32) -> DispatchResult {
+	call(who, pallet_margin_accounts::Call::<Runtime>::create_isolated { market })
+}
+
+fn custody_balance(asset: u32) -> u128 {
+	<Runtime as pallet_margin_accounts::Config>::Assets::balance(
+		asset,
+		&MarginAccounts::custody_account(),
+	)
+}
+
+fn market(id: u32) -> pallet_perpetuals::Market<u32> {
+	pallet_perpetuals::Markets::<Runtime>::get(id).unwrap()
+}
+
+fn last_traded() -> (i128, Price, u128, i128) {
+	System::events()
+		.iter()
+		.rev()
+		.find_map(|r| match &r.event {
+			RuntimeEvent::Perpetuals(PerpEvent::Traded {
+				new_size,
+				price,
+				fee,
+				realized_pnl,
+				..
+			}) => Some((*new_size, *price, *fee, *realized_pnl)),
+			_ => None,
+		})
+		.expect("a trade happened")
+}
+
+// ---------------------------------------------------------------- genesis
+
+#[test]
+fn genesis_lists_collateral_markets_and_a_funded_vault() {
+	chain().execute_with(|| {
+		for a in [assets::BTC, assets::ETH, assets::DOT] {
+			assert!(CollateralRegistry::params(a).is_some(), "asset {a} listed");
+		}
+		assert!(CollateralRegistry::params(assets::USDC).is_none(), "USDC is the quote asset");
+		assert_eq!(pallet_perpetuals::NextMarketId::<Runtime>::get(), 3);
+		let vault = pallet_perpetuals::VaultState::<Runtime>::get();
+		assert_eq!(vault.cash, 500_000 * USDC as i128);
+		assert_eq!(custody_balance(assets::USDC), 500_000 * USDC);
+		assert_eq!(reports::markets().len(), 3);
+		try_state();
+	});
+}
+
+// ---------------------------------------------------------------- margin accounts
+
+#[test]
+fn deposits_credit_collateral_and_quote() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::BTC, BTC));
+		System::assert_last_event(RuntimeEvent::MarginAccounts(MarginEvent::Deposited {
+			who: dave(),
+			sub: CROSS_ACCOUNT,
+			asset: assets::BTC,
+			amount: BTC,
+		}));
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::ETH, 10 * ETH));
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::USDC, 1_000 * USDC));
+		let a = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), CROSS_ACCOUNT).unwrap();
+		assert_eq!(a.holding(assets::BTC), BTC);
+		assert_eq!(a.holding(assets::ETH), 10 * ETH);
+		assert_eq!(a.quote, 1_000 * USDC as i128);
+		assert_eq!(custody_balance(assets::BTC), BTC);
+		assert_eq!(custody_balance(assets::USDC), 501_000 * USDC);
+
+		// Valued with haircuts: 60 000 + 30 000 at 10 % / 15 % base haircuts (plus a tiny
+		// concentration add-on), plus 1 000 of quote.
+		let v = MarginAccounts::valuation(&dave(), CROSS_ACCOUNT).unwrap();
+		assert_eq!(v.collateral_value, 90_000 * USDC);
+		assert!(v.initial_collateral < 60_000 * 9 / 10 * USDC + 30_000 * 85 / 100 * USDC);
+		assert!(v.initial_collateral > 79_000 * USDC);
+		assert_eq!(v.health_ratio(), None, "no positions, nothing required");
+		next_block();
+	});
+}
+
+#[test]
+fn deposit_errors_change_nothing() {
+	chain().execute_with(|| {
+		assert_noop!(deposit(&dave(), 0, assets::BTC, 0), MarginError::<Runtime>::ZeroAmount);
+		assert_noop!(deposit(&dave(), 0, 99, 1), MarginError::<Runtime>::AssetNotListed);
+		assert_noop!(deposit(&dave(), 1, assets::BTC, 1), MarginError::<Runtime>::UnknownAccount);
+		assert_noop!(
+			deposit(&dave(), 0, assets::BTC, 1_001 * BTC),
+			MarginError::<Runtime>::AccountCapExceeded
+		);
+		assert_noop!(deposit(&dave(), 0, assets::BTC, 101 * BTC), TokenError::FundsUnavailable);
+		assert_ok!(root(pallet_collateral_registry::Call::<Runtime>::set_caps {
+			asset: assets::BTC,
+			supply_cap: BTC,
+			account_cap: BTC,
+		}));
+		assert_noop!(
+			deposit(&dave(), 0, assets::BTC, 2 * BTC),
+			MarginError::<Runtime>::SupplyCapExceeded
+		);
+		assert_ok!(root(pallet_collateral_registry::Call::<Runtime>::set_status {
+			asset: assets::BTC,
+			status: AssetStatus::ReduceOnly,
+		}));
+		assert_noop!(deposit(&dave(), 0, assets::BTC, 1), MarginError::<Runtime>::AssetNotAccepted);
+		next_block();
+	});
+}
+
+#[test]
+fn withdrawals_need_margin_and_fresh_prices_only_when_at_risk() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), 0, assets::BTC, BTC));
+		assert_ok!(deposit(&dave(), 0, assets::ETH, 10 * ETH));
+		assert_noop!(withdraw(&dave(), 0, assets::BTC, 0), MarginError::<Runtime>::ZeroAmount);
+		assert_noop!(withdraw(&dave(), 3, assets::BTC, 1), MarginError::<Runtime>::UnknownAccount);
+		assert_noop!(
+			withdraw(&dave(), 0, assets::BTC, 2 * BTC),
+			MarginError::<Runtime>::InsufficientBalance
+		);
+		assert_noop!(
+			withdraw(&dave(), 0, assets::USDC, 1),
+			MarginError::<Runtime>::InsufficientBalance
+		);
+		// Nothing at risk: withdrawing needs no margin test.
+		assert_ok!(withdraw(&dave(), 0, assets::ETH, ETH));
+		System::assert_last_event(RuntimeEvent::MarginAccounts(MarginEvent::Withdrawn {
+			who: dave(),
+			sub: 0,
+			asset: assets::ETH,
+			amount: ETH,
+		}));
+
+		// A 5 BTC short (300 000 notional, 30 000 initial margin) on 1 BTC + 9 ETH of collateral.
+		assert_ok!(trade(&dave(), 0, BTC_PERP, -5 * BTC as i128));
+		// Taking all ETH out would leave 54 000 of BTC against 30 000 IM: fine. Taking BTC too
+		// would not.
+		assert_ok!(withdraw(&dave(), 0, assets::ETH, 9 * ETH));
+		assert_noop!(
+			withdraw(&dave(), 0, assets::BTC, BTC),
+			MarginError::<Runtime>::InsufficientMargin
+		);
+
+		// Frozen collateral cannot move at all.
+		assert_ok!(root(pallet_collateral_registry::Call::<Runtime>::set_status {
+			asset: assets::BTC,
+			status: AssetStatus::Frozen,
+		}));
+		assert_noop!(withdraw(&dave(), 0, assets::BTC, 1), MarginError::<Runtime>::AssetFrozen);
+		assert_ok!(root(pallet_collateral_registry::Call::<Runtime>::set_status {
+			asset: assets::BTC,
+			status: AssetStatus::Active,
+		}));
+
+		// Eleven minutes without a price: the margin test fails closed.
+		for _ in 0..110 {
+			next_block();
+		}
+		assert_noop!(withdraw(&dave(), 0, assets::BTC, 1), MarginError::<Runtime>::PriceStale);
+		// A deposit reduces risk and is always allowed.
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 100 * USDC));
+		next_block();
+	});
+}
+
+#[test]
+fn isolated_accounts_lifecycle_and_transfers() {
+	chain().execute_with(|| {
+		assert_noop!(create_isolated(&dave(), 7), MarginError::<Runtime>::UnknownMarket);
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		System::assert_last_event(RuntimeEvent::MarginAccounts(
+			MarginEvent::IsolatedAccountCreated { who: dave(), sub: 1, market: BTC_PERP },
+		));
+		for sub in 2..=8 {
+			assert_ok!(create_isolated(&dave(), ETH_PERP));
+			assert!(pallet_margin_accounts::Accounts::<Runtime>::contains_key(dave(), sub));
+		}
+		assert_noop!(
+			create_isolated(&dave(), BTC_PERP),
+			MarginError::<Runtime>::TooManyIsolatedAccounts
+		);
+
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 10_000 * USDC));
+		let transfer = |from, to, asset, amount| {
+			call(
+				&dave(),
+				pallet_margin_accounts::Call::<Runtime>::transfer { from, to, asset, amount },
+			)
+		};
+		assert_noop!(transfer(0, 0, assets::USDC, 1), MarginError::<Runtime>::SameAccount);
+		assert_noop!(transfer(0, 1, assets::USDC, 0), MarginError::<Runtime>::ZeroAmount);
+		assert_noop!(transfer(5, 1, assets::USDC, 1), MarginError::<Runtime>::InsufficientBalance);
+		assert_ok!(transfer(0, 1, assets::USDC, 4_000 * USDC));
+		System::assert_last_event(RuntimeEvent::MarginAccounts(MarginEvent::Transferred {
+			who: dave(),
+			from: 0,
+			to: 1,
+			asset: assets::USDC,
+			amount: 4_000 * USDC,
+		}));
+
+		// The isolated account trades only its own market.
+		assert_noop!(trade(&dave(), 1, ETH_PERP, ETH as i128), MarginError::<Runtime>::WrongMarket);
+		assert_ok!(trade(&dave(), 1, BTC_PERP, (BTC / 2) as i128));
+		// 30 000 notional needs 3 000 IM: only ~970 is free to move out.
+		assert_noop!(
+			transfer(1, 0, assets::USDC, 2_000 * USDC),
+			MarginError::<Runtime>::InsufficientMargin
+		);
+
+		let close =
+			|sub| call(&dave(), pallet_margin_accounts::Call::<Runtime>::close_isolated { sub });
+		assert_noop!(close(0), MarginError::<Runtime>::CannotCloseCross);
+		assert_noop!(close(1), MarginError::<Runtime>::AccountNotEmpty);
+		assert_ok!(close(8));
+		System::assert_last_event(RuntimeEvent::MarginAccounts(
+			MarginEvent::IsolatedAccountClosed { who: dave(), sub: 8 },
+		));
+		assert_noop!(close(8), MarginError::<Runtime>::UnknownAccount);
+		next_block();
+	});
+}
+
+#[test]
+fn an_isolated_loss_never_reaches_the_cross_account() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), 0, assets::ETH, 10 * ETH));
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		assert_ok!(deposit(&dave(), 1, assets::USDC, 7_000 * USDC));
+		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
+		let cross_before = MarginAccounts::valuation(&dave(), 0).unwrap();
+		// BTC halves: the isolated account is deeply underwater.
+		feed(&[(assets::BTC, 30_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		let iso = MarginAccounts::valuation(&dave(), 1).unwrap();
+		assert!(iso.maintenance_equity < 0, "isolated account is bankrupt: {iso:?}");
+		assert!(!iso.is_healthy());
+		let cross_after = MarginAccounts::valuation(&dave(), 0).unwrap();
+		assert_eq!(cross_before.maintenance_equity, cross_after.maintenance_equity);
+		assert!(cross_after.is_healthy());
+		// Reducing risk is allowed even now: close half of it.
+		assert_ok!(trade(&dave(), 1, BTC_PERP, -((BTC / 2) as i128)));
+		next_block();
+	});
+}
+
+#[test]
+fn transfer_and_withdraw_edge_errors() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), 0, assets::BTC, BTC));
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		let transfer = |from, to, asset, amount| {
+			call(
+				&dave(),
+				pallet_margin_accounts::Call::<Runtime>::transfer { from, to, asset, amount },
+			)
+		};
+		// Collateral that the destination cannot hold under its cap.
+		assert_ok!(root(pallet_collateral_registry::Call::<Runtime>::set_caps {
+			asset: assets::BTC,
+			supply_cap: 10 * BTC,
+			account_cap: BTC / 2,
+		}));
+		assert_noop!(transfer(0, 1, assets::BTC, BTC), MarginError::<Runtime>::AccountCapExceeded);
+		assert_ok!(transfer(0, 1, assets::BTC, BTC / 2));
+		// Frozen collateral moves nowhere, not even between one's own accounts.
+		assert_ok!(root(pallet_collateral_registry::Call::<Runtime>::set_status {
+			asset: assets::BTC,
+			status: AssetStatus::Frozen,
+		}));
+		assert_noop!(transfer(1, 0, assets::BTC, 1), MarginError::<Runtime>::AssetFrozen);
+		assert_ok!(root(pallet_collateral_registry::Call::<Runtime>::set_status {
+			asset: assets::BTC,
+			status: AssetStatus::Delisted,
+		}));
+		// A delisted asset counts for nothing, but can still be withdrawn.
+		let v = MarginAccounts::valuation(&dave(), 0).unwrap();
+		assert_eq!(v.collateral_value, 0);
+		assert_ok!(withdraw(&dave(), 0, assets::BTC, BTC / 2));
+		next_block();
+	});
+}
+
+#[test]
+fn a_missing_or_wild_price_fails_the_margin_test_closed() {
+	let mut ext = ext_for_preset(DEV_RUNTIME_PRESET);
+	ext.execute_with(|| {
+		set_now(NOW);
+		// Only ETH is priced.
+		feed(&[(assets::ETH, 3_000)]);
+		assert_ok!(deposit(&dave(), 0, assets::BTC, BTC));
+		assert_ok!(deposit(&dave(), 0, assets::ETH, 10 * ETH));
+		assert_noop!(trade(&dave(), 0, BTC_PERP, 1_000), PerpError::<Runtime>::PriceMissing);
+		// ETH-PERP has its price, but the margin test must value the BTC collateral too.
+		assert_noop!(
+			trade(&dave(), 0, ETH_PERP, (ETH / 10) as i128),
+			MarginError::<Runtime>::PriceMissing
+		);
+		feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000)]);
+		assert_ok!(trade(&dave(), 0, ETH_PERP, (ETH / 10) as i128));
+		assert_ok!(withdraw(&dave(), 0, assets::ETH, ETH));
+		// A BTC price beyond its bounds is refused just the same.
+		feed(&[(assets::BTC, 20_000_000), (assets::ETH, 3_000)]);
+		assert_noop!(
+			withdraw(&dave(), 0, assets::ETH, ETH),
+			MarginError::<Runtime>::PriceOutOfBounds
+		);
+		next_block();
+	});
+}
+
+// ---------------------------------------------------------------- perpetuals
+
+#[test]
+fn long_and_short_mark_to_market_and_realize_pnl() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), 0, assets::BTC, BTC));
+		assert_ok!(deposit(&dave(), 0, assets::ETH, 10 * ETH));
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		assert_ok!(deposit(&dave(), 1, assets::USDC, 10_000 * USDC));
+
+		// Long 1 BTC: premium 0.02 % base + 0.01 % size = 0.03 % → 60 018.
+		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
+		let (size, price, fee, realized) = last_traded();
+		assert_eq!((size, realized), (BTC as i128, 0));
+		assert_eq!(price, Price::from_u32(60_018));
+		assert_eq!(fee, 30_009_000);
+		// Short 0.5 BTC from cross: against the skew, base + size premium only: 0.025 %.
+		assert_ok!(trade(&dave(), 0, BTC_PERP, -((BTC / 2) as i128)));
+		assert_eq!(last_traded().1, Price::from_rational(59_985, 1));
+		let m = market(BTC_PERP);
+		assert_eq!((m.state.long_oi, m.state.short_oi), (BTC, BTC / 2));
+
+		// BTC to 66 000.
+		feed(&[(assets::BTC, 66_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		let long = reports::account(&dave(), 1).unwrap();
+		let pnl = long.positions[0].unrealized_pnl;
+		// 5 982 of price gain, less a few units of funding (longs pay a long skew).
+		assert!(pnl <= 5_982 * USDC as i128 && pnl > 5_981 * USDC as i128, "{pnl}");
+		assert!(long.liquidation_price.is_some());
+		let short = reports::account(&dave(), 0).unwrap();
+		assert!(short.positions[0].unrealized_pnl < -3_007 * USDC as i128);
+		assert_eq!(
+			short.liquidation_price, None,
+			"cross accounts have no single liquidation price"
+		);
+
+		// Close the long: sell 1 BTC, 0.03 % premium → 65 980.2; realized 5 962.2.
+		assert_ok!(call(
+			&dave(),
+			pallet_perpetuals::Call::<Runtime>::close_position {
+				sub: 1,
+				market: BTC_PERP,
+				limit_price: None
+			}
+		));
+		let (size, price, fee, realized) = last_traded();
+		assert_eq!(size, 0);
+		assert_eq!(price, Price::from_rational(659_802, 10));
+		assert_eq!(realized, 5_962_200_000);
+		assert_eq!(fee, 32_990_100);
+		let a = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 1).unwrap();
+		let funding = 10_000 * USDC as i128 - 30_009_000 + 5_962_200_000 - 32_990_100 - a.quote;
+		assert!((0..1_000).contains(&funding), "funding paid by the long: {funding}");
+		assert!(pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).is_none());
+		next_block();
+	});
+}
+
+#[test]
+fn trade_errors_change_nothing() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 1_000 * USDC));
+		assert_noop!(trade(&dave(), 0, BTC_PERP, 0), PerpError::<Runtime>::ZeroAmount);
+		assert_noop!(trade(&dave(), 0, 9, 1), PerpError::<Runtime>::UnknownMarket);
+		assert_noop!(trade(&eve(), 0, BTC_PERP, 1), MarginError::<Runtime>::UnknownAccount);
+		// 1 000 USDC carries at most 10 000 of notional.
+		assert_noop!(
+			trade(&dave(), 0, BTC_PERP, (BTC / 5) as i128),
+			MarginError::<Runtime>::InsufficientMargin
+		);
+		assert_noop!(
+			call(
+				&dave(),
+				pallet_perpetuals::Call::<Runtime>::trade {
+					sub: 0,
+					market: BTC_PERP,
+					size_delta: 1_000,
+					limit_price: Some(Price::from_u32(60_000)),
+				}
+			),
+			PerpError::<Runtime>::SlippageExceeded
+		);
+		assert_noop!(
+			call(
+				&dave(),
+				pallet_perpetuals::Call::<Runtime>::close_position {
+					sub: 0,
+					market: BTC_PERP,
+					limit_price: None
+				}
+			),
+			PerpError::<Runtime>::NoPosition
+		);
+		assert_ok!(trade(&dave(), 0, BTC_PERP, 1_000_000));
+
+		// Open interest caps.
+		let mut p = market(BTC_PERP).params;
+		p.max_long_oi = 1_000_000;
+		assert_ok!(root(pallet_perpetuals::Call::<Runtime>::update_market {
+			market: BTC_PERP,
+			params: p
+		}));
+		System::assert_last_event(RuntimeEvent::Perpetuals(PerpEvent::MarketUpdated {
+			market: BTC_PERP,
+			params: p,
+		}));
+		assert_noop!(
+			trade(&dave(), 0, BTC_PERP, 1),
+			PerpError::<Runtime>::LongOpenInterestCapExceeded
+		);
+		p.max_short_oi = 1;
+		assert_ok!(root(pallet_perpetuals::Call::<Runtime>::update_market {
+			market: BTC_PERP,
+			params: p
+		}));
+		assert_noop!(
+			trade(&dave(), 0, BTC_PERP, -1_000_002),
+			PerpError::<Runtime>::ShortOpenInterestCapExceeded
+		);
+		// Reduce-only: no new risk, reductions still fine.
+		p.status = MarketStatus::ReduceOnly;
+		assert_ok!(root(pallet_perpetuals::Call::<Runtime>::update_market {
+			market: BTC_PERP,
+			params: p
+		}));
+		assert_noop!(trade(&dave(), 0, BTC_PERP, 1), PerpError::<Runtime>::MarketReduceOnly);
+		assert_ok!(trade(&dave(), 0, BTC_PERP, -500_000));
+
+		// A stale price executes nothing.
+		for _ in 0..110 {
+			next_block();
+		}
+		assert_noop!(trade(&dave(), 0, BTC_PERP, -1), PerpError::<Runtime>::PriceStale);
+		next_block();
+	});
+}
+
+#[test]
+fn out_of_bounds_prices_are_refused() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 10_000 * USDC));
+		feed(&[(assets::BTC, 20_000_000)]);
+		assert_noop!(trade(&dave(), 0, BTC_PERP, 1_000), PerpError::<Runtime>::PriceOutOfBounds);
+		next_block();
+	});
+}
+
+#[test]
+fn governance_validates_market_parameters() {
+	chain().execute_with(|| {
+		let good = market(BTC_PERP).params;
+		assert_noop!(
+			call(&dave(), pallet_perpetuals::Call::<Runtime>::create_market { params: good }),
+			DispatchError::BadOrigin
+		);
+		let bad = |f: fn(&mut MarketParams)| {
+			let mut p = good;
+			f(&mut p);
+			root(pallet_perpetuals::Call::<Runtime>::create_market { params: p })
+		};
+		assert_noop!(
+			bad(|p| p.maintenance_margin = p.initial_margin),
+			PerpError::<Runtime>::InvalidMarginRatios
+		);
+		assert_noop!(
+			bad(|p| p.maintenance_margin = Permill::zero()),
+			PerpError::<Runtime>::InvalidMarginRatios
+		);
+		assert_noop!(bad(|p| p.max_leverage = 5), PerpError::<Runtime>::InvalidLeverage);
+		assert_noop!(bad(|p| p.min_price = p.max_price), PerpError::<Runtime>::InvalidPriceBounds);
+		assert_noop!(bad(|p| p.max_price_age = 0), PerpError::<Runtime>::ZeroMaxPriceAge);
+		assert_noop!(bad(|p| p.skew_scale = 0), PerpError::<Runtime>::ZeroSkewScale);
+		assert_noop!(bad(|p| p.base_decimals = 40), PerpError::<Runtime>::DecimalsTooLarge);
+		assert_noop!(bad(|p| p.max_long_oi = 0), PerpError::<Runtime>::ZeroOpenInterestCap);
+		assert_noop!(
+			root(pallet_perpetuals::Call::<Runtime>::update_market { market: 42, params: good }),
+			PerpError::<Runtime>::UnknownMarket
+		);
+		assert_ok!(root(pallet_perpetuals::Call::<Runtime>::create_market { params: good }));
+		System::assert_last_event(RuntimeEvent::Perpetuals(PerpEvent::MarketCreated {
+			market: 3,
+			params: good,
+		}));
+		for _ in 4..16 {
+			assert_ok!(root(pallet_perpetuals::Call::<Runtime>::create_market { params: good }));
+		}
+		assert_noop!(
+			root(pallet_perpetuals::Call::<Runtime>::create_market { params: good }),
+			PerpError::<Runtime>::TooManyMarkets
+		);
+		next_block();
+	});
+}
+
+#[test]
+fn funding_flows_from_the_crowded_side_to_the_vault() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 100_000 * USDC));
+		assert_ok!(trade(&dave(), 0, BTC_PERP, (10 * BTC) as i128));
+		let cash_before = pallet_perpetuals::VaultState::<Runtime>::get().cash;
+		for _ in 0..600 {
+			next_block();
+			if System::block_number().is_multiple_of(50) {
+				feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+			}
+		}
+		let before = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap().quote;
+		// Re-trading one unit settles the funding accrued on the position.
+		assert_ok!(trade(&dave(), 0, BTC_PERP, 1));
+		let RuntimeEvent::Perpetuals(PerpEvent::Traded { funding, fee, .. }) =
+			System::events().last().unwrap().event.clone()
+		else {
+			panic!("traded")
+		};
+		// 10 BTC of 5 000 skew scale: 0.0002 × 0.1 %/day × ~660 blocks / 14 400 × 600 000.
+		assert!(funding > 0, "longs pay a long skew: {funding}");
+		assert!(funding < 100_000, "{funding}");
+		let after = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap().quote;
+		assert_eq!(after, before - funding - fee as i128);
+		assert_eq!(pallet_perpetuals::VaultState::<Runtime>::get().cash, cash_before + funding);
+		next_block();
+	});
+}
+
+// ---------------------------------------------------------------- vault
+
+#[test]
+fn liquidity_providers_enter_and_leave_at_nav() {
+	chain().execute_with(|| {
+		let add = |who: &AccountId, amount| {
+			call(who, pallet_perpetuals::Call::<Runtime>::add_liquidity { amount })
+		};
+		let remove = |who: &AccountId, shares| {
+			call(who, pallet_perpetuals::Call::<Runtime>::remove_liquidity { shares })
+		};
+		assert_noop!(add(&eve(), 0), PerpError::<Runtime>::ZeroAmount);
+		assert_ok!(add(&eve(), 100_000 * USDC));
+		System::assert_last_event(RuntimeEvent::Perpetuals(PerpEvent::LiquidityAdded {
+			who: eve(),
+			amount: 100_000 * USDC,
+			shares: 100_000 * USDC,
+		}));
+		assert_noop!(remove(&eve(), 0), PerpError::<Runtime>::ZeroAmount);
+		assert_noop!(remove(&eve(), 100_001 * USDC), PerpError::<Runtime>::InsufficientShares);
+
+		// A trader's loss is the vault's gain: shares are worth more.
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 50_000 * USDC));
+		assert_ok!(trade(&dave(), 0, BTC_PERP, (2 * BTC) as i128));
+		feed(&[(assets::BTC, 57_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		let nav = Perpetuals::vault_nav(ballast_primitives::traits::PriceMode::Fresh).unwrap();
+		assert!(nav > 600_000 * USDC as i128);
+		assert_ok!(remove(&eve(), 50_000 * USDC));
+		let RuntimeEvent::Perpetuals(PerpEvent::LiquidityRemoved { amount, .. }) =
+			System::events().last().unwrap().event.clone()
+		else {
+			panic!("removed")
+		};
+		assert!(amount > 50_000 * USDC, "{amount}");
+
+		// The reserve: with a huge skew the vault keeps 20 % of its notional.
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 900_000 * USDC));
+		assert_ok!(trade(&dave(), 0, BTC_PERP, (100 * BTC) as i128));
+		assert_noop!(remove(&alice(), 100_000 * USDC), PerpError::<Runtime>::VaultReserveBreached);
+		next_block();
+	});
+}

@@ -6,7 +6,11 @@
 use crate::{
 	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
 };
-use polkadot_sdk::{sp_arithmetic::Permill, sp_runtime::DispatchResult};
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	sp_arithmetic::Permill,
+	sp_runtime::{DispatchError, DispatchResult},
+};
 
 /// A price together with the moment the oracle accepted it.
 #[derive(
@@ -212,6 +216,113 @@ pub trait MarginLedger<AccountId> {
 
 	/// Pay `amount` of the quote asset out of the common custody to `who`'s wallet.
 	fn pool_withdraw(who: &AccountId, amount: Balance) -> DispatchResult;
+}
+
+/// A margin account's standing, as the liquidation engine sees it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub struct AccountHealth {
+	/// Collateral at maintenance weights + quote balance + counted unrealized PnL.
+	pub maintenance_equity: SignedBalance,
+	/// Maintenance requirement of all positions.
+	pub maintenance_requirement: Balance,
+	/// Notional of all positions at the mark price.
+	pub notional: Balance,
+	/// Open positions.
+	pub positions: u32,
+	/// Quote balance (negative: debt).
+	pub quote: SignedBalance,
+	/// Distinct collateral assets held.
+	pub collateral_assets: u32,
+}
+
+impl AccountHealth {
+	/// Whether the account meets its maintenance margin. An account without positions is
+	/// healthy unless it has debt its collateral does not cover.
+	pub fn is_healthy(&self) -> bool {
+		self.maintenance_equity
+			>= SignedBalance::try_from(self.maintenance_requirement).unwrap_or(SignedBalance::MAX)
+	}
+}
+
+/// Everything the liquidation engine may do to margin accounts and their positions. The runtime
+/// implements it over the margin and derivative pallets.
+pub trait LiquidationTarget<AccountId> {
+	/// Health of `(who, sub)` at the latest prices, whatever their age (liquidation never waits
+	/// for a fresh price). `None` if the account does not exist or cannot be valued at all.
+	fn health(who: &AccountId, sub: SubAccount) -> Option<AccountHealth>;
+
+	/// Up to `limit` margin accounts following `after` in storage order (from the start for
+	/// `None`), for a round-robin sweep. Fewer than `limit` means the end was reached.
+	fn accounts_after(
+		after: Option<(AccountId, SubAccount)>,
+		limit: u32,
+	) -> Vec<(AccountId, SubAccount)>;
+
+	/// For an isolated account with exactly one position: its market, whether it is long, and
+	/// the price at which it becomes liquidatable.
+	fn liquidation_price(who: &AccountId, sub: SubAccount) -> Option<(MarketId, bool, Price)>;
+
+	/// The latest price of `market`'s underlying.
+	fn mark_price(market: MarketId) -> Option<Price>;
+
+	/// Close `fraction` of every position of `(who, sub)` at the latest oracle price against the
+	/// vault (no premium, no fee); realized PnL settles to the quote balance. Returns the closed
+	/// notional.
+	fn close_fraction(
+		who: &AccountId,
+		sub: SubAccount,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError>;
+
+	/// Collateral held by `(who, sub)`.
+	fn collateral(who: &AccountId, sub: SubAccount) -> Vec<(AssetId, Balance)>;
+
+	/// Move `amount` of collateral `asset` out of `(who, sub)` to the wallet `to`.
+	fn seize(
+		who: &AccountId,
+		sub: SubAccount,
+		asset: AssetId,
+		amount: Balance,
+		to: &AccountId,
+	) -> DispatchResult;
+
+	/// Credit (positive) or debit (negative) the quote balance of `(who, sub)`; the counterparty
+	/// is the caller's to book.
+	fn settle(who: &AccountId, sub: SubAccount, delta: SignedBalance) -> DispatchResult;
+
+	/// Move `amount` of the quote asset from `payer`'s wallet into the common custody.
+	fn pay_in(payer: &AccountId, amount: Balance) -> DispatchResult;
+
+	/// Pay `amount` of the quote asset out of the common custody to `to`.
+	fn pay_out(to: &AccountId, amount: Balance) -> DispatchResult;
+
+	/// Current volatility estimate of a collateral asset.
+	fn volatility(asset: AssetId) -> Permill;
+
+	/// Latest price of a collateral asset and its decimals.
+	fn collateral_price(asset: AssetId) -> Option<(Price, u8)>;
+}
+
+/// Told when a margin account's state changes (so an index of liquidation prices can follow).
+pub trait OnAccountChange<AccountId> {
+	/// `(who, sub)` changed.
+	fn changed(who: &AccountId, sub: SubAccount);
+}
+
+impl<AccountId> OnAccountChange<AccountId> for () {
+	fn changed(_: &AccountId, _: SubAccount) {}
 }
 
 #[cfg(test)]

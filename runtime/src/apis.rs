@@ -229,6 +229,42 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl crate::margin_api::LiquidationApi<Block, AccountId> for Runtime {
+		fn at_risk(limit: u32) -> Vec<(AccountId, ballast_primitives::SubAccount, crate::Price)> {
+			crate::Liquidation::at_risk(limit.min(1_000))
+		}
+
+		fn health(who: AccountId, sub: ballast_primitives::SubAccount) -> Option<ballast_primitives::traits::AccountHealth> {
+			<crate::configs::liquidation::Ledgers as ballast_primitives::traits::LiquidationTarget<AccountId>>::health(&who, sub)
+		}
+
+		fn auctions() -> Vec<crate::margin_api::AuctionReport<AccountId>> {
+			pallet_liquidation::Auctions::<Runtime>::iter()
+				.map(|(id, a)| {
+					let priced = crate::Liquidation::auction_price(&a);
+					crate::margin_api::AuctionReport {
+						id,
+						who: a.who,
+						sub: a.sub,
+						asset: a.asset,
+						lot: a.lot,
+						price: priced.map(|(p, _, _)| p),
+						floor: priced.map(|(_, f, _)| f),
+						needs_reset: priced.is_none_or(|(_, _, r)| r),
+					}
+				})
+				.collect()
+		}
+
+		fn insurance() -> crate::margin_api::InsuranceReport {
+			crate::margin_api::InsuranceReport {
+				global: pallet_liquidation::GlobalInsurance::<Runtime>::get(),
+				markets: pallet_liquidation::MarketInsurance::<Runtime>::iter().collect(),
+				bad_debt: pallet_liquidation::BadDebt::<Runtime>::get(),
+			}
+		}
+	}
+
 	impl pallet_oracle_runtime_api::OracleApi<
 		Block,
 		OracleProviderId,

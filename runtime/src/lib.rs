@@ -211,6 +211,9 @@ mod runtime {
 	/// Perpetual futures against a liquidity vault.
 	#[runtime::pallet_index(32)]
 	pub type Perpetuals = pallet_perpetuals;
+	/// The per-block liquidation sweep, Dutch auctions and the loss waterfall.
+	#[runtime::pallet_index(33)]
+	pub type Liquidation = pallet_liquidation;
 
 	// -- Governance and utilities: 40..=49 --
 	/// Root access for the bootstrap phase; referenda replace it.

@@ -78,7 +78,52 @@ pub struct VaultReport {
 	pub fees: Balance,
 }
 
+/// A live liquidation auction.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct AuctionReport<AccountId> {
+	/// Auction id, for `liquidation.take` / `liquidation.restart`.
+	pub id: u32,
+	/// Liquidated account.
+	pub who: AccountId,
+	/// Its sub-account.
+	pub sub: SubAccount,
+	/// Collateral asset sold.
+	pub asset: u32,
+	/// Remaining lot, smallest units.
+	pub lot: Balance,
+	/// Current price (quote per whole token), if the asset is priced.
+	pub price: Option<Price>,
+	/// Floor below which nothing sells.
+	pub floor: Option<Price>,
+	/// Whether it must be restarted before anyone can take.
+	pub needs_reset: bool,
+}
+
+/// Insurance funds and bad debt.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct InsuranceReport {
+	/// The global fund.
+	pub global: Balance,
+	/// Per-market funds.
+	pub markets: Vec<(MarketId, Balance)>,
+	/// Debt written off so far.
+	pub bad_debt: Balance,
+}
+
 sp_api::decl_runtime_apis! {
+	/// The liquidation engine: accounts at risk, live auctions, insurance funds, bad debt.
+	pub trait LiquidationApi<AccountId> where AccountId: codec::Codec {
+		/// Isolated accounts whose liquidation price the mark price has crossed (up to `limit`),
+		/// with that liquidation price: the next sweep acts on them.
+		fn at_risk(limit: u32) -> Vec<(AccountId, SubAccount, Price)>;
+		/// Health of `(who, sub)` as the engine sees it (latest prices, whatever their age).
+		fn health(who: AccountId, sub: SubAccount) -> Option<ballast_primitives::traits::AccountHealth>;
+		/// Live auctions with their current price and remaining lot.
+		fn auctions() -> Vec<AuctionReport<AccountId>>;
+		/// Insurance funds and bad debt.
+		fn insurance() -> InsuranceReport;
+	}
+
 	/// Margin accounts, markets and the vault, for traders and front-ends.
 	pub trait MarginApi<AccountId> where AccountId: codec::Codec {
 		/// Summaries of all margin accounts of `who`.

@@ -14,155 +14,18 @@ mod common;
 
 use ballast_primitives::{assets, AssetStatus, Price, CROSS_ACCOUNT};
 use ballast_runtime::{
-	configs::derivatives::reports, CollateralRegistry, MarginAccounts, Oracle, Perpetuals, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeOrigin, System,
+	configs::derivatives::reports, CollateralRegistry, MarginAccounts, Perpetuals, Runtime,
+	RuntimeEvent, System,
 };
-use common::ext_for_preset;
+use common::{chain::*, ext_for_preset};
 use pallet_margin_accounts::{Error as MarginError, Event as MarginEvent};
 use pallet_perpetuals::{Error as PerpError, Event as PerpEvent, MarketParams, MarketStatus};
 use polkadot_sdk::{
-	frame_support::{
-		assert_noop, assert_ok,
-		traits::{fungibles::Inspect, Hooks, UnfilteredDispatchable},
-		BoundedVec,
-	},
+	frame_support::{assert_noop, assert_ok},
 	sp_arithmetic::Permill,
 	sp_genesis_builder::DEV_RUNTIME_PRESET,
-	sp_keyring::Sr25519Keyring,
-	sp_runtime::{AccountId32, DispatchError, DispatchResult, TokenError},
-	*,
+	sp_runtime::{DispatchError, TokenError},
 };
-
-type AccountId = AccountId32;
-
-const NOW: u64 = 1_700_000_000_000;
-const BTC_PERP: u32 = 0;
-const ETH_PERP: u32 = 1;
-const USDC: u128 = 1_000_000;
-const BTC: u128 = 100_000_000;
-const ETH: u128 = 1_000_000_000_000_000_000;
-
-fn alice() -> AccountId {
-	Sr25519Keyring::Alice.to_account_id()
-}
-fn dave() -> AccountId {
-	Sr25519Keyring::Dave.to_account_id()
-}
-fn eve() -> AccountId {
-	Sr25519Keyring::Eve.to_account_id()
-}
-
-/// Dispatch `call` from `who` the way an extrinsic is dispatched (in a storage layer).
-fn call(who: &AccountId, call: impl Into<RuntimeCall>) -> DispatchResult {
-	let call: RuntimeCall = call.into();
-	call.dispatch_bypass_filter(RuntimeOrigin::signed(who.clone())).map(|_| ()).map_err(|e| e.error)
-}
-
-fn root(call: impl Into<RuntimeCall>) -> DispatchResult {
-	let call: RuntimeCall = call.into();
-	call.dispatch_bypass_filter(RuntimeOrigin::root()).map(|_| ()).map_err(|e| e.error)
-}
-
-fn set_now(ms: u64) {
-	pallet_timestamp::Now::<Runtime>::put(ms);
-}
-
-fn try_state() {
-	CollateralRegistry::do_try_state().expect("registry invariants");
-	MarginAccounts::do_try_state().expect("margin invariants");
-	Perpetuals::do_try_state().expect("perpetuals invariants");
-	// Custody, exactly (on chain a donation to the custody account would make it `>=`): every
-	// collateral unit held is some account's, and every USDC held is a quote balance, the
-	// vault's or the fee pot's.
-	for asset in [assets::BTC, assets::ETH, assets::DOT] {
-		assert_eq!(
-			custody_balance(asset),
-			pallet_margin_accounts::TotalCollateral::<Runtime>::get(asset),
-			"custody of asset {asset}"
-		);
-	}
-	let pooled = pallet_perpetuals::VaultState::<Runtime>::get().cash
-		+ pallet_perpetuals::FeePot::<Runtime>::get() as i128;
-	assert_eq!(
-		custody_balance(assets::USDC) as i128,
-		pallet_margin_accounts::TotalQuote::<Runtime>::get() + pooled,
-		"Σ quote balances + vault + fees == USDC held"
-	);
-}
-
-/// Finish this block and start the next, 6 s later, checking invariants in between.
-fn next_block() {
-	let n = System::block_number();
-	Oracle::on_finalize(n);
-	try_state();
-	System::set_block_number(n + 1);
-	set_now(pallet_timestamp::Now::<Runtime>::get() + 6_000);
-	CollateralRegistry::on_initialize(n + 1);
-	try_state();
-}
-
-/// Alice (an oracle operator) feeds `(asset, whole USD)` prices, then a block passes.
-fn feed(prices: &[(u32, u32)]) {
-	let values = BoundedVec::truncate_from(
-		prices.iter().map(|(k, v)| (*k, Price::from_u32(*v))).collect::<Vec<_>>(),
-	);
-	assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(alice()), values));
-	next_block();
-}
-
-/// The dev chain with prices: BTC 60 000, ETH 3 000, DOT 6.
-fn chain() -> polkadot_sdk::sp_io::TestExternalities {
-	let mut ext = ext_for_preset(DEV_RUNTIME_PRESET);
-	ext.execute_with(|| {
-		set_now(NOW);
-		feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
-	});
-	ext
-}
-
-fn deposit(who: &AccountId, sub: u8, asset: u32, amount: u128) -> DispatchResult {
-	call(who, pallet_margin_accounts::Call::<Runtime>::deposit { sub, asset, amount })
-}
-fn withdraw(who: &AccountId, sub: u8, asset: u32, amount: u128) -> DispatchResult {
-	call(who, pallet_margin_accounts::Call::<Runtime>::withdraw { sub, asset, amount })
-}
-fn trade(who: &AccountId, sub: u8, market: u32, size_delta: i128) -> DispatchResult {
-	call(
-		who,
-		pallet_perpetuals::Call::<Runtime>::trade { sub, market, size_delta, limit_price: None },
-	)
-}
-fn create_isolated(who: &AccountId, market: u32) -> DispatchResult {
-	call(who, pallet_margin_accounts::Call::<Runtime>::create_isolated { market })
-}
-
-fn custody_balance(asset: u32) -> u128 {
-	<Runtime as pallet_margin_accounts::Config>::Assets::balance(
-		asset,
-		&MarginAccounts::custody_account(),
-	)
-}
-
-fn market(id: u32) -> pallet_perpetuals::Market<u32> {
-	pallet_perpetuals::Markets::<Runtime>::get(id).unwrap()
-}
-
-fn last_traded() -> (i128, Price, u128, i128) {
-	System::events()
-		.iter()
-		.rev()
-		.find_map(|r| match &r.event {
-			RuntimeEvent::Perpetuals(PerpEvent::Traded {
-				new_size,
-				price,
-				fee,
-				realized_pnl,
-				..
-			}) => Some((*new_size, *price, *fee, *realized_pnl)),
-			_ => None,
-		})
-		.expect("a trade happened")
-}
 
 // ---------------------------------------------------------------- genesis
 
@@ -365,8 +228,8 @@ fn an_isolated_loss_never_reaches_the_cross_account() {
 		assert_ok!(deposit(&dave(), 1, assets::USDC, 7_000 * USDC));
 		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
 		let cross_before = MarginAccounts::valuation(&dave(), 0).unwrap();
-		// BTC halves: the isolated account is deeply underwater.
-		feed(&[(assets::BTC, 30_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		// BTC halves: the isolated account is deeply underwater (before the next block's sweep).
+		feed_now(&[(assets::BTC, 30_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
 		let iso = MarginAccounts::valuation(&dave(), 1).unwrap();
 		assert!(iso.maintenance_equity < 0, "isolated account is bankrupt: {iso:?}");
 		assert!(!iso.is_healthy());
@@ -375,6 +238,14 @@ fn an_isolated_loss_never_reaches_the_cross_account() {
 		assert!(cross_after.is_healthy());
 		// Reducing risk is allowed even now: close half of it.
 		assert_ok!(trade(&dave(), 1, BTC_PERP, -((BTC / 2) as i128)));
+		// The next block's sweep closes the rest; the debt left goes down the waterfall (the
+		// market's insurance fund, then the bad-debt ledger). The cross account is untouched.
+		next_block();
+		assert!(pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).is_none());
+		assert_eq!(pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 1).unwrap().quote, 0);
+		assert!(pallet_liquidation::BadDebtOf::<Runtime>::get((dave(), 1)) > 20_000 * USDC);
+		let cross_end = MarginAccounts::valuation(&dave(), 0).unwrap();
+		assert_eq!(cross_before.maintenance_equity, cross_end.maintenance_equity);
 		next_block();
 	});
 }

@@ -68,8 +68,8 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use ballast_primitives::{
 	traits::{
-		checked_price, CollateralRisk, DerivativeExposure, Exposure, MarginLedger, PriceError,
-		PriceMode, PriceProvider,
+		checked_price, CollateralRisk, DerivativeExposure, Exposure, MarginLedger, OnAccountChange,
+		PriceError, PriceMode, PriceProvider,
 	},
 	AssetId, AssetStatus, Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
@@ -230,6 +230,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type UnrealizedPnlHaircut: Get<Permill>;
 
+		/// Told after an account's collateral or quote balance changed (the liquidation index).
+		type OnChange: OnAccountChange<Self::AccountId>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -361,6 +364,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_deposit(&who, sub, asset, amount)?;
+			T::OnChange::changed(&who, sub);
 			Self::deposit_event(Event::Deposited { who, sub, asset, amount });
 			Ok(())
 		}
@@ -383,6 +387,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw(&who, sub, asset, amount)?;
+			T::OnChange::changed(&who, sub);
 			Self::deposit_event(Event::Withdrawn { who, sub, asset, amount });
 			Ok(())
 		}
@@ -408,6 +413,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_transfer(&who, from, to, asset, amount)?;
+			T::OnChange::changed(&who, from);
+			T::OnChange::changed(&who, to);
 			Self::deposit_event(Event::Transferred { who, from, to, asset, amount });
 			Ok(())
 		}
@@ -775,6 +782,39 @@ impl<T: Config> Pallet<T> {
 			free_margin: v.free_margin(),
 			uses_stale_prices,
 		})
+	}
+
+	/// Move `amount` of collateral `asset` out of `(who, sub)` to the wallet `to` (liquidation).
+	/// Ignores the asset's status: liquidation moves even frozen collateral.
+	pub fn seize(
+		who: &T::AccountId,
+		sub: SubAccount,
+		asset: AssetId,
+		amount: Balance,
+		to: &T::AccountId,
+	) -> DispatchResult {
+		let mut account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		Self::debit_collateral(&mut account, asset, amount)?;
+		T::Assets::transfer(asset, &Self::custody_account(), to, amount, Preservation::Expendable)?;
+		TotalCollateral::<T>::mutate(asset, |t| *t = t.saturating_sub(amount));
+		Accounts::<T>::insert(who, sub, account);
+		Ok(())
+	}
+
+	/// Up to `limit` accounts after `after` in storage order (from the start for `None`).
+	pub fn accounts_after(
+		after: Option<(T::AccountId, SubAccount)>,
+		limit: u32,
+	) -> Vec<(T::AccountId, SubAccount)> {
+		let n = usize::try_from(limit).unwrap_or(usize::MAX);
+		match after {
+			Some((who, sub)) => {
+				Accounts::<T>::iter_keys_from(Accounts::<T>::hashed_key_for(who, sub))
+					.take(n)
+					.collect()
+			},
+			None => Accounts::<T>::iter_keys().take(n).collect(),
+		}
 	}
 
 	/// Sub-accounts of `who` that exist.

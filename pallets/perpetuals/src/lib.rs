@@ -59,8 +59,8 @@ use alloc::vec::Vec;
 use ballast_primitives::{
 	math::MAX_DECIMALS,
 	traits::{
-		checked_price, DerivativeExposure, Exposure, MarginLedger, PriceError, PriceMode,
-		PriceProvider,
+		checked_price, DerivativeExposure, Exposure, MarginLedger, OnAccountChange, PriceError,
+		PriceMode, PriceProvider,
 	},
 	Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
 };
@@ -344,6 +344,9 @@ pub mod pallet {
 		/// NAV the vault must keep, as a share of Σ |skew| notional, after an LP withdrawal.
 		#[pallet::constant]
 		type VaultReserveRatio: Get<Permill>;
+
+		/// Told after a position changed (the liquidation index).
+		type OnChange: OnAccountChange<Self::AccountId>;
 
 		/// Weights.
 		type WeightInfo: WeightInfo;
@@ -825,7 +828,77 @@ impl<T: Config> Pallet<T> {
 		if increases {
 			T::Ledger::ensure_initial_margin(who, sub)?;
 		}
+		T::OnChange::changed(who, sub);
 		Ok(TradeOutcome { price, fee, realized_pnl: realized, funding, new_size })
+	}
+
+	/// The latest price of `market`'s underlying, whatever its age.
+	pub fn mark_price(market: MarketId) -> Option<Price> {
+		let m = Markets::<T>::get(market)?;
+		Self::price_of(&m.params, PriceMode::LastKnown).ok()
+	}
+
+	/// Liquidation: close `fraction` of every position of `(who, sub)` at the latest oracle
+	/// price against the vault, without premium or fee, settling realized PnL and funding to the
+	/// quote balance. Returns the closed notional.
+	pub fn close_fraction(
+		who: &T::AccountId,
+		sub: SubAccount,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		let qd = T::QuoteDecimals::get();
+		let mut closed_notional: Balance = 0;
+		for (market_id, mut pos) in
+			Positions::<T>::iter_prefix((who.clone(), sub)).collect::<Vec<_>>()
+		{
+			let mut market = Markets::<T>::get(market_id).ok_or(Error::<T>::UnknownMarket)?;
+			let price =
+				Self::price_of(&market.params, PriceMode::LastKnown).map_err(Error::<T>::from)?;
+			Self::accrue(&mut market)?;
+			let bd = market.params.base_decimals;
+			let funding =
+				math::funding_owed(pos.size, bd, pos.funding_index, market.state.funding_index);
+			pos.funding_index = market.state.funding_index;
+			let abs = pos.size.unsigned_abs();
+			let closed =
+				if fraction >= Permill::one() { abs } else { fraction.mul_ceil(abs).min(abs) };
+			if closed == 0 {
+				continue;
+			}
+			let entry_part = math::entry_share(pos.entry_notional, closed, abs);
+			let exit = math::notional(to_signed::<T>(closed)?, bd, price, qd)
+				.ok_or(Error::<T>::Overflow)?;
+			let realized = math::pnl(pos.size, entry_part, exit);
+			Self::book_oi(&mut market.state, pos.size > 0, closed, entry_part, false)?;
+			pos.entry_notional = pos.entry_notional.saturating_sub(entry_part);
+			let signed_closed = to_signed::<T>(closed)?;
+			pos.size = if pos.size > 0 {
+				pos.size.saturating_sub(signed_closed)
+			} else {
+				pos.size.saturating_add(signed_closed)
+			};
+			T::Ledger::settle(
+				who,
+				sub,
+				realized.checked_sub(funding).ok_or(Error::<T>::Overflow)?,
+			)?;
+			VaultState::<T>::try_mutate(|v| -> DispatchResult {
+				v.cash = v
+					.cash
+					.checked_sub(realized)
+					.and_then(|c| c.checked_add(funding))
+					.ok_or(Error::<T>::Overflow)?;
+				Ok(())
+			})?;
+			if pos.size == 0 {
+				Positions::<T>::remove((who, sub), market_id);
+			} else {
+				Positions::<T>::insert((who, sub), market_id, pos);
+			}
+			Markets::<T>::insert(market_id, market);
+			closed_notional = closed_notional.saturating_add(exit);
+		}
+		Ok(closed_notional)
 	}
 
 	fn book_oi(

@@ -11,7 +11,7 @@
 
 use super::oracle::OraclePrices;
 use crate::{
-	AccountId, AssetId, Assets, Balances, CollateralRegistry, MarginAccounts, Perpetuals, Runtime,
+	AccountId, AssetId, Assets, Balances, CollateralRegistry, MarginAccounts, Runtime,
 	RuntimeEvent, DAYS,
 };
 use ballast_primitives::assets;
@@ -105,8 +105,9 @@ impl pallet_margin_accounts::Config for Runtime {
 	type QuoteDecimals = QuoteDecimals;
 	type Risk = CollateralRegistry;
 	type Prices = OraclePrices;
-	type Derivatives = Perpetuals;
+	type Derivatives = super::liquidation::Derivatives;
 	type PalletId = MarginPalletId;
+	type OnChange = crate::Liquidation;
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
 	type MaxCollateralAssets = ConstU32<8>;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
@@ -122,6 +123,7 @@ impl pallet_perpetuals::Config for Runtime {
 	type MaxMarkets = ConstU32<16>;
 	type BlocksPerDay = BlocksPerDay;
 	type VaultReserveRatio = VaultReserveRatio;
+	type OnChange = crate::Liquidation;
 	type WeightInfo = pallet_perpetuals::weights::SubstrateWeight<Runtime>;
 }
 

@@ -7,11 +7,13 @@
 //! | [`monetary`] | `pallet_balances`, `pallet_transaction_payment`, `pallet_assets` |
 //! | [`oracle`] | `pallet_oracle`, the `OracleMembership` instance of `pallet_membership` |
 //! | [`derivatives`] | `pallet_collateral_registry`, `pallet_margin_accounts`, `pallet_perpetuals` |
+//! | [`liquidation`] | `pallet_liquidation` |
 //! | [`governance`] | `pallet_sudo`, `pallet_utility` |
 
 pub mod consensus;
 pub mod derivatives;
 pub mod governance;
+pub mod liquidation;
 pub mod monetary;
 pub mod oracle;
 pub mod system;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod chain;
+
 use ballast_runtime::{genesis_config_presets, RuntimeGenesisConfig};
 use polkadot_sdk::{
 	frame_support::genesis_builder_helper::build_state, sp_genesis_builder::PresetId,

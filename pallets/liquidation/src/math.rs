@@ -1,0 +1,184 @@
+//! Liquidation math: pure functions, no storage.
+//!
+//! * **Close fraction.** Closing a fraction `f` of every position scales the maintenance
+//!   requirement `M` by `1 − f` and costs the account the penalty `p·f·N` on the closed notional
+//!   `f·N` (its equity `E` is otherwise unchanged: closing at the mark price only realizes PnL
+//!   already counted). The account is back at maintenance when `E − p·f·N ≥ (1 − f)·M`, i.e.
+//!   `f ≥ (M − E) / (M − p·N)`. The engine closes that much plus a buffer, and everything when
+//!   the denominator is not positive, when the account is below the full-liquidation ratio, or
+//!   when what would remain is dust.
+//! * **Dutch auction price.** `price(t) = start × (1 − decay)^t` for `t` blocks since the
+//!   (re)start, with `start = oracle × (1 + premium)`. Never sold below the **floor**
+//!   `oracle_now × (1 − max discount)`: below it the auction must be restarted. The premium and
+//!   the decay scale with the asset's volatility: `premium = base premium + k·vol`,
+//!   `decay = base decay × (1 + vol / 10 %)`, both capped.
+
+use ballast_primitives::{Balance, Price, SignedBalance};
+use polkadot_sdk::sp_arithmetic::{
+	traits::{Saturating, Zero},
+	FixedU128, PerThing, Permill,
+};
+
+/// A `Permill` as a fixed-point ratio.
+pub fn ratio(p: Permill) -> FixedU128 {
+	FixedU128::from_rational(u128::from(p.deconstruct()), 1_000_000)
+}
+
+/// The share of positions to close to bring `equity` back to `requirement` (see the module
+/// docs), before buffer; `Permill::one()` when nothing less will do.
+pub fn close_fraction(
+	equity: SignedBalance,
+	requirement: Balance,
+	notional: Balance,
+	penalty: Permill,
+	buffer: Permill,
+) -> Permill {
+	let m = SignedBalance::try_from(requirement).unwrap_or(SignedBalance::MAX);
+	if equity >= m {
+		return Permill::zero();
+	}
+	let p_n = SignedBalance::try_from(penalty.mul_ceil(notional)).unwrap_or(SignedBalance::MAX);
+	let denom = m.saturating_sub(p_n);
+	if denom <= 0 {
+		return Permill::one();
+	}
+	let num = m.saturating_sub(equity).unsigned_abs();
+	let denom = denom.unsigned_abs();
+	if num >= denom {
+		return Permill::one();
+	}
+	let f =
+		Permill::from_rational_with_rounding(num, denom, polkadot_sdk::sp_arithmetic::Rounding::Up)
+			.unwrap_or(Permill::one());
+	f.saturating_add(Permill::from_parts(buffer.mul_ceil(f.deconstruct())))
+}
+
+/// Start premium and per-block decay of an auction for an asset with volatility `vol`.
+pub fn adaptive_curve(
+	vol: Permill,
+	base_premium: Permill,
+	base_decay: Permill,
+	max_premium: Permill,
+) -> (Permill, Permill) {
+	// Premium grows 1:1 with volatility; decay doubles at 10 % volatility.
+	let premium = base_premium.saturating_add(vol).min(max_premium);
+	let parts = u64::from(base_decay.deconstruct())
+		.saturating_mul(100_000u64.saturating_add(u64::from(vol.deconstruct())))
+		.checked_div(100_000)
+		.unwrap_or(0)
+		.min(500_000);
+	(premium, Permill::from_parts(u32::try_from(parts).unwrap_or(500_000)))
+}
+
+/// Auction start price: `oracle × (1 + premium)`.
+pub fn start_price(oracle: Price, premium: Permill) -> Price {
+	oracle.saturating_add(oracle.saturating_mul(ratio(premium)))
+}
+
+/// Price after `blocks` blocks of exponential decay from `start`.
+pub fn decayed_price(start: Price, decay: Permill, blocks: u32) -> Price {
+	let keep = ratio(decay.left_from_one());
+	start.saturating_mul(keep.saturating_pow(usize::try_from(blocks).unwrap_or(usize::MAX)))
+}
+
+/// The floor: `oracle × (1 − max discount)`.
+pub fn floor_price(oracle: Price, max_discount: Permill) -> Price {
+	oracle.saturating_mul(ratio(max_discount.left_from_one()))
+}
+
+/// Whether an auction must be restarted: too old, or its price has decayed to the floor.
+pub fn needs_reset(price: Price, floor: Price, age: u32, max_age: u32) -> bool {
+	age > max_age || price < floor || price.is_zero()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use proptest::prelude::*;
+
+	#[test]
+	fn closes_just_enough() {
+		// M = 1_000, E = 800, N = 20_000, p = 0: f = 200/1000 = 20 %.
+		assert_eq!(
+			close_fraction(800, 1_000, 20_000, Permill::zero(), Permill::zero()),
+			Permill::from_percent(20)
+		);
+		// With a 1 % penalty: f = 200 / (1_000 − 200) = 25 %.
+		assert_eq!(
+			close_fraction(800, 1_000, 20_000, Permill::from_percent(1), Permill::zero()),
+			Permill::from_percent(25)
+		);
+		// A buffer of 10 % of f.
+		assert_eq!(
+			close_fraction(800, 1_000, 20_000, Permill::zero(), Permill::from_percent(10)),
+			Permill::from_percent(22)
+		);
+		// Healthy: nothing. Bankrupt or penalty-dominated: everything.
+		assert_eq!(
+			close_fraction(1_000, 1_000, 20_000, Permill::zero(), Permill::zero()),
+			Permill::zero()
+		);
+		assert_eq!(
+			close_fraction(-5, 1_000, 20_000, Permill::from_percent(5), Permill::zero()),
+			Permill::one()
+		);
+	}
+
+	#[test]
+	fn auction_curve() {
+		let oracle = Price::from_u32(100);
+		let start = start_price(oracle, Permill::from_percent(5));
+		assert_eq!(start, Price::from_u32(105));
+		let p = decayed_price(start, Permill::from_percent(1), 10);
+		// 105 × 0.99^10 ≈ 94.96
+		assert!(
+			p > Price::from_rational(9_495, 100) && p < Price::from_rational(9_497, 100),
+			"{p:?}"
+		);
+		let floor = floor_price(oracle, Permill::from_percent(10));
+		assert_eq!(floor, Price::from_u32(90));
+		assert!(!needs_reset(p, floor, 10, 100));
+		assert!(needs_reset(decayed_price(start, Permill::from_percent(1), 20), floor, 20, 100));
+		assert!(needs_reset(p, floor, 101, 100));
+	}
+
+	#[test]
+	fn curve_adapts_to_volatility() {
+		let (p0, d0) = adaptive_curve(
+			Permill::zero(),
+			Permill::from_percent(2),
+			Permill::from_percent(1),
+			Permill::from_percent(10),
+		);
+		let (p1, d1) = adaptive_curve(
+			Permill::from_percent(5),
+			Permill::from_percent(2),
+			Permill::from_percent(1),
+			Permill::from_percent(10),
+		);
+		assert_eq!((p0, d0), (Permill::from_percent(2), Permill::from_percent(1)));
+		assert!(p1 > p0 && d1 > d0);
+	}
+
+	proptest! {
+		#[test]
+		fn the_fraction_restores_maintenance(e in -1_000_000i128..1_000_000, m in 1u128..1_000_000, n in 1u128..100_000_000, p in 0u32..50_000) {
+			let pen = Permill::from_parts(p);
+			let f = close_fraction(e, m, n, pen, Permill::zero());
+			if f < Permill::one() {
+				// E − p·f·N ≥ (1 − f)·M, up to rounding of one unit per term.
+				let closed = f.mul_ceil(n);
+				let after_e = e - pen.mul_ceil(closed) as i128;
+				let after_m = m - f.mul_floor(m);
+				prop_assert!(after_e + 2 >= after_m as i128, "f={f:?} e'={after_e} m'={after_m}");
+			}
+		}
+
+		#[test]
+		fn auction_price_never_increases(start in 1u64..1_000_000_000, d in 0u32..500_000, t in 0u32..500) {
+			let s = Price::saturating_from_integer(start);
+			let dec = Permill::from_parts(d);
+			prop_assert!(decayed_price(s, dec, t + 1) <= decayed_price(s, dec, t));
+		}
+	}
+}

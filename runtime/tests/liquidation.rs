@@ -1,0 +1,274 @@
+//! The liquidation engine against the real runtime: detection in `on_initialize`, partial and
+//! full liquidation, the bounded sweep under a crash, Dutch auctions and their floor, the loss
+//! waterfall. Every block checks every pallet's invariants (see `common::chain`).
+
+#![allow(
+	clippy::arithmetic_side_effects,
+	clippy::unwrap_used,
+	clippy::expect_used,
+	clippy::indexing_slicing,
+	clippy::panic
+)]
+
+mod common;
+
+use ballast_primitives::{assets, traits::LiquidationTarget, Price};
+use ballast_runtime::{
+	configs::liquidation::{Ledgers, SweepBudget},
+	Assets, Liquidation, Oracle, Runtime, RuntimeEvent, RuntimeOrigin, System,
+};
+use common::chain::*;
+use pallet_liquidation::{Error as LiqError, Event as LiqEvent};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, traits::Hooks},
+	sp_runtime::AccountId32,
+};
+
+fn liquidation_events() -> Vec<LiqEvent<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Liquidation(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn positions_liquidated() -> usize {
+	liquidation_events()
+		.iter()
+		.filter(|e| matches!(e, LiqEvent::PositionsLiquidated { .. }))
+		.count()
+}
+
+/// A fresh account funded with `usdc` whole USDC (minted by Alice, the asset's issuer).
+fn funded(i: u32, usdc: u128) -> AccountId {
+	let mut raw = [7u8; 32];
+	raw[..4].copy_from_slice(&i.to_le_bytes());
+	let who = AccountId32::new(raw);
+	assert_ok!(Assets::mint(
+		RuntimeOrigin::signed(alice()),
+		assets::USDC.into(),
+		who.clone().into(),
+		usdc * USDC
+	));
+	who
+}
+
+#[test]
+fn a_healthy_account_is_never_liquidated() {
+	chain().execute_with(|| {
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		assert_ok!(deposit(&dave(), 1, assets::USDC, 20_000 * USDC));
+		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
+		// ±8 % swings for a hundred blocks: the account (liquidation price ≈ 42 000) stays healthy.
+		for i in 0..100u32 {
+			let btc = if i % 2 == 0 { 55_200 } else { 64_800 };
+			feed(&[(assets::BTC, btc), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		}
+		assert_eq!(positions_liquidated(), 0);
+		assert_eq!(
+			pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).unwrap().size,
+			BTC as i128
+		);
+	});
+}
+
+#[test]
+fn an_unhealthy_isolated_account_is_partially_liquidated_in_the_next_block() {
+	chain().execute_with(|| {
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		assert_ok!(deposit(&dave(), 1, assets::USDC, 7_000 * USDC));
+		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
+		let (market, long, liq) = Ledgers::liquidation_price(&dave(), 1).unwrap();
+		assert_eq!((market, long), (BTC_PERP, true));
+		// (60 018 − 6 970) / 0.95 ≈ 55 840.
+		assert!(liq > Price::from_u32(55_800) && liq < Price::from_u32(55_900), "{liq:?}");
+		assert!(Liquidation::at_risk(10).is_empty());
+
+		// The price crosses it: the account is at risk now, and acted on by the next block.
+		feed_now(&[(assets::BTC, 55_500), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		assert_eq!(Liquidation::at_risk(10).len(), 1);
+		assert!(!Ledgers::health(&dave(), 1).unwrap().is_healthy());
+		next_block();
+		let events = liquidation_events();
+		let Some(LiqEvent::PositionsLiquidated { fraction, penalty, .. }) =
+			events.iter().find(|e| matches!(e, LiqEvent::PositionsLiquidated { .. }))
+		else {
+			panic!("liquidated: {events:?}")
+		};
+		// Partial: a small share restores maintenance.
+		assert!(fraction.deconstruct() > 0 && fraction.deconstruct() < 500_000, "{fraction:?}");
+		assert!(*penalty > 0);
+		let size =
+			pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).unwrap().size;
+		assert!(size > 0 && size < BTC as i128);
+		assert!(Ledgers::health(&dave(), 1).unwrap().is_healthy(), "back above maintenance");
+		assert_eq!(pallet_liquidation::MarketInsurance::<Runtime>::get(BTC_PERP), *penalty);
+		assert!(Liquidation::at_risk(10).is_empty());
+		next_block();
+	});
+}
+
+#[test]
+fn a_thousand_accounts_crossing_in_one_block_are_all_liquidated_within_budget() {
+	chain().execute_with(|| {
+		let n = 1_000u32;
+		let mut traders = Vec::new();
+		for i in 0..n {
+			let who = funded(i, 1_000);
+			assert_ok!(create_isolated(&who, BTC_PERP));
+			assert_ok!(deposit(&who, 1, assets::USDC, 800 * USDC));
+			// 0.1 BTC long on 800 USDC: 7.5x.
+			assert_ok!(trade(&who, 1, BTC_PERP, (BTC / 10) as i128));
+			traders.push(who);
+		}
+		next_block();
+		assert_eq!(positions_liquidated(), 0);
+
+		// A 15 % crash puts every one of them below maintenance.
+		feed_now(&[(assets::BTC, 51_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		assert_eq!(Liquidation::at_risk(2_000).len(), n as usize);
+
+		let budget = SweepBudget::get();
+		let per = <pallet_liquidation::weights::SubstrateWeight<Runtime> as pallet_liquidation::WeightInfo>::liquidate()
+			.saturating_add(<pallet_liquidation::weights::SubstrateWeight<Runtime> as pallet_liquidation::WeightInfo>::probe());
+		let capacity = (budget.ref_time() / per.ref_time()) as u32;
+		let blocks_needed = n.div_ceil(capacity);
+		let mut blocks = 0;
+		while !Liquidation::at_risk(1).is_empty() {
+			assert!(blocks < blocks_needed, "more than ⌈{n} / {capacity}⌉ = {blocks_needed} blocks");
+			let b = System::block_number() + 1;
+			Oracle::on_finalize(b - 1);
+			System::set_block_number(b);
+			System::reset_events();
+			let used = Liquidation::on_initialize(b);
+			assert!(used.all_lte(budget), "block {b} used {used:?} of {budget:?}");
+			blocks += 1;
+			try_state();
+		}
+		assert!(blocks <= blocks_needed);
+		// Every trader was acted on; none is left below maintenance.
+		for who in &traders {
+			assert!(Ledgers::health(who, 1).unwrap().is_healthy(), "{who:?}");
+		}
+		println!("1000 crossed accounts liquidated in {blocks} blocks (capacity {capacity}/block)");
+	});
+}
+
+#[test]
+fn seized_collateral_is_auctioned_never_below_the_floor_and_repays_the_debt() {
+	chain().execute_with(|| {
+		// A cross account: 1 BTC of collateral, 10 ETH short.
+		assert_ok!(deposit(&dave(), 0, assets::BTC, BTC));
+		assert_ok!(trade(&dave(), 0, ETH_PERP, -(10 * ETH as i128)));
+		// ETH triples: the short loses 60 000, more than the account is worth.
+		feed(&[(assets::BTC, 60_000), (assets::ETH, 9_000), (assets::DOT, 6)]);
+		assert!(pallet_perpetuals::Positions::<Runtime>::get((dave(), 0), ETH_PERP).is_none());
+		let account = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap();
+		assert!(account.quote < 0, "debt left after closing");
+		assert!(account.collateral.is_empty(), "collateral seized");
+		let (id, auction) = pallet_liquidation::Auctions::<Runtime>::iter().next().unwrap();
+		assert_eq!((auction.asset, auction.lot), (assets::BTC, BTC));
+		let fund_before = pallet_liquidation::GlobalInsurance::<Runtime>::get();
+		assert!(fund_before > 0, "the penalty went to the global fund");
+
+		// No bids for a thousand blocks: the price decays to the floor and stops there; nothing
+		// can be taken below it.
+		let floor = Price::from_u32(54_000); // 60 000 × (1 − 10 %)
+		let take = |who: &AccountId, amount, max_price| {
+			call(who, pallet_liquidation::Call::<Runtime>::take { id, amount, max_price })
+		};
+		let mut needed_reset_at = None;
+		for _ in 0..1_000 {
+			let a = pallet_liquidation::Auctions::<Runtime>::get(id).unwrap();
+			let (price, f, reset) = Liquidation::auction_price(&a).unwrap();
+			assert_eq!(f, floor);
+			if reset {
+				needed_reset_at.get_or_insert(System::block_number());
+				assert_noop!(
+					take(&eve(), BTC, Price::from_u32(1_000_000)),
+					LiqError::<Runtime>::AuctionNeedsReset
+				);
+			} else {
+				assert!(price >= floor, "price {price:?} below the floor");
+			}
+			next_block();
+		}
+		assert!(needed_reset_at.unwrap() < 40, "decays to the floor in about 24 blocks");
+
+		// A keeper restarts it at the current oracle price and earns the reward.
+		let eve_usdc = |who: &AccountId| -> u128 {
+			<Assets as polkadot_sdk::frame_support::traits::fungibles::Inspect<_>>::balance(
+				assets::USDC,
+				who,
+			)
+		};
+		let before = eve_usdc(&charlie());
+		assert_ok!(call(&charlie(), pallet_liquidation::Call::<Runtime>::restart { id }));
+		assert_eq!(eve_usdc(&charlie()) - before, 5 * USDC);
+		assert_noop!(
+			call(&charlie(), pallet_liquidation::Call::<Runtime>::restart { id }),
+			LiqError::<Runtime>::AuctionNotStale
+		);
+		assert_noop!(take(&eve(), 0, Price::from_u32(70_000)), LiqError::<Runtime>::ZeroAmount);
+		assert_noop!(
+			take(&eve(), BTC, Price::from_u32(50_000)),
+			LiqError::<Runtime>::PriceAboveMax
+		);
+		assert_noop!(
+			call(
+				&eve(),
+				pallet_liquidation::Call::<Runtime>::take {
+					id: 99,
+					amount: 1,
+					max_price: Price::from_u32(1)
+				}
+			),
+			LiqError::<Runtime>::UnknownAuction
+		);
+
+		// Partial take, then the rest; the proceeds go to the account's debt.
+		let debt_before =
+			pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap().quote;
+		assert_ok!(take(&eve(), BTC / 4, Price::from_u32(70_000)));
+		let quote = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap().quote;
+		assert!(quote > debt_before);
+		next_block();
+		assert_ok!(take(&eve(), BTC, Price::from_u32(70_000)));
+		assert!(pallet_liquidation::Auctions::<Runtime>::get(id).is_none());
+		assert!(liquidation_events().iter().any(|e| matches!(e, LiqEvent::AuctionEnded { .. })));
+		// Eve holds the BTC; what the auction did not cover went down the waterfall.
+		assert_eq!(
+			<Assets as polkadot_sdk::frame_support::traits::fungibles::Inspect<_>>::balance(
+				assets::BTC,
+				&eve()
+			),
+			101 * BTC
+		);
+		let account = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap();
+		assert_eq!(account.quote, 0, "debt repaid or covered");
+		let covered = liquidation_events().iter().any(|e| {
+			matches!(e, LiqEvent::ShortfallCovered { .. } | LiqEvent::BadDebtRecorded { .. })
+		});
+		assert!(covered);
+		next_block();
+	});
+}
+
+#[test]
+fn the_round_robin_check_catches_cross_accounts() {
+	chain().execute_with(|| {
+		// Cross accounts are not in the price index: the cursor finds them.
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 4_000 * USDC));
+		assert_ok!(trade(&dave(), 0, BTC_PERP, (BTC / 2) as i128));
+		assert!(Ledgers::liquidation_price(&dave(), 0).is_none());
+		feed(&[(assets::BTC, 52_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		// Within a few blocks (64 accounts checked per block; the dev chain has few).
+		for _ in 0..3 {
+			next_block();
+		}
+		assert!(positions_liquidated() > 0);
+		assert!(Ledgers::health(&dave(), 0).unwrap().is_healthy());
+	});
+}

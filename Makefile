@@ -8,13 +8,14 @@ export CARGO_TARGET_DIR
 NODE := $(CARGO_TARGET_DIR)/release/ballast-node
 CARGO ?= cargo
 
-.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help
+.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale
 
 help:
 	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944)"
 	@echo "make test     install prerequisites, build, run every test (Rust + end-to-end)"
 	@echo "make network  start a local 4-validator network with zombienet (Alice RPC on 9944)"
 	@echo "make lint     rustfmt check + clippy (runtime rules: no unwrap/panic/indexing/overflow)"
+	@echo "make sweep-scale  print the liquidation sweep's cost per block at 1k..1M accounts"
 
 prereqs:
 	@scripts/prereqs.sh
@@ -42,6 +43,10 @@ network: build
 lint: prereqs
 	$(CARGO) fmt --all --check
 	SKIP_WASM_BUILD=1 $(CARGO) clippy --release --locked --workspace --exclude ballast-node --all-targets -- -D warnings
+
+# Per-block liquidation sweep cost at 1k..1M accounts (figures, not a pass/fail test).
+sweep-scale: prereqs
+	SKIP_WASM_BUILD=1 $(CARGO) bench --locked --workspace --bench sweep_scale
 
 fmt:
 	$(CARGO) fmt --all

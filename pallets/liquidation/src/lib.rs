@@ -525,6 +525,12 @@ impl<T: Config> Pallet<T> {
 
 		let used = meter.consumed();
 		if liquidated > 0 {
+			log::info!(
+				target: LOG_TARGET,
+				"swept: {checked} checked, {liquidated} liquidated, {} ps of {} ps budget",
+				used.ref_time(),
+				budget.ref_time()
+			);
 			Self::deposit_event(Event::Swept { checked, liquidated, weight: used });
 		}
 		used

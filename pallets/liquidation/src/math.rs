@@ -94,6 +94,7 @@ pub fn needs_reset(price: Price, floor: Price, age: u32, max_age: u32) -> bool {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use polkadot_sdk::sp_arithmetic::FixedPointNumber;
 	use proptest::prelude::*;
 
 	#[test]

@@ -11,7 +11,7 @@ CARGO ?= cargo
 .PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale
 
 help:
-	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944)"
+	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944) fed by the price server"
 	@echo "make test     install prerequisites, build, run every test (Rust + end-to-end)"
 	@echo "make network  start a local 4-validator network with zombienet (Alice RPC on 9944)"
 	@echo "make lint     rustfmt check + clippy (runtime rules: no unwrap/panic/indexing/overflow)"
@@ -23,7 +23,11 @@ prereqs:
 build: prereqs
 	$(CARGO) build --release --locked -p ballast-node
 
+# The dev chain's price-feed sources point at the embedded price server on 127.0.0.1:8088;
+# it runs in the background for as long as the node does.
 dev: build
+	@$(NODE) price-server --port 8088 & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	$(NODE) --dev --rpc-cors all
 
 test: build test-rust test-e2e test-network

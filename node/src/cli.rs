@@ -41,6 +41,10 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Serve a deterministic synthetic price path (BTC, ETH, DOT) over HTTP in Binance-,
+	/// Coinbase- and Kraken-shaped tickers: the dev chain's price-feed sources.
+	PriceServer(crate::price_server::PriceServerCmd),
 }
 
 /// `ballast-node [SUBCOMMAND] [OPTIONS]`.

@@ -159,6 +159,17 @@ pub fn new_full<
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
 
+	// Dev keys (`--dev`, `--alice`, ...): besides the session keys the service inserts, the
+	// price feed's key (not a session key) from the same seed, so a dev validator that is an
+	// oracle operator feeds prices with no setup.
+	if let Some(seed) = config.dev_key_seed.as_deref() {
+		use polkadot_sdk::sp_keystore::Keystore;
+		keystore_container
+			.keystore()
+			.sr25519_generate_new(ballast_runtime::configs::price_feed::FEED_KEY_TYPE, Some(seed))
+			.map_err(|e| ServiceError::Other(format!("cannot insert the dev feed key: {e}")))?;
+	}
+
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
 		<Block as sp_runtime::traits::Block>::Hash,

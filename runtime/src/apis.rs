@@ -4,6 +4,8 @@
 //! workers, Aura, GRANDPA, session keys, nonces, fees, genesis presets, view functions) Ballast
 //! serves `OracleApi`: every combined price with the moment it was fed, so clients can judge
 //! staleness themselves.
+//! `PriceFeedApi` reports, per asset the price feed serves, the latest price, its age, the
+//! asset's maximum age and whether the price is stale.
 
 use crate::{
 	configs::oracle::TimestampedOracleValue, AccountId, Aura, Balance, Block, Executive, Grandpa,
@@ -282,6 +284,16 @@ impl_runtime_apis! {
 				return Vec::new();
 			}
 			pallet_oracle::Values::<Runtime>::iter().map(|(k, v)| (k, Some(v))).collect()
+		}
+	}
+
+	impl pallet_price_feed::runtime_api::PriceFeedApi<Block> for Runtime {
+		fn prices() -> Vec<pallet_price_feed::PriceStatus> {
+			crate::PriceFeed::statuses()
+		}
+
+		fn price(asset: ballast_primitives::AssetId) -> Option<pallet_price_feed::PriceStatus> {
+			crate::PriceFeed::status(asset)
 		}
 	}
 

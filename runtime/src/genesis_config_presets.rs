@@ -6,12 +6,16 @@
 //! * `local_testnet` (`--chain local`): Alice, Bob, Charlie and Dave validate and operate the
 //!   oracle; Alice is sudo; same assets and funding.
 //!
+//! Both feed BTC, ETH and DOT with the price-feed worker from the embedded price server
+//! (`ballast-node price-server`, [`PRICE_SERVER`]) in three ticker shapes per asset; operators
+//! point their own node elsewhere with an offchain-storage override (see `pallet_price_feed`).
+//!
 //! The node never builds genesis itself: `ballast-node build-spec` asks the runtime for a
 //! preset, so the JSON here is the single source of truth for both.
 
 use crate::{
 	AccountId, AssetsConfig, BalancesConfig, CollateralRegistryConfig, OracleMembershipConfig,
-	PerpetualsConfig, Price, RuntimeGenesisConfig, SudoConfig,
+	PerpetualsConfig, Price, PriceFeedConfig, RuntimeGenesisConfig, SudoConfig,
 };
 use alloc::{vec, vec::Vec};
 use ballast_primitives::AssetStatus;
@@ -228,6 +232,56 @@ pub fn perp_markets() -> Vec<MarketParams> {
 /// USDC seeded into the liquidity vault at genesis, from the root account.
 pub const VAULT_SEED_USDC: u128 = 500_000;
 
+/// Where the dev and local chains' price sources are: `ballast-node price-server`'s default
+/// address.
+pub const PRICE_SERVER: &str = "http://127.0.0.1:8088";
+
+/// The price-feed setup of the dev and local chains: BTC, ETH and DOT, each from the embedded
+/// price server's Binance-, Coinbase- and Kraken-shaped tickers (median of at least two), the
+/// collateral price bounds, at most 10% from a fresh on-chain price, one submission per two
+/// blocks unless the price moved more than 0.2%, stale after 60 s.
+pub fn price_feed_assets(
+) -> Vec<(AssetId, pallet_price_feed::FeedParams, Vec<pallet_price_feed::Source>)> {
+	// (asset, price bounds, Binance symbol, Coinbase pair, Kraken pair, Kraken result key)
+	let specs: [(AssetId, (u32, u32), &str, &str, &str, &str); 3] = [
+		(assets::BTC, (1_000, 10_000_000), "BTCUSDT", "BTC-USD", "XBTUSD", "XXBTZUSD"),
+		(assets::ETH, (50, 1_000_000), "ETHUSDT", "ETH-USD", "ETHUSD", "XETHZUSD"),
+		(assets::DOT, (1, 10_000), "DOTUSDT", "DOT-USD", "DOTUSD", "DOTUSD"),
+	];
+	specs
+		.iter()
+		.map(|(asset, (min, max), binance, coinbase, kraken, kraken_key)| {
+			let params = pallet_price_feed::FeedParams {
+				min_price: Price::from_u32(*min),
+				max_price: Price::from_u32(*max),
+				min_sources: 2,
+				max_deviation: Permill::from_percent(10),
+				min_interval: 2,
+				move_threshold: Permill::from_parts(2_000),
+				max_age: 60_000,
+			};
+			let sources = [
+				(
+					alloc::format!("{PRICE_SERVER}/binance/api/v3/ticker/price?symbol={binance}"),
+					alloc::string::String::from("price"),
+				),
+				(
+					alloc::format!("{PRICE_SERVER}/coinbase/v2/prices/{coinbase}/spot"),
+					"data.amount".into(),
+				),
+				(
+					alloc::format!("{PRICE_SERVER}/kraken/0/public/Ticker?pair={kraken}"),
+					alloc::format!("result.{kraken_key}.c.0"),
+				),
+			]
+			.iter()
+			.filter_map(|(url, path)| pallet_price_feed::Source::new(url, path, 0))
+			.collect::<Vec<_>>();
+			(*asset, params, sources)
+		})
+		.collect()
+}
+
 /// Everything a preset varies.
 struct Setup {
 	authorities: Vec<(AuraId, GrandpaId)>,
@@ -282,6 +336,7 @@ fn genesis(setup: Setup) -> Value {
 		},
 		oracle_membership: OracleMembershipConfig { members: BoundedVec::truncate_from(operators) },
 		collateral_registry: CollateralRegistryConfig { assets: collateral_params() },
+		price_feed: PriceFeedConfig { assets: price_feed_assets() },
 		perpetuals: PerpetualsConfig {
 			markets: perp_markets(),
 			vault_deposits: vec![(vault_seeder, tokens(VAULT_SEED_USDC, 6))],

@@ -200,6 +200,9 @@ mod runtime {
 	/// Who may feed the oracle.
 	#[runtime::pallet_index(21)]
 	pub type OracleMembership = pallet_membership<Instance1>;
+	/// The offchain worker that feeds operators' prices from HTTP sources into the oracle.
+	#[runtime::pallet_index(22)]
+	pub type PriceFeed = pallet_price_feed;
 
 	// -- Collateral and derivatives: 30..=39 --
 	/// Risk parameters of collateral assets: haircuts, thresholds, caps, status.

@@ -6,6 +6,7 @@
 //! | [`consensus`] | `pallet_aura`, `pallet_grandpa` |
 //! | [`monetary`] | `pallet_balances`, `pallet_transaction_payment`, `pallet_assets` |
 //! | [`oracle`] | `pallet_oracle`, the `OracleMembership` instance of `pallet_membership` |
+//! | [`price_feed`] | `pallet_price_feed`; the `frame_system` offchain traits (signed transactions from offchain workers) |
 //! | [`derivatives`] | `pallet_collateral_registry`, `pallet_margin_accounts`, `pallet_perpetuals` |
 //! | [`liquidation`] | `pallet_liquidation` |
 //! | [`governance`] | `pallet_sudo`, `pallet_utility` |
@@ -16,4 +17,5 @@ pub mod governance;
 pub mod liquidation;
 pub mod monetary;
 pub mod oracle;
+pub mod price_feed;
 pub mod system;

@@ -57,7 +57,11 @@ fn populate(n: u32) {
 		Accounts::<Runtime>::insert(
 			&who,
 			1,
-			MarginAccount { market: Some(BTC_PERP), quote: 1_000 * USDC as i128, ..Default::default() },
+			MarginAccount {
+				market: Some(BTC_PERP),
+				quote: 1_000 * USDC as i128,
+				..Default::default()
+			},
 		);
 		let price = Price::from_u32(10_000 + (i % 10_000));
 		let key = index_key(true, price);
@@ -100,7 +104,10 @@ fn pct(w: Weight) -> f64 {
 
 fn main() {
 	let budget = SweepBudget::get();
-	println!("sweep-scale: budget per block = {} ms of ref time (25 % of the block)", budget.ref_time() / 1_000_000_000);
+	println!(
+		"sweep-scale: budget per block = {} ms of ref time (25 % of the block)",
+		budget.ref_time() / 1_000_000_000
+	);
 	println!(
 		"{:>9} | {:>4} | {:>16} | {:>8} | {:>11} | {:>10} | {:>6}",
 		"accounts", "k", "weight/block", "% block", "native time", "liquidated", "blocks"

@@ -272,3 +272,58 @@ fn the_round_robin_check_catches_cross_accounts() {
 		assert!(Ledgers::health(&dave(), 0).unwrap().is_healthy());
 	});
 }
+
+#[test]
+fn auction_value_is_capped_and_the_excess_waits_in_the_queue() {
+	chain().execute_with(|| {
+		// 50 BTC (3 M USDC) of collateral against a 5 000 ETH short.
+		assert_ok!(deposit(&dave(), 0, assets::BTC, 50 * BTC));
+		assert_ok!(trade(&dave(), 0, ETH_PERP, -(5_000 * ETH as i128)));
+		// ETH +20 %: a 3 M loss. All 50 BTC must go, but at most 2 M of one asset may be in
+		// live auctions.
+		feed(&[(assets::BTC, 60_000), (assets::ETH, 3_600), (assets::DOT, 6)]);
+		let events = liquidation_events();
+		assert!(events.iter().any(|e| matches!(e, LiqEvent::SeizureQueued { .. })), "{events:?}");
+		let per_asset = 2_000_000 * USDC;
+		assert!(pallet_liquidation::AuctionValue::<Runtime>::get(assets::BTC) <= per_asset);
+		assert!(
+			pallet_liquidation::AuctionValue::<Runtime>::get(assets::BTC) > per_asset - 100 * USDC
+		);
+		let (id, first) = pallet_liquidation::Auctions::<Runtime>::iter().next().unwrap();
+		assert!(first.lot < 34 * BTC && first.lot > 33 * BTC, "{}", first.lot);
+		let left = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap();
+		assert!(left.holding(assets::BTC) > 16 * BTC, "the rest stays in the account");
+
+		// While the caps are full, the queue waits.
+		next_block();
+		assert_eq!(pallet_liquidation::Auctions::<Runtime>::iter().count(), 1);
+
+		// A bidder clears the lot: room again, and the next block's sweep serves the queue.
+		assert_ok!(Assets::mint(
+			RuntimeOrigin::signed(alice()),
+			assets::USDC.into(),
+			eve().into(),
+			3_000_000 * USDC
+		));
+		assert_ok!(call(
+			&eve(),
+			pallet_liquidation::Call::<Runtime>::take {
+				id,
+				amount: first.lot,
+				max_price: Price::from_u32(100_000)
+			}
+		));
+		// The lot is gone; the rest of the BTC (about 1 M) went to auction as soon as there was room.
+		assert!(pallet_liquidation::Auctions::<Runtime>::get(id).is_none());
+		let (_, second) = pallet_liquidation::Auctions::<Runtime>::iter().next().expect("the rest");
+		assert_eq!(second.who, dave());
+		let live = pallet_liquidation::TotalAuctionValue::<Runtime>::get();
+		assert!(live > 900_000 * USDC && live < 1_100_000 * USDC, "{live}");
+		assert!(pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0)
+			.unwrap()
+			.collateral
+			.is_empty());
+		assert!(pallet_liquidation::Queued::<Runtime>::get((dave(), 0u8)).is_none());
+		next_block();
+	});
+}

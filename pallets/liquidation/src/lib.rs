@@ -38,7 +38,10 @@
 //!   ever sold below the floor `oracle × (1 − max discount)`; auctions that are too old or have
 //!   decayed to the floor are restarted at the current oracle price by anyone calling
 //!   [`Pallet::restart`], who earns [`Config::KeeperReward`]. The start premium and the decay
-//!   adapt to the asset's volatility. Proceeds repay the account's debt.
+//!   adapt to the asset's volatility. Proceeds repay the account's debt. The value in live
+//!   auctions is capped globally ([`Config::MaxAuctionValue`]) and per asset
+//!   ([`Config::MaxAuctionValuePerAsset`]): seizures beyond the caps wait in a first-in-first-out
+//!   queue ([`SeizureQueue`]) that the sweep serves first as lots are taken.
 //!
 //! ## Loss waterfall
 //!
@@ -114,6 +117,9 @@ pub struct Auction<AccountId, BlockNumber> {
 	pub started: BlockNumber,
 	/// Per-block decay.
 	pub decay: Permill,
+	/// Value of the remaining lot at the oracle price when it was seized, counted against the
+	/// live-auction caps.
+	pub value: Balance,
 }
 
 /// Sort key of a liquidation price: storage order is risk order.
@@ -206,6 +212,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type AuctionMaxAge: Get<u32>;
 
+		/// Most value (at seizure prices) in live auctions, all assets together. Seizures beyond
+		/// it wait in [`SeizureQueue`].
+		#[pallet::constant]
+		type MaxAuctionValue: Get<Balance>;
+
+		/// Most value in live auctions of any one asset.
+		#[pallet::constant]
+		type MaxAuctionValuePerAsset: Get<Balance>;
+
 		/// Quote paid (from the global insurance fund) to whoever restarts a stale auction.
 		#[pallet::constant]
 		type KeeperReward: Get<Balance>;
@@ -262,6 +277,28 @@ pub mod pallet {
 	pub type LiveAuctions<T: Config> =
 		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), u32, ValueQuery>;
 
+	/// Value in live auctions, per asset.
+	#[pallet::storage]
+	pub type AuctionValue<T: Config> = StorageMap<_, Twox64Concat, AssetId, Balance, ValueQuery>;
+
+	/// Value in live auctions, all assets.
+	#[pallet::storage]
+	pub type TotalAuctionValue<T: Config> = StorageValue<_, Balance, ValueQuery>;
+
+	/// Accounts waiting for room under the auction caps, first in first out: slot → account.
+	#[pallet::storage]
+	pub type SeizureQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u32, (T::AccountId, SubAccount), OptionQuery>;
+
+	/// `(head, tail)` of [`SeizureQueue`]: slots `head..tail` are occupied.
+	#[pallet::storage]
+	pub type QueueBounds<T: Config> = StorageValue<_, (u32, u32), ValueQuery>;
+
+	/// Accounts in [`SeizureQueue`].
+	#[pallet::storage]
+	pub type Queued<T: Config> =
+		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), (), OptionQuery>;
+
 	/// Insurance fund of each market (quote smallest units).
 	#[pallet::storage]
 	pub type MarketInsurance<T: Config> =
@@ -300,6 +337,8 @@ pub mod pallet {
 			lot: Balance,
 			start_price: Price,
 		},
+		/// The auction caps are full: the account's collateral waits in the queue.
+		SeizureQueued { who: T::AccountId, sub: SubAccount },
 		/// A bidder took part of a lot.
 		AuctionTaken {
 			id: AuctionId,
@@ -447,6 +486,9 @@ impl<T: Config> Pallet<T> {
 		// The base cost is always paid.
 		meter.consume(T::WeightInfo::sweep_base());
 
+		// 0. Accounts waiting for room under the auction caps, oldest first.
+		liquidated = liquidated.saturating_add(Self::drain_queue(&mut meter, act));
+
 		// 1. The index: per market and side, the head while it has crossed.
 		'markets: for market in 0..T::MaxMarkets::get() {
 			if meter.try_consume(probe).is_err() {
@@ -514,9 +556,8 @@ impl<T: Config> Pallet<T> {
 				}
 				last = Some((who, sub));
 			}
-			if wrapped && last.is_none() {
-				CrossCursor::<T>::put(None::<(T::AccountId, SubAccount)>);
-			} else if wrapped {
+			// At the end of the accounts, start over next block.
+			if wrapped {
 				CrossCursor::<T>::put(None::<(T::AccountId, SubAccount)>);
 			} else {
 				CrossCursor::<T>::put(last);
@@ -585,7 +626,11 @@ impl<T: Config> Pallet<T> {
 
 		// 2. Debt: collateral to auctions, or the waterfall.
 		let Some(h) = T::Target::health(who, sub) else { return Outcome::Unknown };
-		if h.positions == 0 && h.quote < 0 && LiveAuctions::<T>::get((who, sub)) == 0 {
+		if h.positions == 0
+			&& h.quote < 0
+			&& LiveAuctions::<T>::get((who, sub)) == 0
+			&& !Queued::<T>::contains_key((who, sub))
+		{
 			if h.collateral_assets > 0 {
 				acted |= Self::seize_for_debt(who, sub, h.quote.unsigned_abs());
 			} else {
@@ -635,12 +680,26 @@ impl<T: Config> Pallet<T> {
 			let need = ballast_primitives::math::amount_for_value(gross, decimals, oracle, qd)
 				.unwrap_or(holding)
 				.saturating_add(1);
-			let lot = need.min(holding);
+			let mut lot = need.min(holding);
+			// The caps: seize only what fits; the account waits in the queue for the rest.
+			let room = T::MaxAuctionValue::get().saturating_sub(TotalAuctionValue::<T>::get()).min(
+				T::MaxAuctionValuePerAsset::get().saturating_sub(AuctionValue::<T>::get(asset)),
+			);
+			let lot_value = ballast_primitives::math::quote_value(lot, decimals, oracle, qd)
+				.unwrap_or(Balance::MAX);
+			if lot_value > room {
+				lot = ballast_primitives::math::amount_for_value(room, decimals, oracle, qd)
+					.unwrap_or(0)
+					.min(lot);
+				Self::enqueue(who, sub);
+			}
 			if lot == 0 || T::Target::seize(who, sub, asset, lot, &Self::account_id()).is_err() {
 				continue;
 			}
 			let covered =
 				ballast_primitives::math::quote_value(lot, decimals, oracle, qd).unwrap_or(0);
+			AuctionValue::<T>::mutate(asset, |v| *v = v.saturating_add(covered));
+			TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_add(covered));
 			remaining = remaining.saturating_sub(covered);
 			let (premium, decay) = math::adaptive_curve(
 				T::Target::volatility(asset),
@@ -661,6 +720,7 @@ impl<T: Config> Pallet<T> {
 					start_price,
 					started: polkadot_sdk::frame_system::Pallet::<T>::block_number(),
 					decay,
+					value: covered,
 				},
 			);
 			LiveAuctions::<T>::mutate((who, sub), |n| *n = n.saturating_add(1));
@@ -675,6 +735,47 @@ impl<T: Config> Pallet<T> {
 			started = true;
 		}
 		started
+	}
+
+	/// Put `(who, sub)` at the back of the seizure queue (once).
+	fn enqueue(who: &T::AccountId, sub: SubAccount) {
+		let key = (who.clone(), sub);
+		if Queued::<T>::contains_key(&key) {
+			return;
+		}
+		let (head, tail) = QueueBounds::<T>::get();
+		SeizureQueue::<T>::insert(tail, &key);
+		Queued::<T>::insert(&key, ());
+		QueueBounds::<T>::put((head, tail.saturating_add(1)));
+		Self::deposit_event(Event::SeizureQueued { who: who.clone(), sub });
+	}
+
+	/// Serve the seizure queue while the caps have room and the meter allows.
+	fn drain_queue(meter: &mut WeightMeter, act: Weight) -> u32 {
+		let mut served = 0u32;
+		// Serve only those queued before this block: an account that finds no room goes back
+		// to the end and waits for the next block.
+		let (_, end) = QueueBounds::<T>::get();
+		loop {
+			let (head, tail) = QueueBounds::<T>::get();
+			if head >= tail
+				|| head >= end
+				|| TotalAuctionValue::<T>::get() >= T::MaxAuctionValue::get()
+				|| !meter.can_consume(act)
+			{
+				break;
+			}
+			meter.consume(act);
+			QueueBounds::<T>::put((head.saturating_add(1), tail));
+			if let Some(key) = SeizureQueue::<T>::take(head) {
+				Queued::<T>::remove(&key);
+				let (who, sub) = key;
+				if Self::liquidate(&who, sub) == Outcome::Liquidated {
+					served = served.saturating_add(1);
+				}
+			}
+		}
+		served
 	}
 
 	/// Cover a shortfall: market fund, global fund, then the bad-debt ledger.
@@ -767,6 +868,10 @@ impl<T: Config> Pallet<T> {
 			amount,
 			Preservation::Expendable,
 		)?;
+		let released = if a.lot == amount { a.value } else { math_share(a.value, amount, a.lot) };
+		a.value = a.value.saturating_sub(released);
+		AuctionValue::<T>::mutate(a.asset, |v| *v = v.saturating_sub(released));
+		TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_sub(released));
 		a.lot = a.lot.saturating_sub(amount);
 		Self::deposit_event(Event::AuctionTaken {
 			id,
@@ -862,6 +967,27 @@ impl<T: Config> Pallet<T> {
 			let l = lots.entry(a.asset).or_default();
 			*l = l.saturating_add(a.lot);
 		}
+		let mut values: BTreeMap<AssetId, Balance> = BTreeMap::new();
+		for (_, a) in Auctions::<T>::iter() {
+			let v = values.entry(a.asset).or_default();
+			*v = v.saturating_add(a.value);
+		}
+		let mut total = 0u128;
+		for (asset, v) in AuctionValue::<T>::iter() {
+			ensure!(values.remove(&asset).unwrap_or(0) == v, "AuctionValue != Σ live lots' value");
+			total = total.saturating_add(v);
+		}
+		ensure!(values.values().all(|v| *v == 0), "live lots without AuctionValue");
+		ensure!(total == TotalAuctionValue::<T>::get(), "TotalAuctionValue mismatch");
+		let (head, tail) = QueueBounds::<T>::get();
+		ensure!(head <= tail, "queue bounds inverted");
+		ensure!(
+			SeizureQueue::<T>::iter().count()
+				== usize::try_from(tail.saturating_sub(head)).unwrap_or(0)
+				&& Queued::<T>::iter().count()
+					== usize::try_from(tail.saturating_sub(head)).unwrap_or(0),
+			"queue length mismatch"
+		);
 		for (acct, c) in LiveAuctions::<T>::iter() {
 			ensure!(counts.remove(&acct).unwrap_or(0) == c, "LiveAuctions mismatch");
 		}
@@ -900,4 +1026,15 @@ pub fn health_ratio(equity: SignedBalance, requirement: Balance) -> Option<Fixed
 		FixedU128::checked_from_rational(u128::try_from(equity).unwrap_or(0), requirement)
 			.unwrap_or_default(),
 	)
+}
+
+/// `value × part / whole`, rounded down (the share of a lot's value that `part` of it carries).
+fn math_share(value: Balance, part: Balance, whole: Balance) -> Balance {
+	polkadot_sdk::sp_arithmetic::helpers_128bit::multiply_by_rational_with_rounding(
+		value,
+		part,
+		whole.max(1),
+		polkadot_sdk::sp_arithmetic::Rounding::Down,
+	)
+	.unwrap_or(value)
 }

@@ -43,6 +43,9 @@ parameter_types! {
 	pub const AuctionMaxDiscount: Permill = Permill::from_percent(10);
 	/// An auction older than an hour is restarted.
 	pub const AuctionMaxAge: u32 = crate::HOURS;
+	/// At most 5 million USDC of collateral in live auctions, 2 million per asset.
+	pub const MaxAuctionValue: Balance = 5_000_000_000_000;
+	pub const MaxAuctionValuePerAsset: Balance = 2_000_000_000_000;
 	/// 5 USDC to whoever restarts a stale auction.
 	pub const KeeperReward: Balance = 5_000_000;
 }
@@ -65,6 +68,8 @@ impl pallet_liquidation::Config for Runtime {
 	type AuctionBaseDecay = AuctionBaseDecay;
 	type AuctionMaxDiscount = AuctionMaxDiscount;
 	type AuctionMaxAge = AuctionMaxAge;
+	type MaxAuctionValue = MaxAuctionValue;
+	type MaxAuctionValuePerAsset = MaxAuctionValuePerAsset;
 	type KeeperReward = KeeperReward;
 	type WeightInfo = pallet_liquidation::weights::SubstrateWeight<Runtime>;
 }

@@ -88,10 +88,10 @@ describe('trading on the dev chain', () => {
     assert.deepEqual(cross.margin.collateral.map((c) => c.asset.toNumber()), [ID_BTC, ID_ETH]);
     assert.equal(cross.margin.collateral[0].value.toBigInt(), 60_000n * USDC);
     assert.ok(cross.margin.collateral[0].riskAdjustedValue.toBigInt() < 60_000n * USDC, 'haircut applies');
-    assert.equal(cross.positions[0].size.toBigInt(), -5n * BTC);
+    assert.equal(cross.positions[0].quantity.toBigInt(), -5n * BTC);
     const iso = s[1];
     assert.equal(iso.margin.market.unwrap().toNumber(), BTC_PERP);
-    assert.equal(iso.positions[0].size.toBigInt(), BTC);
+    assert.equal(iso.positions[0].quantity.toBigInt(), BTC);
     assert.ok(iso.margin.healthRatio.unwrap().toBigInt() > ONE, 'isolated account is healthy');
     assert.ok(iso.liquidationPrice.isSome, 'isolated account reports its liquidation price');
     const liq = iso.liquidationPrice.unwrap().toBigInt() / ONE;

@@ -18,8 +18,9 @@ use scale_info::TypeInfo;
 pub struct PositionReport {
 	/// Market.
 	pub market: MarketId,
-	/// Size in base smallest units, positive long, negative short.
-	pub size: i128,
+	/// Signed size in base smallest units, positive long, negative short. (Named `quantity`,
+	/// not `size`: polkadot.js structs are JS Maps, whose `size` is the number of fields.)
+	pub quantity: i128,
 	/// Average entry price.
 	pub entry_price: Price,
 	/// Oracle price it is marked at, if any.

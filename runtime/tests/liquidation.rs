@@ -68,7 +68,7 @@ fn a_healthy_account_is_never_liquidated() {
 		}
 		assert_eq!(positions_liquidated(), 0);
 		assert_eq!(
-			pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).unwrap().size,
+			pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).unwrap().quantity,
 			BTC as i128
 		);
 	});
@@ -101,7 +101,7 @@ fn an_unhealthy_isolated_account_is_partially_liquidated_in_the_next_block() {
 		assert!(fraction.deconstruct() > 0 && fraction.deconstruct() < 500_000, "{fraction:?}");
 		assert!(*penalty > 0);
 		let size =
-			pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).unwrap().size;
+			pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).unwrap().quantity;
 		assert!(size > 0 && size < BTC as i128);
 		assert!(Ledgers::health(&dave(), 1).unwrap().is_healthy(), "back above maintenance");
 		assert_eq!(pallet_liquidation::MarketInsurance::<Runtime>::get(BTC_PERP), *penalty);

@@ -209,8 +209,8 @@ pub struct Market<BlockNumber> {
 )]
 pub struct Position {
 	/// Size in base smallest units; positive long, negative short.
-	pub size: i128,
-	/// What `|size|` cost at entry, quote smallest units (entry price × |size|).
+	pub quantity: i128,
+	/// What `|quantity|` cost at entry, quote smallest units (entry price × |quantity|).
 	pub entry_notional: Balance,
 	/// The market's funding index when funding was last settled.
 	pub funding_index: FixedI128,
@@ -609,7 +609,8 @@ pub mod pallet {
 			limit_price: Option<Price>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let size = Positions::<T>::get((&who, sub), market).ok_or(Error::<T>::NoPosition)?.size;
+			let size =
+				Positions::<T>::get((&who, sub), market).ok_or(Error::<T>::NoPosition)?.quantity;
 			let size_delta = size.checked_neg().ok_or(Error::<T>::Overflow)?;
 			let o = Self::do_trade(&who, sub, market, size_delta, limit_price)?;
 			Self::deposit_event(Event::Traded {
@@ -741,7 +742,7 @@ impl<T: Config> Pallet<T> {
 		let mut vault = VaultState::<T>::get();
 
 		// 1. Funding since the position last settled.
-		let funding = math::funding_owed(pos.size, bd, pos.funding_index, index);
+		let funding = math::funding_owed(pos.quantity, bd, pos.funding_index, index);
 		pos.funding_index = index;
 
 		// 2. Price.
@@ -759,7 +760,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		// 3. Reduce the opposite side first, realizing PnL on the closed part.
-		let old = pos.size;
+		let old = pos.quantity;
 		let new_size = old.checked_add(delta).ok_or(Error::<T>::Overflow)?;
 		let increases = new_size.unsigned_abs() > old.unsigned_abs()
 			|| (old != 0 && new_size != 0 && new_size.signum() != old.signum());
@@ -783,7 +784,7 @@ impl<T: Config> Pallet<T> {
 				pos.entry_notional.checked_add(cost).ok_or(Error::<T>::Overflow)?;
 			Self::book_oi(&mut market.state, delta > 0, opened, cost, true)?;
 		}
-		pos.size = new_size;
+		pos.quantity = new_size;
 
 		if increases {
 			ensure!(params.status == MarketStatus::Active, Error::<T>::MarketReduceOnly);
@@ -857,9 +858,9 @@ impl<T: Config> Pallet<T> {
 			Self::accrue(&mut market)?;
 			let bd = market.params.base_decimals;
 			let funding =
-				math::funding_owed(pos.size, bd, pos.funding_index, market.state.funding_index);
+				math::funding_owed(pos.quantity, bd, pos.funding_index, market.state.funding_index);
 			pos.funding_index = market.state.funding_index;
-			let abs = pos.size.unsigned_abs();
+			let abs = pos.quantity.unsigned_abs();
 			let closed =
 				if fraction >= Permill::one() { abs } else { fraction.mul_ceil(abs).min(abs) };
 			if closed == 0 {
@@ -868,14 +869,14 @@ impl<T: Config> Pallet<T> {
 			let entry_part = math::entry_share(pos.entry_notional, closed, abs);
 			let exit = math::notional(to_signed::<T>(closed)?, bd, price, qd)
 				.ok_or(Error::<T>::Overflow)?;
-			let realized = math::pnl(pos.size, entry_part, exit);
-			Self::book_oi(&mut market.state, pos.size > 0, closed, entry_part, false)?;
+			let realized = math::pnl(pos.quantity, entry_part, exit);
+			Self::book_oi(&mut market.state, pos.quantity > 0, closed, entry_part, false)?;
 			pos.entry_notional = pos.entry_notional.saturating_sub(entry_part);
 			let signed_closed = to_signed::<T>(closed)?;
-			pos.size = if pos.size > 0 {
-				pos.size.saturating_sub(signed_closed)
+			pos.quantity = if pos.quantity > 0 {
+				pos.quantity.saturating_sub(signed_closed)
 			} else {
-				pos.size.saturating_add(signed_closed)
+				pos.quantity.saturating_add(signed_closed)
 			};
 			T::Ledger::settle(
 				who,
@@ -890,7 +891,7 @@ impl<T: Config> Pallet<T> {
 					.ok_or(Error::<T>::Overflow)?;
 				Ok(())
 			})?;
-			if pos.size == 0 {
+			if pos.quantity == 0 {
 				Positions::<T>::remove((who, sub), market_id);
 			} else {
 				Positions::<T>::insert((who, sub), market_id, pos);
@@ -1029,14 +1030,14 @@ impl<T: Config> Pallet<T> {
 		let price = Self::price_of(&m.params, mode)?;
 		let qd = T::QuoteDecimals::get();
 		let notional =
-			math::notional(pos.size, m.params.base_decimals, price, qd).unwrap_or(Balance::MAX);
+			math::notional(pos.quantity, m.params.base_decimals, price, qd).unwrap_or(Balance::MAX);
 		let index = Self::current_index(&m, price);
 		let funding =
-			math::funding_owed(pos.size, m.params.base_decimals, pos.funding_index, index);
+			math::funding_owed(pos.quantity, m.params.base_decimals, pos.funding_index, index);
 		Ok((
 			price,
 			notional,
-			math::pnl(pos.size, pos.entry_notional, notional).saturating_sub(funding),
+			math::pnl(pos.quantity, pos.entry_notional, notional).saturating_sub(funding),
 		))
 	}
 
@@ -1048,12 +1049,12 @@ impl<T: Config> Pallet<T> {
 		use alloc::collections::btree_map::BTreeMap;
 		let mut sums: BTreeMap<MarketId, [Balance; 4]> = BTreeMap::new();
 		for (_, market, p) in Positions::<T>::iter() {
-			ensure!(p.size != 0, "zero-size position stored");
+			ensure!(p.quantity != 0, "zero-size position stored");
 			ensure!(Markets::<T>::contains_key(market), "position in unknown market");
 			let s = sums.entry(market).or_default();
-			let (oi, entry) = if p.size > 0 { (0, 1) } else { (2, 3) };
+			let (oi, entry) = if p.quantity > 0 { (0, 1) } else { (2, 3) };
 			let a = s.get_mut(oi).ok_or("index")?;
-			*a = a.checked_add(p.size.unsigned_abs()).ok_or("oi overflow")?;
+			*a = a.checked_add(p.quantity.unsigned_abs()).ok_or("oi overflow")?;
 			let b = s.get_mut(entry).ok_or("index")?;
 			*b = b.checked_add(p.entry_notional).ok_or("entry overflow")?;
 		}

@@ -148,7 +148,7 @@ pub mod reports {
 		for (market, pos) in Perps::<Runtime>::positions_of(who, sub) {
 			let Some(m) = Markets::<Runtime>::get(market) else { continue };
 			let marked = Perps::<Runtime>::mark(market, &pos, PriceMode::LastKnown).ok();
-			let whole = math::whole(pos.size.abs(), m.params.base_decimals);
+			let whole = math::whole(pos.quantity.abs(), m.params.base_decimals);
 			let entry_price = whole
 				.filter(|w| !w.is_zero())
 				.and_then(|w| {
@@ -159,7 +159,7 @@ pub mod reports {
 				.unwrap_or_default();
 			positions.push(PositionReport {
 				market,
-				size: pos.size,
+				quantity: pos.quantity,
 				entry_price,
 				mark_price: marked.map(|(p, _, _)| p),
 				notional: marked.map_or(0, |(_, n, _)| n),
@@ -179,7 +179,7 @@ pub mod reports {
 				);
 				let other = margin.maintenance_equity.saturating_sub(counted);
 				math::isolated_liquidation_price(
-					pos.size,
+					pos.quantity,
 					m.params.base_decimals,
 					pos.entry_notional,
 					other,

@@ -129,14 +129,14 @@ impl LiquidationTarget<AccountId> for Ledgers {
 		let v = MarginAccounts::valuation_of(who, sub, &account, PriceMode::LastKnown).ok()?;
 		let other = v.maintenance_equity.saturating_sub(v.counted_pnl);
 		let price = pallet_perpetuals::math::isolated_liquidation_price(
-			pos.size,
+			pos.quantity,
 			m.params.base_decimals,
 			pos.entry_notional,
 			other,
 			m.params.maintenance_margin,
 			QuoteDecimals::get(),
 		)?;
-		Some((*market, pos.size > 0, price))
+		Some((*market, pos.quantity > 0, price))
 	}
 
 	fn mark_price(market: MarketId) -> Option<Price> {

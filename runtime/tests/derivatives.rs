@@ -581,3 +581,31 @@ fn liquidity_providers_enter_and_leave_at_nav() {
 		next_block();
 	});
 }
+
+#[test]
+fn the_vault_refuses_to_price_shares_when_insolvent_or_pay_more_than_its_cash() {
+	chain().execute_with(|| {
+		let add = |who: &AccountId, amount| {
+			call(who, pallet_perpetuals::Call::<Runtime>::add_liquidity { amount })
+		};
+		let remove = |who: &AccountId, shares| {
+			call(who, pallet_perpetuals::Call::<Runtime>::remove_liquidity { shares })
+		};
+		// Traders are 60 000 down: NAV (cash − traders' PnL) exceeds the cash, so Alice's
+		// shares (all of them) are worth more than the vault holds.
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 200_000 * USDC));
+		assert_ok!(trade(&dave(), 0, BTC_PERP, (10 * BTC) as i128));
+		feed(&[(assets::BTC, 54_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		assert_noop!(remove(&alice(), 500_000 * USDC), PerpError::<Runtime>::VaultInsufficientCash);
+		assert_ok!(trade(&dave(), 0, BTC_PERP, -((10 * BTC) as i128)));
+
+		// A trader 100 BTC long gains more than the vault holds: NAV < 0, shares have no price.
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 700_000 * USDC));
+		assert_ok!(trade(&dave(), 0, BTC_PERP, (100 * BTC) as i128));
+		feed(&[(assets::BTC, 62_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		assert!(Perpetuals::vault_nav(ballast_primitives::traits::PriceMode::Fresh).unwrap() < 0);
+		assert_noop!(add(&eve(), 1_000 * USDC), PerpError::<Runtime>::VaultInsolvent);
+		assert_noop!(remove(&alice(), USDC), PerpError::<Runtime>::VaultInsolvent);
+		next_block();
+	});
+}

@@ -25,7 +25,9 @@ describe('ballast-node --dev', () => {
   before(async () => {
     await cryptoWaitReady();
     keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    node = await startDevNode('dev-chain');
+    // This test feeds prices by hand: the node's price-feed worker is off, so a price server
+    // that another test file runs concurrently on 127.0.0.1:8088 cannot feed this chain.
+    node = await startDevNode('dev-chain', ['--offchain-worker', 'never']);
     api = await connect(node.wsUrl);
   });
 

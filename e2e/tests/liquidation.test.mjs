@@ -44,7 +44,9 @@ describe('liquidation on the dev chain', () => {
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     [alice, dave, ferdie, eve] = ['//Alice', '//Dave', '//Ferdie', '//Eve'].map((u) => keyring.addFromUri(u));
-    node = await startDevNode('liquidation');
+    // This test feeds prices by hand: the node's price-feed worker is off, so a price server
+    // that another test file runs concurrently on 127.0.0.1:8088 cannot feed this chain.
+    node = await startDevNode('liquidation', ['--offchain-worker', 'never']);
     api = await connect(node.wsUrl);
     await feed(60_000n, 3_000n);
   });

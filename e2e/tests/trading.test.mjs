@@ -49,7 +49,9 @@ describe('trading on the dev chain', () => {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     alice = keyring.addFromUri('//Alice');
     dave = keyring.addFromUri('//Dave');
-    node = await startDevNode('trading');
+    // This test feeds prices by hand: the node's price-feed worker is off, so a price server
+    // that another test file runs concurrently on 127.0.0.1:8088 cannot feed this chain.
+    node = await startDevNode('trading', ['--offchain-worker', 'never']);
     api = await connect(node.wsUrl);
     await feed(60_000n);
   });

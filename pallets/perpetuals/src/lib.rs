@@ -397,15 +397,19 @@ pub mod pallet {
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		// An invalid market or an unfunded vault deposit is a configuration bug: refuse to build
+		// the chain (as the registry and the price feed do) rather than start without it. Genesis
+		// is built once, by `build-spec` or at first start, never inside a block.
+		#[allow(clippy::panic)]
 		fn build(&self) {
 			for params in &self.markets {
 				if let Err(e) = Pallet::<T>::do_create_market(*params) {
-					log::error!(target: LOG_TARGET, "genesis market {params:?} rejected: {e:?}");
+					panic!("Perpetuals genesis: market {params:?}: {e:?}");
 				}
 			}
 			for (who, amount) in &self.vault_deposits {
 				if let Err(e) = Pallet::<T>::do_add_liquidity(who, *amount) {
-					log::error!(target: LOG_TARGET, "genesis vault deposit rejected: {e:?}");
+					panic!("Perpetuals genesis: vault deposit of {amount}: {e:?}");
 				}
 			}
 		}

@@ -286,6 +286,31 @@ pub trait LiquidationTarget<AccountId> {
 		fraction: Permill,
 	) -> Result<Balance, DispatchError>;
 
+	/// The market an isolated account is confined to (`None` for cross accounts).
+	fn isolated_market(who: &AccountId, sub: SubAccount) -> Option<MarketId>;
+
+	/// Positions of `(who, sub)`: market, whether long, and entry price as quote per base
+	/// smallest unit (`entry_notional / |quantity|`: comparable within a market).
+	fn positions(who: &AccountId, sub: SubAccount) -> Vec<(MarketId, bool, Price)>;
+
+	/// Unrealized PnL (net of pending funding) at the latest price and entry notional of
+	/// `(who, sub)`'s position in `market`.
+	fn position_pnl(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+	) -> Option<(SignedBalance, Balance)>;
+
+	/// Auto-deleveraging: close `fraction` of `(who, sub)`'s position in `market` at the latest
+	/// oracle price against the vault; the realized PnL net of funding settles to the quote
+	/// balance and is returned.
+	fn deleverage(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<SignedBalance, DispatchError>;
+
 	/// Collateral held by `(who, sub)`.
 	fn collateral(who: &AccountId, sub: SubAccount) -> Vec<(AssetId, Balance)>;
 

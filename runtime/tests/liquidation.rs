@@ -327,3 +327,125 @@ fn auction_value_is_capped_and_the_excess_waits_in_the_queue() {
 		next_block();
 	});
 }
+
+/// Dave, isolated, 1 BTC long with 6 500 USDC at 60 000: a gap to 50 000 leaves him about
+/// 3 500 USDC short once the position is closed and the market fund has paid.
+fn bankrupt_long_after_a_gap(opposing: impl FnOnce()) {
+	assert_ok!(create_isolated(&dave(), BTC_PERP));
+	assert_ok!(deposit(&dave(), 1, assets::USDC, 6_500 * USDC));
+	assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
+	opposing();
+	feed(&[(assets::BTC, 50_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+}
+
+fn adl_events() -> Vec<(AccountId, u32, u128)> {
+	liquidation_events()
+		.into_iter()
+		.filter_map(|e| match e {
+			LiqEvent::AutoDeleveraged { who, market, haircut, .. } => Some((who, market, haircut)),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn a_shortfall_past_the_funds_deleverages_the_most_profitable_opposing_position_first() {
+	chain().execute_with(|| {
+		// Two shorts oppose Dave: Eve sold at 62 000 (more profitable per unit at any price),
+		// Charlie at 60 000 with a larger position.
+		let (eve_s, charlie_s) = (funded(40, 20_000), funded(41, 40_000));
+		bankrupt_long_after_a_gap(|| {
+			feed(&[(assets::BTC, 62_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+			assert_ok!(deposit(&eve_s, 0, assets::USDC, 20_000 * USDC));
+			assert_ok!(trade(&eve_s, 0, BTC_PERP, -((BTC / 2) as i128)));
+			feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+			assert_ok!(deposit(&charlie_s, 0, assets::USDC, 40_000 * USDC));
+			assert_ok!(trade(&charlie_s, 0, BTC_PERP, -(2 * BTC as i128)));
+		});
+		// The ADL index files both shorts, Eve first.
+		let head = pallet_liquidation::AdlIndex::<Runtime>::iter_prefix((BTC_PERP, 1u8))
+			.next()
+			.map(|((_, acct), ())| acct);
+		assert_eq!(head, Some((eve_s.clone(), 0)));
+
+		// The gap: Dave is closed in full; the market fund (his own penalty) and the empty global
+		// fund do not cover the shortfall, which waits for deleveraging.
+		let events = liquidation_events();
+		let pending = events.iter().find_map(|e| match e {
+			LiqEvent::DeleveragePending { who, amount, .. } if *who == dave() => Some(*amount),
+			_ => None,
+		});
+		let pending = pending.unwrap_or_else(|| panic!("no DeleveragePending in {events:?}"));
+		let covered_by_market = events.iter().any(
+			|e| matches!(e, LiqEvent::ShortfallCovered { market: Some(m), .. } if *m == BTC_PERP),
+		);
+		assert!(covered_by_market, "the market fund pays first: {events:?}");
+		assert!(pending > 2_000 * USDC && pending < 6_000 * USDC, "{pending}");
+		assert!(pallet_liquidation::Deleveraging::<Runtime>::contains_key((dave(), 1)));
+		let eve_before = pallet_margin_accounts::Accounts::<Runtime>::get(&eve_s, 0).unwrap().quote;
+		let eve_size =
+			pallet_perpetuals::Positions::<Runtime>::get((&eve_s, 0), BTC_PERP).unwrap().quantity;
+
+		// Next block: Eve's short (≈ 6 000 USDC of profit) covers it alone, in part.
+		next_block();
+		assert_eq!(adl_events(), vec![(eve_s.clone(), BTC_PERP, pending)]);
+		assert!(!pallet_liquidation::Deleveraging::<Runtime>::contains_key((dave(), 1)));
+		assert_eq!(pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 1).unwrap().quote, 0);
+		let eve_after =
+			pallet_perpetuals::Positions::<Runtime>::get((&eve_s, 0), BTC_PERP).unwrap().quantity;
+		assert!(eve_after < 0 && eve_after > eve_size, "Eve's short shrank: {eve_after}");
+		// Eve kept the profit of the closed part beyond the haircut: her quote balance rose.
+		let eve_quote = pallet_margin_accounts::Accounts::<Runtime>::get(&eve_s, 0).unwrap().quote;
+		assert!(eve_quote > eve_before, "{eve_before} → {eve_quote}");
+		// Charlie was not touched; nothing was written off.
+		assert_eq!(
+			pallet_perpetuals::Positions::<Runtime>::get((&charlie_s, 0), BTC_PERP)
+				.unwrap()
+				.quantity,
+			-(2 * BTC as i128)
+		);
+		assert_eq!(pallet_liquidation::BadDebt::<Runtime>::get(), 0);
+	});
+}
+
+#[test]
+fn deleveraging_walks_down_the_profit_order_and_writes_off_only_what_no_one_covers() {
+	chain().execute_with(|| {
+		// Small opposing shorts: 0.01 BTC each, ≈ 100–120 USDC of profit after the gap.
+		let (eve_s, charlie_s) = (funded(50, 5_000), funded(51, 5_000));
+		bankrupt_long_after_a_gap(|| {
+			feed(&[(assets::BTC, 62_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+			assert_ok!(deposit(&eve_s, 0, assets::USDC, 5_000 * USDC));
+			assert_ok!(trade(&eve_s, 0, BTC_PERP, -((BTC / 100) as i128)));
+			feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+			assert_ok!(deposit(&charlie_s, 0, assets::USDC, 5_000 * USDC));
+			assert_ok!(trade(&charlie_s, 0, BTC_PERP, -((BTC / 100) as i128)));
+			// A long that is losing is never deleveraged.
+			assert_ok!(deposit(&dave(), 0, assets::USDC, 5_000 * USDC));
+			assert_ok!(trade(&dave(), 0, BTC_PERP, (BTC / 100) as i128));
+		});
+		let pending = pallet_liquidation::Deleveraging::<Runtime>::get((dave(), 1)).unwrap().left;
+		next_block();
+		// Eve first (sold higher), then Charlie, both closed in full; then the rest written off.
+		let steps = adl_events();
+		assert_eq!(steps.len(), 2, "{steps:?}");
+		assert_eq!(steps[0].0, eve_s);
+		assert_eq!(steps[1].0, charlie_s);
+		assert!(steps[0].2 > steps[1].2, "Eve's cut is the larger: {steps:?}");
+		assert!(pallet_perpetuals::Positions::<Runtime>::get((&eve_s, 0), BTC_PERP).is_none());
+		assert!(pallet_perpetuals::Positions::<Runtime>::get((&charlie_s, 0), BTC_PERP).is_none());
+		assert!(pallet_perpetuals::Positions::<Runtime>::get((dave(), 0), BTC_PERP).is_some());
+		let written_off = pending - steps[0].2 - steps[1].2;
+		assert_eq!(pallet_liquidation::BadDebt::<Runtime>::get(), written_off);
+		assert_eq!(pallet_liquidation::BadDebtOf::<Runtime>::get((dave(), 1)), written_off);
+		let order: Vec<_> = liquidation_events()
+			.into_iter()
+			.filter(|e| {
+				matches!(e, LiqEvent::AutoDeleveraged { .. } | LiqEvent::BadDebtRecorded { .. })
+			})
+			.map(|e| matches!(e, LiqEvent::BadDebtRecorded { .. }))
+			.collect();
+		assert_eq!(order, vec![false, false, true], "bad debt only after deleveraging");
+		assert_eq!(pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 1).unwrap().quote, 0);
+	});
+}

@@ -46,12 +46,25 @@
 //! ## Loss waterfall
 //!
 //! A debt left when an account has no positions, no collateral and no live auction is a
-//! shortfall. It is covered by the market's insurance fund, then the global fund, and what is
-//! left is written off into the bad-debt ledger ([`BadDebt`]). Every step emits an event.
-//! Custody is conserved: insurance funds and bad debt are part of the pooled quote that
-//! `pallet-margin-accounts` checks custody against (`held == Σ quote + vault + fees + insurance
-//! − bad debt`). Auto-deleveraging of opposing positions is not implemented yet: the vault is
-//! the counterparty of every position, so the shortfall lands on the funds and then the ledger.
+//! shortfall. It is covered by
+//! 1. the insurance fund of the account's market (isolated accounts),
+//! 2. the global insurance fund,
+//! 3. **auto-deleveraging** ([`Deleveraging`]): the most profitable positions on the side
+//!    opposite to the positions the account lost on ([`AdlScope`]) are closed, in part or in
+//!    full, at the oracle price, and their realized profit is cut by what the shortfall still
+//!    needs (they keep the rest). "Most profitable" is PnL as a share of entry notional: the
+//!    ADL index ([`AdlIndex`]) files every position by market, side and entry price so that
+//!    storage order is profit order at every mark price (longs by ascending entry, shorts by
+//!    descending), and the sweep compares only the head of each side in scope. One position is
+//!    deleveraged per step, under the sweep's budget, at most [`Config::MaxDeleverageSteps`]
+//!    steps per shortfall;
+//! 4. what is left — no profitable opposing position, or the step limit — is written off into
+//!    the bad-debt ledger ([`BadDebt`]).
+//!
+//! Every step emits an event. Custody is conserved: insurance funds and bad debt are part of
+//! the pooled quote that `pallet-margin-accounts` checks custody against (`held == Σ quote +
+//! vault + fees + insurance − bad debt`), and a deleveraging haircut moves quote from one
+//! account to another.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
@@ -120,6 +133,43 @@ pub struct Auction<AccountId, BlockNumber> {
 	/// Value of the remaining lot at the oracle price when it was seized, counted against the
 	/// live-auction caps.
 	pub value: Balance,
+}
+
+/// A shortfall waiting for auto-deleveraging.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Deleverage {
+	/// Quote still to cover.
+	pub left: Balance,
+	/// Where to look: bit `2 × market + side` for each opposing side (see [`adl_bit`]).
+	pub scope: u32,
+	/// Steps taken so far.
+	pub steps: u32,
+}
+
+/// The [`Deleverage::scope`] bit of `market`'s `side` (`None` for markets beyond 15).
+pub fn adl_bit(market: MarketId, side: u8) -> Option<u32> {
+	market
+		.checked_mul(2)
+		.and_then(|b| b.checked_add(u32::from(side)))
+		.filter(|b| *b < 32)
+		.and_then(|b| 1u32.checked_shl(b))
+}
+
+/// Sort key of an entry price in the ADL index: storage order is profit order (as a share of
+/// entry notional) at any mark price: longs by ascending entry, shorts by descending entry.
+pub fn adl_key(long: bool, entry: Price) -> [u8; 16] {
+	index_key(!long, entry)
 }
 
 /// Sort key of a liquidation price: storage order is risk order.
@@ -225,6 +275,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type KeeperReward: Get<Balance>;
 
+		/// Most opposing positions one shortfall is deleveraged against before the rest is
+		/// written off.
+		#[pallet::constant]
+		type MaxDeleverageSteps: Get<u32>;
+
 		/// Weights.
 		type WeightInfo: WeightInfo;
 	}
@@ -312,6 +367,42 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BadDebt<T: Config> = StorageValue<_, Balance, ValueQuery>;
 
+	/// Every position by market, side and entry price, most profitable first (see [`adl_key`]):
+	/// the auto-deleveraging candidates.
+	#[pallet::storage]
+	pub type AdlIndex<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, MarketId>,
+			NMapKey<Identity, u8>,
+			NMapKey<Identity, [u8; 16]>,
+			NMapKey<Blake2_128Concat, (T::AccountId, SubAccount)>,
+		),
+		(),
+		OptionQuery,
+	>;
+
+	/// Where each account's positions sit in [`AdlIndex`].
+	#[pallet::storage]
+	pub type AdlEntries<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		(T::AccountId, SubAccount),
+		BoundedVec<(MarketId, u8, [u8; 16]), T::MaxMarkets>,
+		OptionQuery,
+	>;
+
+	/// The sides opposite to the positions liquidation closed for an account (bits as in
+	/// [`adl_bit`]): where auto-deleveraging looks if the account ends with a shortfall.
+	#[pallet::storage]
+	pub type AdlScope<T: Config> =
+		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), u32, ValueQuery>;
+
+	/// Shortfalls the insurance funds could not cover, being auto-deleveraged by the sweep.
+	#[pallet::storage]
+	pub type Deleveraging<T: Config> =
+		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), Deleverage, OptionQuery>;
+
 	/// Debt written off per account.
 	#[pallet::storage]
 	pub type BadDebtOf<T: Config> =
@@ -363,6 +454,19 @@ pub mod pallet {
 			market: Option<MarketId>,
 			amount: Balance,
 		},
+		/// The funds did not cover a shortfall: `amount` waits for auto-deleveraging.
+		DeleveragePending { who: T::AccountId, sub: SubAccount, amount: Balance },
+		/// Auto-deleveraging closed `fraction` of `who`'s position in `market` and cut
+		/// `haircut` from its realized profit to cover `bankrupt`'s shortfall.
+		AutoDeleveraged {
+			who: T::AccountId,
+			sub: SubAccount,
+			market: MarketId,
+			fraction: Permill,
+			haircut: Balance,
+			bankrupt: T::AccountId,
+			bankrupt_sub: SubAccount,
+		},
 		/// A shortfall no fund could cover was written off.
 		BadDebtRecorded { who: T::AccountId, sub: SubAccount, amount: Balance },
 		/// The sweep of this block.
@@ -391,6 +495,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
 			Self::sweep(T::SweepBudget::get())
+		}
+
+		fn integrity_test() {
+			// The auto-deleveraging scope is a bit per market and side.
+			assert!(T::MaxMarkets::get() <= 16, "MaxMarkets must fit the ADL scope bits");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -462,8 +571,36 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	/// Put `(who, sub)` where it belongs in the liquidation-price index (or take it out).
+	/// Put `(who, sub)` where it belongs in the liquidation-price index and the ADL index (or
+	/// take it out).
 	pub fn reindex(who: &T::AccountId, sub: SubAccount) {
+		Self::reindex_adl(who, sub);
+		if sub != ballast_primitives::CROSS_ACCOUNT {
+			Self::reindex_price(who, sub);
+		}
+	}
+
+	/// File `(who, sub)`'s positions in the ADL index by entry price.
+	fn reindex_adl(who: &T::AccountId, sub: SubAccount) {
+		let key = (who.clone(), sub);
+		for (m, side, k) in AdlEntries::<T>::take(&key).unwrap_or_default() {
+			AdlIndex::<T>::remove((m, side, k, &key));
+		}
+		let mut entries = BoundedVec::<(MarketId, u8, [u8; 16]), T::MaxMarkets>::new();
+		for (market, long, entry) in T::Target::positions(who, sub) {
+			let side = if long { LONG } else { SHORT };
+			let k = adl_key(long, entry);
+			if entries.try_push((market, side, k)).is_ok() {
+				AdlIndex::<T>::insert((market, side, k, &key), ());
+			}
+		}
+		if !entries.is_empty() {
+			AdlEntries::<T>::insert(&key, entries);
+		}
+	}
+
+	/// File an isolated `(who, sub)` in the liquidation-price index.
+	fn reindex_price(who: &T::AccountId, sub: SubAccount) {
 		let key = (who.clone(), sub);
 		if let Some((m, side, k)) = Indexed::<T>::take(&key) {
 			Index::<T>::remove((m, side, k, &key));
@@ -488,6 +625,14 @@ impl<T: Config> Pallet<T> {
 
 		// 0. Accounts waiting for room under the auction caps, oldest first.
 		liquidated = liquidated.saturating_add(Self::drain_queue(&mut meter, act));
+
+		// 0b. Shortfalls waiting for auto-deleveraging: one opposing position per step.
+		let step = T::WeightInfo::deleverage_step();
+		while meter.can_consume(step) {
+			let Some((acct, state)) = Deleveraging::<T>::iter().next() else { break };
+			meter.consume(step);
+			Self::deleverage_step(&acct.0, acct.1, state);
+		}
 
 		// 1. The index: per market and side, the head while it has crossed.
 		'markets: for market in 0..T::MaxMarkets::get() {
@@ -583,7 +728,7 @@ impl<T: Config> Pallet<T> {
 		if h.is_healthy() && h.quote >= 0 {
 			return Outcome::Healthy;
 		}
-		let market = T::Target::liquidation_price(who, sub).map(|(m, _, _)| m);
+		let market = T::Target::isolated_market(who, sub);
 		let mut acted = false;
 
 		// 1. Positions: partial first.
@@ -605,6 +750,13 @@ impl<T: Config> Pallet<T> {
 				)
 			};
 			let fraction = if fraction.is_zero() { Permill::one() } else { fraction };
+			// Should this account end with a shortfall, the sides opposite to what it lost on
+			// are where auto-deleveraging looks.
+			let scope =
+				T::Target::positions(who, sub).into_iter().fold(0u32, |acc, (m, long, _)| {
+					acc | adl_bit(m, if long { SHORT } else { LONG }).unwrap_or(0)
+				});
+			AdlScope::<T>::mutate((who, sub), |s| *s |= scope);
 			match T::Target::close_fraction(who, sub, fraction) {
 				Ok(closed) => {
 					let penalty = T::LiquidationPenalty::get().mul_ceil(closed);
@@ -626,10 +778,14 @@ impl<T: Config> Pallet<T> {
 
 		// 2. Debt: collateral to auctions, or the waterfall.
 		let Some(h) = T::Target::health(who, sub) else { return Outcome::Unknown };
+		if h.positions == 0 && h.quote >= 0 {
+			AdlScope::<T>::remove((who, sub));
+		}
 		if h.positions == 0
 			&& h.quote < 0
 			&& LiveAuctions::<T>::get((who, sub)) == 0
 			&& !Queued::<T>::contains_key((who, sub))
+			&& !Deleveraging::<T>::contains_key((who, sub))
 		{
 			if h.collateral_assets > 0 {
 				acted |= Self::seize_for_debt(who, sub, h.quote.unsigned_abs());
@@ -816,10 +972,110 @@ impl<T: Config> Pallet<T> {
 				amount: pay,
 			});
 		}
-		if left > 0 && credit(left) {
-			BadDebt::<T>::mutate(|d| *d = d.saturating_add(left));
-			BadDebtOf::<T>::mutate((who, sub), |d| *d = d.saturating_add(left));
-			Self::deposit_event(Event::BadDebtRecorded { who: who.clone(), sub, amount: left });
+		let scope = AdlScope::<T>::take((who, sub));
+		if left == 0 {
+			return;
+		}
+		// Deleveraging waits for the sweep only if there is someone to deleverage.
+		if Self::deleverage_candidate(scope, &(who.clone(), sub)).is_none() {
+			Self::write_off(who, sub, left);
+		} else {
+			Deleveraging::<T>::insert((who, sub), Deleverage { left, scope, steps: 0 });
+			Self::deposit_event(Event::DeleveragePending { who: who.clone(), sub, amount: left });
+		}
+	}
+
+	/// Record `amount` of `(who, sub)`'s debt as bad debt, crediting the account.
+	fn write_off(who: &T::AccountId, sub: SubAccount, amount: Balance) {
+		let Ok(signed) = SignedBalance::try_from(amount) else { return };
+		if amount > 0 && T::Target::settle(who, sub, signed).is_ok() {
+			BadDebt::<T>::mutate(|d| *d = d.saturating_add(amount));
+			BadDebtOf::<T>::mutate((who, sub), |d| *d = d.saturating_add(amount));
+			Self::deposit_event(Event::BadDebtRecorded { who: who.clone(), sub, amount });
+		}
+	}
+
+	/// The most profitable position (PnL as a share of entry notional) at the head of the ADL
+	/// index on the sides in `scope`: `(market, account, sub, pnl)`.
+	pub fn deleverage_candidate(
+		scope: u32,
+		exclude: &(T::AccountId, SubAccount),
+	) -> Option<(MarketId, T::AccountId, SubAccount, Balance)> {
+		let mut best: Option<(FixedU128, MarketId, T::AccountId, SubAccount, Balance)> = None;
+		for market in 0..T::MaxMarkets::get() {
+			for side in [LONG, SHORT] {
+				if adl_bit(market, side).is_none_or(|b| scope & b == 0) {
+					continue;
+				}
+				let Some(((_, acct), ())) = AdlIndex::<T>::iter_prefix((market, side))
+					.find(|((_, acct), ())| acct != exclude)
+				else {
+					continue;
+				};
+				let Some((pnl, entry)) = T::Target::position_pnl(&acct.0, acct.1, market) else {
+					continue;
+				};
+				let Ok(pnl) = Balance::try_from(pnl) else { continue };
+				if pnl == 0 {
+					continue;
+				}
+				let share = FixedU128::checked_from_rational(pnl, entry.max(1)).unwrap_or_default();
+				if best.as_ref().is_none_or(|b| share > b.0) {
+					best = Some((share, market, acct.0, acct.1, pnl));
+				}
+			}
+		}
+		best.map(|(_, m, w, s, p)| (m, w, s, p))
+	}
+
+	/// One auto-deleveraging step for `(who, sub)`'s shortfall.
+	fn deleverage_step(who: &T::AccountId, sub: SubAccount, mut state: Deleverage) {
+		let key = (who.clone(), sub);
+		let finish = |left: Balance| {
+			Deleveraging::<T>::remove(&key);
+			Self::write_off(who, sub, left);
+		};
+		let Some((market, winner, wsub, pnl)) = Self::deleverage_candidate(state.scope, &key)
+		else {
+			return finish(state.left);
+		};
+		let fraction = if state.left >= pnl {
+			Permill::one()
+		} else {
+			<Permill as polkadot_sdk::sp_arithmetic::PerThing>::from_rational_with_rounding(
+				state.left,
+				pnl,
+				polkadot_sdk::sp_arithmetic::Rounding::Up,
+			)
+			.unwrap_or(Permill::one())
+		};
+		let Ok(realized) = T::Target::deleverage(&winner, wsub, market, fraction) else {
+			return finish(state.left);
+		};
+		let haircut = Balance::try_from(realized).unwrap_or(0).min(state.left);
+		let signed = SignedBalance::try_from(haircut).unwrap_or(0);
+		let moved = haircut > 0
+			&& T::Target::settle(&winner, wsub, signed.saturating_neg()).is_ok()
+			&& T::Target::settle(who, sub, signed).is_ok();
+		let haircut = if moved { haircut } else { 0 };
+		Self::reindex(&winner, wsub);
+		Self::deposit_event(Event::AutoDeleveraged {
+			who: winner,
+			sub: wsub,
+			market,
+			fraction,
+			haircut,
+			bankrupt: who.clone(),
+			bankrupt_sub: sub,
+		});
+		state.left = state.left.saturating_sub(haircut);
+		state.steps = state.steps.saturating_add(1);
+		if state.left == 0 {
+			Deleveraging::<T>::remove(&key);
+		} else if state.steps >= T::MaxDeleverageSteps::get() {
+			finish(state.left);
+		} else {
+			Deleveraging::<T>::insert(&key, state);
 		}
 	}
 
@@ -958,6 +1214,22 @@ impl<T: Config> Pallet<T> {
 			n = n.saturating_add(1);
 		}
 		ensure!(Indexed::<T>::iter().count() == n as usize, "reverse index has extra entries");
+		let mut adl = 0usize;
+		for ((m, side, k, acct), ()) in AdlIndex::<T>::iter() {
+			ensure!(
+				AdlEntries::<T>::get(&acct).is_some_and(|e| e.contains(&(m, side, k))),
+				"ADL entry without its reverse"
+			);
+			adl = adl.saturating_add(1);
+		}
+		ensure!(
+			AdlEntries::<T>::iter_values().map(|e| e.len()).sum::<usize>() == adl,
+			"ADL reverse index has extra entries"
+		);
+		for (_, d) in Deleveraging::<T>::iter() {
+			ensure!(d.left > 0, "settled shortfall kept");
+			ensure!(d.steps < T::MaxDeleverageSteps::get(), "deleveraging past its step limit");
+		}
 		let mut counts: BTreeMap<(T::AccountId, SubAccount), u32> = BTreeMap::new();
 		let mut lots: BTreeMap<AssetId, Balance> = BTreeMap::new();
 		for (_, a) in Auctions::<T>::iter() {
@@ -1011,9 +1283,7 @@ pub const LOG_TARGET: &str = "runtime::liquidation";
 
 impl<T: Config> OnAccountChange<T::AccountId> for Pallet<T> {
 	fn changed(who: &T::AccountId, sub: SubAccount) {
-		if sub != ballast_primitives::CROSS_ACCOUNT {
-			Self::reindex(who, sub);
-		}
+		Self::reindex(who, sub);
 	}
 }
 

@@ -22,6 +22,9 @@ pub trait WeightInfo {
 	fn check() -> Weight;
 	/// Liquidating one account: valuation, closing positions, penalty, seizure, re-indexing.
 	fn liquidate() -> Weight;
+	/// One auto-deleveraging step: the heads of up to 32 index sides, closing part of one
+	/// position, two settlements, re-indexing.
+	fn deleverage_step() -> Weight;
 	fn take() -> Weight;
 	fn restart() -> Weight;
 }
@@ -42,6 +45,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn liquidate() -> Weight {
 		Weight::from_parts(250_000_000, 40_000)
 			.saturating_add(T::DbWeight::get().reads_writes(60, 20))
+	}
+	fn deleverage_step() -> Weight {
+		Weight::from_parts(150_000_000, 30_000)
+			.saturating_add(T::DbWeight::get().reads_writes(50, 15))
 	}
 	fn take() -> Weight {
 		Weight::from_parts(80_000_000, 12_000)
@@ -64,6 +71,9 @@ impl WeightInfo for () {
 	}
 	fn liquidate() -> Weight {
 		Weight::from_parts(250_000_000, 40_000)
+	}
+	fn deleverage_step() -> Weight {
+		Weight::from_parts(150_000_000, 30_000)
 	}
 	fn take() -> Weight {
 		Weight::from_parts(80_000_000, 12_000)

@@ -851,59 +851,80 @@ impl<T: Config> Pallet<T> {
 		sub: SubAccount,
 		fraction: Permill,
 	) -> Result<Balance, DispatchError> {
-		let qd = T::QuoteDecimals::get();
 		let mut closed_notional: Balance = 0;
-		for (market_id, mut pos) in
-			Positions::<T>::iter_prefix((who.clone(), sub)).collect::<Vec<_>>()
+		for (market_id, pos) in Positions::<T>::iter_prefix((who.clone(), sub)).collect::<Vec<_>>()
 		{
-			let mut market = Markets::<T>::get(market_id).ok_or(Error::<T>::UnknownMarket)?;
-			let price =
-				Self::price_of(&market.params, PriceMode::LastKnown).map_err(Error::<T>::from)?;
-			Self::accrue(&mut market)?;
-			let bd = market.params.base_decimals;
-			let funding =
-				math::funding_owed(pos.quantity, bd, pos.funding_index, market.state.funding_index);
-			pos.funding_index = market.state.funding_index;
-			let abs = pos.quantity.unsigned_abs();
-			let closed =
-				if fraction >= Permill::one() { abs } else { fraction.mul_ceil(abs).min(abs) };
-			if closed == 0 {
-				continue;
-			}
-			let entry_part = math::entry_share(pos.entry_notional, closed, abs);
-			let exit = math::notional(to_signed::<T>(closed)?, bd, price, qd)
-				.ok_or(Error::<T>::Overflow)?;
-			let realized = math::pnl(pos.quantity, entry_part, exit);
-			Self::book_oi(&mut market.state, pos.quantity > 0, closed, entry_part, false)?;
-			pos.entry_notional = pos.entry_notional.saturating_sub(entry_part);
-			let signed_closed = to_signed::<T>(closed)?;
-			pos.quantity = if pos.quantity > 0 {
-				pos.quantity.saturating_sub(signed_closed)
-			} else {
-				pos.quantity.saturating_add(signed_closed)
-			};
-			T::Ledger::settle(
-				who,
-				sub,
-				realized.checked_sub(funding).ok_or(Error::<T>::Overflow)?,
-			)?;
-			VaultState::<T>::try_mutate(|v| -> DispatchResult {
-				v.cash = v
-					.cash
-					.checked_sub(realized)
-					.and_then(|c| c.checked_add(funding))
-					.ok_or(Error::<T>::Overflow)?;
-				Ok(())
-			})?;
-			if pos.quantity == 0 {
-				Positions::<T>::remove((who, sub), market_id);
-			} else {
-				Positions::<T>::insert((who, sub), market_id, pos);
-			}
-			Markets::<T>::insert(market_id, market);
+			let (exit, _) = Self::close_part(who, sub, market_id, pos, fraction)?;
 			closed_notional = closed_notional.saturating_add(exit);
 		}
 		Ok(closed_notional)
+	}
+
+	/// Auto-deleveraging: close `fraction` of `(who, sub)`'s position in `market_id` at the
+	/// latest oracle price against the vault, like [`Self::close_fraction`]. Returns what was
+	/// settled to the quote balance (realized PnL net of funding).
+	pub fn deleverage(
+		who: &T::AccountId,
+		sub: SubAccount,
+		market_id: MarketId,
+		fraction: Permill,
+	) -> Result<SignedBalance, DispatchError> {
+		let pos = Positions::<T>::get((who, sub), market_id).ok_or(Error::<T>::NoPosition)?;
+		Self::close_part(who, sub, market_id, pos, fraction).map(|(_, settled)| settled)
+	}
+
+	/// Close `fraction` of one position at the latest oracle price against the vault, settling
+	/// realized PnL and funding. Returns the closed notional and what was settled.
+	fn close_part(
+		who: &T::AccountId,
+		sub: SubAccount,
+		market_id: MarketId,
+		mut pos: Position,
+		fraction: Permill,
+	) -> Result<(Balance, SignedBalance), DispatchError> {
+		let qd = T::QuoteDecimals::get();
+		let mut market = Markets::<T>::get(market_id).ok_or(Error::<T>::UnknownMarket)?;
+		let price =
+			Self::price_of(&market.params, PriceMode::LastKnown).map_err(Error::<T>::from)?;
+		Self::accrue(&mut market)?;
+		let bd = market.params.base_decimals;
+		let funding =
+			math::funding_owed(pos.quantity, bd, pos.funding_index, market.state.funding_index);
+		pos.funding_index = market.state.funding_index;
+		let abs = pos.quantity.unsigned_abs();
+		let closed = if fraction >= Permill::one() { abs } else { fraction.mul_ceil(abs).min(abs) };
+		if closed == 0 {
+			return Ok((0, 0));
+		}
+		let entry_part = math::entry_share(pos.entry_notional, closed, abs);
+		let exit =
+			math::notional(to_signed::<T>(closed)?, bd, price, qd).ok_or(Error::<T>::Overflow)?;
+		let realized = math::pnl(pos.quantity, entry_part, exit);
+		Self::book_oi(&mut market.state, pos.quantity > 0, closed, entry_part, false)?;
+		pos.entry_notional = pos.entry_notional.saturating_sub(entry_part);
+		let signed_closed = to_signed::<T>(closed)?;
+		pos.quantity = if pos.quantity > 0 {
+			pos.quantity.saturating_sub(signed_closed)
+		} else {
+			pos.quantity.saturating_add(signed_closed)
+		};
+		let settled = realized.checked_sub(funding).ok_or(Error::<T>::Overflow)?;
+		T::Ledger::settle(who, sub, settled)?;
+		VaultState::<T>::try_mutate(|v| -> DispatchResult {
+			v.cash = v
+				.cash
+				.checked_sub(realized)
+				.and_then(|c| c.checked_add(funding))
+				.ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})?;
+		if pos.quantity == 0 {
+			Positions::<T>::remove((who, sub), market_id);
+		} else {
+			Positions::<T>::insert((who, sub), market_id, pos);
+		}
+		Markets::<T>::insert(market_id, market);
+		Ok((exit, settled))
 	}
 
 	fn book_oi(

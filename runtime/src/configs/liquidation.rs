@@ -15,7 +15,7 @@ use ballast_primitives::{
 };
 use polkadot_sdk::{
 	frame_support::{parameter_types, weights::Weight, PalletId},
-	sp_arithmetic::Permill,
+	sp_arithmetic::{FixedPointNumber, Permill},
 	sp_runtime::{DispatchError, DispatchResult},
 };
 
@@ -48,6 +48,8 @@ parameter_types! {
 	pub const MaxAuctionValuePerAsset: Balance = 2_000_000_000_000;
 	/// 5 USDC to whoever restarts a stale auction.
 	pub const KeeperReward: Balance = 5_000_000;
+	/// A shortfall is spread over at most 16 opposing positions before the rest is written off.
+	pub const MaxDeleverageSteps: u32 = 16;
 }
 
 impl pallet_liquidation::Config for Runtime {
@@ -71,6 +73,7 @@ impl pallet_liquidation::Config for Runtime {
 	type MaxAuctionValue = MaxAuctionValue;
 	type MaxAuctionValuePerAsset = MaxAuctionValuePerAsset;
 	type KeeperReward = KeeperReward;
+	type MaxDeleverageSteps = MaxDeleverageSteps;
 	type WeightInfo = pallet_liquidation::weights::SubstrateWeight<Runtime>;
 }
 
@@ -149,6 +152,43 @@ impl LiquidationTarget<AccountId> for Ledgers {
 		fraction: Permill,
 	) -> Result<Balance, DispatchError> {
 		Perpetuals::close_fraction(who, sub, fraction)
+	}
+
+	fn isolated_market(who: &AccountId, sub: SubAccount) -> Option<MarketId> {
+		pallet_margin_accounts::Accounts::<Runtime>::get(who, sub)?.market
+	}
+
+	fn positions(who: &AccountId, sub: SubAccount) -> Vec<(MarketId, bool, Price)> {
+		Perpetuals::positions_of(who, sub)
+			.into_iter()
+			.map(|(market, pos)| {
+				let entry = Price::checked_from_rational(
+					pos.entry_notional,
+					pos.quantity.unsigned_abs().max(1),
+				)
+				.unwrap_or_default();
+				(market, pos.quantity > 0, entry)
+			})
+			.collect()
+	}
+
+	fn position_pnl(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+	) -> Option<(SignedBalance, Balance)> {
+		let pos = pallet_perpetuals::Positions::<Runtime>::get((who, sub), market)?;
+		let (_, _, pnl) = Perpetuals::mark(market, &pos, PriceMode::LastKnown).ok()?;
+		Some((pnl, pos.entry_notional))
+	}
+
+	fn deleverage(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<SignedBalance, DispatchError> {
+		Perpetuals::deleverage(who, sub, market, fraction)
 	}
 
 	fn collateral(who: &AccountId, sub: SubAccount) -> Vec<(AssetId, Balance)> {

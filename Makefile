@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR
 NODE := $(CARGO_TARGET_DIR)/release/ballast-node
 CARGO ?= cargo
 
-.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale
+.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale weights
 
 help:
 	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944) fed by the price server"
@@ -16,6 +16,7 @@ help:
 	@echo "make network  start a local 4-validator network with zombienet (Alice RPC on 9944)"
 	@echo "make lint     rustfmt check + clippy (runtime rules: no unwrap/panic/indexing/overflow)"
 	@echo "make sweep-scale  print the liquidation sweep's cost per block at 1k..1M accounts"
+	@echo "make weights  build the node with runtime-benchmarks, regenerate runtime/src/weights/"
 
 prereqs:
 	@scripts/prereqs.sh
@@ -51,6 +52,16 @@ lint: prereqs
 # Per-block liquidation sweep cost at 1k..1M accounts (figures, not a pass/fail test).
 sweep-scale: prereqs
 	SKIP_WASM_BUILD=1 $(CARGO) bench --locked --workspace --bench sweep_scale
+
+# Benchmarked weights: a node built with `runtime-benchmarks` runs `benchmark pallet` on the
+# dev genesis and writes runtime/src/weights/. (frame-benchmarking-cli's storage-access test
+# runtime cannot be built from the registry; `benchmark storage` does not need it here.)
+BENCH_NODE := $(CARGO_TARGET_DIR)/ballast-node-benchmarks
+weights: prereqs
+	SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+		$(CARGO) build --release --locked -p ballast-node --features runtime-benchmarks
+	cp $(NODE) $(BENCH_NODE)
+	scripts/weights.sh $(BENCH_NODE)
 
 fmt:
 	$(CARGO) fmt --all

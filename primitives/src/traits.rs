@@ -54,6 +54,12 @@ pub trait PriceProvider {
 
 	/// The current time, by the same clock the timestamps are on.
 	fn now() -> Moment;
+
+	/// The last price of `asset` that was fresh and inside its bounds when the chain saw it
+	/// (`None` if none is recorded): the reference of [`PriceMode::Conservative`].
+	fn last_valid(_asset: AssetId) -> Option<Price> {
+		None
+	}
 }
 
 /// Why a price cannot be used.
@@ -86,9 +92,16 @@ pub enum PriceMode {
 	Fresh,
 	/// The latest price whatever its age, for reporting (the report says it is stale).
 	LastKnown,
+	/// For liquidation: the latest price if it is fresh and inside its bounds; otherwise the
+	/// worse, for the holder, of the last valid price ([`PriceProvider::last_valid`]) and the
+	/// latest one — lower for collateral and longs, higher for shorts. A stale or out-of-bounds
+	/// price never stops liquidation of an account that is unhealthy at that price, and never
+	/// makes an account look healthier than the last valid price did.
+	Conservative,
 }
 
-/// A price checked against a maximum age and bounds.
+/// A price checked against a maximum age and bounds, for something whose value falls with the
+/// price (collateral, a long position): see [`checked_price_for`].
 pub fn checked_price<P: PriceProvider>(
 	key: OracleKey,
 	max_age: Moment,
@@ -96,16 +109,44 @@ pub fn checked_price<P: PriceProvider>(
 	max: Price,
 	mode: PriceMode,
 ) -> Result<Price, PriceError> {
+	checked_price_for::<P>(key, max_age, min, max, mode, true)
+}
+
+/// A price checked against a maximum age and bounds. `low_is_worse`: whether a lower price is
+/// worse for the holder (collateral, longs) or a higher one (shorts); it only matters in
+/// [`PriceMode::Conservative`].
+pub fn checked_price_for<P: PriceProvider>(
+	key: OracleKey,
+	max_age: Moment,
+	min: Price,
+	max: Price,
+	mode: PriceMode,
+	low_is_worse: bool,
+) -> Result<Price, PriceError> {
 	let p = P::price(key).ok_or(PriceError::Missing)?;
-	if mode == PriceMode::Fresh {
-		if p.is_stale(P::now(), max_age) {
-			return Err(PriceError::Stale);
-		}
-		if p.price < min || p.price > max {
-			return Err(PriceError::OutOfBounds);
-		}
+	let invalid = || p.is_stale(P::now(), max_age) || p.price < min || p.price > max;
+	match mode {
+		PriceMode::Fresh => {
+			if p.is_stale(P::now(), max_age) {
+				return Err(PriceError::Stale);
+			}
+			if p.price < min || p.price > max {
+				return Err(PriceError::OutOfBounds);
+			}
+			Ok(p.price)
+		},
+		PriceMode::LastKnown => Ok(p.price),
+		PriceMode::Conservative => Ok(match P::last_valid(key) {
+			Some(last) if invalid() => {
+				if low_is_worse {
+					last.min(p.price)
+				} else {
+					last.max(p.price)
+				}
+			},
+			_ => p.price,
+		}),
 	}
-	Ok(p.price)
 }
 
 /// What the margin engine needs to value one holding of one collateral asset.
@@ -259,8 +300,9 @@ impl AccountHealth {
 /// Everything the liquidation engine may do to margin accounts and their positions. The runtime
 /// implements it over the margin and derivative pallets.
 pub trait LiquidationTarget<AccountId> {
-	/// Health of `(who, sub)` at the latest prices, whatever their age (liquidation never waits
-	/// for a fresh price). `None` if the account does not exist or cannot be valued at all.
+	/// Health of `(who, sub)` at conservative prices ([`PriceMode::Conservative`]: liquidation
+	/// never waits for a fresh price). `None` if the account does not exist or cannot be
+	/// valued at all.
 	fn health(who: &AccountId, sub: SubAccount) -> Option<AccountHealth>;
 
 	/// Up to `limit` margin accounts following `after` in storage order (from the start for
@@ -274,8 +316,9 @@ pub trait LiquidationTarget<AccountId> {
 	/// the price at which it becomes liquidatable.
 	fn liquidation_price(who: &AccountId, sub: SubAccount) -> Option<(MarketId, bool, Price)>;
 
-	/// The latest price of `market`'s underlying.
-	fn mark_price(market: MarketId) -> Option<Price>;
+	/// The conservative price (see [`PriceMode::Conservative`]) of `market`'s underlying for
+	/// its longs (`long`) or its shorts.
+	fn mark_price(market: MarketId, long: bool) -> Option<Price>;
 
 	/// Close `fraction` of every position of `(who, sub)` at the latest oracle price against the
 	/// vault (no premium, no fee); realized PnL settles to the quote balance. Returns the closed
@@ -353,6 +396,82 @@ impl<AccountId> OnAccountChange<AccountId> for () {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	std::thread_local! {
+		static LATEST: core::cell::Cell<(u128, u64)> = const { core::cell::Cell::new((0, 0)) };
+		static LAST_VALID: core::cell::Cell<Option<u128>> = const { core::cell::Cell::new(None) };
+	}
+
+	struct Feed;
+	impl PriceProvider for Feed {
+		fn price(_: AssetId) -> Option<TimestampedPrice> {
+			let (p, t) = LATEST.with(|c| c.get());
+			Some(TimestampedPrice { price: Price::from_u32(p as u32), timestamp: t })
+		}
+		fn now() -> Moment {
+			10_000
+		}
+		fn last_valid(_: AssetId) -> Option<Price> {
+			LAST_VALID.with(|c| c.get()).map(|p| Price::from_u32(p as u32))
+		}
+	}
+
+	/// `(price for a holder hurt by a fall, price for one hurt by a rise)` in conservative mode.
+	fn conservative(latest: u128, at: u64, last_valid: Option<u128>) -> (Price, Price) {
+		LATEST.with(|c| c.set((latest, at)));
+		LAST_VALID.with(|c| c.set(last_valid));
+		let get = |low| {
+			checked_price_for::<Feed>(
+				1,
+				5_000,
+				Price::from_u32(100),
+				Price::from_u32(1_000),
+				PriceMode::Conservative,
+				low,
+			)
+			.unwrap()
+		};
+		(get(true), get(false))
+	}
+
+	#[test]
+	fn conservative_prices_use_a_valid_price_as_is() {
+		assert_eq!(
+			conservative(500, 9_000, Some(400)),
+			(Price::from_u32(500), Price::from_u32(500))
+		);
+	}
+
+	#[test]
+	fn conservative_prices_take_the_worse_of_last_valid_and_an_invalid_latest() {
+		// Out of bounds below: longs and collateral see the crash, shorts the last valid price.
+		assert_eq!(conservative(50, 9_000, Some(400)), (Price::from_u32(50), Price::from_u32(400)));
+		// Out of bounds above: the reverse.
+		assert_eq!(
+			conservative(2_000, 9_000, Some(400)),
+			(Price::from_u32(400), Price::from_u32(2_000))
+		);
+		// Stale: the worse of the two.
+		assert_eq!(
+			conservative(300, 1_000, Some(400)),
+			(Price::from_u32(300), Price::from_u32(400))
+		);
+		// Nothing recorded: the latest price, whatever it is (liquidation never stops).
+		assert_eq!(conservative(50, 1_000, None), (Price::from_u32(50), Price::from_u32(50)));
+	}
+
+	#[test]
+	fn fresh_mode_still_fails_closed() {
+		LATEST.with(|c| c.set((50, 9_000)));
+		let r = checked_price::<Feed>(
+			1,
+			5_000,
+			Price::from_u32(100),
+			Price::from_u32(1_000),
+			PriceMode::Fresh,
+		);
+		assert_eq!(r, Err(PriceError::OutOfBounds));
+	}
 
 	#[test]
 	fn staleness_is_strictly_older_than_max_age() {

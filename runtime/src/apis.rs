@@ -322,7 +322,8 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			#[allow(unused_imports)]
 			use crate::{
-				Assets, Balances, CollateralRegistry, Oracle, OracleMembership, Sudo, Timestamp, Utility,
+				Assets, Balances, CollateralRegistry, Liquidation, Oracle, OracleMembership, Sudo,
+				Timestamp, Utility,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -340,7 +341,8 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			#[allow(unused_imports)]
 			use crate::{
-				Assets, Balances, CollateralRegistry, Oracle, OracleMembership, Sudo, Timestamp, Utility,
+				Assets, Balances, CollateralRegistry, Liquidation, Oracle, OracleMembership, Sudo,
+				Timestamp, Utility,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

@@ -11,4 +11,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
 	[pallet_collateral_registry, CollateralRegistry]
+	[pallet_liquidation, Liquidation]
 );

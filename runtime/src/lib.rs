@@ -24,6 +24,7 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 #[macro_use]
 mod benchmarks;
+pub mod weights;
 
 pub mod apis;
 pub mod configs;

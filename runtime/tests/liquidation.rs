@@ -131,13 +131,19 @@ fn a_thousand_accounts_crossing_in_one_block_are_all_liquidated_within_budget() 
 		assert_eq!(Liquidation::at_risk(2_000).len(), n as usize);
 
 		let budget = SweepBudget::get();
-		let per = <pallet_liquidation::weights::SubstrateWeight<Runtime> as pallet_liquidation::WeightInfo>::liquidate()
-			.saturating_add(<pallet_liquidation::weights::SubstrateWeight<Runtime> as pallet_liquidation::WeightInfo>::probe());
-		let capacity = (budget.ref_time() / per.ref_time()) as u32;
+		// Capacity from the generated weights: the budget less the sweep's base, over the
+		// benchmarked marginal cost of one liquidation.
+		type W = ballast_runtime::weights::pallet_liquidation::WeightInfo<Runtime>;
+		let base = pallet_liquidation::weights::sweep_base_weight::<W>();
+		let per = pallet_liquidation::weights::liquidation_weight::<W>();
+		let capacity = ((budget.ref_time() - base.ref_time()) / per.ref_time()) as u32;
 		let blocks_needed = n.div_ceil(capacity);
 		let mut blocks = 0;
 		while !Liquidation::at_risk(1).is_empty() {
-			assert!(blocks < blocks_needed, "more than ⌈{n} / {capacity}⌉ = {blocks_needed} blocks");
+			assert!(
+				blocks < blocks_needed,
+				"more than ⌈{n} / {capacity}⌉ = {blocks_needed} blocks"
+			);
 			let b = System::block_number() + 1;
 			Oracle::on_finalize(b - 1);
 			System::set_block_number(b);
@@ -447,5 +453,59 @@ fn deleveraging_walks_down_the_profit_order_and_writes_off_only_what_no_one_cove
 			.collect();
 		assert_eq!(order, vec![false, false, true], "bad debt only after deleveraging");
 		assert_eq!(pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 1).unwrap().quote, 0);
+	});
+}
+
+#[test]
+fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
+	chain().execute_with(|| {
+		// Dave: isolated 1 BTC long, liquidation price ≈ 42 000. Eve: cross 1 BTC short.
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		assert_ok!(deposit(&dave(), 1, assets::USDC, 20_000 * USDC));
+		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
+		let short = funded(60, 30_000);
+		assert_ok!(deposit(&short, 0, assets::USDC, 20_000 * USDC));
+		assert_ok!(trade(&short, 0, BTC_PERP, -(BTC as i128)));
+		next_block();
+		assert_eq!(
+			pallet_collateral_registry::LastValidPrice::<Runtime>::get(assets::BTC),
+			Some(Price::from_u32(60_000))
+		);
+		let short_before = Ledgers::health(&short, 0).unwrap().maintenance_equity;
+
+		// A print of 900 — below BTC's bounds (1 000 .. 10 000 000): fresh trading refuses it,
+		// liquidation does not wait. The long is valued at the worse of 60 000 and 900.
+		feed_now(&[(assets::BTC, 900), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		assert_noop!(
+			trade(&dave(), 1, BTC_PERP, (BTC / 10) as i128),
+			pallet_perpetuals::Error::<Runtime>::PriceOutOfBounds
+		);
+		// The short is valued at 60 000, not at the print that would make it look rich.
+		let short_now = Ledgers::health(&short, 0).unwrap().maintenance_equity;
+		assert!(short_now <= short_before, "{short_before} → {short_now}");
+		let flattering = pallet_margin_accounts::Pallet::<Runtime>::valuation_of(
+			&short,
+			0,
+			&pallet_margin_accounts::Accounts::<Runtime>::get(&short, 0).unwrap(),
+			ballast_primitives::traits::PriceMode::LastKnown,
+		)
+		.unwrap()
+		.maintenance_equity;
+		assert!(flattering > short_now + 50_000 * USDC as i128);
+		// The last valid price stays what it was.
+		next_block();
+		assert_eq!(
+			pallet_collateral_registry::LastValidPrice::<Runtime>::get(assets::BTC),
+			Some(Price::from_u32(60_000))
+		);
+		let closed = liquidation_events().iter().any(
+			|e| matches!(e, LiqEvent::PositionsLiquidated { who, sub: 1, .. } if *who == dave()),
+		);
+		assert!(closed, "the long was liquidated at the conservative price");
+		// The short was not touched.
+		assert_eq!(
+			pallet_perpetuals::Positions::<Runtime>::get((&short, 0), BTC_PERP).unwrap().quantity,
+			-(BTC as i128)
+		);
 	});
 }

@@ -113,6 +113,14 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			let Some(observed) = T::Prices::price(params.oracle_key) else { continue };
+			// The reference of conservative (liquidation) pricing: the last price that was
+			// fresh and inside the asset's bounds.
+			let valid = !observed.is_stale(T::Prices::now(), params.max_price_age)
+				&& observed.price >= params.min_price
+				&& observed.price <= params.max_price;
+			if valid && LastValidPrice::<T>::get(params.oracle_key) != Some(observed.price) {
+				LastValidPrice::<T>::insert(params.oracle_key, observed.price);
+			}
 			let mut state = AssetVolatility::<T>::get(asset).unwrap_or_default();
 			if risk::observe(&mut state, observed, params.min_price, params.max_price, decay) {
 				AssetVolatility::<T>::insert(asset, state);

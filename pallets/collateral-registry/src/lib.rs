@@ -197,6 +197,18 @@ pub mod pallet {
 	pub type AssetVolatility<T: Config> =
 		StorageMap<_, Twox64Concat, AssetId, VolatilityState, OptionQuery>;
 
+	/// Per oracle key, the last price that was fresh and inside its asset's bounds when
+	/// `on_initialize` saw it: the reference of conservative (liquidation) pricing
+	/// (`PriceMode::Conservative`).
+	#[pallet::storage]
+	pub type LastValidPrice<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ballast_primitives::OracleKey,
+		ballast_primitives::Price,
+		OptionQuery,
+	>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {

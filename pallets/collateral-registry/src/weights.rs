@@ -61,7 +61,12 @@ fn call(db: RuntimeDbWeight, reads: u64, writes: u64, proof: u64) -> Weight {
 fn weights<T: Config>(db: RuntimeDbWeight) -> Weights {
 	let params = params_proof::<T>();
 	let listed = listed_proof::<T>();
-	let per_asset = params.saturating_add(price_proof()).saturating_add(volatility_proof());
+	// `LastValidPrice`: a `Price` under a `Twox64Concat` key.
+	let last_valid = 16u64.saturating_add(8 + 4).saturating_add(PROOF_PER_ITEM);
+	let per_asset = params
+		.saturating_add(price_proof())
+		.saturating_add(volatility_proof())
+		.saturating_add(last_valid);
 	Weights {
 		// Reads `AssetParams`, `ListedAssets`; writes both.
 		register_asset: call(db, 2, 2, params.saturating_add(listed)),
@@ -72,9 +77,10 @@ fn weights<T: Config>(db: RuntimeDbWeight) -> Weights {
 		// Reads `AssetParams`, `AssetVolatility`; writes `AssetVolatility`.
 		set_volatility: call(db, 2, 1, params.saturating_add(volatility_proof())),
 		hook_base: Weight::from_parts(HOOK_BASE_REF_TIME, listed).saturating_add(db.reads(1)),
-		// Reads `AssetParams`, the price, `AssetVolatility`; writes `AssetVolatility`.
+		// Reads `AssetParams`, the price, the clock, `AssetVolatility`, `LastValidPrice`;
+		// writes `AssetVolatility` and `LastValidPrice`.
 		hook_per_asset: Weight::from_parts(HOOK_PER_ASSET_REF_TIME, per_asset)
-			.saturating_add(db.reads_writes(3, 1)),
+			.saturating_add(db.reads_writes(5, 2)),
 	}
 }
 
@@ -135,8 +141,8 @@ impl WeightInfo for () {
 		let base =
 			Weight::from_parts(HOOK_BASE_REF_TIME, PROOF_PER_ITEM).saturating_add(db.reads(1));
 		let per_asset =
-			Weight::from_parts(HOOK_PER_ASSET_REF_TIME, PROOF_PER_ITEM.saturating_mul(3))
-				.saturating_add(db.reads_writes(3, 1));
+			Weight::from_parts(HOOK_PER_ASSET_REF_TIME, PROOF_PER_ITEM.saturating_mul(4))
+				.saturating_add(db.reads_writes(5, 2));
 		base.saturating_add(per_asset.saturating_mul(u64::from(n)))
 	}
 }

@@ -20,9 +20,14 @@
 //! Work that does not fit the budget stays where it is — at the head of the index, or after
 //! the cursor — and is done in the next block: never dropped, never over budget.
 //!
-//! **Prices.** Liquidation values accounts at the latest oracle price whatever its age: a stale
-//! feed never pauses liquidation of an account that is unhealthy at the last price the chain
-//! has. (Opening risk, by contrast, needs fresh prices: see `pallet-margin-accounts`.)
+//! **Prices.** Liquidation values accounts, and closes positions, at the *conservative* price
+//! (`PriceMode::Conservative` in `ballast-primitives`): the latest oracle price when it is fresh
+//! and inside its bounds; otherwise the worse, for the holder, of the last valid price (recorded
+//! by the collateral registry every block) and the latest one — the lower for collateral and
+//! longs, the higher for shorts. So a stale or out-of-bounds price never pauses liquidation of
+//! an account that is unhealthy at it, and never makes an account look healthier than the last
+//! valid price did. (Opening risk, by contrast, needs fresh, in-bounds prices: see
+//! `pallet-margin-accounts`.)
 //!
 //! ## Liquidation
 //!
@@ -80,6 +85,10 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+// The generated benchmark code computes with floats and unwraps in its own test harness.
+#[allow(clippy::float_arithmetic, clippy::unwrap_used, clippy::expect_used)]
+mod benchmarking;
 pub mod math;
 pub mod weights;
 
@@ -102,6 +111,27 @@ use polkadot_sdk::{
 	sp_arithmetic::{FixedPointNumber, FixedU128, Permill},
 	sp_runtime::traits::{AccountIdConversion, UniqueSaturatedInto},
 };
+
+/// What the benchmarks need from the runtime: real margin accounts with real positions, built
+/// through the other pallets (which this pallet only knows through [`LiquidationTarget`]).
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Fresh prices at the reference level; returns the market the benchmarks trade in.
+	fn setup() -> MarketId;
+	/// Fund `who` and open an isolated position in the benchmark market: long or short, and
+	/// `crossing` if [`Self::crash`] must make it liquidatable (otherwise it must stay far from
+	/// its liquidation price). Returns the sub-account.
+	fn open_isolated(who: &AccountId, long: bool, crossing: bool) -> SubAccount;
+	/// Fund `who` and fill its cross account with the most collateral assets and positions the
+	/// runtime allows: the costliest single health check.
+	fn open_cross_worst_case(who: &AccountId);
+	/// Move the benchmark market's price down far enough for crossing longs to be liquidatable.
+	fn crash();
+	/// The collateral asset auctions sell in the benchmarks, with a price.
+	fn auction_asset() -> AssetId;
+	/// Put `amount` of the quote asset in `who`'s wallet.
+	fn fund_quote(who: &AccountId, amount: Balance);
+}
 
 /// Side of an index entry.
 pub const LONG: u8 = 0;
@@ -282,6 +312,10 @@ pub mod pallet {
 
 		/// Weights.
 		type WeightInfo: WeightInfo;
+
+		/// Builds accounts and positions for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Isolated accounts by market, side and liquidation price (risk order).
@@ -616,12 +650,11 @@ impl<T: Config> Pallet<T> {
 	/// One block's sweep within `budget`; returns the weight used.
 	pub fn sweep(budget: Weight) -> Weight {
 		let mut meter = WeightMeter::with_limit(budget);
-		let probe = T::WeightInfo::probe();
-		let act = T::WeightInfo::liquidate();
+		let act = weights::liquidation_weight::<T::WeightInfo>();
 		let mut checked = 0u32;
 		let mut liquidated = 0u32;
-		// The base cost is always paid.
-		meter.consume(T::WeightInfo::sweep_base());
+		// The base cost (the head of every market's index, the queue, the cursor) is always paid.
+		meter.consume(weights::sweep_base_weight::<T::WeightInfo>());
 
 		// 0. Accounts waiting for room under the auction caps, oldest first.
 		liquidated = liquidated.saturating_add(Self::drain_queue(&mut meter, act));
@@ -636,15 +669,9 @@ impl<T: Config> Pallet<T> {
 
 		// 1. The index: per market and side, the head while it has crossed.
 		'markets: for market in 0..T::MaxMarkets::get() {
-			if meter.try_consume(probe).is_err() {
-				break;
-			}
-			let Some(mark) = T::Target::mark_price(market) else { continue };
 			for side in [LONG, SHORT] {
+				let Some(mark) = T::Target::mark_price(market, side == LONG) else { continue };
 				loop {
-					if meter.try_consume(probe).is_err() {
-						break 'markets;
-					}
 					let Some(((k, acct), ())) = Index::<T>::iter_prefix((market, side)).next()
 					else {
 						break;
@@ -677,7 +704,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		// 2. The round-robin cursor over all accounts.
-		let per = T::WeightInfo::check();
+		let per = T::WeightInfo::check_account();
 		let n = T::AccountChecksPerBlock::get();
 		if meter.can_consume(per.saturating_mul(u64::from(n.max(1)))) {
 			let cursor = CrossCursor::<T>::get();
@@ -1029,7 +1056,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// One auto-deleveraging step for `(who, sub)`'s shortfall.
-	fn deleverage_step(who: &T::AccountId, sub: SubAccount, mut state: Deleverage) {
+	pub(crate) fn deleverage_step(who: &T::AccountId, sub: SubAccount, mut state: Deleverage) {
 		let key = (who.clone(), sub);
 		let finish = |left: Balance| {
 			Deleveraging::<T>::remove(&key);
@@ -1184,8 +1211,8 @@ impl<T: Config> Pallet<T> {
 	pub fn at_risk(limit: u32) -> Vec<(T::AccountId, SubAccount, Price)> {
 		let mut out = Vec::new();
 		for market in 0..T::MaxMarkets::get() {
-			let Some(mark) = T::Target::mark_price(market) else { continue };
 			for side in [LONG, SHORT] {
+				let Some(mark) = T::Target::mark_price(market, side == LONG) else { continue };
 				for ((k, (who, sub)), ()) in Index::<T>::iter_prefix((market, side)) {
 					let liq = key_price(side, k);
 					let crossed = if side == LONG { mark <= liq } else { mark >= liq };

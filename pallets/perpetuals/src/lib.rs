@@ -59,7 +59,7 @@ use alloc::vec::Vec;
 use ballast_primitives::{
 	math::MAX_DECIMALS,
 	traits::{
-		checked_price, DerivativeExposure, Exposure, MarginLedger, OnAccountChange, PriceError,
+		checked_price_for, DerivativeExposure, Exposure, MarginLedger, OnAccountChange, PriceError,
 		PriceMode, PriceProvider,
 	},
 	Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
@@ -689,12 +689,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn price_of(params: &MarketParams, mode: PriceMode) -> Result<Price, PriceError> {
-		checked_price::<T::Prices>(
+		Self::price_for(params, mode, true)
+	}
+
+	/// The price a position on one side is valued at (`long`: a lower price is worse for it;
+	/// matters in [`PriceMode::Conservative`] only).
+	fn price_for(params: &MarketParams, mode: PriceMode, long: bool) -> Result<Price, PriceError> {
+		checked_price_for::<T::Prices>(
 			params.oracle_key,
 			params.max_price_age,
 			params.min_price,
 			params.max_price,
 			mode,
+			long,
 		)
 	}
 
@@ -837,14 +844,15 @@ impl<T: Config> Pallet<T> {
 		Ok(TradeOutcome { price, fee, realized_pnl: realized, funding, new_size })
 	}
 
-	/// The latest price of `market`'s underlying, whatever its age.
-	pub fn mark_price(market: MarketId) -> Option<Price> {
+	/// The price liquidation values `market`'s longs (`long`) or shorts at: the conservative
+	/// price (see [`PriceMode::Conservative`]).
+	pub fn mark_price(market: MarketId, long: bool) -> Option<Price> {
 		let m = Markets::<T>::get(market)?;
-		Self::price_of(&m.params, PriceMode::LastKnown).ok()
+		Self::price_for(&m.params, PriceMode::Conservative, long).ok()
 	}
 
-	/// Liquidation: close `fraction` of every position of `(who, sub)` at the latest oracle
-	/// price against the vault, without premium or fee, settling realized PnL and funding to the
+	/// Liquidation: close `fraction` of every position of `(who, sub)` at the conservative
+	/// oracle price ([`PriceMode::Conservative`]: the latest when valid) against the vault, without premium or fee, settling realized PnL and funding to the
 	/// quote balance. Returns the closed notional.
 	pub fn close_fraction(
 		who: &T::AccountId,
@@ -873,7 +881,7 @@ impl<T: Config> Pallet<T> {
 		Self::close_part(who, sub, market_id, pos, fraction).map(|(_, settled)| settled)
 	}
 
-	/// Close `fraction` of one position at the latest oracle price against the vault, settling
+	/// Close `fraction` of one position at the conservative oracle price against the vault, settling
 	/// realized PnL and funding. Returns the closed notional and what was settled.
 	fn close_part(
 		who: &T::AccountId,
@@ -884,8 +892,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(Balance, SignedBalance), DispatchError> {
 		let qd = T::QuoteDecimals::get();
 		let mut market = Markets::<T>::get(market_id).ok_or(Error::<T>::UnknownMarket)?;
-		let price =
-			Self::price_of(&market.params, PriceMode::LastKnown).map_err(Error::<T>::from)?;
+		let price = Self::price_for(&market.params, PriceMode::Conservative, pos.quantity > 0)
+			.map_err(Error::<T>::from)?;
 		Self::accrue(&mut market)?;
 		let bd = market.params.base_decimals;
 		let funding =
@@ -1052,7 +1060,7 @@ impl<T: Config> Pallet<T> {
 		mode: PriceMode,
 	) -> Result<(Price, Balance, SignedBalance), PriceError> {
 		let m = Markets::<T>::get(market).ok_or(PriceError::Missing)?;
-		let price = Self::price_of(&m.params, mode)?;
+		let price = Self::price_for(&m.params, mode, pos.quantity > 0)?;
 		let qd = T::QuoteDecimals::get();
 		let notional =
 			math::notional(pos.quantity, m.params.base_decimals, price, qd).unwrap_or(Balance::MAX);

@@ -80,4 +80,8 @@ impl PriceProvider for OraclePrices {
 	fn now() -> Moment {
 		Timestamp::now()
 	}
+
+	fn last_valid(asset: crate::AssetId) -> Option<ballast_primitives::Price> {
+		pallet_collateral_registry::LastValidPrice::<crate::Runtime>::get(asset)
+	}
 }

@@ -1,0 +1,177 @@
+//! Benchmarks of `pallet_liquidation` (frame-benchmarking v2).
+//!
+//! The accounts are real: the runtime's [`crate::BenchmarkHelper`] opens them through the
+//! margin and perpetuals pallets, so every storage access a liquidation makes is counted.
+//!
+//! * `on_initialize(n, k)`: a block's sweep with `n` isolated accounts far from their
+//!   liquidation price and `k` that a crash pushed below maintenance. The sweep runs with an
+//!   unlimited budget so that all `k` are liquidated (the hook passes `SweepBudget`); the
+//!   round-robin cursor stands at the end of the accounts, so its page is empty: the sweep
+//!   charges each round-robin check separately, at `check_account`.
+//! * `check_account`: one round-robin check of a cross account holding the most collateral
+//!   assets and positions the runtime allows.
+//! * `deleverage_step`: one auto-deleveraging step that searches every market and side.
+//! * `take` (the whole lot: the auction ends and the account goes down the waterfall) and
+//!   `restart` (with a keeper reward).
+
+use super::*;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::traits::fungibles::Mutate as _,
+	frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin},
+};
+
+fn crossed_longs<T: Config>(market: MarketId) -> usize {
+	let Some(mark) = T::Target::mark_price(market, true) else { return 0 };
+	Index::<T>::iter_prefix((market, LONG))
+		.take_while(|((k, _), ())| mark <= key_price(LONG, *k))
+		.count()
+}
+
+/// An auction of `lot` of the benchmark asset against `who`'s debt, started at block 0.
+fn live_auction<T: Config>(
+	who: &T::AccountId,
+	sub: SubAccount,
+) -> Result<AuctionId, BenchmarkError> {
+	let asset = T::BenchmarkHelper::auction_asset();
+	let (oracle, decimals) =
+		T::Target::collateral_price(asset).ok_or(BenchmarkError::Stop("no collateral price"))?;
+	let lot = ballast_primitives::math::pow10(decimals).unwrap_or(1);
+	T::Assets::mint_into(asset, &Pallet::<T>::account_id(), lot)
+		.map_err(|_| BenchmarkError::Stop("cannot mint the lot"))?;
+	let value =
+		ballast_primitives::math::quote_value(lot, decimals, oracle, T::QuoteDecimals::get())
+			.unwrap_or(0);
+	// The account owes what the lot is worth.
+	T::Target::settle(who, sub, SignedBalance::try_from(value).unwrap_or(0).saturating_neg())
+		.map_err(|_| BenchmarkError::Stop("cannot book the debt"))?;
+	let id = NextAuctionId::<T>::get();
+	NextAuctionId::<T>::put(id.saturating_add(1));
+	Auctions::<T>::insert(
+		id,
+		Auction {
+			who: who.clone(),
+			sub,
+			asset,
+			lot,
+			start_price: oracle,
+			started: BlockNumberFor::<T>::from(0u32),
+			decay: T::AuctionBaseDecay::get(),
+			value,
+		},
+	);
+	LiveAuctions::<T>::insert((who, sub), 1);
+	AuctionValue::<T>::insert(asset, value);
+	TotalAuctionValue::<T>::put(value);
+	Ok(id)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn on_initialize(n: Linear<0, 1_000>, k: Linear<0, 200>) -> Result<(), BenchmarkError> {
+		let market = T::BenchmarkHelper::setup();
+		for i in 0..n {
+			T::BenchmarkHelper::open_isolated(&account("healthy", i, 0), true, false);
+		}
+		for i in 0..k {
+			T::BenchmarkHelper::open_isolated(&account("crossing", i, 0), true, true);
+		}
+		T::BenchmarkHelper::crash();
+		assert_eq!(crossed_longs::<T>(market), k as usize);
+		let last = T::Target::accounts_after(None, n.saturating_add(k).saturating_add(64)).pop();
+		CrossCursor::<T>::put(last);
+
+		#[block]
+		{
+			Pallet::<T>::sweep(Weight::MAX);
+		}
+
+		assert_eq!(crossed_longs::<T>(market), 0);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn check_account() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		let who: T::AccountId = account("cross", 0, 0);
+		T::BenchmarkHelper::open_cross_worst_case(&who);
+		let sub = ballast_primitives::CROSS_ACCOUNT;
+		let before = T::Target::accounts_after(None, u32::MAX)
+			.into_iter()
+			.take_while(|a| *a != (who.clone(), sub))
+			.last();
+		let checked;
+
+		#[block]
+		{
+			let page = T::Target::accounts_after(before, 1);
+			checked = page.first().and_then(|(w, s)| T::Target::health(w, *s));
+		}
+
+		assert!(checked.is_some_and(|h| h.positions > 0));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn deleverage_step() -> Result<(), BenchmarkError> {
+		let market = T::BenchmarkHelper::setup();
+		let bankrupt: T::AccountId = account("bankrupt", 0, 0);
+		let bsub = T::BenchmarkHelper::open_isolated(&bankrupt, true, false);
+		let winner: T::AccountId = account("winner", 0, 0);
+		let wsub = T::BenchmarkHelper::open_isolated(&winner, false, false);
+		T::BenchmarkHelper::crash();
+		let (pnl, _) = T::Target::position_pnl(&winner, wsub, market)
+			.ok_or(BenchmarkError::Stop("no short"))?;
+		// Half the winner's profit: a partial close, the entry stays in the index.
+		let left = Balance::try_from(pnl).unwrap_or(0) / 2;
+		let state = Deleverage { left, scope: u32::MAX, steps: 0 };
+		Deleveraging::<T>::insert((&bankrupt, bsub), state.clone());
+
+		#[block]
+		{
+			Pallet::<T>::deleverage_step(&bankrupt, bsub, state);
+		}
+
+		// The winner paid (nearly all of) it: nothing was written off.
+		assert!(Deleveraging::<T>::get((&bankrupt, bsub)).map_or(0, |d| d.left) < left);
+		assert_eq!(BadDebt::<T>::get(), 0);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn take() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		let who: T::AccountId = account("liquidated", 0, 0);
+		let sub = T::BenchmarkHelper::open_isolated(&who, true, false);
+		let id = live_auction::<T>(&who, sub)?;
+		let lot = Auctions::<T>::get(id).map(|a| a.lot).unwrap_or(0);
+		let bidder: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_quote(&bidder, 10_000_000_000_000);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(bidder), id, lot, Price::from_u32(u32::MAX));
+
+		assert!(!Auctions::<T>::contains_key(id));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn restart() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		let who: T::AccountId = account("liquidated", 0, 0);
+		let sub = T::BenchmarkHelper::open_isolated(&who, true, false);
+		let id = live_auction::<T>(&who, sub)?;
+		GlobalInsurance::<T>::put(T::KeeperReward::get());
+		System::<T>::set_block_number(T::AuctionMaxAge::get().saturating_add(1).into());
+		let keeper: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(keeper), id);
+
+		assert_eq!(GlobalInsurance::<T>::get(), 0);
+		Ok(())
+	}
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Generate runtime/src/weights/<pallet>.rs with `ballast-node benchmark pallet`.
+#
+#   scripts/weights.sh <node built with --features runtime-benchmarks> [pallet ...]
+#
+# The benchmarks run in the real wasm runtime on the dev genesis (markets, listed assets and a
+# seeded vault: the liquidation benchmarks open real accounts on them). The generated files
+# name the SDK crates directly; the runtime reaches them through `polkadot_sdk`, so the paths
+# are rewritten. STEPS and REPEAT can be overridden from the environment.
+set -euo pipefail
+node=${1:?usage: scripts/weights.sh <benchmark node> [pallet ...]}
+shift
+pallets=("$@")
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_liquidation)
+root=$(cd "$(dirname "$0")/.." && pwd)
+for pallet in "${pallets[@]}"; do
+	out="$root/runtime/src/weights/$pallet.rs"
+	echo "benchmarking $pallet → $out"
+	"$node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
+		--steps "${STEPS:-10}" --repeat "${REPEAT:-3}" --output "$out" 2>&1 |
+		grep -v -e 'deprecated' -e '^\s*$' | grep -E '^(Pallet:|Time ~=|Reads|Writes|Error|.*failed)' || true
+	sed -i \
+		-e 's/^use frame_support::/use polkadot_sdk::frame_support::/' \
+		-e 's/frame_system::Config/polkadot_sdk::frame_system::Config/' \
+		-e 's/^#!\[allow(missing_docs)\]/#![allow(missing_docs, clippy::unnecessary_cast)]/' \
+		"$out"
+done

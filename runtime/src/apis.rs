@@ -263,6 +263,8 @@ impl_runtime_apis! {
 				global: pallet_liquidation::GlobalInsurance::<Runtime>::get(),
 				markets: pallet_liquidation::MarketInsurance::<Runtime>::iter().collect(),
 				bad_debt: pallet_liquidation::BadDebt::<Runtime>::get(),
+				deleveraging: pallet_liquidation::Deleveraging::<Runtime>::iter_values()
+					.fold(0, |total: Balance, d| total.saturating_add(d.left)),
 			}
 		}
 	}

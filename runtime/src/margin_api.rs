@@ -109,6 +109,8 @@ pub struct InsuranceReport {
 	pub markets: Vec<(MarketId, Balance)>,
 	/// Debt written off so far.
 	pub bad_debt: Balance,
+	/// Shortfalls the funds did not cover, waiting for auto-deleveraging.
+	pub deleveraging: Balance,
 }
 
 sp_api::decl_runtime_apis! {
@@ -117,11 +119,12 @@ sp_api::decl_runtime_apis! {
 		/// Isolated accounts whose liquidation price the mark price has crossed (up to `limit`),
 		/// with that liquidation price: the next sweep acts on them.
 		fn at_risk(limit: u32) -> Vec<(AccountId, SubAccount, Price)>;
-		/// Health of `(who, sub)` as the engine sees it (latest prices, whatever their age).
+		/// Health of `(who, sub)` as the engine sees it (conservative prices: the latest when
+		/// fresh and in bounds, otherwise the worse of it and the last valid one).
 		fn health(who: AccountId, sub: SubAccount) -> Option<ballast_primitives::traits::AccountHealth>;
 		/// Live auctions with their current price and remaining lot.
 		fn auctions() -> Vec<AuctionReport<AccountId>>;
-		/// Insurance funds and bad debt.
+		/// Insurance funds, shortfalls waiting for auto-deleveraging, and bad debt.
 		fn insurance() -> InsuranceReport;
 	}
 

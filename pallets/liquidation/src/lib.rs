@@ -614,21 +614,28 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// File `(who, sub)`'s positions in the ADL index by entry price.
+	/// File `(who, sub)`'s positions in the ADL index by entry price. Only what changed is
+	/// written: a trade moves one entry, a deposit none.
 	fn reindex_adl(who: &T::AccountId, sub: SubAccount) {
 		let key = (who.clone(), sub);
-		for (m, side, k) in AdlEntries::<T>::take(&key).unwrap_or_default() {
-			AdlIndex::<T>::remove((m, side, k, &key));
-		}
+		let old = AdlEntries::<T>::get(&key).unwrap_or_default();
 		let mut entries = BoundedVec::<(MarketId, u8, [u8; 16]), T::MaxMarkets>::new();
 		for (market, long, entry) in T::Target::positions(who, sub) {
 			let side = if long { LONG } else { SHORT };
-			let k = adl_key(long, entry);
-			if entries.try_push((market, side, k)).is_ok() {
-				AdlIndex::<T>::insert((market, side, k, &key), ());
-			}
+			let _ = entries.try_push((market, side, adl_key(long, entry)));
 		}
-		if !entries.is_empty() {
+		if entries == old {
+			return;
+		}
+		for (m, side, k) in old.iter().filter(|e| !entries.contains(e)) {
+			AdlIndex::<T>::remove((m, side, k, &key));
+		}
+		for (m, side, k) in entries.iter().filter(|e| !old.contains(e)) {
+			AdlIndex::<T>::insert((m, side, k, &key), ());
+		}
+		if entries.is_empty() {
+			AdlEntries::<T>::remove(&key);
+		} else {
 			AdlEntries::<T>::insert(&key, entries);
 		}
 	}

@@ -26,20 +26,33 @@ pub trait WeightInfo {
 /// eight positions with their markets and prices.
 const VALUATION_READS: u64 = 8 * 3 + 8 * 3 + 2;
 
+/// What `OnChange` costs the caller in the runtime: the liquidation engine re-values the
+/// account for its liquidation price and re-files it in its two indexes (reads: the valuation,
+/// both reverse entries, the positions; writes: an index entry out and in, its reverse, and
+/// the same in the ADL index).
+const ON_CHANGE_READS: u64 = VALUATION_READS + 4;
+const ON_CHANGE_WRITES: u64 = 6;
+
 /// Weights for the Ballast runtime.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deposit() -> Weight {
 		// account, registry terms, total, two asset accounts (+ asset details).
-		Weight::from_parts(60_000_000, 8_000).saturating_add(T::DbWeight::get().reads_writes(7, 5))
+		Weight::from_parts(160_000_000, 30_000).saturating_add(
+			T::DbWeight::get().reads_writes(7 + ON_CHANGE_READS, 5 + ON_CHANGE_WRITES),
+		)
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(180_000_000, 40_000)
-			.saturating_add(T::DbWeight::get().reads_writes(6 + VALUATION_READS, 5))
+		Weight::from_parts(180_000_000, 40_000).saturating_add(
+			T::DbWeight::get()
+				.reads_writes(6 + VALUATION_READS + ON_CHANGE_READS, 5 + ON_CHANGE_WRITES),
+		)
 	}
 	fn transfer() -> Weight {
-		Weight::from_parts(180_000_000, 40_000)
-			.saturating_add(T::DbWeight::get().reads_writes(4 + VALUATION_READS, 2))
+		Weight::from_parts(180_000_000, 40_000).saturating_add(
+			T::DbWeight::get()
+				.reads_writes(4 + VALUATION_READS + 2 * ON_CHANGE_READS, 2 + 2 * ON_CHANGE_WRITES),
+		)
 	}
 	fn create_isolated() -> Weight {
 		// market, up to 255 index probes bounded by MaxIsolatedAccounts (≤ 16 in the runtime).

@@ -32,8 +32,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(30_000_000, 2_000).saturating_add(T::DbWeight::get().reads_writes(3, 1))
 	}
 	fn trade() -> Weight {
-		Weight::from_parts(300_000_000, 60_000)
-			.saturating_add(T::DbWeight::get().reads_writes(70, 6))
+		// Plus `OnChange` in the runtime: the liquidation engine re-values the account and
+		// re-files it in its liquidation-price and ADL indexes (≈ 54 reads, 6 writes).
+		Weight::from_parts(400_000_000, 80_000)
+			.saturating_add(T::DbWeight::get().reads_writes(70 + 54, 6 + 6))
 	}
 	fn add_liquidity() -> Weight {
 		// NAV reads every market (≤ 16) and its price.

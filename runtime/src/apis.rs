@@ -324,8 +324,8 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			#[allow(unused_imports)]
 			use crate::{
-				Assets, Balances, CollateralRegistry, Liquidation, Oracle, OracleMembership, Sudo,
-				Timestamp, Utility,
+				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
+				OracleMembership, Perpetuals, Sudo, Timestamp, Utility,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -343,8 +343,8 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			#[allow(unused_imports)]
 			use crate::{
-				Assets, Balances, CollateralRegistry, Liquidation, Oracle, OracleMembership, Sudo,
-				Timestamp, Utility,
+				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
+				OracleMembership, Perpetuals, Sudo, Timestamp, Utility,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

@@ -68,7 +68,13 @@ fn worst_case_params<T: Config>(oracle_key: AssetId) -> CollateralParamsOf<T> {
 }
 
 /// List assets `1..=n` (ids from 1; the benchmarked asset uses `0`).
+/// List assets `1..=n`, on an empty registry: a genesis's own listings (the dev chain's) are
+/// removed first, so the benchmarks measure the same state on any chain spec.
 fn list_assets<T: Config>(n: u32) -> Result<(), BenchmarkError> {
+	let _ = AssetParams::<T>::clear(u32::MAX, None);
+	let _ = AssetVolatility::<T>::clear(u32::MAX, None);
+	let _ = LastValidPrice::<T>::clear(u32::MAX, None);
+	ListedAssets::<T>::kill();
 	for asset in 1..=n {
 		Pallet::<T>::do_register_asset(asset, worst_case_params::<T>(asset))
 			.map_err(|_| BenchmarkError::Stop("cannot list asset"))?;

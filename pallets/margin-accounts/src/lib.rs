@@ -59,6 +59,9 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+#[allow(clippy::float_arithmetic, clippy::unwrap_used, clippy::expect_used)]
+mod benchmarking;
 pub mod risk;
 pub mod weights;
 
@@ -88,6 +91,23 @@ use polkadot_sdk::{
 	sp_runtime::traits::AccountIdConversion,
 };
 use risk::{CollateralLine, Valuation};
+
+/// What the benchmarks need from the runtime: prices, funds, and positions (which only the
+/// derivative pallets can open).
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Fresh prices for everything; returns every listed collateral asset with an amount worth
+	/// depositing (about a thousand quote units' worth).
+	fn setup() -> Vec<(AssetId, Balance)>;
+	/// A quote amount worth depositing.
+	fn quote_amount() -> Balance;
+	/// Put `amount` of `asset` (collateral or quote) in `who`'s wallet.
+	fn fund(who: &AccountId, asset: AssetId, amount: Balance);
+	/// A market isolated accounts can be bound to.
+	fn market() -> MarketId;
+	/// Open a small position in every market `(who, sub)` may trade.
+	fn open_positions(who: &AccountId, sub: SubAccount);
+}
 
 /// A margin account: its binding, quote balance and collateral.
 #[derive(
@@ -235,6 +255,10 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+
+		/// Builds accounts with collateral and positions for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Margin accounts by owner and sub-account.

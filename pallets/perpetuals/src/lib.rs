@@ -49,6 +49,9 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+#[allow(clippy::float_arithmetic, clippy::unwrap_used, clippy::expect_used)]
+mod benchmarking;
 pub mod math;
 pub mod weights;
 
@@ -70,6 +73,24 @@ use polkadot_sdk::{
 	sp_arithmetic::{traits::Zero, FixedI128, Permill},
 	sp_runtime::traits::{Saturating, UniqueSaturatedInto},
 };
+
+/// What the benchmarks need from the runtime: prices and funded margin accounts (which only
+/// the margin pallet can fill).
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Fresh prices for every market's underlying and every collateral asset.
+	fn setup();
+	/// Fund `who` and give it a margin account: the cross account with ample margin (quote and
+	/// every collateral asset), or a new isolated account bound to `isolated` with a modest
+	/// one (so that its positions have a liquidation price). Returns the sub-account.
+	fn margin_account(who: &AccountId, isolated: Option<MarketId>) -> SubAccount;
+	/// Move the prices (a trade then changes a position's average entry price).
+	fn move_prices();
+	/// A long size worth trading in `market` (a few thousand quote units of notional).
+	fn trade_size(market: MarketId) -> i128;
+	/// Put quote in `who`'s wallet; returns an amount worth adding to the vault.
+	fn fund_quote(who: &AccountId) -> Balance;
+}
 
 /// Whether a market takes new risk.
 #[derive(
@@ -350,6 +371,10 @@ pub mod pallet {
 
 		/// Weights.
 		type WeightInfo: WeightInfo;
+
+		/// Funds margin accounts and sets prices for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Markets by id.

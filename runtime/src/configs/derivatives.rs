@@ -73,7 +73,7 @@ impl pallet_collateral_registry::Config for Runtime {
 	type MaxBands = MaxBands;
 	type MaxAssets = ConstU32<16>;
 	type VolatilityDecay = VolatilityDecay;
-	type WeightInfo = pallet_collateral_registry::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_collateral_registry::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = OracleBenchmarkHelper;
 }
@@ -111,7 +111,9 @@ impl pallet_margin_accounts::Config for Runtime {
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
 	type MaxCollateralAssets = ConstU32<8>;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
-	type WeightInfo = pallet_margin_accounts::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_margin_accounts::WeightInfo<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
 }
 
 impl pallet_perpetuals::Config for Runtime {
@@ -124,7 +126,9 @@ impl pallet_perpetuals::Config for Runtime {
 	type BlocksPerDay = BlocksPerDay;
 	type VaultReserveRatio = VaultReserveRatio;
 	type OnChange = crate::Liquidation;
-	type WeightInfo = pallet_perpetuals::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_perpetuals::WeightInfo<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
 }
 
 /// The runtime side of `MarginApi`: assembles reports from the three pallets.

@@ -76,7 +76,7 @@ impl pallet_liquidation::Config for Runtime {
 	type MaxDeleverageSteps = MaxDeleverageSteps;
 	type WeightInfo = crate::weights::pallet_liquidation::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = LiquidationBenchmarkHelper;
+	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
 }
 
 /// Positions as the margin engine sees them: perpetuals, with the insurance funds (net of bad
@@ -233,97 +233,5 @@ impl LiquidationTarget<AccountId> for Ledgers {
 		let params = CollateralRegistry::params(asset)?;
 		let p = OraclePrices::price(params.oracle_key)?;
 		Some((p.price, params.decimals))
-	}
-}
-
-/// Accounts for the liquidation benchmarks, opened through the real calls on the dev genesis
-/// (BTC-PERP is market 0; USDC, BTC, ETH and DOT are listed): prices are written into the
-/// oracle directly.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct LiquidationBenchmarkHelper;
-
-#[cfg(feature = "runtime-benchmarks")]
-mod benchmark_helper {
-	use super::*;
-	use crate::RuntimeOrigin;
-	use ballast_primitives::assets;
-	use polkadot_sdk::{frame_support::traits::fungibles::Mutate, pallet_oracle, pallet_timestamp};
-
-	const NOW: u64 = 1_700_000_000_000;
-	const BTC_PERP: MarketId = 0;
-	const USDC: Balance = 1_000_000;
-	const BTC: Balance = 100_000_000;
-
-	fn set_prices(btc: u32) {
-		pallet_timestamp::Now::<Runtime>::put(NOW);
-		for (asset, price) in
-			[(assets::BTC, btc), (assets::ETH, 3_000), (assets::DOT, 6), (assets::USDC, 1)]
-		{
-			pallet_oracle::Values::<Runtime>::insert(
-				asset,
-				pallet_oracle::TimestampedValue { value: Price::from_u32(price), timestamp: NOW },
-			);
-		}
-	}
-
-	fn mint(who: &AccountId, asset: AssetId, amount: Balance) {
-		let _ = super::super::derivatives::NativeAndAssets::mint_into(asset, who, amount);
-	}
-
-	fn signed(who: &AccountId) -> RuntimeOrigin {
-		RuntimeOrigin::signed(who.clone())
-	}
-
-	impl pallet_liquidation::BenchmarkHelper<AccountId> for LiquidationBenchmarkHelper {
-		fn setup() -> MarketId {
-			set_prices(60_000);
-			BTC_PERP
-		}
-
-		fn open_isolated(who: &AccountId, long: bool, crossing: bool) -> SubAccount {
-			let Ok(sub) = MarginAccounts::do_create_isolated(who, BTC_PERP) else { return 0 };
-			mint(who, assets::USDC, 10_000 * USDC);
-			mint(who, assets::BTC, BTC);
-			let size = i128::try_from(BTC / 10).unwrap_or(0);
-			if crossing {
-				// 0.1 BTC long on 500 USDC and 0.005 BTC of collateral: after the crash, a full
-				// close, a debt, and the collateral seized into an auction.
-				let _ = MarginAccounts::deposit(signed(who), sub, assets::USDC, 500 * USDC);
-				let _ = MarginAccounts::deposit(signed(who), sub, assets::BTC, BTC / 200);
-			} else {
-				let _ = MarginAccounts::deposit(signed(who), sub, assets::USDC, 5_000 * USDC);
-			}
-			let delta = if long { size } else { size.saturating_neg() };
-			let _ = Perpetuals::trade(signed(who), sub, BTC_PERP, delta, None);
-			sub
-		}
-
-		fn open_cross_worst_case(who: &AccountId) {
-			let sub = ballast_primitives::CROSS_ACCOUNT;
-			mint(who, assets::USDC, 100_000 * USDC);
-			mint(who, assets::BTC, 10 * BTC);
-			mint(who, assets::ETH, 100_000_000_000_000_000_000);
-			mint(who, assets::DOT, 100_000_000_000_000);
-			let _ = MarginAccounts::deposit(signed(who), sub, assets::USDC, 50_000 * USDC);
-			let _ = MarginAccounts::deposit(signed(who), sub, assets::BTC, BTC);
-			let _ =
-				MarginAccounts::deposit(signed(who), sub, assets::ETH, 10_000_000_000_000_000_000);
-			let _ = MarginAccounts::deposit(signed(who), sub, assets::DOT, 10_000_000_000_000);
-			for market in pallet_perpetuals::Markets::<Runtime>::iter_keys() {
-				let _ = Perpetuals::trade(signed(who), sub, market, 1_000_000, None);
-			}
-		}
-
-		fn crash() {
-			set_prices(51_000);
-		}
-
-		fn auction_asset() -> AssetId {
-			assets::BTC
-		}
-
-		fn fund_quote(who: &AccountId, amount: Balance) {
-			mint(who, assets::USDC, amount);
-		}
 	}
 }

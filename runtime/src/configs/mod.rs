@@ -11,6 +11,8 @@
 //! | [`liquidation`] | `pallet_liquidation` |
 //! | [`governance`] | `pallet_sudo`, `pallet_utility` |
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmark_helpers;
 pub mod consensus;
 pub mod derivatives;
 pub mod governance;

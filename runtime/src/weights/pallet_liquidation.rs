@@ -96,14 +96,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	fn on_initialize(n: u32, k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + k * (698 ±0) + n * (82 ±0)`
-		//  Estimated: `44078 + k * (5168 ±0) + n * (2 ±0)`
-		// Minimum execution time: 217_754_000 picoseconds.
-		Weight::from_parts(223_702_000, 0)
+		//  Estimated: `44078 + k * (5168 ±2) + n * (2 ±0)`
+		// Minimum execution time: 219_225_000 picoseconds.
+		Weight::from_parts(219_355_000, 0)
 			.saturating_add(Weight::from_parts(0, 44078))
-			// Standard Error: 1_075_099
-			.saturating_add(Weight::from_parts(593_713, 0).saturating_mul(n.into()))
-			// Standard Error: 5_378_759
-			.saturating_add(Weight::from_parts(328_705_857, 0).saturating_mul(k.into()))
+			// Standard Error: 2_452_983
+			.saturating_add(Weight::from_parts(321_959_550, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(40))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -129,8 +127,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `2108`
 		//  Estimated: `11326`
-		// Minimum execution time: 136_913_000 picoseconds.
-		Weight::from_parts(142_972_000, 0)
+		// Minimum execution time: 139_227_000 picoseconds.
+		Weight::from_parts(142_892_000, 0)
 			.saturating_add(Weight::from_parts(0, 11326))
 			.saturating_add(T::DbWeight::get().reads(21))
 	}
@@ -162,8 +160,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `1759`
 		//  Estimated: `87792`
-		// Minimum execution time: 308_938_000 picoseconds.
-		Weight::from_parts(321_848_000, 0)
+		// Minimum execution time: 311_202_000 picoseconds.
+		Weight::from_parts(319_605_000, 0)
 			.saturating_add(Weight::from_parts(0, 87792))
 			.saturating_add(T::DbWeight::get().reads(45))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -200,8 +198,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `3499`
 		//  Estimated: `11426`
-		// Minimum execution time: 209_241_000 picoseconds.
-		Weight::from_parts(216_671_000, 0)
+		// Minimum execution time: 209_671_000 picoseconds.
+		Weight::from_parts(216_932_000, 0)
 			.saturating_add(Weight::from_parts(0, 11426))
 			.saturating_add(T::DbWeight::get().reads(19))
 			.saturating_add(T::DbWeight::get().writes(13))
@@ -224,8 +222,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `1795`
 		//  Estimated: `6208`
-		// Minimum execution time: 93_248_000 picoseconds.
-		Weight::from_parts(99_527_000, 0)
+		// Minimum execution time: 93_458_000 picoseconds.
+		Weight::from_parts(97_725_000, 0)
 			.saturating_add(Weight::from_parts(0, 6208))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))

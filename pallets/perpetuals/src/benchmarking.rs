@@ -1,0 +1,141 @@
+//! Benchmarks of `pallet_perpetuals` (frame-benchmarking v2).
+//!
+//! `trade`, `add_liquidity` and `remove_liquidity` run with open interest in every market the
+//! chain has (the vault's NAV reads them all). The trade measured adds to an isolated account's
+//! position after the price moved: it takes the initial-margin test at fresh prices, and the
+//! liquidation engine (`OnChange`) re-files the account under a new liquidation price and the
+//! position under a new entry price. Accounts are funded by the runtime's
+//! [`crate::BenchmarkHelper`] through the margin pallet.
+
+use super::*;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::traits::EnsureOrigin,
+	frame_system::{Pallet as System, RawOrigin},
+};
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	System::<T>::assert_last_event(<T as Config>::RuntimeEvent::from(event).into());
+}
+
+/// Valid parameters for a new market on `oracle_key`.
+fn params(oracle_key: OracleKey) -> MarketParams {
+	MarketParams {
+		oracle_key,
+		base_decimals: 8,
+		max_price_age: 60_000,
+		min_price: Price::from_u32(1),
+		max_price: Price::from_u32(10_000_000),
+		initial_margin: Permill::from_percent(10),
+		maintenance_margin: Permill::from_percent(5),
+		max_leverage: 10,
+		max_long_oi: 1_000_000_000_000,
+		max_short_oi: 1_000_000_000_000,
+		taker_fee: Permill::from_parts(500),
+		base_spread: Permill::from_parts(100),
+		skew_scale: 100_000_000_000,
+		max_premium: Permill::from_percent(1),
+		max_funding_rate: Permill::from_parts(1_000),
+		status: MarketStatus::Active,
+	}
+}
+
+/// Open interest in every market: a helper account trades a small amount in each.
+fn open_interest<T: Config>() -> Result<(), BenchmarkError> {
+	let other: T::AccountId = account("other", 0, 0);
+	let sub = T::BenchmarkHelper::margin_account(&other, None);
+	for market in Markets::<T>::iter_keys().collect::<Vec<_>>() {
+		let size = T::BenchmarkHelper::trade_size(market);
+		Pallet::<T>::do_trade(&other, sub, market, size.saturating_neg(), None)
+			.map_err(|_| BenchmarkError::Stop("cannot open interest"))?;
+	}
+	Ok(())
+}
+
+fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+	T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn create_market() -> Result<(), BenchmarkError> {
+		let origin = governance::<T>()?;
+		let p = params(1);
+		let market = NextMarketId::<T>::get();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, p);
+
+		assert_last_event::<T>(Event::MarketCreated { market, params: p });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_market() -> Result<(), BenchmarkError> {
+		let market = Pallet::<T>::do_create_market(params(1))
+			.map_err(|_| BenchmarkError::Stop("cannot create a market"))?;
+		let origin = governance::<T>()?;
+		let mut p = params(1);
+		p.taker_fee = Permill::from_parts(700);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, market, p);
+
+		assert_last_event::<T>(Event::MarketUpdated { market, params: p });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn trade() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		open_interest::<T>()?;
+		let who: T::AccountId = whitelisted_caller();
+		let market = Markets::<T>::iter_keys().min().ok_or(BenchmarkError::Stop("no market"))?;
+		let sub = T::BenchmarkHelper::margin_account(&who, Some(market));
+		let size = T::BenchmarkHelper::trade_size(market);
+		Pallet::<T>::do_trade(&who, sub, market, size, None)
+			.map_err(|_| BenchmarkError::Stop("cannot open a position"))?;
+		T::BenchmarkHelper::move_prices();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), sub, market, size, None);
+
+		let pos = Positions::<T>::get((&who, sub), market).map(|p| p.quantity);
+		assert_eq!(pos, Some(size.saturating_mul(2)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn add_liquidity() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		open_interest::<T>()?;
+		let who: T::AccountId = whitelisted_caller();
+		let amount = T::BenchmarkHelper::fund_quote(&who);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+
+		assert!(LpShares::<T>::get(&who) > 0);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_liquidity() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		open_interest::<T>()?;
+		let who: T::AccountId = whitelisted_caller();
+		let amount = T::BenchmarkHelper::fund_quote(&who);
+		Pallet::<T>::do_add_liquidity(&who, amount)
+			.map_err(|_| BenchmarkError::Stop("cannot add liquidity"))?;
+		let shares = LpShares::<T>::get(&who) / 2;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), shares);
+
+		assert!(LpShares::<T>::get(&who) > 0);
+		Ok(())
+	}
+}

@@ -325,7 +325,7 @@ impl_runtime_apis! {
 			#[allow(unused_imports)]
 			use crate::{
 				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Perpetuals, Sudo, Timestamp, Utility,
+				OracleMembership, Perpetuals, PriceFeed, Sudo, Timestamp, Utility,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -344,7 +344,7 @@ impl_runtime_apis! {
 			#[allow(unused_imports)]
 			use crate::{
 				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Perpetuals, Sudo, Timestamp, Utility,
+				OracleMembership, Perpetuals, PriceFeed, Sudo, Timestamp, Utility,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

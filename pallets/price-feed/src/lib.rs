@@ -85,6 +85,9 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+#[allow(clippy::float_arithmetic, clippy::unwrap_used, clippy::expect_used)]
+mod benchmarking;
 pub mod json;
 #[cfg(test)]
 mod mock;

@@ -40,7 +40,7 @@ impl pallet_price_feed::Config for Runtime {
 	type MaxAssets = ConstU32<16>;
 	type MaxSources = ConstU32<8>;
 	type HttpTimeout = PriceFeedHttpTimeout;
-	type WeightInfo = pallet_price_feed::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_price_feed::WeightInfo<Runtime>;
 }
 
 impl SigningTypes for Runtime {

@@ -5,3 +5,4 @@ pub mod pallet_collateral_registry;
 pub mod pallet_liquidation;
 pub mod pallet_margin_accounts;
 pub mod pallet_perpetuals;
+pub mod pallet_price_feed;

@@ -1088,9 +1088,13 @@ impl<T: Config> Pallet<T> {
 		};
 		let haircut = Balance::try_from(realized).unwrap_or(0).min(state.left);
 		let signed = SignedBalance::try_from(haircut).unwrap_or(0);
+		// Both legs or neither: a haircut is never taken without being credited.
 		let moved = haircut > 0
-			&& T::Target::settle(&winner, wsub, signed.saturating_neg()).is_ok()
-			&& T::Target::settle(who, sub, signed).is_ok();
+			&& polkadot_sdk::frame_support::storage::with_storage_layer(|| {
+				T::Target::settle(&winner, wsub, signed.saturating_neg())?;
+				T::Target::settle(who, sub, signed)
+			})
+			.is_ok();
 		let haircut = if moved { haircut } else { 0 };
 		Self::reindex(&winner, wsub);
 		Self::deposit_event(Event::AutoDeleveraged {

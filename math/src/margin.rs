@@ -1,4 +1,4 @@
-//! Margin math: pure functions, no storage.
+//! Margin: equity, requirements and health. Pure functions, no storage.
 //!
 //! A margin account's **equity** is what the account would be worth to the system if it were
 //! closed now, counted conservatively:
@@ -18,8 +18,41 @@
 //! Every function here is total: overflow saturates towards the *less* healthy side, so a
 //! pathological input can make an account look worse, never better.
 
-use ballast_primitives::{traits::Exposure, Balance, SignedBalance};
+use crate::{signed, Balance, SignedBalance};
 use polkadot_sdk::sp_arithmetic::{FixedPointNumber, FixedU128, PerThing, Permill};
+
+/// Margin requirements and unrealized PnL of an account's derivative positions, as the
+/// derivative pallets report them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Requirements {
+	/// Unrealized PnL, net of funding accrued but not settled.
+	pub unrealized_pnl: SignedBalance,
+	/// Margin needed to open or increase risk.
+	pub initial: Balance,
+	/// Margin below which the account is liquidatable.
+	pub maintenance: Balance,
+}
+
+/// Whether `equity` meets `requirement` (the one health test: maintenance equity against the
+/// maintenance requirement, or initial against initial). A requirement too large to represent
+/// is never met.
+pub fn is_healthy(equity: SignedBalance, requirement: Balance) -> bool {
+	equity >= signed(requirement)
+}
+
+/// The one health ratio: `equity / requirement`. `None` when nothing is required (an account
+/// without positions); zero when equity is not positive; saturates at the largest `FixedU128`
+/// only when the true ratio is that large.
+pub fn health_ratio(equity: SignedBalance, requirement: Balance) -> Option<FixedU128> {
+	if requirement == 0 {
+		return None;
+	}
+	let equity = u128::try_from(equity).unwrap_or(0);
+	Some(
+		FixedU128::checked_from_rational(equity, requirement)
+			.unwrap_or(FixedU128::from_inner(u128::MAX)),
+	)
+}
 
 /// One collateral holding, already valued.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -70,10 +103,6 @@ pub struct Valuation {
 	pub maintenance_requirement: Balance,
 }
 
-fn signed(v: Balance) -> SignedBalance {
-	SignedBalance::try_from(v).unwrap_or(SignedBalance::MAX)
-}
-
 /// Unrealized PnL as counted towards equity: gains lose `upnl_haircut`, losses count in full.
 pub fn counted_pnl(pnl: SignedBalance, upnl_haircut: Permill) -> SignedBalance {
 	if pnl > 0 {
@@ -83,19 +112,19 @@ pub fn counted_pnl(pnl: SignedBalance, upnl_haircut: Permill) -> SignedBalance {
 	}
 }
 
-/// Value an account from its valued collateral, quote balance and derivative exposure.
+/// Value an account from its valued collateral, quote balance and derivative requirements.
 pub fn valuation(
 	lines: &[CollateralLine],
 	quote: SignedBalance,
-	exposure: &Exposure,
+	exposure: &Requirements,
 	upnl_haircut: Permill,
 ) -> Valuation {
 	let mut v = Valuation {
 		quote,
 		unrealized_pnl: exposure.unrealized_pnl,
 		counted_pnl: counted_pnl(exposure.unrealized_pnl, upnl_haircut),
-		initial_requirement: exposure.initial_requirement,
-		maintenance_requirement: exposure.maintenance_requirement,
+		initial_requirement: exposure.initial,
+		maintenance_requirement: exposure.maintenance,
 		..Default::default()
 	};
 	for line in lines {
@@ -113,25 +142,24 @@ pub fn valuation(
 impl Valuation {
 	/// Whether the account meets its initial margin (may withdraw or add risk).
 	pub fn meets_initial(&self) -> bool {
-		self.initial_equity >= signed(self.initial_requirement)
+		is_healthy(self.initial_equity, self.initial_requirement)
 	}
 
 	/// Whether the account meets its maintenance margin (is not liquidatable).
 	pub fn is_healthy(&self) -> bool {
-		self.maintenance_equity >= signed(self.maintenance_requirement)
+		is_healthy(self.maintenance_equity, self.maintenance_requirement)
 	}
 
 	/// `maintenance equity / maintenance requirement`; `None` when nothing is required (an
 	/// account without positions), zero when equity is negative.
 	pub fn health_ratio(&self) -> Option<FixedU128> {
-		if self.maintenance_requirement == 0 {
-			return None;
-		}
-		let equity = u128::try_from(self.maintenance_equity).unwrap_or(0);
-		Some(
-			FixedU128::checked_from_rational(equity, self.maintenance_requirement)
-				.unwrap_or(FixedU128::from_inner(u128::MAX)),
-		)
+		health_ratio(self.maintenance_equity, self.maintenance_requirement)
+	}
+
+	/// Maintenance equity without the counted PnL of the positions: collateral at maintenance
+	/// weights plus the quote balance (the `E` of an isolated liquidation price).
+	pub fn equity_without_pnl(&self) -> SignedBalance {
+		self.maintenance_equity.saturating_sub(self.counted_pnl)
 	}
 
 	/// Initial equity above the initial requirement: what could still be withdrawn (in quote
@@ -156,14 +184,8 @@ mod tests {
 		}
 	}
 
-	fn exposure(pnl: SignedBalance, im: Balance, mm: Balance) -> Exposure {
-		Exposure {
-			unrealized_pnl: pnl,
-			initial_requirement: im,
-			maintenance_requirement: mm,
-			positions: 1,
-			notional: 0,
-		}
+	fn exposure(pnl: SignedBalance, im: Balance, mm: Balance) -> Requirements {
+		Requirements { unrealized_pnl: pnl, initial: im, maintenance: mm }
 	}
 
 	#[test]
@@ -191,7 +213,7 @@ mod tests {
 	#[test]
 	fn losses_count_in_full_and_debt_without_positions_needs_collateral() {
 		assert_eq!(counted_pnl(-700, Permill::from_percent(50)), -700);
-		let v = valuation(&[line(1_000, 50, 60)], -600, &Exposure::default(), Permill::zero());
+		let v = valuation(&[line(1_000, 50, 60)], -600, &Requirements::default(), Permill::zero());
 		// 500 counted against 600 of debt: fails the initial test, still healthy at 600.
 		assert!(!v.meets_initial());
 		assert!(v.is_healthy());
@@ -203,6 +225,18 @@ mod tests {
 		let v = valuation(&[], -10, &exposure(0, 10, 5), Permill::zero());
 		assert_eq!(v.health_ratio(), Some(FixedU128::zero()));
 		assert!(!v.is_healthy());
+	}
+
+	#[test]
+	fn one_health_test_and_one_ratio() {
+		assert!(is_healthy(5, 5));
+		assert!(!is_healthy(4, 5));
+		// A requirement beyond i128 is never met, whatever the equity.
+		assert!(!is_healthy(i128::MAX - 1, u128::MAX));
+		assert_eq!(health_ratio(10, 0), None);
+		assert_eq!(health_ratio(-10, 5), Some(FixedU128::zero()));
+		assert_eq!(health_ratio(15, 10), Some(FixedU128::from_rational(3, 2)));
+		assert_eq!(health_ratio(i128::MAX, 1), Some(FixedU128::from_inner(u128::MAX)));
 	}
 
 	#[test]

@@ -1,4 +1,5 @@
-//! Liquidation math: pure functions, no storage.
+//! Liquidation: close fraction, Dutch-auction curve, lot sizing and the auto-deleveraging share.
+//! Pure functions, no storage.
 //!
 //! * **Close fraction.** Closing a fraction `f` of every position scales the maintenance
 //!   requirement `M` by `1 − f` and costs the account the penalty `p·f·N` on the closed notional
@@ -12,16 +13,34 @@
 //!   `oracle_now × (1 − max discount)`: below it the auction must be restarted. The premium and
 //!   the decay scale with the asset's volatility: `premium = base premium + k·vol`,
 //!   `decay = base decay × (1 + vol / 10 %)`, both capped.
+//! * **Lots.** To raise a debt `D` from collateral at oracle price `P`, the lot is the amount
+//!   worth `D / (1 − max discount)` at `P`, rounded up (it still covers the debt at the floor),
+//!   at most the holding.
+//! * **Auto-deleveraging share.** To take `owed` from a position whose PnL is `pnl`, close
+//!   `owed / pnl` of it, rounded up, or all of it when `owed ≥ pnl`.
 
-use ballast_primitives::{Balance, Price, SignedBalance};
+use crate::{
+	margin, signed,
+	units::{self, mul_div, permill_of, ratio, Rounding},
+	Balance, Price, SignedBalance,
+};
 use polkadot_sdk::sp_arithmetic::{
 	traits::{Saturating, Zero},
-	FixedU128, PerThing, Permill,
+	PerThing, Permill,
 };
 
-/// A `Permill` as a fixed-point ratio.
-pub fn ratio(p: Permill) -> FixedU128 {
-	FixedU128::from_rational(u128::from(p.deconstruct()), 1_000_000)
+/// Whether positions must close in full rather than in part: the health ratio is below
+/// `full_ratio`, or the notional is below `dust`.
+pub fn closes_in_full(
+	equity: SignedBalance,
+	requirement: Balance,
+	notional: Balance,
+	full_ratio: Permill,
+	dust: Balance,
+) -> bool {
+	let below =
+		margin::health_ratio(equity, requirement).is_some_and(|r| r < units::ratio(full_ratio));
+	below || notional < dust
 }
 
 /// The share of positions to close to bring `equity` back to `requirement` (see the module
@@ -33,11 +52,11 @@ pub fn close_fraction(
 	penalty: Permill,
 	buffer: Permill,
 ) -> Permill {
-	let m = SignedBalance::try_from(requirement).unwrap_or(SignedBalance::MAX);
-	if equity >= m {
+	if margin::is_healthy(equity, requirement) {
 		return Permill::zero();
 	}
-	let p_n = SignedBalance::try_from(penalty.mul_ceil(notional)).unwrap_or(SignedBalance::MAX);
+	let m = signed(requirement);
+	let p_n = signed(penalty.mul_ceil(notional));
 	let denom = m.saturating_sub(p_n);
 	if denom <= 0 {
 		return Permill::one();
@@ -47,9 +66,7 @@ pub fn close_fraction(
 	if num >= denom {
 		return Permill::one();
 	}
-	let f =
-		Permill::from_rational_with_rounding(num, denom, polkadot_sdk::sp_arithmetic::Rounding::Up)
-			.unwrap_or(Permill::one());
+	let f = permill_of(num, denom, Rounding::Up);
 	f.saturating_add(Permill::from_parts(buffer.mul_ceil(f.deconstruct())))
 }
 
@@ -89,6 +106,42 @@ pub fn floor_price(oracle: Price, max_discount: Permill) -> Price {
 /// Whether an auction must be restarted: too old, or its price has decayed to the floor.
 pub fn needs_reset(price: Price, floor: Price, age: u32, max_age: u32) -> bool {
 	age > max_age || price < floor || price.is_zero()
+}
+
+/// The lot to seize from `holding` (smallest units, `decimals`) to raise `debt` (quote smallest
+/// units) at `oracle`: worth `debt / (1 − max_discount)` at the oracle price, so that it still
+/// raises the debt sold at the floor; rounded up, at most the holding. A price or discount that
+/// cannot size a lot (zero price, 100 % discount) takes the whole holding.
+pub fn lot_for_debt(
+	debt: Balance,
+	max_discount: Permill,
+	holding: Balance,
+	decimals: u8,
+	oracle: Price,
+	quote_decimals: u8,
+) -> Balance {
+	let keep = u128::from(max_discount.left_from_one().deconstruct());
+	mul_div(debt, 1_000_000, keep, Rounding::Up)
+		.and_then(|gross| {
+			units::amount_for_value(gross, decimals, oracle, quote_decimals, Rounding::Up)
+		})
+		.unwrap_or(holding)
+		.min(holding)
+}
+
+/// The share of `value` that `part` of `whole` carries, rounded down (what a partial take
+/// releases of a lot's value). All of it when `part ≥ whole`.
+pub fn pro_rata(value: Balance, part: Balance, whole: Balance) -> Balance {
+	if part >= whole {
+		return value;
+	}
+	mul_div(value, part, whole, Rounding::Down).unwrap_or(value)
+}
+
+/// The fraction of a position with profit `pnl` to close so its realized profit covers `owed`:
+/// `owed / pnl` rounded up, or all of it.
+pub fn deleverage_fraction(owed: Balance, pnl: Balance) -> Permill {
+	permill_of(owed, pnl, Rounding::Up)
 }
 
 #[cfg(test)]
@@ -144,6 +197,47 @@ mod tests {
 	}
 
 	#[test]
+	fn full_closes_and_lots() {
+		let full = Permill::from_percent(50);
+		assert!(closes_in_full(400, 1_000, 1_000_000, full, 100));
+		assert!(!closes_in_full(600, 1_000, 1_000_000, full, 100));
+		assert!(closes_in_full(600, 1_000, 99, full, 100), "dust");
+		assert!(closes_in_full(-1, 1_000, 1_000_000, full, 100));
+		// 900 USDC of debt at 10 % max discount from BTC at 50_000: 1_000 USDC = 0.02 BTC.
+		let lot = lot_for_debt(
+			900_000_000,
+			Permill::from_percent(10),
+			100_000_000,
+			8,
+			Price::from_u32(50_000),
+			6,
+		);
+		assert_eq!(lot, 2_000_000);
+		assert_eq!(lot_for_debt(1, Permill::one(), 7, 8, Price::from_u32(50_000), 6), 7);
+		assert_eq!(
+			lot_for_debt(1_000_000_000, Permill::zero(), 5, 8, Price::from_u32(50_000), 6),
+			5
+		);
+		assert_eq!(lot_for_debt(1, Permill::zero(), 5, 8, Price::zero(), 6), 5);
+		// A million ETH of debt cover no longer overflows into "seize everything".
+		let eth = 10u128.pow(18);
+		let lot = lot_for_debt(
+			3_000_000_000_000_000,
+			Permill::zero(),
+			10_000_000 * eth,
+			18,
+			Price::from_u32(3_000),
+			6,
+		);
+		assert_eq!(lot, 1_000_000 * eth);
+		assert_eq!(pro_rata(100, 1, 3), 33);
+		assert_eq!(pro_rata(100, 3, 3), 100);
+		assert_eq!(deleverage_fraction(50, 200), Permill::from_percent(25));
+		assert_eq!(deleverage_fraction(1, 3), Permill::from_parts(333_334));
+		assert_eq!(deleverage_fraction(300, 200), Permill::one());
+	}
+
+	#[test]
 	fn curve_adapts_to_volatility() {
 		let (p0, d0) = adaptive_curve(
 			Permill::zero(),
@@ -173,6 +267,22 @@ mod tests {
 				let after_m = m - f.mul_floor(m);
 				prop_assert!(after_e + 2 >= after_m as i128, "f={f:?} e'={after_e} m'={after_m}");
 			}
+		}
+
+		#[test]
+		fn a_lot_covers_the_debt_at_the_floor(debt in 1u128..10u128.pow(15), p in 10u128.pow(9)..10u128.pow(24), d in 0u8..=18, disc in 0u32..500_000) {
+			let price = Price::from_inner(p);
+			let discount = Permill::from_parts(disc);
+			let lot = lot_for_debt(debt, discount, u128::MAX, d, price, 6);
+			let at_floor = units::quote_value(lot, d, floor_price(price, discount), 6, Rounding::Down).unwrap_or(u128::MAX);
+			// The floor price rounds down in 18 decimals: allow one quote unit.
+			prop_assert!(at_floor + 1 >= debt, "lot {lot} fetches {at_floor} < {debt}");
+		}
+
+		#[test]
+		fn deleveraging_takes_at_least_what_is_owed(owed in 1u128..10u128.pow(20), pnl in 1u128..10u128.pow(20)) {
+			let f = deleverage_fraction(owed, pnl);
+			prop_assert!(f.mul_ceil(pnl) >= owed.min(pnl));
 		}
 
 		#[test]

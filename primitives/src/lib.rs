@@ -87,7 +87,8 @@ pub mod assets {
 	pub const USDC: AssetId = 4;
 }
 
-pub mod math;
+/// The risk math every pallet shares (re-exported so pallets name one crate for both).
+pub use ballast_math as math;
 
 /// A signed amount of the quote asset, in its smallest unit: a margin account's quote balance
 /// (negative after losses, i.e. debt), realized PnL, funding.

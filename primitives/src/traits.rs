@@ -196,6 +196,9 @@ pub trait CollateralRisk {
 	/// Terms for an account holding `holding` of `asset`, or `None` if the asset is not listed.
 	/// The haircut depends on the holding through the concentration add-on.
 	fn terms(asset: AssetId, holding: Balance) -> Option<CollateralTerms>;
+
+	/// Current volatility estimate of a collateral asset (zero when unknown).
+	fn volatility(asset: AssetId) -> Permill;
 }
 
 /// Mark-to-market of the derivative positions of one margin account.
@@ -225,17 +228,202 @@ pub struct Exposure {
 	pub notional: Balance,
 }
 
-/// What derivative pallets (perpetuals today, options later) tell the margin engine.
-pub trait DerivativeExposure<AccountId> {
+impl Exposure {
+	/// The exposure of two products together.
+	pub fn combine(&self, other: &Exposure) -> Exposure {
+		Exposure {
+			unrealized_pnl: self.unrealized_pnl.saturating_add(other.unrealized_pnl),
+			initial_requirement: self.initial_requirement.saturating_add(other.initial_requirement),
+			maintenance_requirement: self
+				.maintenance_requirement
+				.saturating_add(other.maintenance_requirement),
+			positions: self.positions.saturating_add(other.positions),
+			notional: self.notional.saturating_add(other.notional),
+		}
+	}
+
+	/// The requirements in the form the margin math takes.
+	pub fn requirements(&self) -> ballast_math::margin::Requirements {
+		ballast_math::margin::Requirements {
+			unrealized_pnl: self.unrealized_pnl,
+			initial: self.initial_requirement,
+			maintenance: self.maintenance_requirement,
+		}
+	}
+}
+
+/// One derivative position, as the margin and liquidation engines see it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub struct PositionView {
+	/// The market.
+	pub market: MarketId,
+	/// Size in the underlying's smallest unit: positive long, negative short.
+	pub quantity: i128,
+	/// What `|quantity|` cost at entry, quote smallest units.
+	pub entry_notional: Balance,
+	/// Entry price, quote per whole underlying token (`ballast_math::perp::entry_price`).
+	pub entry_price: Price,
+}
+
+impl PositionView {
+	/// Whether the position is long.
+	pub fn is_long(&self) -> bool {
+		self.quantity > 0
+	}
+}
+
+/// A derivative product (perpetuals today, options next) as the margin and liquidation engines
+/// see it. Implemented by each derivative pallet, and for tuples of them, so a runtime wires
+/// `type Derivatives = (Perpetuals, Options)`: sums add up, lists concatenate, and a per-market
+/// question goes to the member that has the market. Members' market ids must not overlap.
+pub trait Derivatives<AccountId> {
 	/// Exposure of the margin account `(who, sub)` at prices allowed by `mode`.
 	fn exposure(who: &AccountId, sub: SubAccount, mode: PriceMode) -> Result<Exposure, PriceError>;
 
-	/// Whether `market` exists (an isolated margin account can only be bound to one that does).
+	/// Whether `market` exists.
 	fn market_exists(market: MarketId) -> bool;
 
-	/// Quote asset held outside margin accounts in the common custody (liquidity vault, fees).
-	/// Lets the margin engine prove custody: held == Σ quote balances + this.
+	/// Positions of `(who, sub)`.
+	fn positions(who: &AccountId, sub: SubAccount) -> Vec<PositionView>;
+
+	/// The conservative price ([`PriceMode::Conservative`]) of `market`'s underlying for its
+	/// longs (`long`) or its shorts.
+	fn mark_price(market: MarketId, long: bool) -> Option<Price>;
+
+	/// For an account whose only position is in this product: its market, whether it is long,
+	/// and the price at which it becomes liquidatable given `other_equity` (collateral at
+	/// maintenance weights plus quote balance: the account's equity without the position).
+	fn liquidation_price(
+		who: &AccountId,
+		sub: SubAccount,
+		other_equity: SignedBalance,
+	) -> Option<(MarketId, bool, Price)>;
+
+	/// Unrealized PnL (net of pending funding) at the conservative price and entry notional of
+	/// `(who, sub)`'s position in `market`.
+	fn position_pnl(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+	) -> Option<(SignedBalance, Balance)>;
+
+	/// Liquidation: close `fraction` of every position of `(who, sub)` at the conservative price
+	/// against the product's counterparty (no premium, no fee); realized PnL settles to the
+	/// quote balance. Returns the closed notional.
+	fn close_fraction(
+		who: &AccountId,
+		sub: SubAccount,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError>;
+
+	/// Auto-deleveraging: close `fraction` of `(who, sub)`'s position in `market` at the
+	/// conservative price; the realized PnL net of funding settles to the quote balance and is
+	/// returned.
+	fn deleverage(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<SignedBalance, DispatchError>;
+}
+
+/// Several products together (and `()`: none).
+#[impl_trait_for_tuples::impl_for_tuples(4)]
+impl<AccountId> Derivatives<AccountId> for Tuple {
+	fn exposure(who: &AccountId, sub: SubAccount, mode: PriceMode) -> Result<Exposure, PriceError> {
+		let mut total = Exposure::default();
+		for_tuples!( #( total = total.combine(&Tuple::exposure(who, sub, mode)?); )* );
+		Ok(total)
+	}
+
+	fn market_exists(market: MarketId) -> bool {
+		for_tuples!( #( if Tuple::market_exists(market) { return true; } )* );
+		false
+	}
+
+	fn positions(who: &AccountId, sub: SubAccount) -> Vec<PositionView> {
+		let mut all = Vec::new();
+		for_tuples!( #( all.extend(Tuple::positions(who, sub)); )* );
+		all
+	}
+
+	fn mark_price(market: MarketId, long: bool) -> Option<Price> {
+		for_tuples!( #( if let Some(p) = Tuple::mark_price(market, long) { return Some(p); } )* );
+		None
+	}
+
+	fn liquidation_price(
+		who: &AccountId,
+		sub: SubAccount,
+		other_equity: SignedBalance,
+	) -> Option<(MarketId, bool, Price)> {
+		for_tuples!( #(
+			if let Some(p) = Tuple::liquidation_price(who, sub, other_equity) { return Some(p); }
+		)* );
+		None
+	}
+
+	fn position_pnl(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+	) -> Option<(SignedBalance, Balance)> {
+		for_tuples!( #(
+			if let Some(p) = Tuple::position_pnl(who, sub, market) { return Some(p); }
+		)* );
+		None
+	}
+
+	fn close_fraction(
+		who: &AccountId,
+		sub: SubAccount,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		let mut closed: Balance = 0;
+		for_tuples!( #( closed = closed.saturating_add(Tuple::close_fraction(who, sub, fraction)?); )* );
+		Ok(closed)
+	}
+
+	fn deleverage(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<SignedBalance, DispatchError> {
+		for_tuples!( #(
+			if Tuple::market_exists(market) { return Tuple::deleverage(who, sub, market, fraction); }
+		)* );
+		Err(DispatchError::Other("no such market"))
+	}
+}
+
+/// Quote asset held in the common custody outside margin accounts (a liquidity vault, fees,
+/// insurance funds net of bad debt). Implemented by each pallet that keeps such a pool, and for
+/// tuples of them: the margin engine proves custody as `held ≥ Σ quote balances + Σ pools`.
+pub trait PooledQuote {
+	/// This pool's quote (negative: it owes the custody).
 	fn pooled_quote() -> SignedBalance;
+}
+
+/// Several pools together (and `()`: none).
+#[impl_trait_for_tuples::impl_for_tuples(4)]
+impl PooledQuote for Tuple {
+	fn pooled_quote() -> SignedBalance {
+		let mut total: SignedBalance = 0;
+		for_tuples!( #( total = total.saturating_add(Tuple::pooled_quote()); )* );
+		total
+	}
 }
 
 /// What the margin engine offers derivative pallets.
@@ -259,10 +447,10 @@ pub trait MarginLedger<AccountId> {
 	fn pool_withdraw(who: &AccountId, amount: Balance) -> DispatchResult;
 }
 
-/// A margin account's standing, as the liquidation engine sees it.
+/// One valuation of a margin account at conservative prices: everything the liquidation engine
+/// decides on, computed once.
 #[derive(
 	Clone,
-	Copy,
 	PartialEq,
 	Eq,
 	Debug,
@@ -270,40 +458,53 @@ pub trait MarginLedger<AccountId> {
 	codec::Encode,
 	codec::Decode,
 	codec::DecodeWithMemTracking,
-	codec::MaxEncodedLen,
 	scale_info::TypeInfo,
 )]
-pub struct AccountHealth {
+pub struct AccountSnapshot {
+	/// The market an isolated account is bound to (`None`: the cross account).
+	pub market: Option<MarketId>,
 	/// Collateral at maintenance weights + quote balance + counted unrealized PnL.
 	pub maintenance_equity: SignedBalance,
+	/// Maintenance equity without the positions' counted PnL: collateral at maintenance weights
+	/// plus the quote balance.
+	pub equity_without_pnl: SignedBalance,
 	/// Maintenance requirement of all positions.
 	pub maintenance_requirement: Balance,
-	/// Notional of all positions at the mark price.
+	/// Notional of all positions at the conservative price.
 	pub notional: Balance,
 	/// Open positions.
 	pub positions: u32,
 	/// Quote balance (negative: debt).
 	pub quote: SignedBalance,
-	/// Distinct collateral assets held.
-	pub collateral_assets: u32,
+	/// Collateral held, by asset.
+	pub collateral: Vec<(AssetId, Balance)>,
 }
 
-impl AccountHealth {
-	/// Whether the account meets its maintenance margin. An account without positions is
-	/// healthy unless it has debt its collateral does not cover.
+impl AccountSnapshot {
+	/// Whether the account meets its maintenance margin ([`ballast_math::margin::is_healthy`]).
+	/// An account without positions is healthy unless it has debt its collateral does not cover.
 	pub fn is_healthy(&self) -> bool {
-		self.maintenance_equity
-			>= SignedBalance::try_from(self.maintenance_requirement).unwrap_or(SignedBalance::MAX)
+		ballast_math::margin::is_healthy(self.maintenance_equity, self.maintenance_requirement)
+	}
+
+	/// Whether the liquidation engine has anything to do: below maintenance, or in debt.
+	pub fn needs_action(&self) -> bool {
+		!self.is_healthy() || self.quote < 0
 	}
 }
 
-/// Everything the liquidation engine may do to margin accounts and their positions. The runtime
-/// implements it over the margin and derivative pallets.
-pub trait LiquidationTarget<AccountId> {
-	/// Health of `(who, sub)` at conservative prices ([`PriceMode::Conservative`]: liquidation
-	/// never waits for a fresh price). `None` if the account does not exist or cannot be
-	/// valued at all.
-	fn health(who: &AccountId, sub: SubAccount) -> Option<AccountHealth>;
+/// The margin engine as the liquidation engine sees it.
+pub trait MarginSide<AccountId>: MarginLedger<AccountId> {
+	/// One valuation of `(who, sub)` at conservative prices ([`PriceMode::Conservative`]:
+	/// liquidation never waits for a fresh price). `None` if the account does not exist or
+	/// cannot be valued at all.
+	fn snapshot(who: &AccountId, sub: SubAccount) -> Option<AccountSnapshot>;
+
+	/// The quote balance and collateral of `(who, sub)`, read without valuing anything.
+	fn balances(
+		who: &AccountId,
+		sub: SubAccount,
+	) -> Option<(SignedBalance, Vec<(AssetId, Balance)>)>;
 
 	/// Up to `limit` margin accounts following `after` in storage order (from the start for
 	/// `None`), for a round-robin sweep. Fewer than `limit` means the end was reached.
@@ -311,51 +512,6 @@ pub trait LiquidationTarget<AccountId> {
 		after: Option<(AccountId, SubAccount)>,
 		limit: u32,
 	) -> Vec<(AccountId, SubAccount)>;
-
-	/// For an isolated account with exactly one position: its market, whether it is long, and
-	/// the price at which it becomes liquidatable.
-	fn liquidation_price(who: &AccountId, sub: SubAccount) -> Option<(MarketId, bool, Price)>;
-
-	/// The conservative price (see [`PriceMode::Conservative`]) of `market`'s underlying for
-	/// its longs (`long`) or its shorts.
-	fn mark_price(market: MarketId, long: bool) -> Option<Price>;
-
-	/// Close `fraction` of every position of `(who, sub)` at the latest oracle price against the
-	/// vault (no premium, no fee); realized PnL settles to the quote balance. Returns the closed
-	/// notional.
-	fn close_fraction(
-		who: &AccountId,
-		sub: SubAccount,
-		fraction: Permill,
-	) -> Result<Balance, DispatchError>;
-
-	/// The market an isolated account is confined to (`None` for cross accounts).
-	fn isolated_market(who: &AccountId, sub: SubAccount) -> Option<MarketId>;
-
-	/// Positions of `(who, sub)`: market, whether long, and entry price as quote per base
-	/// smallest unit (`entry_notional / |quantity|`: comparable within a market).
-	fn positions(who: &AccountId, sub: SubAccount) -> Vec<(MarketId, bool, Price)>;
-
-	/// Unrealized PnL (net of pending funding) at the latest price and entry notional of
-	/// `(who, sub)`'s position in `market`.
-	fn position_pnl(
-		who: &AccountId,
-		sub: SubAccount,
-		market: MarketId,
-	) -> Option<(SignedBalance, Balance)>;
-
-	/// Auto-deleveraging: close `fraction` of `(who, sub)`'s position in `market` at the latest
-	/// oracle price against the vault; the realized PnL net of funding settles to the quote
-	/// balance and is returned.
-	fn deleverage(
-		who: &AccountId,
-		sub: SubAccount,
-		market: MarketId,
-		fraction: Permill,
-	) -> Result<SignedBalance, DispatchError>;
-
-	/// Collateral held by `(who, sub)`.
-	fn collateral(who: &AccountId, sub: SubAccount) -> Vec<(AssetId, Balance)>;
 
 	/// Move `amount` of collateral `asset` out of `(who, sub)` to the wallet `to`.
 	fn seize(
@@ -365,22 +521,6 @@ pub trait LiquidationTarget<AccountId> {
 		amount: Balance,
 		to: &AccountId,
 	) -> DispatchResult;
-
-	/// Credit (positive) or debit (negative) the quote balance of `(who, sub)`; the counterparty
-	/// is the caller's to book.
-	fn settle(who: &AccountId, sub: SubAccount, delta: SignedBalance) -> DispatchResult;
-
-	/// Move `amount` of the quote asset from `payer`'s wallet into the common custody.
-	fn pay_in(payer: &AccountId, amount: Balance) -> DispatchResult;
-
-	/// Pay `amount` of the quote asset out of the common custody to `to`.
-	fn pay_out(to: &AccountId, amount: Balance) -> DispatchResult;
-
-	/// Current volatility estimate of a collateral asset.
-	fn volatility(asset: AssetId) -> Permill;
-
-	/// Latest price of a collateral asset and its decimals.
-	fn collateral_price(asset: AssetId) -> Option<(Price, u8)>;
 }
 
 /// Told when a margin account's state changes (so an index of liquidation prices can follow).

@@ -206,24 +206,24 @@ impl_runtime_apis! {
 		fn accounts(who: AccountId) -> Vec<crate::margin_api::AccountSummary> {
 			crate::MarginAccounts::sub_accounts(&who)
 				.into_iter()
-				.filter_map(|sub| crate::configs::derivatives::reports::account(&who, sub))
+				.filter_map(|sub| crate::margin_api::AccountSummary::of(&who, sub))
 				.collect()
 		}
 
 		fn account_summary(who: AccountId, sub: ballast_primitives::SubAccount) -> Option<crate::margin_api::AccountSummary> {
-			crate::configs::derivatives::reports::account(&who, sub)
+			crate::margin_api::AccountSummary::of(&who, sub)
 		}
 
 		fn markets() -> Vec<crate::margin_api::MarketReport> {
-			crate::configs::derivatives::reports::markets()
+			crate::Perpetuals::market_reports()
 		}
 
 		fn market(id: ballast_primitives::MarketId) -> Option<crate::margin_api::MarketReport> {
-			crate::configs::derivatives::reports::market(id)
+			crate::Perpetuals::market_report(id)
 		}
 
 		fn vault() -> crate::margin_api::VaultReport {
-			crate::configs::derivatives::reports::vault()
+			crate::Perpetuals::vault_report()
 		}
 
 		fn lp_shares(who: AccountId) -> Balance {
@@ -231,41 +231,21 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl crate::margin_api::LiquidationApi<Block, AccountId> for Runtime {
+	impl pallet_liquidation::runtime_api::LiquidationApi<Block, AccountId> for Runtime {
 		fn at_risk(limit: u32) -> Vec<(AccountId, ballast_primitives::SubAccount, crate::Price)> {
 			crate::Liquidation::at_risk(limit.min(1_000))
 		}
 
-		fn health(who: AccountId, sub: ballast_primitives::SubAccount) -> Option<ballast_primitives::traits::AccountHealth> {
-			<crate::configs::liquidation::Ledgers as ballast_primitives::traits::LiquidationTarget<AccountId>>::health(&who, sub)
+		fn health(who: AccountId, sub: ballast_primitives::SubAccount) -> Option<ballast_primitives::traits::AccountSnapshot> {
+			<crate::MarginAccounts as ballast_primitives::traits::MarginSide<AccountId>>::snapshot(&who, sub)
 		}
 
-		fn auctions() -> Vec<crate::margin_api::AuctionReport<AccountId>> {
-			pallet_liquidation::Auctions::<Runtime>::iter()
-				.map(|(id, a)| {
-					let priced = crate::Liquidation::auction_price(&a);
-					crate::margin_api::AuctionReport {
-						id,
-						who: a.who,
-						sub: a.sub,
-						asset: a.asset,
-						lot: a.lot,
-						price: priced.map(|(p, _, _)| p),
-						floor: priced.map(|(_, f, _)| f),
-						needs_reset: priced.is_none_or(|(_, _, r)| r),
-					}
-				})
-				.collect()
+		fn auctions() -> Vec<pallet_liquidation::AuctionReport<AccountId>> {
+			crate::Liquidation::auction_reports()
 		}
 
-		fn insurance() -> crate::margin_api::InsuranceReport {
-			crate::margin_api::InsuranceReport {
-				global: pallet_liquidation::GlobalInsurance::<Runtime>::get(),
-				markets: pallet_liquidation::MarketInsurance::<Runtime>::iter().collect(),
-				bad_debt: pallet_liquidation::BadDebt::<Runtime>::get(),
-				deleveraging: pallet_liquidation::Deleveraging::<Runtime>::iter_values()
-					.fold(0, |total: Balance, d| total.saturating_add(d.left)),
-			}
+		fn insurance() -> pallet_liquidation::InsuranceReport {
+			crate::Liquidation::insurance_report()
 		}
 	}
 

@@ -14,7 +14,7 @@ mod common;
 
 use ballast_primitives::{assets, AssetStatus, Price, CROSS_ACCOUNT};
 use ballast_runtime::{
-	configs::derivatives::reports, CollateralRegistry, MarginAccounts, Perpetuals, Runtime,
+	margin_api::AccountSummary, CollateralRegistry, MarginAccounts, Perpetuals, Runtime,
 	RuntimeEvent, System,
 };
 use common::{chain::*, ext_for_preset};
@@ -40,7 +40,7 @@ fn genesis_lists_collateral_markets_and_a_funded_vault() {
 		let vault = pallet_perpetuals::VaultState::<Runtime>::get();
 		assert_eq!(vault.cash, 500_000 * USDC as i128);
 		assert_eq!(custody_balance(assets::USDC), 500_000 * USDC);
-		assert_eq!(reports::markets().len(), 3);
+		assert_eq!(Perpetuals::market_reports().len(), 3);
 		try_state();
 	});
 }
@@ -339,12 +339,12 @@ fn long_and_short_mark_to_market_and_realize_pnl() {
 
 		// BTC to 66 000.
 		feed(&[(assets::BTC, 66_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
-		let long = reports::account(&dave(), 1).unwrap();
+		let long = AccountSummary::of(&dave(), 1).unwrap();
 		let pnl = long.positions[0].unrealized_pnl;
 		// 5 982 of price gain, less a few units of funding (longs pay a long skew).
 		assert!(pnl <= 5_982 * USDC as i128 && pnl > 5_981 * USDC as i128, "{pnl}");
 		assert!(long.liquidation_price.is_some());
-		let short = reports::account(&dave(), 0).unwrap();
+		let short = AccountSummary::of(&dave(), 0).unwrap();
 		assert!(short.positions[0].unrealized_pnl < -3_007 * USDC as i128);
 		assert_eq!(
 			short.liquidation_price, None,

@@ -12,10 +12,10 @@
 
 mod common;
 
-use ballast_primitives::{assets, traits::LiquidationTarget, Price};
+use ballast_primitives::{assets, Price};
 use ballast_runtime::{
-	configs::liquidation::{Ledgers, SweepBudget},
-	Assets, Liquidation, Oracle, Runtime, RuntimeEvent, RuntimeOrigin, System,
+	configs::liquidation::SweepBudget, Assets, Liquidation, Oracle, Runtime, RuntimeEvent,
+	RuntimeOrigin, System,
 };
 use common::chain::*;
 use pallet_liquidation::{Error as LiqError, Event as LiqEvent};
@@ -80,7 +80,7 @@ fn an_unhealthy_isolated_account_is_partially_liquidated_in_the_next_block() {
 		assert_ok!(create_isolated(&dave(), BTC_PERP));
 		assert_ok!(deposit(&dave(), 1, assets::USDC, 7_000 * USDC));
 		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
-		let (market, long, liq) = Ledgers::liquidation_price(&dave(), 1).unwrap();
+		let (market, long, liq) = liquidation_price(&dave(), 1).unwrap();
 		assert_eq!((market, long), (BTC_PERP, true));
 		// (60 018 − 6 970) / 0.95 ≈ 55 840.
 		assert!(liq > Price::from_u32(55_800) && liq < Price::from_u32(55_900), "{liq:?}");
@@ -89,7 +89,7 @@ fn an_unhealthy_isolated_account_is_partially_liquidated_in_the_next_block() {
 		// The price crosses it: the account is at risk now, and acted on by the next block.
 		feed_now(&[(assets::BTC, 55_500), (assets::ETH, 3_000), (assets::DOT, 6)]);
 		assert_eq!(Liquidation::at_risk(10).len(), 1);
-		assert!(!Ledgers::health(&dave(), 1).unwrap().is_healthy());
+		assert!(!health(&dave(), 1).unwrap().is_healthy());
 		next_block();
 		let events = liquidation_events();
 		let Some(LiqEvent::PositionsLiquidated { fraction, penalty, .. }) =
@@ -103,7 +103,7 @@ fn an_unhealthy_isolated_account_is_partially_liquidated_in_the_next_block() {
 		let size =
 			pallet_perpetuals::Positions::<Runtime>::get((dave(), 1), BTC_PERP).unwrap().quantity;
 		assert!(size > 0 && size < BTC as i128);
-		assert!(Ledgers::health(&dave(), 1).unwrap().is_healthy(), "back above maintenance");
+		assert!(health(&dave(), 1).unwrap().is_healthy(), "back above maintenance");
 		assert_eq!(pallet_liquidation::MarketInsurance::<Runtime>::get(BTC_PERP), *penalty);
 		assert!(Liquidation::at_risk(10).is_empty());
 		next_block();
@@ -156,7 +156,7 @@ fn a_thousand_accounts_crossing_in_one_block_are_all_liquidated_within_budget() 
 		assert!(blocks <= blocks_needed);
 		// Every trader was acted on; none is left below maintenance.
 		for who in &traders {
-			assert!(Ledgers::health(who, 1).unwrap().is_healthy(), "{who:?}");
+			assert!(health(who, 1).unwrap().is_healthy(), "{who:?}");
 		}
 		println!("1000 crossed accounts liquidated in {blocks} blocks (capacity {capacity}/block)");
 	});
@@ -268,14 +268,14 @@ fn the_round_robin_check_catches_cross_accounts() {
 		// Cross accounts are not in the price index: the cursor finds them.
 		assert_ok!(deposit(&dave(), 0, assets::USDC, 4_000 * USDC));
 		assert_ok!(trade(&dave(), 0, BTC_PERP, (BTC / 2) as i128));
-		assert!(Ledgers::liquidation_price(&dave(), 0).is_none());
+		assert!(liquidation_price(&dave(), 0).is_none());
 		feed(&[(assets::BTC, 52_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
 		// Within a few blocks (64 accounts checked per block; the dev chain has few).
 		for _ in 0..3 {
 			next_block();
 		}
 		assert!(positions_liquidated() > 0);
-		assert!(Ledgers::health(&dave(), 0).unwrap().is_healthy());
+		assert!(health(&dave(), 0).unwrap().is_healthy());
 	});
 }
 
@@ -471,7 +471,7 @@ fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
 			pallet_collateral_registry::LastValidPrice::<Runtime>::get(assets::BTC),
 			Some(Price::from_u32(60_000))
 		);
-		let short_before = Ledgers::health(&short, 0).unwrap().maintenance_equity;
+		let short_before = health(&short, 0).unwrap().maintenance_equity;
 
 		// A print of 900 — below BTC's bounds (1 000 .. 10 000 000): fresh trading refuses it,
 		// liquidation does not wait. The long is valued at the worse of 60 000 and 900.
@@ -481,7 +481,7 @@ fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
 			pallet_perpetuals::Error::<Runtime>::PriceOutOfBounds
 		);
 		// The short is valued at 60 000, not at the print that would make it look rich.
-		let short_now = Ledgers::health(&short, 0).unwrap().maintenance_equity;
+		let short_now = health(&short, 0).unwrap().maintenance_equity;
 		assert!(short_now <= short_before, "{short_before} → {short_now}");
 		let flattering = pallet_margin_accounts::Pallet::<Runtime>::valuation_of(
 			&short,
@@ -490,6 +490,7 @@ fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
 			ballast_primitives::traits::PriceMode::LastKnown,
 		)
 		.unwrap()
+		.0
 		.maintenance_equity;
 		assert!(flattering > short_now + 50_000 * USDC as i128);
 		// The last valid price stays what it was.

@@ -164,4 +164,8 @@ impl<T: Config> CollateralRisk for Pallet<T> {
 		let params = AssetParams::<T>::get(asset)?;
 		Some(risk::terms(&params, Self::volatility(asset), holding))
 	}
+
+	fn volatility(asset: AssetId) -> Permill {
+		Self::volatility(asset)
+	}
 }

@@ -34,17 +34,18 @@
 
 use crate::types::{CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError};
 use ballast_primitives::{
-	math::MAX_DECIMALS,
+	math::{haircut as formulas, units::MAX_DECIMALS},
 	traits::{CollateralTerms, TimestampedPrice},
 	Balance, Price,
 };
+
+pub use formulas::{
+	maintenance_weight, next_variance, relative_change, variance_from_volatility,
+	volatility_from_variance,
+};
 use polkadot_sdk::{
 	frame_support::pallet_prelude::Get,
-	sp_arithmetic::{
-		helpers_128bit::multiply_by_rational_with_rounding,
-		traits::{CheckedDiv, One, Saturating, Zero},
-		FixedPointNumber, FixedU128, PerThing, Permill, Rounding,
-	},
+	sp_arithmetic::{traits::Zero, PerThing, Permill},
 };
 
 /// The largest haircut ever applied: 99.9999%. A haircut of 100% would make a listed asset
@@ -169,23 +170,9 @@ pub fn band_haircut<MaxBands: Get<u32>>(
 		.fold(schedule.base, core::cmp::max)
 }
 
-/// The concentration add-on for `holding`: `min(max_add_on, slope × holding / market_depth)`,
-/// rounded up (never understating risk). A zero `market_depth` (invalid) gives `max_add_on`.
+/// The concentration add-on for `holding` (`ballast_math::haircut::concentration_add_on`).
 pub fn concentration_add_on(add_on: &ConcentrationAddOn, holding: Balance) -> Permill {
-	let cap = add_on.max_add_on.deconstruct();
-	if add_on.market_depth == 0 {
-		return add_on.max_add_on;
-	}
-	let parts = multiply_by_rational_with_rounding(
-		u128::from(add_on.slope.deconstruct()),
-		holding,
-		add_on.market_depth,
-		Rounding::Up,
-	)
-	// Only `None` if the quotient overflows u128: far beyond any cap.
-	.unwrap_or(u128::MAX);
-	let parts = u32::try_from(parts.min(u128::from(cap))).unwrap_or(cap);
-	Permill::from_parts(parts)
+	formulas::concentration_add_on(add_on.slope, add_on.market_depth, add_on.max_add_on, holding)
 }
 
 /// The initial-margin haircut of `holding` at `volatility`:
@@ -195,16 +182,11 @@ pub fn haircut<MaxBands: Get<u32>>(
 	volatility: Permill,
 	holding: Balance,
 ) -> Permill {
-	band_haircut(schedule, volatility)
-		.saturating_add(concentration_add_on(&schedule.concentration, holding))
-		.min(MAX_HAIRCUT)
-}
-
-/// The maintenance weight for a given (initial) `haircut`:
-/// `max(1 − haircut, threshold − (haircut − base))`.
-pub fn maintenance_weight(threshold: Permill, base: Permill, haircut: Permill) -> Permill {
-	let extra = haircut.saturating_sub(base);
-	haircut.left_from_one().max(threshold.saturating_sub(extra))
+	formulas::haircut(
+		band_haircut(schedule, volatility),
+		concentration_add_on(&schedule.concentration, holding),
+		MAX_HAIRCUT,
+	)
 }
 
 /// The [`CollateralTerms`] of `holding` at `volatility` under `params`.
@@ -232,39 +214,6 @@ pub fn terms<MaxBands: Get<u32>>(
 		supply_cap: params.supply_cap,
 		account_cap: params.account_cap,
 	}
-}
-
-/// `|new − prev| / prev`, or `None` if `prev` is zero or the ratio overflows.
-pub fn relative_change(prev: Price, new: Price) -> Option<FixedU128> {
-	if prev.is_zero() {
-		return None;
-	}
-	let diff = if new >= prev { new.saturating_sub(prev) } else { prev.saturating_sub(new) };
-	diff.checked_div(&prev)
-}
-
-/// One EWMA step: `decay × variance + (1 − decay) × change²`, saturating.
-pub fn next_variance(variance: FixedU128, change: FixedU128, decay: Permill) -> FixedU128 {
-	let keep = FixedU128::from(decay);
-	let fresh = FixedU128::from(decay.left_from_one());
-	keep.saturating_mul(variance)
-		.saturating_add(fresh.saturating_mul(change.saturating_mul(change)))
-}
-
-/// `sqrt(variance)` as a [`Permill`], saturating at 100% and rounded up.
-pub fn volatility_from_variance(variance: FixedU128) -> Permill {
-	if variance >= FixedU128::one() {
-		return Permill::one();
-	}
-	let Some(root) = variance.checked_sqrt() else { return Permill::one() };
-	Permill::from_rational_with_rounding(root.into_inner(), FixedU128::DIV, Rounding::Up)
-		.unwrap_or(Permill::one())
-}
-
-/// The variance whose volatility is exactly `volatility`: `volatility²`.
-pub fn variance_from_volatility(volatility: Permill) -> FixedU128 {
-	let v = FixedU128::from(volatility);
-	v.saturating_mul(v)
 }
 
 /// Folds the observation `observed` into the tracked volatility `state`, if it is strictly
@@ -304,6 +253,7 @@ mod tests {
 	use crate::types::{VolatilityBand, VolatilityState};
 	use ballast_primitives::AssetStatus;
 	use polkadot_sdk::frame_support::{traits::ConstU32, BoundedVec};
+	use polkadot_sdk::sp_arithmetic::{traits::Saturating, FixedU128};
 	use proptest::prelude::*;
 
 	type Bands = ConstU32<4>;

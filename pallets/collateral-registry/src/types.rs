@@ -135,7 +135,7 @@ pub struct HaircutSchedule<MaxBands: Get<u32>> {
 #[serde(crate = "polkadot_sdk::frame_support::__private::serde")]
 #[serde(rename_all = "camelCase", deny_unknown_fields, bound = "")]
 pub struct CollateralParams<MaxBands: Get<u32>> {
-	/// Decimals of the asset's smallest unit, at most [`ballast_primitives::math::MAX_DECIMALS`].
+	/// Decimals of the asset's smallest unit, at most [`ballast_primitives::math::units::MAX_DECIMALS`].
 	pub decimals: u8,
 	/// Oracle key of the asset's price.
 	pub oracle_key: OracleKey,

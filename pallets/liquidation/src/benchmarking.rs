@@ -15,6 +15,7 @@
 //!   `restart` (with a keeper reward).
 
 use super::*;
+use ballast_primitives::{traits::MarginLedger, SignedBalance};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::traits::fungibles::Mutate as _,
@@ -22,7 +23,7 @@ use polkadot_sdk::{
 };
 
 fn crossed_longs<T: Config>(market: MarketId) -> usize {
-	let Some(mark) = T::Target::mark_price(market, true) else { return 0 };
+	let Some(mark) = T::Derivatives::mark_price(market, true) else { return 0 };
 	Index::<T>::iter_prefix((market, LONG))
 		.take_while(|((k, _), ())| mark <= key_price(LONG, *k))
 		.count()
@@ -35,15 +36,20 @@ fn live_auction<T: Config>(
 ) -> Result<AuctionId, BenchmarkError> {
 	let asset = T::BenchmarkHelper::auction_asset();
 	let (oracle, decimals) =
-		T::Target::collateral_price(asset).ok_or(BenchmarkError::Stop("no collateral price"))?;
-	let lot = ballast_primitives::math::pow10(decimals).unwrap_or(1);
+		Pallet::<T>::collateral_price(asset).ok_or(BenchmarkError::Stop("no collateral price"))?;
+	let lot = ballast_primitives::math::units::pow10(decimals).unwrap_or(1);
 	T::Assets::mint_into(asset, &Pallet::<T>::account_id(), lot)
 		.map_err(|_| BenchmarkError::Stop("cannot mint the lot"))?;
-	let value =
-		ballast_primitives::math::quote_value(lot, decimals, oracle, T::QuoteDecimals::get())
-			.unwrap_or(0);
+	let value = ballast_primitives::math::units::quote_value(
+		lot,
+		decimals,
+		oracle,
+		T::QuoteDecimals::get(),
+		ballast_primitives::math::Rounding::Down,
+	)
+	.unwrap_or(0);
 	// The account owes what the lot is worth.
-	T::Target::settle(who, sub, SignedBalance::try_from(value).unwrap_or(0).saturating_neg())
+	T::Margin::settle(who, sub, SignedBalance::try_from(value).unwrap_or(0).saturating_neg())
 		.map_err(|_| BenchmarkError::Stop("cannot book the debt"))?;
 	let id = NextAuctionId::<T>::get();
 	NextAuctionId::<T>::put(id.saturating_add(1));
@@ -81,7 +87,7 @@ mod benchmarks {
 		}
 		T::BenchmarkHelper::crash();
 		assert_eq!(crossed_longs::<T>(market), k as usize);
-		let last = T::Target::accounts_after(None, n.saturating_add(k).saturating_add(64)).pop();
+		let last = T::Margin::accounts_after(None, n.saturating_add(k).saturating_add(64)).pop();
 		CrossCursor::<T>::put(last);
 
 		#[block]
@@ -99,7 +105,7 @@ mod benchmarks {
 		let who: T::AccountId = account("cross", 0, 0);
 		T::BenchmarkHelper::open_cross_worst_case(&who);
 		let sub = ballast_primitives::CROSS_ACCOUNT;
-		let before = T::Target::accounts_after(None, u32::MAX)
+		let before = T::Margin::accounts_after(None, u32::MAX)
 			.into_iter()
 			.take_while(|a| *a != (who.clone(), sub))
 			.last();
@@ -107,8 +113,8 @@ mod benchmarks {
 
 		#[block]
 		{
-			let page = T::Target::accounts_after(before, 1);
-			checked = page.first().and_then(|(w, s)| T::Target::health(w, *s));
+			let page = T::Margin::accounts_after(before, 1);
+			checked = page.first().and_then(|(w, s)| T::Margin::snapshot(w, *s));
 		}
 
 		assert!(checked.is_some_and(|h| h.positions > 0));
@@ -123,7 +129,7 @@ mod benchmarks {
 		let winner: T::AccountId = account("winner", 0, 0);
 		let wsub = T::BenchmarkHelper::open_isolated(&winner, false, false);
 		T::BenchmarkHelper::crash();
-		let (pnl, _) = T::Target::position_pnl(&winner, wsub, market)
+		let (pnl, _) = T::Derivatives::position_pnl(&winner, wsub, market)
 			.ok_or(BenchmarkError::Stop("no short"))?;
 		// Half the winner's profit: a partial close, the entry stays in the index.
 		let left = Balance::try_from(pnl).unwrap_or(0) / 2;
@@ -132,7 +138,8 @@ mod benchmarks {
 
 		#[block]
 		{
-			Pallet::<T>::deleverage_step(&bankrupt, bsub, state);
+			// As the sweep runs it: the step in its storage layer (a failure would leave `left`).
+			Pallet::<T>::deleverage(&bankrupt, bsub, state);
 		}
 
 		// The winner paid (nearly all of) it: nothing was written off.
@@ -174,4 +181,6 @@ mod benchmarks {
 		assert_eq!(GlobalInsurance::<T>::get(), 0);
 		Ok(())
 	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

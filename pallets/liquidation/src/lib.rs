@@ -32,7 +32,8 @@
 //! ## Liquidation
 //!
 //! * **Partial first**: the engine closes just the share of every position that brings the
-//!   account back above maintenance, plus [`Config::CloseBuffer`] ([`math::close_fraction`]);
+//!   account back above maintenance, plus [`Config::CloseBuffer`]
+//!   (`ballast_math::liquidation::close_fraction`);
 //!   everything when the health ratio is below [`Config::FullLiquidationRatio`] or the
 //!   notional is below [`Config::DustNotional`]. Positions close against the vault at the
 //!   oracle price; the penalty ([`Config::LiquidationPenalty`] of the closed notional) goes to
@@ -70,6 +71,23 @@
 //! the pooled quote that `pallet-margin-accounts` checks custody against (`held == Σ quote +
 //! vault + fees + insurance − bad debt`), and a deleveraging haircut moves quote from one
 //! account to another.
+//!
+//! ## Atomicity
+//!
+//! Each liquidation and each deleveraging step runs in its own storage layer: it completes, or
+//! changes nothing and emits [`Event::LiquidationFailed`] / [`Event::DeleverageFailed`] with
+//! the error. One account's failure never stops the sweep or leaves half a liquidation behind.
+//!
+//! ## Interfaces and layout
+//!
+//! The engine knows the rest of the chain only through traits of `ballast-primitives`:
+//! [`Config::Margin`] (`MarginSide`: one valuation snapshot per account, balances, seizure,
+//! settlement), [`Config::Derivatives`] (`Derivatives`: positions, conservative prices,
+//! closing and deleveraging; implemented by each product and for tuples of them, so a second
+//! product joins without touching this pallet) and [`Config::Collateral`] (`CollateralRisk`).
+//! The formulas are `ballast_math::liquidation`. Files: `types.rs`, `index.rs` (the two
+//! indexes), `sweep.rs`, `liquidate.rs`, `auctions.rs`, `waterfall.rs` (insurance,
+//! deleveraging, bad debt), `try_state.rs`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
@@ -85,35 +103,40 @@
 
 extern crate alloc;
 
+mod auctions;
 #[cfg(feature = "runtime-benchmarks")]
 // The generated benchmark code computes with floats and unwraps in its own test harness.
 #[allow(clippy::float_arithmetic, clippy::unwrap_used, clippy::expect_used)]
 mod benchmarking;
-pub mod math;
+mod index;
+mod liquidate;
+#[cfg(test)]
+mod mock;
+mod sweep;
+#[cfg(test)]
+mod tests;
+mod try_state;
+pub mod types;
+mod waterfall;
 pub mod weights;
 
 pub use pallet::*;
+pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
 use ballast_primitives::{
-	traits::{LiquidationTarget, OnAccountChange},
-	AssetId, Balance, MarketId, Price, SignedBalance, SubAccount,
+	traits::{CollateralRisk, Derivatives, MarginSide, PriceProvider},
+	AssetId, Balance, MarketId, Price, SubAccount,
 };
 use polkadot_sdk::{
-	frame_support::{
-		pallet_prelude::*,
-		traits::{fungibles::Mutate, tokens::Preservation},
-		weights::WeightMeter,
-		PalletId,
-	},
+	frame_support::{pallet_prelude::*, traits::fungibles::Mutate, PalletId},
 	frame_system::pallet_prelude::*,
-	sp_arithmetic::{FixedPointNumber, FixedU128, Permill},
-	sp_runtime::traits::{AccountIdConversion, UniqueSaturatedInto},
+	sp_arithmetic::Permill,
+	sp_runtime::traits::AccountIdConversion,
 };
 
 /// What the benchmarks need from the runtime: real margin accounts with real positions, built
-/// through the other pallets (which this pallet only knows through [`LiquidationTarget`]).
+/// through the other pallets (which this pallet only knows through its `Config` traits).
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
 	/// Fresh prices at the reference level; returns the market the benchmarks trade in.
@@ -133,86 +156,8 @@ pub trait BenchmarkHelper<AccountId> {
 	fn fund_quote(who: &AccountId, amount: Balance);
 }
 
-/// Side of an index entry.
-pub const LONG: u8 = 0;
-/// Side of an index entry.
-pub const SHORT: u8 = 1;
-
-/// Auction identifier.
-pub type AuctionId = u32;
-
-/// A Dutch auction of seized collateral.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
-pub struct Auction<AccountId, BlockNumber> {
-	/// The liquidated account, whose debt the proceeds repay.
-	pub who: AccountId,
-	/// Its sub-account.
-	pub sub: SubAccount,
-	/// Collateral sold.
-	pub asset: AssetId,
-	/// Remaining lot, smallest units.
-	pub lot: Balance,
-	/// Price at the (re)start.
-	pub start_price: Price,
-	/// Block of the (re)start.
-	pub started: BlockNumber,
-	/// Per-block decay.
-	pub decay: Permill,
-	/// Value of the remaining lot at the oracle price when it was seized, counted against the
-	/// live-auction caps.
-	pub value: Balance,
-}
-
-/// A shortfall waiting for auto-deleveraging.
-#[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub struct Deleverage {
-	/// Quote still to cover.
-	pub left: Balance,
-	/// Where to look: bit `2 × market + side` for each opposing side (see [`adl_bit`]).
-	pub scope: u32,
-	/// Steps taken so far.
-	pub steps: u32,
-}
-
-/// The [`Deleverage::scope`] bit of `market`'s `side` (`None` for markets beyond 15).
-pub fn adl_bit(market: MarketId, side: u8) -> Option<u32> {
-	market
-		.checked_mul(2)
-		.and_then(|b| b.checked_add(u32::from(side)))
-		.filter(|b| *b < 32)
-		.and_then(|b| 1u32.checked_shl(b))
-}
-
-/// Sort key of an entry price in the ADL index: storage order is profit order (as a share of
-/// entry notional) at any mark price: longs by ascending entry, shorts by descending entry.
-pub fn adl_key(long: bool, entry: Price) -> [u8; 16] {
-	index_key(!long, entry)
-}
-
-/// Sort key of a liquidation price: storage order is risk order.
-pub fn index_key(long: bool, price: Price) -> [u8; 16] {
-	let p = price.into_inner();
-	if long { u128::MAX.saturating_sub(p) } else { p }.to_be_bytes()
-}
-
-/// The liquidation price an index key encodes.
-pub fn key_price(side: u8, key: [u8; 16]) -> Price {
-	let v = u128::from_be_bytes(key);
-	Price::from_inner(if side == LONG { u128::MAX.saturating_sub(v) } else { v })
-}
+/// Log target.
+pub const LOG_TARGET: &str = "runtime::liquidation";
 
 // FRAME's generated code calls `expect` on facts the runtime's construction guarantees.
 #[allow(clippy::expect_used)]
@@ -230,8 +175,18 @@ pub mod pallet {
 		type RuntimeEvent: From<Event<Self>>
 			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
-		/// Margin accounts and positions to act on.
-		type Target: LiquidationTarget<Self::AccountId>;
+		/// The margin engine: valuation snapshots, balances, settlement, seizure, custody.
+		type Margin: MarginSide<Self::AccountId>;
+
+		/// The derivative products (a tuple when there are several): positions, conservative
+		/// prices, closing and deleveraging.
+		type Derivatives: Derivatives<Self::AccountId>;
+
+		/// Collateral terms (decimals, oracle key) and volatility, for auctions.
+		type Collateral: CollateralRisk;
+
+		/// Prices, timestamped.
+		type Prices: PriceProvider;
 
 		/// Collateral (for auction lots) by asset id.
 		type Assets: Mutate<Self::AccountId, AssetId = AssetId, Balance = Balance>;
@@ -505,6 +460,12 @@ pub mod pallet {
 		BadDebtRecorded { who: T::AccountId, sub: SubAccount, amount: Balance },
 		/// The sweep of this block.
 		Swept { checked: u32, liquidated: u32, weight: Weight },
+		/// Liquidating an account failed; nothing of it was applied. The account stays where
+		/// the sweep will find it again.
+		LiquidationFailed { who: T::AccountId, sub: SubAccount, error: DispatchError },
+		/// An auto-deleveraging step for `who`'s shortfall failed; nothing of it was applied
+		/// (it counts against the step limit).
+		DeleverageFailed { who: T::AccountId, sub: SubAccount, error: DispatchError },
 	}
 
 	#[pallet::error]
@@ -523,6 +484,8 @@ pub mod pallet {
 		PriceMissing,
 		/// An amount overflowed.
 		Overflow,
+		/// No such margin account.
+		UnknownAccount,
 	}
 
 	#[pallet::hooks]
@@ -579,770 +542,33 @@ pub mod pallet {
 	}
 }
 
-/// What the sweep did to one account.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Outcome {
-	/// Healthy: nothing done.
-	Healthy,
-	/// Acted on.
-	Liquidated,
-	/// Could not be valued.
-	Unknown,
-}
-
 impl<T: Config> Pallet<T> {
 	/// The account holding auction lots.
 	pub fn account_id() -> T::AccountId {
 		T::PalletId::get().into_account_truncating()
 	}
-
-	/// Quote held by the insurance funds net of bad debt: part of the custody's pooled quote.
-	pub fn pooled_quote() -> SignedBalance {
-		let funds = MarketInsurance::<T>::iter_values()
-			.fold(GlobalInsurance::<T>::get(), |a, b| a.saturating_add(b));
-		SignedBalance::try_from(funds).unwrap_or(SignedBalance::MAX).saturating_sub(
-			SignedBalance::try_from(BadDebt::<T>::get()).unwrap_or(SignedBalance::MAX),
-		)
-	}
-
-	/// Put `(who, sub)` where it belongs in the liquidation-price index and the ADL index (or
-	/// take it out).
-	pub fn reindex(who: &T::AccountId, sub: SubAccount) {
-		Self::reindex_adl(who, sub);
-		if sub != ballast_primitives::CROSS_ACCOUNT {
-			Self::reindex_price(who, sub);
-		}
-	}
-
-	/// File `(who, sub)`'s positions in the ADL index by entry price. Only what changed is
-	/// written: a trade moves one entry, a deposit none.
-	fn reindex_adl(who: &T::AccountId, sub: SubAccount) {
-		let key = (who.clone(), sub);
-		let old = AdlEntries::<T>::get(&key).unwrap_or_default();
-		let mut entries = BoundedVec::<(MarketId, u8, [u8; 16]), T::MaxMarkets>::new();
-		for (market, long, entry) in T::Target::positions(who, sub) {
-			let side = if long { LONG } else { SHORT };
-			let _ = entries.try_push((market, side, adl_key(long, entry)));
-		}
-		if entries == old {
-			return;
-		}
-		for (m, side, k) in old.iter().filter(|e| !entries.contains(e)) {
-			AdlIndex::<T>::remove((m, side, k, &key));
-		}
-		for (m, side, k) in entries.iter().filter(|e| !old.contains(e)) {
-			AdlIndex::<T>::insert((m, side, k, &key), ());
-		}
-		if entries.is_empty() {
-			AdlEntries::<T>::remove(&key);
-		} else {
-			AdlEntries::<T>::insert(&key, entries);
-		}
-	}
-
-	/// File an isolated `(who, sub)` in the liquidation-price index.
-	fn reindex_price(who: &T::AccountId, sub: SubAccount) {
-		let key = (who.clone(), sub);
-		if let Some((m, side, k)) = Indexed::<T>::take(&key) {
-			Index::<T>::remove((m, side, k, &key));
-		}
-		if let Some((market, long, price)) = T::Target::liquidation_price(who, sub) {
-			let side = if long { LONG } else { SHORT };
-			let k = index_key(long, price);
-			Index::<T>::insert((market, side, k, &key), ());
-			Indexed::<T>::insert(&key, (market, side, k));
-		}
-	}
-
-	/// One block's sweep within `budget`; returns the weight used.
-	pub fn sweep(budget: Weight) -> Weight {
-		let mut meter = WeightMeter::with_limit(budget);
-		let act = weights::liquidation_weight::<T::WeightInfo>();
-		let mut checked = 0u32;
-		let mut liquidated = 0u32;
-		// The base cost (the head of every market's index, the queue, the cursor) is always paid.
-		meter.consume(weights::sweep_base_weight::<T::WeightInfo>());
-
-		// 0. Accounts waiting for room under the auction caps, oldest first.
-		liquidated = liquidated.saturating_add(Self::drain_queue(&mut meter, act));
-
-		// 0b. Shortfalls waiting for auto-deleveraging: one opposing position per step.
-		let step = T::WeightInfo::deleverage_step();
-		while meter.can_consume(step) {
-			let Some((acct, state)) = Deleveraging::<T>::iter().next() else { break };
-			meter.consume(step);
-			Self::deleverage_step(&acct.0, acct.1, state);
-		}
-
-		// 1. The index: per market and side, the head while it has crossed.
-		'markets: for market in 0..T::MaxMarkets::get() {
-			for side in [LONG, SHORT] {
-				let Some(mark) = T::Target::mark_price(market, side == LONG) else { continue };
-				loop {
-					let Some(((k, acct), ())) = Index::<T>::iter_prefix((market, side)).next()
-					else {
-						break;
-					};
-					let liq = key_price(side, k);
-					let crossed = if side == LONG { mark <= liq } else { mark >= liq };
-					if !crossed {
-						break;
-					}
-					if !meter.can_consume(act) {
-						break 'markets;
-					}
-					meter.consume(act);
-					checked = checked.saturating_add(1);
-					let (who, sub) = acct;
-					if Self::liquidate(&who, sub) == Outcome::Liquidated {
-						liquidated = liquidated.saturating_add(1);
-					}
-					// Re-file it (a partial liquidation moves its price; a closed one leaves).
-					Self::reindex(&who, sub);
-					if Indexed::<T>::get((&who, sub)).map(|(_, _, k2)| k2) == Some(k) {
-						// Still at the head with the same key and still crossed: a liquidation that
-						// could not make progress. Take it out; the cursor will see it again.
-						if let Some((m, s, k2)) = Indexed::<T>::take((&who, sub)) {
-							Index::<T>::remove((m, s, k2, (&who, sub)));
-						}
-					}
-				}
-			}
-		}
-
-		// 2. The round-robin cursor over all accounts.
-		let per = T::WeightInfo::check_account();
-		let n = T::AccountChecksPerBlock::get();
-		if meter.can_consume(per.saturating_mul(u64::from(n.max(1)))) {
-			let cursor = CrossCursor::<T>::get();
-			let page = T::Target::accounts_after(cursor, n);
-			let wrapped = (page.len() as u64) < u64::from(n);
-			let mut last = None;
-			for (who, sub) in page {
-				if !meter.can_consume(per) || !meter.can_consume(act) {
-					break;
-				}
-				meter.consume(per);
-				checked = checked.saturating_add(1);
-				if let Some(h) = T::Target::health(&who, sub) {
-					if !h.is_healthy() {
-						meter.consume(act);
-						if Self::liquidate(&who, sub) == Outcome::Liquidated {
-							liquidated = liquidated.saturating_add(1);
-						}
-						Self::reindex(&who, sub);
-					}
-				}
-				last = Some((who, sub));
-			}
-			// At the end of the accounts, start over next block.
-			if wrapped {
-				CrossCursor::<T>::put(None::<(T::AccountId, SubAccount)>);
-			} else {
-				CrossCursor::<T>::put(last);
-			}
-		}
-
-		let used = meter.consumed();
-		if liquidated > 0 {
-			log::info!(
-				target: LOG_TARGET,
-				"swept: {checked} checked, {liquidated} liquidated, {} ps of {} ps budget",
-				used.ref_time(),
-				budget.ref_time()
-			);
-			Self::deposit_event(Event::Swept { checked, liquidated, weight: used });
-		}
-		used
-	}
-
-	/// Act on `(who, sub)` if it is unhealthy.
-	pub fn liquidate(who: &T::AccountId, sub: SubAccount) -> Outcome {
-		let Some(h) = T::Target::health(who, sub) else { return Outcome::Unknown };
-		if h.is_healthy() && h.quote >= 0 {
-			return Outcome::Healthy;
-		}
-		let market = T::Target::isolated_market(who, sub);
-		let mut acted = false;
-
-		// 1. Positions: partial first.
-		if h.positions > 0 && !h.is_healthy() {
-			let ratio_below_full = {
-				let req = h.maintenance_requirement.max(1);
-				let eq = u128::try_from(h.maintenance_equity).unwrap_or(0);
-				Permill::from_rational(eq.min(req), req) < T::FullLiquidationRatio::get()
-			};
-			let fraction = if ratio_below_full || h.notional < T::DustNotional::get() {
-				Permill::one()
-			} else {
-				math::close_fraction(
-					h.maintenance_equity,
-					h.maintenance_requirement,
-					h.notional,
-					T::LiquidationPenalty::get(),
-					T::CloseBuffer::get(),
-				)
-			};
-			let fraction = if fraction.is_zero() { Permill::one() } else { fraction };
-			// Should this account end with a shortfall, the sides opposite to what it lost on
-			// are where auto-deleveraging looks.
-			let scope =
-				T::Target::positions(who, sub).into_iter().fold(0u32, |acc, (m, long, _)| {
-					acc | adl_bit(m, if long { SHORT } else { LONG }).unwrap_or(0)
-				});
-			AdlScope::<T>::mutate((who, sub), |s| *s |= scope);
-			match T::Target::close_fraction(who, sub, fraction) {
-				Ok(closed) => {
-					let penalty = T::LiquidationPenalty::get().mul_ceil(closed);
-					let charged = Self::charge_penalty(who, sub, market, penalty);
-					Self::deposit_event(Event::PositionsLiquidated {
-						who: who.clone(),
-						sub,
-						fraction,
-						closed_notional: closed,
-						penalty: charged,
-					});
-					acted = true;
-				},
-				Err(e) => {
-					log::warn!(target: LOG_TARGET, "closing positions of {:?}/{sub} failed: {e:?}", who);
-				},
-			}
-		}
-
-		// 2. Debt: collateral to auctions, or the waterfall.
-		let Some(h) = T::Target::health(who, sub) else { return Outcome::Unknown };
-		if h.positions == 0 && h.quote >= 0 {
-			AdlScope::<T>::remove((who, sub));
-		}
-		if h.positions == 0
-			&& h.quote < 0
-			&& LiveAuctions::<T>::get((who, sub)) == 0
-			&& !Queued::<T>::contains_key((who, sub))
-			&& !Deleveraging::<T>::contains_key((who, sub))
-		{
-			if h.collateral_assets > 0 {
-				acted |= Self::seize_for_debt(who, sub, h.quote.unsigned_abs());
-			} else {
-				Self::cover_shortfall(who, sub, market, h.quote.unsigned_abs());
-				acted = true;
-			}
-		}
-		if acted {
-			Outcome::Liquidated
-		} else {
-			Outcome::Healthy
-		}
-	}
-
-	/// Take the penalty from the account's quote balance into the market's (isolated) or the
-	/// global insurance fund. Returns what was booked.
-	fn charge_penalty(
-		who: &T::AccountId,
-		sub: SubAccount,
-		market: Option<MarketId>,
-		penalty: Balance,
-	) -> Balance {
-		let Ok(signed) = SignedBalance::try_from(penalty) else { return 0 };
-		if penalty == 0 || T::Target::settle(who, sub, signed.saturating_neg()).is_err() {
-			return 0;
-		}
-		match market {
-			Some(m) => MarketInsurance::<T>::mutate(m, |f| *f = f.saturating_add(penalty)),
-			None => GlobalInsurance::<T>::mutate(|f| *f = f.saturating_add(penalty)),
-		}
-		penalty
-	}
-
-	/// Seize enough collateral to cover `debt` (at oracle prices, plus the max discount) into
-	/// auctions. Returns whether any auction started.
-	fn seize_for_debt(who: &T::AccountId, sub: SubAccount, debt: Balance) -> bool {
-		let qd = T::QuoteDecimals::get();
-		let mut remaining = debt;
-		let mut started = false;
-		for (asset, holding) in T::Target::collateral(who, sub) {
-			if remaining == 0 {
-				break;
-			}
-			let Some((oracle, decimals)) = T::Target::collateral_price(asset) else { continue };
-			// Value to raise, grossed up so the lot still covers it at the floor.
-			let gross = T::AuctionMaxDiscount::get().mul_ceil(remaining).saturating_add(remaining);
-			let need = ballast_primitives::math::amount_for_value(gross, decimals, oracle, qd)
-				.unwrap_or(holding)
-				.saturating_add(1);
-			let mut lot = need.min(holding);
-			// The caps: seize only what fits; the account waits in the queue for the rest.
-			let room = T::MaxAuctionValue::get().saturating_sub(TotalAuctionValue::<T>::get()).min(
-				T::MaxAuctionValuePerAsset::get().saturating_sub(AuctionValue::<T>::get(asset)),
-			);
-			let lot_value = ballast_primitives::math::quote_value(lot, decimals, oracle, qd)
-				.unwrap_or(Balance::MAX);
-			if lot_value > room {
-				lot = ballast_primitives::math::amount_for_value(room, decimals, oracle, qd)
-					.unwrap_or(0)
-					.min(lot);
-				Self::enqueue(who, sub);
-			}
-			if lot == 0 || T::Target::seize(who, sub, asset, lot, &Self::account_id()).is_err() {
-				continue;
-			}
-			let covered =
-				ballast_primitives::math::quote_value(lot, decimals, oracle, qd).unwrap_or(0);
-			AuctionValue::<T>::mutate(asset, |v| *v = v.saturating_add(covered));
-			TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_add(covered));
-			remaining = remaining.saturating_sub(covered);
-			let (premium, decay) = math::adaptive_curve(
-				T::Target::volatility(asset),
-				T::AuctionBasePremium::get(),
-				T::AuctionBaseDecay::get(),
-				T::AuctionMaxPremium::get(),
-			);
-			let start_price = math::start_price(oracle, premium);
-			let id = NextAuctionId::<T>::get();
-			NextAuctionId::<T>::put(id.saturating_add(1));
-			Auctions::<T>::insert(
-				id,
-				Auction {
-					who: who.clone(),
-					sub,
-					asset,
-					lot,
-					start_price,
-					started: polkadot_sdk::frame_system::Pallet::<T>::block_number(),
-					decay,
-					value: covered,
-				},
-			);
-			LiveAuctions::<T>::mutate((who, sub), |n| *n = n.saturating_add(1));
-			Self::deposit_event(Event::AuctionStarted {
-				id,
-				who: who.clone(),
-				sub,
-				asset,
-				lot,
-				start_price,
-			});
-			started = true;
-		}
-		started
-	}
-
-	/// Put `(who, sub)` at the back of the seizure queue (once).
-	fn enqueue(who: &T::AccountId, sub: SubAccount) {
-		let key = (who.clone(), sub);
-		if Queued::<T>::contains_key(&key) {
-			return;
-		}
-		let (head, tail) = QueueBounds::<T>::get();
-		SeizureQueue::<T>::insert(tail, &key);
-		Queued::<T>::insert(&key, ());
-		QueueBounds::<T>::put((head, tail.saturating_add(1)));
-		Self::deposit_event(Event::SeizureQueued { who: who.clone(), sub });
-	}
-
-	/// Serve the seizure queue while the caps have room and the meter allows.
-	fn drain_queue(meter: &mut WeightMeter, act: Weight) -> u32 {
-		let mut served = 0u32;
-		// Serve only those queued before this block: an account that finds no room goes back
-		// to the end and waits for the next block.
-		let (_, end) = QueueBounds::<T>::get();
-		loop {
-			let (head, tail) = QueueBounds::<T>::get();
-			if head >= tail
-				|| head >= end
-				|| TotalAuctionValue::<T>::get() >= T::MaxAuctionValue::get()
-				|| !meter.can_consume(act)
-			{
-				break;
-			}
-			meter.consume(act);
-			QueueBounds::<T>::put((head.saturating_add(1), tail));
-			if let Some(key) = SeizureQueue::<T>::take(head) {
-				Queued::<T>::remove(&key);
-				let (who, sub) = key;
-				if Self::liquidate(&who, sub) == Outcome::Liquidated {
-					served = served.saturating_add(1);
-				}
-			}
-		}
-		served
-	}
-
-	/// Cover a shortfall: market fund, global fund, then the bad-debt ledger.
-	fn cover_shortfall(
-		who: &T::AccountId,
-		sub: SubAccount,
-		market: Option<MarketId>,
-		shortfall: Balance,
-	) {
-		let mut left = shortfall;
-		let credit = |amount: Balance| {
-			let signed = SignedBalance::try_from(amount).unwrap_or(0);
-			T::Target::settle(who, sub, signed).is_ok()
-		};
-		if let Some(m) = market {
-			let fund = MarketInsurance::<T>::get(m);
-			let pay = fund.min(left);
-			if pay > 0 && credit(pay) {
-				MarketInsurance::<T>::insert(m, fund.saturating_sub(pay));
-				left = left.saturating_sub(pay);
-				Self::deposit_event(Event::ShortfallCovered {
-					who: who.clone(),
-					sub,
-					market: Some(m),
-					amount: pay,
-				});
-			}
-		}
-		let fund = GlobalInsurance::<T>::get();
-		let pay = fund.min(left);
-		if pay > 0 && credit(pay) {
-			GlobalInsurance::<T>::put(fund.saturating_sub(pay));
-			left = left.saturating_sub(pay);
-			Self::deposit_event(Event::ShortfallCovered {
-				who: who.clone(),
-				sub,
-				market: None,
-				amount: pay,
-			});
-		}
-		let scope = AdlScope::<T>::take((who, sub));
-		if left == 0 {
-			return;
-		}
-		// Deleveraging waits for the sweep only if there is someone to deleverage.
-		if Self::deleverage_candidate(scope, &(who.clone(), sub)).is_none() {
-			Self::write_off(who, sub, left);
-		} else {
-			Deleveraging::<T>::insert((who, sub), Deleverage { left, scope, steps: 0 });
-			Self::deposit_event(Event::DeleveragePending { who: who.clone(), sub, amount: left });
-		}
-	}
-
-	/// Record `amount` of `(who, sub)`'s debt as bad debt, crediting the account.
-	fn write_off(who: &T::AccountId, sub: SubAccount, amount: Balance) {
-		let Ok(signed) = SignedBalance::try_from(amount) else { return };
-		if amount > 0 && T::Target::settle(who, sub, signed).is_ok() {
-			BadDebt::<T>::mutate(|d| *d = d.saturating_add(amount));
-			BadDebtOf::<T>::mutate((who, sub), |d| *d = d.saturating_add(amount));
-			Self::deposit_event(Event::BadDebtRecorded { who: who.clone(), sub, amount });
-		}
-	}
-
-	/// The most profitable position (PnL as a share of entry notional) at the head of the ADL
-	/// index on the sides in `scope`: `(market, account, sub, pnl)`.
-	pub fn deleverage_candidate(
-		scope: u32,
-		exclude: &(T::AccountId, SubAccount),
-	) -> Option<(MarketId, T::AccountId, SubAccount, Balance)> {
-		let mut best: Option<(FixedU128, MarketId, T::AccountId, SubAccount, Balance)> = None;
-		for market in 0..T::MaxMarkets::get() {
-			for side in [LONG, SHORT] {
-				if adl_bit(market, side).is_none_or(|b| scope & b == 0) {
-					continue;
-				}
-				let Some(((_, acct), ())) = AdlIndex::<T>::iter_prefix((market, side))
-					.find(|((_, acct), ())| acct != exclude)
-				else {
-					continue;
-				};
-				let Some((pnl, entry)) = T::Target::position_pnl(&acct.0, acct.1, market) else {
-					continue;
-				};
-				let Ok(pnl) = Balance::try_from(pnl) else { continue };
-				if pnl == 0 {
-					continue;
-				}
-				let share = FixedU128::checked_from_rational(pnl, entry.max(1)).unwrap_or_default();
-				if best.as_ref().is_none_or(|b| share > b.0) {
-					best = Some((share, market, acct.0, acct.1, pnl));
-				}
-			}
-		}
-		best.map(|(_, m, w, s, p)| (m, w, s, p))
-	}
-
-	/// One auto-deleveraging step for `(who, sub)`'s shortfall.
-	pub(crate) fn deleverage_step(who: &T::AccountId, sub: SubAccount, mut state: Deleverage) {
-		let key = (who.clone(), sub);
-		let finish = |left: Balance| {
-			Deleveraging::<T>::remove(&key);
-			Self::write_off(who, sub, left);
-		};
-		let Some((market, winner, wsub, pnl)) = Self::deleverage_candidate(state.scope, &key)
-		else {
-			return finish(state.left);
-		};
-		let fraction = if state.left >= pnl {
-			Permill::one()
-		} else {
-			<Permill as polkadot_sdk::sp_arithmetic::PerThing>::from_rational_with_rounding(
-				state.left,
-				pnl,
-				polkadot_sdk::sp_arithmetic::Rounding::Up,
-			)
-			.unwrap_or(Permill::one())
-		};
-		let Ok(realized) = T::Target::deleverage(&winner, wsub, market, fraction) else {
-			return finish(state.left);
-		};
-		let haircut = Balance::try_from(realized).unwrap_or(0).min(state.left);
-		let signed = SignedBalance::try_from(haircut).unwrap_or(0);
-		// Both legs or neither: a haircut is never taken without being credited.
-		let moved = haircut > 0
-			&& polkadot_sdk::frame_support::storage::with_storage_layer(|| {
-				T::Target::settle(&winner, wsub, signed.saturating_neg())?;
-				T::Target::settle(who, sub, signed)
-			})
-			.is_ok();
-		let haircut = if moved { haircut } else { 0 };
-		Self::reindex(&winner, wsub);
-		Self::deposit_event(Event::AutoDeleveraged {
-			who: winner,
-			sub: wsub,
-			market,
-			fraction,
-			haircut,
-			bankrupt: who.clone(),
-			bankrupt_sub: sub,
-		});
-		state.left = state.left.saturating_sub(haircut);
-		state.steps = state.steps.saturating_add(1);
-		if state.left == 0 {
-			Deleveraging::<T>::remove(&key);
-		} else if state.steps >= T::MaxDeleverageSteps::get() {
-			finish(state.left);
-		} else {
-			Deleveraging::<T>::insert(&key, state);
-		}
-	}
-
-	/// Current price and floor of an auction, and whether it must be restarted.
-	pub fn auction_price(
-		a: &Auction<T::AccountId, BlockNumberFor<T>>,
-	) -> Option<(Price, Price, bool)> {
-		let (oracle, _) = T::Target::collateral_price(a.asset)?;
-		let now: u64 =
-			polkadot_sdk::frame_system::Pallet::<T>::block_number().unique_saturated_into();
-		let then: u64 = a.started.unique_saturated_into();
-		let age = u32::try_from(now.saturating_sub(then)).unwrap_or(u32::MAX);
-		let price = math::decayed_price(a.start_price, a.decay, age);
-		let floor = math::floor_price(oracle, T::AuctionMaxDiscount::get());
-		Some((price, floor, math::needs_reset(price, floor, age, T::AuctionMaxAge::get())))
-	}
-
-	/// Take from an auction; see [`Pallet::take`].
-	pub fn do_take(
-		bidder: &T::AccountId,
-		id: AuctionId,
-		amount: Balance,
-		max_price: Price,
-	) -> DispatchResult {
-		ensure!(amount > 0, Error::<T>::ZeroAmount);
-		let mut a = Auctions::<T>::get(id).ok_or(Error::<T>::UnknownAuction)?;
-		let (price, _floor, reset) = Self::auction_price(&a).ok_or(Error::<T>::PriceMissing)?;
-		ensure!(!reset, Error::<T>::AuctionNeedsReset);
-		ensure!(price <= max_price, Error::<T>::PriceAboveMax);
-		let (_, decimals) = T::Target::collateral_price(a.asset).ok_or(Error::<T>::PriceMissing)?;
-		let amount = amount.min(a.lot);
-		let paid =
-			ballast_primitives::math::quote_value(amount, decimals, price, T::QuoteDecimals::get())
-				.ok_or(Error::<T>::Overflow)?
-				.max(1);
-		T::Target::pay_in(bidder, paid)?;
-		T::Target::settle(
-			&a.who,
-			a.sub,
-			SignedBalance::try_from(paid).map_err(|_| Error::<T>::Overflow)?,
-		)?;
-		T::Assets::transfer(
-			a.asset,
-			&Self::account_id(),
-			bidder,
-			amount,
-			Preservation::Expendable,
-		)?;
-		let released = if a.lot == amount { a.value } else { math_share(a.value, amount, a.lot) };
-		a.value = a.value.saturating_sub(released);
-		AuctionValue::<T>::mutate(a.asset, |v| *v = v.saturating_sub(released));
-		TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_sub(released));
-		a.lot = a.lot.saturating_sub(amount);
-		Self::deposit_event(Event::AuctionTaken {
-			id,
-			bidder: bidder.clone(),
-			amount,
-			price,
-			paid,
-		});
-		if a.lot == 0 {
-			Auctions::<T>::remove(id);
-			LiveAuctions::<T>::mutate((&a.who, a.sub), |n| *n = n.saturating_sub(1));
-			Self::deposit_event(Event::AuctionEnded { id });
-			// The account's remaining debt, if nothing else is left, goes down the waterfall.
-			let _ = Self::liquidate(&a.who, a.sub);
-		} else {
-			Auctions::<T>::insert(id, a);
-		}
-		Ok(())
-	}
-
-	/// Restart a stale auction; see [`Pallet::restart`].
-	pub fn do_restart(keeper: &T::AccountId, id: AuctionId) -> DispatchResult {
-		let mut a = Auctions::<T>::get(id).ok_or(Error::<T>::UnknownAuction)?;
-		let (_, _, reset) = Self::auction_price(&a).ok_or(Error::<T>::PriceMissing)?;
-		ensure!(reset, Error::<T>::AuctionNotStale);
-		let (oracle, _) = T::Target::collateral_price(a.asset).ok_or(Error::<T>::PriceMissing)?;
-		let (premium, decay) = math::adaptive_curve(
-			T::Target::volatility(a.asset),
-			T::AuctionBasePremium::get(),
-			T::AuctionBaseDecay::get(),
-			T::AuctionMaxPremium::get(),
-		);
-		a.start_price = math::start_price(oracle, premium);
-		a.decay = decay;
-		a.started = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-		let fund = GlobalInsurance::<T>::get();
-		let reward = T::KeeperReward::get().min(fund);
-		if reward > 0 {
-			T::Target::pay_out(keeper, reward)?;
-			GlobalInsurance::<T>::put(fund.saturating_sub(reward));
-		}
-		Self::deposit_event(Event::AuctionRestarted {
-			id,
-			keeper: keeper.clone(),
-			start_price: a.start_price,
-			reward,
-		});
-		Auctions::<T>::insert(id, a);
-		Ok(())
-	}
-
-	/// Accounts at risk: indexed isolated accounts whose liquidation price has been crossed and
-	/// `(who, sub, health)` for up to `limit` of them.
-	pub fn at_risk(limit: u32) -> Vec<(T::AccountId, SubAccount, Price)> {
-		let mut out = Vec::new();
-		for market in 0..T::MaxMarkets::get() {
-			for side in [LONG, SHORT] {
-				let Some(mark) = T::Target::mark_price(market, side == LONG) else { continue };
-				for ((k, (who, sub)), ()) in Index::<T>::iter_prefix((market, side)) {
-					let liq = key_price(side, k);
-					let crossed = if side == LONG { mark <= liq } else { mark >= liq };
-					if !crossed || out.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
-						break;
-					}
-					out.push((who, sub, liq));
-				}
-			}
-		}
-		out
-	}
-
-	/// Invariants:
-	/// * [`Index`] and [`Indexed`] describe the same entries;
-	/// * [`LiveAuctions`] counts the auctions of each account; no auction has an empty lot;
-	/// * the pallet account holds at least every live lot, per asset.
-	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
-		let mut n = 0u32;
-		for ((m, side, k, acct), ()) in Index::<T>::iter() {
-			ensure!(
-				Indexed::<T>::get(&acct) == Some((m, side, k)),
-				"index entry without its reverse"
-			);
-			n = n.saturating_add(1);
-		}
-		ensure!(Indexed::<T>::iter().count() == n as usize, "reverse index has extra entries");
-		let mut adl = 0usize;
-		for ((m, side, k, acct), ()) in AdlIndex::<T>::iter() {
-			ensure!(
-				AdlEntries::<T>::get(&acct).is_some_and(|e| e.contains(&(m, side, k))),
-				"ADL entry without its reverse"
-			);
-			adl = adl.saturating_add(1);
-		}
-		ensure!(
-			AdlEntries::<T>::iter_values().map(|e| e.len()).sum::<usize>() == adl,
-			"ADL reverse index has extra entries"
-		);
-		for (_, d) in Deleveraging::<T>::iter() {
-			ensure!(d.left > 0, "settled shortfall kept");
-			ensure!(d.steps < T::MaxDeleverageSteps::get(), "deleveraging past its step limit");
-		}
-		let mut counts: BTreeMap<(T::AccountId, SubAccount), u32> = BTreeMap::new();
-		let mut lots: BTreeMap<AssetId, Balance> = BTreeMap::new();
-		for (_, a) in Auctions::<T>::iter() {
-			ensure!(a.lot > 0, "empty auction kept");
-			let c = counts.entry((a.who.clone(), a.sub)).or_default();
-			*c = c.saturating_add(1);
-			let l = lots.entry(a.asset).or_default();
-			*l = l.saturating_add(a.lot);
-		}
-		let mut values: BTreeMap<AssetId, Balance> = BTreeMap::new();
-		for (_, a) in Auctions::<T>::iter() {
-			let v = values.entry(a.asset).or_default();
-			*v = v.saturating_add(a.value);
-		}
-		let mut total = 0u128;
-		for (asset, v) in AuctionValue::<T>::iter() {
-			ensure!(values.remove(&asset).unwrap_or(0) == v, "AuctionValue != Σ live lots' value");
-			total = total.saturating_add(v);
-		}
-		ensure!(values.values().all(|v| *v == 0), "live lots without AuctionValue");
-		ensure!(total == TotalAuctionValue::<T>::get(), "TotalAuctionValue mismatch");
-		let (head, tail) = QueueBounds::<T>::get();
-		ensure!(head <= tail, "queue bounds inverted");
-		ensure!(
-			SeizureQueue::<T>::iter().count()
-				== usize::try_from(tail.saturating_sub(head)).unwrap_or(0)
-				&& Queued::<T>::iter().count()
-					== usize::try_from(tail.saturating_sub(head)).unwrap_or(0),
-			"queue length mismatch"
-		);
-		for (acct, c) in LiveAuctions::<T>::iter() {
-			ensure!(counts.remove(&acct).unwrap_or(0) == c, "LiveAuctions mismatch");
-		}
-		ensure!(counts.is_empty(), "auctions not counted in LiveAuctions");
-		let me = Self::account_id();
-		for (asset, lot) in lots {
-			ensure!(
-				<T::Assets as polkadot_sdk::frame_support::traits::fungibles::Inspect<
-					T::AccountId,
-				>>::balance(asset, &me)
-					>= lot,
-				"auction lots not held"
-			);
-		}
-		Ok(())
-	}
 }
 
-/// Log target.
-pub const LOG_TARGET: &str = "runtime::liquidation";
+/// The runtime API: accounts at risk, live auctions, insurance funds, bad debt.
+pub mod runtime_api {
+	use crate::types::{AuctionReport, InsuranceReport};
+	use alloc::vec::Vec;
+	use ballast_primitives::{traits::AccountSnapshot, Price, SubAccount};
+	use polkadot_sdk::sp_api;
 
-impl<T: Config> OnAccountChange<T::AccountId> for Pallet<T> {
-	fn changed(who: &T::AccountId, sub: SubAccount) {
-		Self::reindex(who, sub);
+	sp_api::decl_runtime_apis! {
+		/// The liquidation engine (polkadot.js: `api.call.liquidationApi.*`).
+		pub trait LiquidationApi<AccountId> where AccountId: codec::Codec {
+			/// Isolated accounts whose liquidation price the mark price has crossed (up to
+			/// `limit`), with that liquidation price: the next sweep acts on them.
+			fn at_risk(limit: u32) -> Vec<(AccountId, SubAccount, Price)>;
+			/// `(who, sub)` as the engine sees it: one valuation at conservative prices (the
+			/// latest when fresh and in bounds, otherwise the worse of it and the last valid one).
+			fn health(who: AccountId, sub: SubAccount) -> Option<AccountSnapshot>;
+			/// Live auctions with their current price and remaining lot.
+			fn auctions() -> Vec<AuctionReport<AccountId>>;
+			/// Insurance funds, shortfalls waiting for auto-deleveraging, and bad debt.
+			fn insurance() -> InsuranceReport;
+		}
 	}
-}
-
-/// Helper for clients: a `FixedU128` health ratio.
-pub fn health_ratio(equity: SignedBalance, requirement: Balance) -> Option<FixedU128> {
-	if requirement == 0 {
-		return None;
-	}
-	Some(
-		FixedU128::checked_from_rational(u128::try_from(equity).unwrap_or(0), requirement)
-			.unwrap_or_default(),
-	)
-}
-
-/// `value × part / whole`, rounded down (the share of a lot's value that `part` of it carries).
-fn math_share(value: Balance, part: Balance, whole: Balance) -> Balance {
-	polkadot_sdk::sp_arithmetic::helpers_128bit::multiply_by_rational_with_rounding(
-		value,
-		part,
-		whole.max(1),
-		polkadot_sdk::sp_arithmetic::Rounding::Down,
-	)
-	.unwrap_or(value)
 }

@@ -7,6 +7,7 @@
 //! or from an isolated account, whose re-indexing also computes a liquidation price.
 
 use super::*;
+use ballast_primitives::CROSS_ACCOUNT;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_system::{Pallet as System, RawOrigin},
@@ -133,4 +134,6 @@ mod benchmarks {
 		assert_last_event::<T>(Event::IsolatedAccountClosed { who, sub });
 		Ok(())
 	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

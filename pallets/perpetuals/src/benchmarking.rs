@@ -8,6 +8,7 @@
 //! [`crate::BenchmarkHelper`] through the margin pallet.
 
 use super::*;
+use ballast_primitives::OracleKey;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::traits::EnsureOrigin,
@@ -138,4 +139,6 @@ mod benchmarks {
 		assert!(LpShares::<T>::get(&who) > 0);
 		Ok(())
 	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

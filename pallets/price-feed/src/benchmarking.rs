@@ -97,4 +97,6 @@ mod benchmarks {
 		assert_last_event::<T>(Event::AssetRemoved { asset: ASSET });
 		Ok(())
 	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -492,3 +492,11 @@ impl Env {
 		});
 	}
 }
+
+/// Plain externalities for the benchmark tests: block 1, no fed assets.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut ext = Env::with_genesis(Vec::new()).ext;
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}

@@ -1,18 +1,20 @@
 //! Collateral and derivatives: the collateral registry, margin accounts and perpetuals.
 //!
-//! The three pallets never import each other; they meet here through the traits of
+//! The pallets never import each other; they meet here through the traits of
 //! `ballast_primitives::traits`:
 //!
 //! ```text
 //! CollateralRegistry ──CollateralRisk──▶ MarginAccounts ◀──MarginLedger── Perpetuals
 //!         ▲                                   │  ▲                            │
-//!         └──────── PriceProvider (oracle) ───┘  └──DerivativeExposure────────┘
+//!         └──────── PriceProvider (oracle) ───┘  └──Derivatives (Products)────┘
 //! ```
+//!
+//! [`Products`] lists the derivative products; a second one (options) joins as a tuple member.
 
 use super::oracle::OraclePrices;
 use crate::{
-	AccountId, AssetId, Assets, Balances, CollateralRegistry, MarginAccounts, Runtime,
-	RuntimeEvent, DAYS,
+	AccountId, AssetId, Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts,
+	Perpetuals, Runtime, RuntimeEvent, DAYS,
 };
 use ballast_primitives::assets;
 use polkadot_sdk::{
@@ -39,6 +41,13 @@ impl Convert<AssetId, Either<(), AssetId>> for NativeOrAsset {
 		}
 	}
 }
+
+/// The derivative products margin accounts secure (a tuple as more join: `(Perpetuals, Options)`).
+pub type Products = (Perpetuals,);
+
+/// The quote pools kept in the margin custody account besides traders' balances: the vault and
+/// fee pot, and the insurance funds net of bad debt.
+pub type QuotePools = (Perpetuals, Liquidation);
 
 /// Every fungible Ballast can hold in custody, by [`AssetId`]: BLST as id 0, the rest from
 /// `pallet-assets`.
@@ -105,7 +114,8 @@ impl pallet_margin_accounts::Config for Runtime {
 	type QuoteDecimals = QuoteDecimals;
 	type Risk = CollateralRegistry;
 	type Prices = OraclePrices;
-	type Derivatives = super::liquidation::Derivatives;
+	type Derivatives = Products;
+	type Pools = QuotePools;
 	type PalletId = MarginPalletId;
 	type OnChange = crate::Liquidation;
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
@@ -129,132 +139,4 @@ impl pallet_perpetuals::Config for Runtime {
 	type WeightInfo = crate::weights::pallet_perpetuals::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
-}
-
-/// The runtime side of `MarginApi`: assembles reports from the three pallets.
-pub mod reports {
-	use crate::{
-		margin_api::{AccountSummary, MarketReport, PositionReport, VaultReport},
-		AccountId, Runtime,
-	};
-	use alloc::vec::Vec;
-	use ballast_primitives::{traits::PriceMode, MarketId, Price, SubAccount};
-	use pallet_perpetuals::{math, Markets, Pallet as Perps};
-	use polkadot_sdk::sp_arithmetic::{
-		traits::{CheckedDiv, Zero},
-		FixedPointNumber,
-	};
-
-	/// Summary of `(who, sub)`.
-	pub fn account(who: &AccountId, sub: SubAccount) -> Option<AccountSummary> {
-		let margin = pallet_margin_accounts::Pallet::<Runtime>::report(who, sub)?;
-		let mut positions = Vec::new();
-		for (market, pos) in Perps::<Runtime>::positions_of(who, sub) {
-			let Some(m) = Markets::<Runtime>::get(market) else { continue };
-			let marked = Perps::<Runtime>::mark(market, &pos, PriceMode::LastKnown).ok();
-			let whole = math::whole(pos.quantity.abs(), m.params.base_decimals);
-			let entry_price = whole
-				.filter(|w| !w.is_zero())
-				.and_then(|w| {
-					let scale = ballast_primitives::math::pow10(super::QuoteDecimals::get())?;
-					let quote = Price::checked_from_rational(pos.entry_notional, scale)?;
-					quote.checked_div(&Price::from_inner(w.into_inner().unsigned_abs()))
-				})
-				.unwrap_or_default();
-			positions.push(PositionReport {
-				market,
-				quantity: pos.quantity,
-				entry_price,
-				mark_price: marked.map(|(p, _, _)| p),
-				notional: marked.map_or(0, |(_, n, _)| n),
-				unrealized_pnl: marked.map_or(0, |(_, _, u)| u),
-			});
-		}
-		let liquidation_price = match (margin.market, positions.as_slice()) {
-			(Some(_), [only]) => {
-				let m = Markets::<Runtime>::get(only.market)?;
-				let pos =
-					pallet_perpetuals::Positions::<Runtime>::get((who.clone(), sub), only.market)?;
-				// Equity without the position's own PnL: collateral at maintenance weights
-				// plus quote balance.
-				let counted = pallet_margin_accounts::risk::counted_pnl(
-					margin.unrealized_pnl,
-					<Runtime as pallet_margin_accounts::Config>::UnrealizedPnlHaircut::get(),
-				);
-				let other = margin.maintenance_equity.saturating_sub(counted);
-				math::isolated_liquidation_price(
-					pos.quantity,
-					m.params.base_decimals,
-					pos.entry_notional,
-					other,
-					m.params.maintenance_margin,
-					super::QuoteDecimals::get(),
-				)
-			},
-			_ => None,
-		};
-		Some(AccountSummary { sub, margin, positions, liquidation_price })
-	}
-
-	/// Report of market `id`.
-	pub fn market(id: MarketId) -> Option<MarketReport> {
-		let m = Markets::<Runtime>::get(id)?;
-		let p = &m.params;
-		let last = ballast_primitives::traits::checked_price::<super::OraclePrices>(
-			p.oracle_key,
-			p.max_price_age,
-			p.min_price,
-			p.max_price,
-			PriceMode::LastKnown,
-		)
-		.ok();
-		let fresh = ballast_primitives::traits::checked_price::<super::OraclePrices>(
-			p.oracle_key,
-			p.max_price_age,
-			p.min_price,
-			p.max_price,
-			PriceMode::Fresh,
-		)
-		.is_ok();
-		let side = |delta: i128| {
-			last.map(|price| {
-				let prem = math::premium(
-					delta,
-					m.state.skew(),
-					p.skew_scale,
-					p.base_spread,
-					p.max_premium,
-				);
-				math::execution_price(price, delta, prem)
-			})
-		};
-		Some(MarketReport {
-			id,
-			params: *p,
-			long_oi: m.state.long_oi,
-			short_oi: m.state.short_oi,
-			price: last,
-			price_stale: !fresh,
-			best_buy: side(1),
-			best_sell: side(-1),
-		})
-	}
-
-	/// All markets, by id.
-	pub fn markets() -> Vec<MarketReport> {
-		let mut ids: Vec<MarketId> = Markets::<Runtime>::iter_keys().collect();
-		ids.sort();
-		ids.into_iter().filter_map(market).collect()
-	}
-
-	/// The vault.
-	pub fn vault() -> VaultReport {
-		let v = pallet_perpetuals::VaultState::<Runtime>::get();
-		VaultReport {
-			cash: v.cash,
-			shares: v.shares,
-			nav: Perps::<Runtime>::vault_nav(PriceMode::LastKnown).ok(),
-			fees: pallet_perpetuals::FeePot::<Runtime>::get(),
-		}
-	}
 }

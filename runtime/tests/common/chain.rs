@@ -7,8 +7,8 @@
 use super::ext_for_preset;
 use ballast_primitives::{assets, AssetStatus, Price, CROSS_ACCOUNT};
 use ballast_runtime::{
-	configs::derivatives::reports, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-	Perpetuals, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, System,
+	CollateralRegistry, Liquidation, MarginAccounts, Oracle, Perpetuals, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeOrigin, System,
 };
 use pallet_margin_accounts::{Error as MarginError, Event as MarginEvent};
 use pallet_perpetuals::{Error as PerpError, Event as PerpEvent, MarketParams, MarketStatus};
@@ -79,7 +79,7 @@ pub fn try_state() {
 	}
 	let pooled = pallet_perpetuals::VaultState::<Runtime>::get().cash
 		+ pallet_perpetuals::FeePot::<Runtime>::get() as i128
-		+ Liquidation::pooled_quote();
+		+ <Liquidation as ballast_primitives::traits::PooledQuote>::pooled_quote();
 	assert_eq!(
 		custody_balance(assets::USDC) as i128,
 		pallet_margin_accounts::TotalQuote::<Runtime>::get() + pooled,
@@ -168,4 +168,24 @@ pub fn last_traded() -> (i128, Price, u128, i128) {
 			_ => None,
 		})
 		.expect("a trade happened")
+}
+
+/// `(who, sub)` as the liquidation engine sees it: one valuation at conservative prices.
+pub fn health(who: &AccountId, sub: u8) -> Option<ballast_primitives::traits::AccountSnapshot> {
+	<ballast_runtime::MarginAccounts as ballast_primitives::traits::MarginSide<AccountId>>::snapshot(
+		who, sub,
+	)
+}
+
+/// The liquidation price of an isolated account with one position, as the engine indexes it.
+pub fn liquidation_price(who: &AccountId, sub: u8) -> Option<(u32, bool, Price)> {
+	let s = health(who, sub)?;
+	if s.market.is_none() || s.positions != 1 {
+		return None;
+	}
+	<ballast_runtime::Perpetuals as ballast_primitives::traits::Derivatives<AccountId>>::liquidation_price(
+		who,
+		sub,
+		s.equity_without_pnl,
+	)
 }

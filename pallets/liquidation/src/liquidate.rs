@@ -1,0 +1,152 @@
+//! Liquidating one account: value it once, close positions (partially first), then seize
+//! collateral for a remaining debt or send the shortfall down the waterfall. Each liquidation
+//! runs in its own storage layer: it completes, or changes nothing and says why
+//! ([`Event::LiquidationFailed`]).
+
+use crate::{pallet::*, types::*, LOG_TARGET};
+use ballast_primitives::{
+	math::liquidation as rules,
+	traits::{AccountSnapshot, Derivatives, MarginLedger, MarginSide},
+	Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
+};
+use polkadot_sdk::{
+	frame_support::{storage::with_storage_layer, traits::Get},
+	sp_arithmetic::Permill,
+	sp_runtime::DispatchError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Value `(who, sub)` and act on it if it is below maintenance or in debt.
+	pub fn liquidate(who: &T::AccountId, sub: SubAccount) -> Outcome {
+		match T::Margin::snapshot(who, sub) {
+			Some(snapshot) => Self::liquidate_with(who, sub, &snapshot),
+			None => Outcome::Unknown,
+		}
+	}
+
+	/// Act on `(who, sub)`, valued as `snapshot`, if it needs it: atomically, re-filing it in the
+	/// indexes. A failure changes nothing and emits [`Event::LiquidationFailed`].
+	pub(crate) fn liquidate_with(
+		who: &T::AccountId,
+		sub: SubAccount,
+		snapshot: &AccountSnapshot,
+	) -> Outcome {
+		if !snapshot.needs_action() {
+			return Outcome::Healthy;
+		}
+		match with_storage_layer(|| Self::act(who, sub, snapshot)) {
+			Ok(true) => Outcome::Liquidated,
+			Ok(false) => Outcome::Healthy,
+			Err(error) => {
+				log::warn!(target: LOG_TARGET, "liquidating {who:?}/{sub} failed: {error:?}");
+				Self::deposit_event(Event::LiquidationFailed { who: who.clone(), sub, error });
+				Outcome::Unknown
+			},
+		}
+	}
+
+	/// The liquidation itself; see [`Self::liquidate_with`]. Returns whether it acted.
+	fn act(
+		who: &T::AccountId,
+		sub: SubAccount,
+		snapshot: &AccountSnapshot,
+	) -> Result<bool, DispatchError> {
+		let market = snapshot.market;
+		let mut acted = false;
+		let mut positions = snapshot.positions;
+
+		// 1. Positions: partial first.
+		if snapshot.positions > 0 && !snapshot.is_healthy() {
+			let full = rules::closes_in_full(
+				snapshot.maintenance_equity,
+				snapshot.maintenance_requirement,
+				snapshot.notional,
+				T::FullLiquidationRatio::get(),
+				T::DustNotional::get(),
+			);
+			let fraction = if full {
+				Permill::one()
+			} else {
+				rules::close_fraction(
+					snapshot.maintenance_equity,
+					snapshot.maintenance_requirement,
+					snapshot.notional,
+					T::LiquidationPenalty::get(),
+					T::CloseBuffer::get(),
+				)
+			};
+			let fraction = if fraction.is_zero() { Permill::one() } else { fraction };
+			// Should this account end with a shortfall, the sides opposite to what it lost on
+			// are where auto-deleveraging looks.
+			let scope = T::Derivatives::positions(who, sub).iter().fold(0u32, |acc, p| {
+				acc | adl_bit(p.market, if p.is_long() { SHORT } else { LONG }).unwrap_or(0)
+			});
+			AdlScope::<T>::mutate((who, sub), |s| *s |= scope);
+			let closed = T::Derivatives::close_fraction(who, sub, fraction)?;
+			let penalty = T::LiquidationPenalty::get().mul_ceil(closed);
+			let charged = Self::charge_penalty(who, sub, market, penalty)?;
+			Self::deposit_event(Event::PositionsLiquidated {
+				who: who.clone(),
+				sub,
+				fraction,
+				closed_notional: closed,
+				penalty: charged,
+			});
+			acted = true;
+			if fraction == Permill::one() {
+				positions = 0;
+			}
+		}
+
+		// 2. Debt: collateral to auctions, or the waterfall. Balances are read, not revalued.
+		let (quote, collateral) =
+			T::Margin::balances(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		if positions == 0 && quote >= 0 {
+			AdlScope::<T>::remove((who, sub));
+		}
+		if positions == 0
+			&& quote < 0
+			&& LiveAuctions::<T>::get((who, sub)) == 0
+			&& !Queued::<T>::contains_key((who, sub))
+			&& !Deleveraging::<T>::contains_key((who, sub))
+		{
+			if collateral.is_empty() {
+				Self::cover_shortfall(who, sub, market, quote.unsigned_abs())?;
+				acted = true;
+			} else {
+				acted |= Self::seize_for_debt(who, sub, quote.unsigned_abs(), &collateral)?;
+			}
+		}
+
+		// 3. Re-file. The equity without positions moved only by what settled to the quote
+		// balance (collateral is untouched until positions are gone): no second valuation.
+		Self::reindex_adl(who, sub);
+		if sub != CROSS_ACCOUNT {
+			let equity = (market.is_some() && positions == 1).then(|| {
+				snapshot.equity_without_pnl.saturating_add(quote.saturating_sub(snapshot.quote))
+			});
+			Self::reindex_price(who, sub, equity);
+		}
+		Ok(acted)
+	}
+
+	/// Take the penalty from the account's quote balance into the market's (isolated) or the
+	/// global insurance fund. Returns what was booked.
+	fn charge_penalty(
+		who: &T::AccountId,
+		sub: SubAccount,
+		market: Option<MarketId>,
+		penalty: Balance,
+	) -> Result<Balance, DispatchError> {
+		if penalty == 0 {
+			return Ok(0);
+		}
+		let signed = SignedBalance::try_from(penalty).map_err(|_| Error::<T>::Overflow)?;
+		T::Margin::settle(who, sub, signed.saturating_neg())?;
+		match market {
+			Some(m) => MarketInsurance::<T>::mutate(m, |f| *f = f.saturating_add(penalty)),
+			None => GlobalInsurance::<T>::mutate(|f| *f = f.saturating_add(penalty)),
+		}
+		Ok(penalty)
+	}
+}

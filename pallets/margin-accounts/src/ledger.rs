@@ -1,0 +1,360 @@
+//! Custody and the ledger: deposits, withdrawals, transfers, isolated accounts, settlement
+//! and seizure. Every unit of collateral and quote sits in one custody account; this module
+//! keeps the per-account books that say whose it is.
+
+use crate::{pallet::*, types::*};
+use alloc::vec::Vec;
+use ballast_primitives::{
+	traits::{CollateralRisk, Derivatives, MarginLedger, PooledQuote},
+	AssetId, AssetStatus, Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
+};
+use polkadot_sdk::{
+	frame_support::{
+		ensure,
+		pallet_prelude::DispatchResult,
+		traits::{
+			fungibles::{Inspect, Mutate},
+			tokens::Preservation,
+			Get,
+		},
+	},
+	sp_runtime::{traits::AccountIdConversion, DispatchError},
+};
+
+impl<T: Config> Pallet<T> {
+	/// The account that holds all collateral and quote balances.
+	pub fn custody_account() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Pay `amount` of `asset` out of custody to `to`. Custody may close only by paying out all
+	/// it holds: a payment that would leave it below the asset's minimum balance (so that the
+	/// asset pallet would reap it and destroy what others own there) is refused.
+	pub(crate) fn pay_out(asset: AssetId, to: &T::AccountId, amount: Balance) -> DispatchResult {
+		let custody = Self::custody_account();
+		let keep = if T::Assets::balance(asset, &custody) == amount {
+			Preservation::Expendable
+		} else {
+			Preservation::Preserve
+		};
+		T::Assets::transfer(asset, &custody, to, amount, keep).map(|_| ())
+	}
+
+	pub(crate) fn account_or_cross(
+		who: &T::AccountId,
+		sub: SubAccount,
+	) -> Result<MarginAccount<T::MaxCollateralAssets>, Error<T>> {
+		match Accounts::<T>::get(who, sub) {
+			Some(a) => Ok(a),
+			None if sub == CROSS_ACCOUNT => Ok(MarginAccount::default()),
+			None => Err(Error::<T>::UnknownAccount),
+		}
+	}
+
+	/// Credit `amount` of collateral `asset` to `account`, enforcing the per-account cap.
+	pub(crate) fn credit_collateral(
+		account: &mut MarginAccount<T::MaxCollateralAssets>,
+		asset: AssetId,
+		amount: Balance,
+		account_cap: Balance,
+	) -> Result<(), Error<T>> {
+		match account.collateral.binary_search_by_key(&asset, |(a, _)| *a) {
+			Ok(i) => {
+				let (_, held) = account.collateral.get_mut(i).ok_or(Error::<T>::Overflow)?;
+				let new = held.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+				ensure!(new <= account_cap, Error::<T>::AccountCapExceeded);
+				*held = new;
+			},
+			Err(i) => {
+				ensure!(amount <= account_cap, Error::<T>::AccountCapExceeded);
+				account
+					.collateral
+					.try_insert(i, (asset, amount))
+					.map_err(|_| Error::<T>::TooManyAssets)?;
+			},
+		}
+		Ok(())
+	}
+
+	/// Debit `amount` of collateral `asset` from `account`.
+	pub(crate) fn debit_collateral(
+		account: &mut MarginAccount<T::MaxCollateralAssets>,
+		asset: AssetId,
+		amount: Balance,
+	) -> Result<(), Error<T>> {
+		let i = account
+			.collateral
+			.binary_search_by_key(&asset, |(a, _)| *a)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		let (_, held) = account.collateral.get_mut(i).ok_or(Error::<T>::InsufficientBalance)?;
+		*held = held.checked_sub(amount).ok_or(Error::<T>::InsufficientBalance)?;
+		if *held == 0 {
+			account.collateral.remove(i);
+		}
+		Ok(())
+	}
+
+	/// Deposit from the wallet; see [`Pallet::deposit`].
+	pub fn do_deposit(
+		who: &T::AccountId,
+		sub: SubAccount,
+		asset: AssetId,
+		amount: Balance,
+	) -> DispatchResult {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		let mut account = Self::account_or_cross(who, sub)?;
+		if asset == T::QuoteAsset::get() {
+			account.quote = account
+				.quote
+				.checked_add(SignedBalance::try_from(amount).map_err(|_| Error::<T>::Overflow)?)
+				.ok_or(Error::<T>::Overflow)?;
+			let total = TotalQuote::<T>::get()
+				.checked_add(SignedBalance::try_from(amount).map_err(|_| Error::<T>::Overflow)?)
+				.ok_or(Error::<T>::Overflow)?;
+			T::Assets::transfer(
+				asset,
+				who,
+				&Self::custody_account(),
+				amount,
+				Preservation::Expendable,
+			)?;
+			TotalQuote::<T>::put(total);
+		} else {
+			let holding = account.holding(asset);
+			let terms = T::Risk::terms(asset, holding).ok_or(Error::<T>::AssetNotListed)?;
+			ensure!(terms.status == AssetStatus::Active, Error::<T>::AssetNotAccepted);
+			let total =
+				TotalCollateral::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
+			ensure!(total <= terms.supply_cap, Error::<T>::SupplyCapExceeded);
+			Self::credit_collateral(&mut account, asset, amount, terms.account_cap)?;
+			T::Assets::transfer(
+				asset,
+				who,
+				&Self::custody_account(),
+				amount,
+				Preservation::Expendable,
+			)?;
+			TotalCollateral::<T>::insert(asset, total);
+		}
+		Accounts::<T>::insert(who, sub, account);
+		Ok(())
+	}
+
+	/// Withdraw to the wallet; see [`Pallet::withdraw`].
+	pub fn do_withdraw(
+		who: &T::AccountId,
+		sub: SubAccount,
+		asset: AssetId,
+		amount: Balance,
+	) -> DispatchResult {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		let mut account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		Self::take_from(&mut account, asset, amount)?;
+		Self::ensure_initial_margin_of(who, sub, &account)?;
+		Self::pay_out(asset, who, amount)?;
+		if asset == T::QuoteAsset::get() {
+			TotalQuote::<T>::mutate(|t| *t = t.saturating_sub(amount.try_into().unwrap_or(0)));
+		} else {
+			TotalCollateral::<T>::mutate(asset, |t| *t = t.saturating_sub(amount));
+		}
+		Accounts::<T>::insert(who, sub, account);
+		Ok(())
+	}
+
+	/// Take `amount` of `asset` out of `account` (collateral, or positive quote balance).
+	pub(crate) fn take_from(
+		account: &mut MarginAccount<T::MaxCollateralAssets>,
+		asset: AssetId,
+		amount: Balance,
+	) -> Result<(), Error<T>> {
+		if asset == T::QuoteAsset::get() {
+			let amount = SignedBalance::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+			ensure!(account.quote >= amount, Error::<T>::InsufficientBalance);
+			account.quote = account.quote.checked_sub(amount).ok_or(Error::<T>::Overflow)?;
+		} else {
+			if let Some(terms) = T::Risk::terms(asset, account.holding(asset)) {
+				ensure!(terms.status != AssetStatus::Frozen, Error::<T>::AssetFrozen);
+			}
+			Self::debit_collateral(account, asset, amount)?;
+		}
+		Ok(())
+	}
+
+	/// Move between own accounts; see [`Pallet::transfer`].
+	pub fn do_transfer(
+		who: &T::AccountId,
+		from: SubAccount,
+		to: SubAccount,
+		asset: AssetId,
+		amount: Balance,
+	) -> DispatchResult {
+		ensure!(from != to, Error::<T>::SameAccount);
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		let mut source = Accounts::<T>::get(who, from).ok_or(Error::<T>::UnknownAccount)?;
+		let mut dest = Self::account_or_cross(who, to)?;
+		Self::take_from(&mut source, asset, amount)?;
+		if asset == T::QuoteAsset::get() {
+			dest.quote = dest
+				.quote
+				.checked_add(SignedBalance::try_from(amount).map_err(|_| Error::<T>::Overflow)?)
+				.ok_or(Error::<T>::Overflow)?;
+		} else {
+			let terms =
+				T::Risk::terms(asset, dest.holding(asset)).ok_or(Error::<T>::AssetNotListed)?;
+			Self::credit_collateral(&mut dest, asset, amount, terms.account_cap)?;
+		}
+		Self::ensure_initial_margin_of(who, from, &source)?;
+		Accounts::<T>::insert(who, from, source);
+		Accounts::<T>::insert(who, to, dest);
+		Ok(())
+	}
+
+	/// Open an isolated account; see [`Pallet::create_isolated`].
+	pub fn do_create_isolated(
+		who: &T::AccountId,
+		market: MarketId,
+	) -> Result<SubAccount, DispatchError> {
+		ensure!(T::Derivatives::market_exists(market), Error::<T>::UnknownMarket);
+		let sub = (1..=T::MaxIsolatedAccounts::get())
+			.find(|s| !Accounts::<T>::contains_key(who, s))
+			.ok_or(Error::<T>::TooManyIsolatedAccounts)?;
+		Accounts::<T>::insert(
+			who,
+			sub,
+			MarginAccount { market: Some(market), ..Default::default() },
+		);
+		Ok(sub)
+	}
+
+	/// Close an empty isolated account; see [`Pallet::close_isolated`].
+	pub fn do_close_isolated(who: &T::AccountId, sub: SubAccount) -> DispatchResult {
+		ensure!(sub != CROSS_ACCOUNT, Error::<T>::CannotCloseCross);
+		let account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		ensure!(
+			account.is_empty() && T::Derivatives::positions(who, sub).is_empty(),
+			Error::<T>::AccountNotEmpty
+		);
+		Accounts::<T>::remove(who, sub);
+		Ok(())
+	}
+
+	/// Move `amount` of collateral `asset` out of `(who, sub)` to the wallet `to` (liquidation).
+	/// Ignores the asset's status: liquidation moves even frozen collateral.
+	pub fn seize(
+		who: &T::AccountId,
+		sub: SubAccount,
+		asset: AssetId,
+		amount: Balance,
+		to: &T::AccountId,
+	) -> DispatchResult {
+		let mut account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		Self::debit_collateral(&mut account, asset, amount)?;
+		Self::pay_out(asset, to, amount)?;
+		TotalCollateral::<T>::mutate(asset, |t| *t = t.saturating_sub(amount));
+		Accounts::<T>::insert(who, sub, account);
+		Ok(())
+	}
+
+	/// Up to `limit` accounts after `after` in storage order (from the start for `None`).
+	pub fn accounts_after(
+		after: Option<(T::AccountId, SubAccount)>,
+		limit: u32,
+	) -> Vec<(T::AccountId, SubAccount)> {
+		let n = usize::try_from(limit).unwrap_or(usize::MAX);
+		match after {
+			Some((who, sub)) => {
+				Accounts::<T>::iter_keys_from(Accounts::<T>::hashed_key_for(who, sub))
+					.take(n)
+					.collect()
+			},
+			None => Accounts::<T>::iter_keys().take(n).collect(),
+		}
+	}
+
+	/// Sub-accounts of `who` that exist.
+	pub fn sub_accounts(who: &T::AccountId) -> Vec<SubAccount> {
+		Accounts::<T>::iter_key_prefix(who).collect()
+	}
+
+	/// Check the pallet's invariants:
+	/// * per asset, Σ account collateral == `TotalCollateral`, and custody holds at least that;
+	/// * Σ quote balances == `TotalQuote`, and custody holds at least `TotalQuote` + pooled quote
+	///   (exactly, unless someone donated to the custody account);
+	/// * every account's collateral is sorted, without zero entries; only isolated accounts are
+	///   bound to a market; isolated indices are within `1..=MaxIsolatedAccounts`.
+	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let mut totals: BTreeMap<AssetId, Balance> = BTreeMap::new();
+		let mut quote: SignedBalance = 0;
+		for (_, sub, account) in Accounts::<T>::iter() {
+			ensure!(
+				(sub == CROSS_ACCOUNT) == account.market.is_none(),
+				"only isolated accounts are bound to a market"
+			);
+			ensure!(sub <= T::MaxIsolatedAccounts::get(), "isolated index out of range");
+			ensure!(
+				account.collateral.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)),
+				"collateral not sorted"
+			);
+			for (asset, amount) in account.collateral.iter() {
+				ensure!(*amount > 0, "zero collateral entry");
+				let t = totals.entry(*asset).or_default();
+				*t = t.checked_add(*amount).ok_or("collateral sum overflows")?;
+			}
+			quote = quote.checked_add(account.quote).ok_or("quote sum overflows")?;
+		}
+		let custody = Self::custody_account();
+		for (asset, total) in TotalCollateral::<T>::iter() {
+			ensure!(totals.remove(&asset).unwrap_or(0) == total, "TotalCollateral mismatch");
+			ensure!(T::Assets::balance(asset, &custody) >= total, "custody short of collateral");
+		}
+		ensure!(totals.is_empty(), "collateral without a TotalCollateral entry");
+		ensure!(quote == TotalQuote::<T>::get(), "TotalQuote mismatch");
+		let owed = quote.saturating_add(T::Pools::pooled_quote());
+		let held = SignedBalance::try_from(T::Assets::balance(T::QuoteAsset::get(), &custody))
+			.map_err(|_| "quote held overflows")?;
+		ensure!(held >= owed, "custody short of quote asset");
+		Ok(())
+	}
+}
+
+impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
+	fn ensure_can_trade(who: &T::AccountId, sub: SubAccount, market: MarketId) -> DispatchResult {
+		let account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		if let Some(bound) = account.market {
+			ensure!(bound == market, Error::<T>::WrongMarket);
+		}
+		Ok(())
+	}
+
+	fn settle(who: &T::AccountId, sub: SubAccount, delta: SignedBalance) -> DispatchResult {
+		// Everything is checked before anything is written: a refused settlement changes
+		// nothing, whether or not the caller runs in a storage layer.
+		let mut account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		account.quote = account.quote.checked_add(delta).ok_or(Error::<T>::Overflow)?;
+		let total = TotalQuote::<T>::get().checked_add(delta).ok_or(Error::<T>::Overflow)?;
+		Accounts::<T>::insert(who, sub, account);
+		TotalQuote::<T>::put(total);
+		Ok(())
+	}
+
+	fn ensure_initial_margin(who: &T::AccountId, sub: SubAccount) -> DispatchResult {
+		let account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		Self::ensure_initial_margin_of(who, sub, &account)
+	}
+
+	fn pool_deposit(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		T::Assets::transfer(
+			T::QuoteAsset::get(),
+			who,
+			&Self::custody_account(),
+			amount,
+			Preservation::Expendable,
+		)
+		.map(|_| ())
+	}
+
+	fn pool_withdraw(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		Self::pay_out(T::QuoteAsset::get(), who, amount)
+	}
+}

@@ -1,0 +1,644 @@
+//! Test runtime: `frame_system`, real `pallet_balances` and `pallet_assets` for custody, and the
+//! pallet; collateral terms, prices, positions and pooled quote from thread-local tables.
+
+use crate::{self as pallet_margin_accounts};
+use ballast_primitives::{
+	traits::{
+		CollateralRisk, CollateralTerms, Derivatives, Exposure, OnAccountChange, PooledQuote,
+		PositionView, PriceError, PriceMode, PriceProvider, TimestampedPrice,
+	},
+	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
+};
+use polkadot_sdk::{
+	frame_support::{
+		self, derive_impl, parameter_types,
+		traits::{AsEnsureOriginWithArg, ConstU32, ConstU8},
+		PalletId,
+	},
+	frame_system::{self, EnsureRoot, EnsureSigned},
+	pallet_assets, pallet_balances,
+	sp_arithmetic::Permill,
+	sp_io,
+	sp_runtime::{BuildStorage, DispatchError},
+};
+use std::{
+	cell::RefCell,
+	collections::{BTreeMap, BTreeSet},
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(2)]
+	pub type Assets = pallet_assets;
+
+	#[runtime::pallet_index(3)]
+	pub type MarginAccounts = pallet_margin_accounts;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+}
+
+#[derive_impl(pallet_assets::config_preludes::TestDefaultConfig)]
+impl pallet_assets::Config for Test {
+	type Balance = Balance;
+	type AssetId = AssetId;
+	type AssetIdParameter = AssetId;
+	type Currency = Balances;
+	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type Freezer = ();
+}
+
+// ----- assets and accounts -----
+
+/// Wrapped Bitcoin, 8 decimals.
+pub const BTC: AssetId = 1;
+/// Wrapped Ether, 18 decimals.
+pub const ETH: AssetId = 2;
+/// Wrapped DOT, 10 decimals.
+pub const DOT: AssetId = 3;
+/// The quote asset, 6 decimals.
+pub const USDC: AssetId = 4;
+/// An asset that exists in `pallet_assets` but is not listed unless a test lists it.
+pub const LINK: AssetId = 5;
+/// An asset with a minimum balance of [`DUSTY_MIN_BALANCE`], not listed unless a test lists it.
+pub const DUSTY: AssetId = 6;
+/// Minimum balance of [`DUSTY`] in `pallet_assets`.
+pub const DUSTY_MIN_BALANCE: Balance = 1_000;
+
+pub const BTC_UNIT: Balance = 100_000_000;
+pub const ETH_UNIT: Balance = 1_000_000_000_000_000_000;
+pub const DOT_UNIT: Balance = 10_000_000_000;
+pub const USDC_UNIT: Balance = 1_000_000;
+
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const CHARLIE: AccountId = 3;
+/// Owner of every asset in `pallet_assets`.
+pub const ASSET_OWNER: AccountId = 100;
+
+/// What each of ALICE, BOB and CHARLIE holds of each asset at genesis.
+pub fn wallet_at_genesis(asset: AssetId) -> Balance {
+	match asset {
+		BTC => 10_000 * BTC_UNIT,
+		ETH => 10_000 * ETH_UNIT,
+		DOT => 1_000_000 * DOT_UNIT,
+		USDC => 100_000_000 * USDC_UNIT,
+		_ => 1_000_000_000,
+	}
+}
+
+/// Every asset `pallet_assets` knows in the mock.
+pub const ALL_ASSETS: [AssetId; 6] = [BTC, ETH, DOT, USDC, LINK, DUSTY];
+
+/// The time of the default prices (ms).
+pub const NOW: Moment = 1_000_000;
+
+/// Markets that exist by default.
+pub const MARKETS: [MarketId; 3] = [0, 1, 2];
+
+parameter_types! {
+	pub const QuoteAsset: AssetId = USDC;
+	pub const MarginPalletId: PalletId = PalletId(*b"bl/margn");
+	pub const UnrealizedPnlHaircut: Permill = Permill::from_percent(20);
+}
+
+/// Most isolated accounts per user in the mock.
+pub const MAX_ISOLATED: u8 = 3;
+/// Most collateral assets per account in the mock.
+pub const MAX_COLLATERAL: u32 = 3;
+
+impl pallet_margin_accounts::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Assets = Assets;
+	type QuoteAsset = QuoteAsset;
+	type QuoteDecimals = ConstU8<6>;
+	type Risk = MockRisk;
+	type Prices = MockPrices;
+	type Derivatives = MockDerivatives;
+	type Pools = MockPools;
+	type PalletId = MarginPalletId;
+	type MaxIsolatedAccounts = ConstU8<MAX_ISOLATED>;
+	type MaxCollateralAssets = ConstU32<MAX_COLLATERAL>;
+	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
+	type OnChange = MockOnChange;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+// ----- thread-local tables -----
+
+/// One account's book in the derivative stand-in.
+#[derive(Clone, Debug, Default)]
+pub struct Book {
+	/// What `exposure` reports (in every mode that does not fail).
+	pub exposure: Exposure,
+	/// What `positions` reports.
+	pub positions: Vec<PositionView>,
+	/// If set, `exposure` in [`PriceMode::Fresh`] fails with this (a mark price is stale).
+	pub fresh_error: Option<PriceError>,
+}
+
+thread_local! {
+	static TERMS: RefCell<BTreeMap<AssetId, CollateralTerms>> = const { RefCell::new(BTreeMap::new()) };
+	static VOLATILITY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
+	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> = const { RefCell::new(BTreeMap::new()) };
+	static LAST_VALID: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
+	static CLOCK: RefCell<Moment> = const { RefCell::new(0) };
+	static MARKET_SET: RefCell<BTreeSet<MarketId>> = const { RefCell::new(BTreeSet::new()) };
+	static BOOKS: RefCell<BTreeMap<(AccountId, SubAccount), Book>> = const { RefCell::new(BTreeMap::new()) };
+	static LIQUIDATION_PRICE: RefCell<Option<Price>> = const { RefCell::new(None) };
+	static OTHER_EQUITY_SEEN: RefCell<Option<SignedBalance>> = const { RefCell::new(None) };
+	static EXPOSURE_MODES: RefCell<Vec<PriceMode>> = const { RefCell::new(Vec::new()) };
+	static POOLED: RefCell<SignedBalance> = const { RefCell::new(0) };
+	static CHANGES: RefCell<Vec<(AccountId, SubAccount)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// BTC-like terms: 10% haircut, 95% maintenance weight, caps of 10,000 BTC in total and 1,000 BTC
+/// per account, prices believed between 1,000 and 1,000,000, at most a minute old.
+pub fn btc_terms() -> CollateralTerms {
+	CollateralTerms {
+		status: AssetStatus::Active,
+		decimals: 8,
+		oracle_key: BTC,
+		max_price_age: 60_000,
+		min_price: Price::from_u32(1_000),
+		max_price: Price::from_u32(1_000_000),
+		haircut: Permill::from_percent(10),
+		maintenance_weight: Permill::from_percent(95),
+		liquidation_penalty: Permill::from_percent(5),
+		penalty_to_insurance: Permill::from_percent(50),
+		supply_cap: 10_000 * BTC_UNIT,
+		account_cap: 1_000 * BTC_UNIT,
+	}
+}
+
+/// ETH-like terms: 20% haircut, 90% weight.
+pub fn eth_terms() -> CollateralTerms {
+	CollateralTerms {
+		decimals: 18,
+		oracle_key: ETH,
+		min_price: Price::from_u32(50),
+		max_price: Price::from_u32(1_000_000),
+		haircut: Permill::from_percent(20),
+		maintenance_weight: Permill::from_percent(90),
+		supply_cap: 100_000 * ETH_UNIT,
+		account_cap: 10_000 * ETH_UNIT,
+		..btc_terms()
+	}
+}
+
+/// DOT-like terms: 30% haircut, 80% weight.
+pub fn dot_terms() -> CollateralTerms {
+	CollateralTerms {
+		decimals: 10,
+		oracle_key: DOT,
+		min_price: Price::from_u32(1),
+		max_price: Price::from_u32(10_000),
+		haircut: Permill::from_percent(30),
+		maintenance_weight: Permill::from_percent(80),
+		supply_cap: 20_000_000 * DOT_UNIT,
+		account_cap: 2_000_000 * DOT_UNIT,
+		..btc_terms()
+	}
+}
+
+/// Terms for an extra asset (LINK, DUSTY): 0 decimals, priced under its own key at 1..=1,000.
+pub fn plain_terms(asset: AssetId) -> CollateralTerms {
+	CollateralTerms {
+		decimals: 0,
+		oracle_key: asset,
+		min_price: Price::from_u32(1),
+		max_price: Price::from_u32(1_000),
+		haircut: Permill::from_percent(50),
+		maintenance_weight: Permill::from_percent(60),
+		supply_cap: Balance::MAX,
+		account_cap: Balance::MAX,
+		..btc_terms()
+	}
+}
+
+/// Collateral registry stand-in.
+pub struct MockRisk;
+
+impl MockRisk {
+	/// List (or relist) `asset` with `terms`.
+	pub fn set(asset: AssetId, terms: CollateralTerms) {
+		TERMS.with(|t| t.borrow_mut().insert(asset, terms));
+	}
+
+	/// Change the terms of a listed asset.
+	pub fn update(asset: AssetId, f: impl FnOnce(&mut CollateralTerms)) {
+		TERMS.with(|t| f(t.borrow_mut().get_mut(&asset).expect("asset listed")));
+	}
+
+	/// Set the status of a listed asset.
+	pub fn set_status(asset: AssetId, status: AssetStatus) {
+		Self::update(asset, |t| t.status = status);
+	}
+
+	/// Remove `asset` from the registry.
+	pub fn unlist(asset: AssetId) {
+		TERMS.with(|t| t.borrow_mut().remove(&asset));
+	}
+
+	/// Set the volatility estimate of `asset`.
+	pub fn set_volatility(asset: AssetId, v: Permill) {
+		VOLATILITY.with(|t| t.borrow_mut().insert(asset, v));
+	}
+}
+
+impl CollateralRisk for MockRisk {
+	fn terms(asset: AssetId, _holding: Balance) -> Option<CollateralTerms> {
+		TERMS.with(|t| t.borrow().get(&asset).copied())
+	}
+
+	fn volatility(asset: AssetId) -> Permill {
+		VOLATILITY.with(|t| t.borrow().get(&asset).copied().unwrap_or_default())
+	}
+}
+
+/// Oracle stand-in.
+pub struct MockPrices;
+
+impl MockPrices {
+	/// The oracle reports `price` (whole quote units) for `key`, accepted at `timestamp`.
+	pub fn set(key: OracleKey, price: u32, timestamp: Moment) {
+		Self::set_exact(key, Price::from_u32(price), timestamp);
+	}
+
+	/// The oracle reports `price` for `key`, accepted at `timestamp`.
+	pub fn set_exact(key: OracleKey, price: Price, timestamp: Moment) {
+		PRICES.with(|p| p.borrow_mut().insert(key, TimestampedPrice { price, timestamp }));
+	}
+
+	/// The oracle has no price for `key`.
+	pub fn remove(key: OracleKey) {
+		PRICES.with(|p| p.borrow_mut().remove(&key));
+	}
+
+	/// The oracle has no prices at all.
+	pub fn clear() {
+		PRICES.with(|p| p.borrow_mut().clear());
+		LAST_VALID.with(|p| p.borrow_mut().clear());
+	}
+
+	/// The last valid price recorded for `key`.
+	pub fn set_last_valid(key: OracleKey, price: u32) {
+		LAST_VALID.with(|p| p.borrow_mut().insert(key, Price::from_u32(price)));
+	}
+
+	/// Set the clock.
+	pub fn set_now(now: Moment) {
+		CLOCK.with(|c| *c.borrow_mut() = now);
+	}
+
+	/// BTC 50,000, ETH 3,000, DOT 5, USDC 1, all at [`NOW`], which is also the clock; each also
+	/// recorded as the last valid price.
+	pub fn set_defaults() {
+		for (key, price) in [(BTC, 50_000), (ETH, 3_000), (DOT, 5), (USDC, 1)] {
+			Self::set(key, price, NOW);
+			Self::set_last_valid(key, price);
+		}
+		Self::set_now(NOW);
+	}
+}
+
+impl PriceProvider for MockPrices {
+	fn price(key: OracleKey) -> Option<TimestampedPrice> {
+		PRICES.with(|p| p.borrow().get(&key).copied())
+	}
+
+	fn now() -> Moment {
+		CLOCK.with(|c| *c.borrow())
+	}
+
+	fn last_valid(key: OracleKey) -> Option<Price> {
+		LAST_VALID.with(|p| p.borrow().get(&key).copied())
+	}
+}
+
+/// Derivative products stand-in: per `(who, sub)` an exposure and positions.
+pub struct MockDerivatives;
+
+impl MockDerivatives {
+	/// Replace the book of `(who, sub)`.
+	pub fn set_book(who: AccountId, sub: SubAccount, book: Book) {
+		BOOKS.with(|b| b.borrow_mut().insert((who, sub), book));
+	}
+
+	/// Give `(who, sub)` one long position in each of `markets` and `exposure` in total.
+	pub fn open(who: AccountId, sub: SubAccount, markets: &[MarketId], exposure: Exposure) {
+		let positions = markets
+			.iter()
+			.map(|m| PositionView {
+				market: *m,
+				quantity: 1_000,
+				entry_notional: 1_000 * USDC_UNIT,
+				entry_price: Price::from_u32(50_000),
+			})
+			.collect();
+		Self::set_book(
+			who,
+			sub,
+			Book {
+				exposure: Exposure { positions: markets.len() as u32, ..exposure },
+				positions,
+				fresh_error: None,
+			},
+		);
+	}
+
+	/// `exposure` of `(who, sub)` in `PriceMode::Fresh` fails with `e`.
+	pub fn fail_fresh(who: AccountId, sub: SubAccount, e: PriceError) {
+		BOOKS.with(|b| b.borrow_mut().entry((who, sub)).or_default().fresh_error = Some(e));
+	}
+
+	/// `(who, sub)` has no positions.
+	pub fn close_all(who: AccountId, sub: SubAccount) {
+		BOOKS.with(|b| b.borrow_mut().remove(&(who, sub)));
+	}
+
+	/// Markets that exist are exactly `markets`.
+	pub fn set_markets(markets: &[MarketId]) {
+		MARKET_SET.with(|m| *m.borrow_mut() = markets.iter().copied().collect());
+	}
+
+	/// What `liquidation_price` answers for an account with positions.
+	pub fn set_liquidation_price(p: Option<Price>) {
+		LIQUIDATION_PRICE.with(|l| *l.borrow_mut() = p);
+	}
+
+	/// The `other_equity` of the last `liquidation_price` call.
+	pub fn other_equity_seen() -> Option<SignedBalance> {
+		OTHER_EQUITY_SEEN.with(|o| *o.borrow())
+	}
+
+	/// The modes `exposure` was asked for since the last call, oldest first.
+	pub fn take_modes() -> Vec<PriceMode> {
+		EXPOSURE_MODES.with(|m| core::mem::take(&mut *m.borrow_mut()))
+	}
+
+	/// Forget every book, restore the default markets and liquidation price.
+	pub fn reset() {
+		BOOKS.with(|b| b.borrow_mut().clear());
+		Self::set_markets(&MARKETS);
+		Self::set_liquidation_price(None);
+		OTHER_EQUITY_SEEN.with(|o| *o.borrow_mut() = None);
+		EXPOSURE_MODES.with(|m| m.borrow_mut().clear());
+	}
+
+	fn book(who: &AccountId, sub: SubAccount) -> Book {
+		BOOKS.with(|b| b.borrow().get(&(*who, sub)).cloned().unwrap_or_default())
+	}
+}
+
+impl Derivatives<AccountId> for MockDerivatives {
+	fn exposure(who: &AccountId, sub: SubAccount, mode: PriceMode) -> Result<Exposure, PriceError> {
+		EXPOSURE_MODES.with(|m| m.borrow_mut().push(mode));
+		let book = Self::book(who, sub);
+		match book.fresh_error {
+			Some(e) if mode == PriceMode::Fresh => Err(e),
+			_ => Ok(book.exposure),
+		}
+	}
+
+	fn market_exists(market: MarketId) -> bool {
+		MARKET_SET.with(|m| m.borrow().contains(&market))
+	}
+
+	fn positions(who: &AccountId, sub: SubAccount) -> Vec<PositionView> {
+		Self::book(who, sub).positions
+	}
+
+	fn mark_price(_market: MarketId, _long: bool) -> Option<Price> {
+		None
+	}
+
+	fn liquidation_price(
+		who: &AccountId,
+		sub: SubAccount,
+		other_equity: SignedBalance,
+	) -> Option<(MarketId, bool, Price)> {
+		OTHER_EQUITY_SEEN.with(|o| *o.borrow_mut() = Some(other_equity));
+		let first = Self::book(who, sub).positions.first().copied()?;
+		LIQUIDATION_PRICE.with(|l| *l.borrow()).map(|p| (first.market, first.is_long(), p))
+	}
+
+	fn position_pnl(
+		_who: &AccountId,
+		_sub: SubAccount,
+		_market: MarketId,
+	) -> Option<(SignedBalance, Balance)> {
+		None
+	}
+
+	fn close_fraction(
+		_who: &AccountId,
+		_sub: SubAccount,
+		_fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		Err(DispatchError::Other("not in the mock"))
+	}
+
+	fn deleverage(
+		_who: &AccountId,
+		_sub: SubAccount,
+		_market: MarketId,
+		_fraction: Permill,
+	) -> Result<SignedBalance, DispatchError> {
+		Err(DispatchError::Other("not in the mock"))
+	}
+}
+
+/// Pooled quote stand-in.
+pub struct MockPools;
+
+impl MockPools {
+	/// The pools hold `amount` of the custody's quote.
+	pub fn set(amount: SignedBalance) {
+		POOLED.with(|p| *p.borrow_mut() = amount);
+	}
+}
+
+impl PooledQuote for MockPools {
+	fn pooled_quote() -> SignedBalance {
+		POOLED.with(|p| *p.borrow())
+	}
+}
+
+/// Records every `changed` call.
+pub struct MockOnChange;
+
+impl MockOnChange {
+	/// The accounts reported changed since the last call, oldest first.
+	pub fn take() -> Vec<(AccountId, SubAccount)> {
+		CHANGES.with(|c| core::mem::take(&mut *c.borrow_mut()))
+	}
+}
+
+impl OnAccountChange<AccountId> for MockOnChange {
+	fn changed(who: &AccountId, sub: SubAccount) {
+		CHANGES.with(|c| c.borrow_mut().push((*who, sub)));
+	}
+}
+
+/// Benchmark set-up over the mock's tables.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
+	fn setup() -> Vec<(AssetId, Balance)> {
+		// Benchmarks share one thread: forget the positions an earlier one opened.
+		MockDerivatives::reset();
+		MockPrices::set_defaults();
+		// About a thousand quote units of each.
+		vec![(BTC, BTC_UNIT / 50), (ETH, ETH_UNIT / 3), (DOT, 200 * DOT_UNIT)]
+	}
+
+	fn quote_amount() -> Balance {
+		100_000 * USDC_UNIT
+	}
+
+	fn fund(who: &AccountId, asset: AssetId, amount: Balance) {
+		use polkadot_sdk::frame_support::traits::fungibles::Mutate;
+		Assets::mint_into(asset, who, amount).expect("asset exists");
+	}
+
+	fn market() -> MarketId {
+		MARKETS[0]
+	}
+
+	fn open_positions(who: &AccountId, sub: SubAccount) {
+		let bound = crate::Accounts::<Test>::get(who, sub).and_then(|a| a.market);
+		let markets: Vec<MarketId> =
+			MARKETS.iter().copied().filter(|m| bound.is_none_or(|b| b == *m)).collect();
+		let n = markets.len() as u128;
+		MockDerivatives::open(
+			*who,
+			sub,
+			&markets,
+			Exposure {
+				unrealized_pnl: 0,
+				initial_requirement: n * 100 * USDC_UNIT,
+				maintenance_requirement: n * 50 * USDC_UNIT,
+				positions: 0,
+				notional: n * 1_000 * USDC_UNIT,
+			},
+		);
+		MockDerivatives::set_liquidation_price(Some(Price::from_u32(40_000)));
+	}
+}
+
+/// Reset every thread-local table to its default: BTC, ETH and DOT listed and priced (see
+/// [`MockPrices::set_defaults`]), the default markets, no positions, no pools, no changes.
+pub fn reset_tables() {
+	TERMS.with(|t| {
+		*t.borrow_mut() = [(BTC, btc_terms()), (ETH, eth_terms()), (DOT, dot_terms())].into();
+	});
+	VOLATILITY.with(|t| t.borrow_mut().clear());
+	MockPrices::clear();
+	MockPrices::set_defaults();
+	MockDerivatives::reset();
+	MockPools::set(0);
+	MockOnChange::take();
+}
+
+/// Externalities at block 1 (so that events are recorded): every asset of [`ALL_ASSETS`]
+/// created (sufficient, minimum balance 1 except [`DUSTY`]), ALICE, BOB and CHARLIE funded
+/// ([`wallet_at_genesis`]); and the thread-local tables reset ([`reset_tables`]).
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	reset_tables();
+	let users = [ALICE, BOB, CHARLIE];
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig {
+			balances: users.iter().map(|u| (*u, 1_000_000)).collect(),
+			..Default::default()
+		},
+		assets: pallet_assets::GenesisConfig {
+			assets: ALL_ASSETS
+				.iter()
+				.map(|a| (*a, ASSET_OWNER, true, if *a == DUSTY { DUSTY_MIN_BALANCE } else { 1 }))
+				.collect(),
+			accounts: ALL_ASSETS
+				.iter()
+				.flat_map(|a| users.iter().map(move |u| (*a, *u, wallet_at_genesis(*a))))
+				.collect(),
+			..Default::default()
+		},
+	}
+	.build_storage()
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` on fresh externalities, then checks the pallet's invariants
+/// ([`crate::Pallet::do_try_state`]) and that custody is exact ([`assert_custody_exact`]).
+pub fn test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		MarginAccounts::do_try_state().unwrap();
+		assert_custody_exact();
+	});
+}
+
+/// The custody account holds exactly Σ collateral of each asset, and exactly Σ quote balances +
+/// pooled quote of the quote asset (the mock never donates to custody).
+pub fn assert_custody_exact() {
+	use polkadot_sdk::frame_support::traits::fungibles::Inspect;
+	let custody = MarginAccounts::custody_account();
+	let mut collateral: BTreeMap<AssetId, Balance> = BTreeMap::new();
+	let mut quote: SignedBalance = 0;
+	for (_, _, account) in crate::Accounts::<Test>::iter() {
+		quote += account.quote;
+		for (asset, amount) in account.collateral.iter() {
+			*collateral.entry(*asset).or_default() += amount;
+		}
+	}
+	for asset in ALL_ASSETS {
+		let held = <Assets as Inspect<AccountId>>::balance(asset, &custody);
+		if asset == USDC {
+			assert_eq!(held as SignedBalance, quote + MockPools::pooled_quote(), "quote custody");
+		} else {
+			assert_eq!(held, collateral.get(&asset).copied().unwrap_or(0), "custody of {asset}");
+			assert_eq!(crate::TotalCollateral::<Test>::get(asset), held, "total of {asset}");
+		}
+	}
+	assert_eq!(crate::TotalQuote::<Test>::get(), quote);
+}

@@ -1,0 +1,142 @@
+//! Withdraw: errors.
+
+use super::*;
+
+#[test]
+fn withdraw_of_nothing_fails_with_zero_amount() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 0), Error::<Test>::ZeroAmount);
+	});
+}
+
+#[test]
+fn withdraw_from_an_account_never_funded_fails_with_unknown_account() {
+	test(|| {
+		// Not even the cross account exists before a deposit.
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::UnknownAccount);
+		assert_noop!(withdraw(ALICE, 2, USDC, 1), Error::<Test>::UnknownAccount);
+	});
+}
+
+#[test]
+fn withdraw_of_a_frozen_asset_fails_with_asset_frozen() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		MockRisk::set_status(BTC, AssetStatus::Frozen);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::AssetFrozen);
+		MockRisk::set_status(BTC, AssetStatus::ReduceOnly);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+	});
+}
+
+#[test]
+fn withdraw_of_more_than_held_fails_with_insufficient_balance() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		deposit(ALICE, CROSS, USDC, usdc(100));
+		assert_noop!(withdraw(ALICE, CROSS, BTC, BTC_UNIT + 1), Error::<Test>::InsufficientBalance);
+		// An asset not held at all.
+		assert_noop!(withdraw(ALICE, CROSS, ETH, 1), Error::<Test>::InsufficientBalance);
+		assert_eq!(<Test as crate::Config>::QuoteAsset::get(), USDC);
+		assert_noop!(
+			withdraw(ALICE, CROSS, USDC, usdc(100) + 1),
+			Error::<Test>::InsufficientBalance
+		);
+		// In debt: no quote to withdraw.
+		assert_ok!(withdraw(ALICE, CROSS, USDC, usdc(100)));
+		settle(ALICE, CROSS, -susdc(10));
+		assert_noop!(withdraw(ALICE, CROSS, USDC, 1), Error::<Test>::InsufficientBalance);
+	});
+}
+
+#[test]
+fn withdraw_below_initial_margin_fails_with_insufficient_margin() {
+	test(|| {
+		// 1 BTC counts 45,000 USDC for the initial test.
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		open_position(ALICE, CROSS, 40_000, 20_000);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, BTC_UNIT / 5), Error::<Test>::InsufficientMargin);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, BTC_UNIT / 10));
+		// Quote too: 1,000 USDC in, and the account is exactly at its requirement after taking
+		// out 500 of it when the requirement is 41,000.
+		deposit(ALICE, CROSS, USDC, usdc(1_000));
+		open_position(ALICE, CROSS, 41_000, 20_000);
+		assert_noop!(
+			withdraw(ALICE, CROSS, USDC, usdc(500) + 1),
+			Error::<Test>::InsufficientMargin
+		);
+		assert_ok!(withdraw(ALICE, CROSS, USDC, usdc(500)));
+	});
+}
+
+#[test]
+fn withdraw_with_a_missing_price_fails_with_price_missing() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		deposit(ALICE, CROSS, ETH, ETH_UNIT);
+		open_position(ALICE, CROSS, 100, 50);
+		MockPrices::remove(ETH);
+		// Even withdrawing the other asset needs every price.
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceMissing);
+	});
+}
+
+#[test]
+fn withdraw_with_a_stale_price_fails_closed_with_price_stale() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		open_position(ALICE, CROSS, 100, 50);
+		// Exactly the maximum age is still fresh.
+		MockPrices::set_now(NOW + 60_000);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+		MockPrices::set_now(NOW + 60_001);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceStale);
+	});
+}
+
+#[test]
+fn withdraw_with_a_price_out_of_bounds_fails_closed_with_price_out_of_bounds() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		open_position(ALICE, CROSS, 100, 50);
+		for price in [999, 1_000_001] {
+			MockPrices::set(BTC, price, NOW);
+			assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceOutOfBounds);
+		}
+		// The bounds themselves are valid.
+		MockPrices::set(BTC, 1_000_000, NOW);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+	});
+}
+
+#[test]
+fn withdraw_with_a_stale_mark_price_fails_closed() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		open_position(ALICE, CROSS, 100, 50);
+		MockDerivatives::fail_fresh(ALICE, CROSS, PriceError::Stale);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceStale);
+		MockDerivatives::fail_fresh(ALICE, CROSS, PriceError::OutOfBounds);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceOutOfBounds);
+	});
+}
+
+#[test]
+fn withdraw_with_debt_and_no_positions_needs_fresh_prices() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		settle(ALICE, CROSS, -susdc(1_000));
+		MockPrices::remove(BTC);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceMissing);
+		MockPrices::set(BTC, 50_000, NOW - 60_001);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceStale);
+		MockPrices::set(BTC, 50_000, NOW);
+		// 1,000 USDC of debt against 45,000 of initial value: most of it can go.
+		assert_noop!(
+			withdraw(ALICE, CROSS, BTC, BTC_UNIT * 98 / 100),
+			Error::<Test>::InsufficientMargin
+		);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, BTC_UNIT * 97 / 100));
+	});
+}

@@ -1,0 +1,227 @@
+//! Valuation: one pass over an account's collateral and positions at the prices a
+//! [`PriceMode`] allows, through the one margin formula (`ballast_math::margin`). Used by the
+//! margin tests (fresh prices), the liquidation engine's snapshot (conservative prices) and
+//! client reports (latest prices).
+
+use crate::{pallet::*, types::*};
+use alloc::vec::Vec;
+use ballast_primitives::{
+	math::{
+		margin::{self, CollateralLine, Valuation},
+		units::{quote_value, Rounding},
+	},
+	traits::{
+		checked_price, AccountSnapshot, CollateralRisk, Derivatives, Exposure, MarginSide,
+		PriceError, PriceMode,
+	},
+	AssetId, AssetStatus, Balance, Price, SignedBalance, SubAccount,
+};
+use polkadot_sdk::{
+	frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get},
+	sp_arithmetic::Permill,
+	sp_runtime::DispatchError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Value `account` (owned by `(who, sub)`) at prices allowed by `mode`: the valuation and
+	/// the derivative exposure it was made from (one pass over collateral and positions).
+	pub fn valuation_of(
+		who: &T::AccountId,
+		sub: SubAccount,
+		account: &MarginAccount<T::MaxCollateralAssets>,
+		mode: PriceMode,
+	) -> Result<(Valuation, Exposure), PriceError> {
+		let mut lines = Vec::with_capacity(account.collateral.len());
+		for (asset, amount) in account.collateral.iter() {
+			if let Some(line) = Self::line(*asset, *amount, mode)? {
+				lines.push(line);
+			}
+		}
+		let exposure = T::Derivatives::exposure(who, sub, mode)?;
+		let v = margin::valuation(
+			&lines,
+			account.quote,
+			&exposure.requirements(),
+			T::UnrealizedPnlHaircut::get(),
+		);
+		Ok((v, exposure))
+	}
+
+	/// Value one holding; `None` for an asset that counts for nothing (delisted or unlisted).
+	pub(crate) fn line(
+		asset: AssetId,
+		amount: Balance,
+		mode: PriceMode,
+	) -> Result<Option<CollateralLine>, PriceError> {
+		let Some(terms) = T::Risk::terms(asset, amount) else { return Ok(None) };
+		if terms.status == AssetStatus::Delisted {
+			return Ok(None);
+		}
+		let price = checked_price::<T::Prices>(
+			terms.oracle_key,
+			terms.max_price_age,
+			terms.min_price,
+			terms.max_price,
+			mode,
+		)?;
+		// Rounded down; a value too large to represent counts for nothing (never healthier).
+		let value =
+			quote_value(amount, terms.decimals, price, T::QuoteDecimals::get(), Rounding::Down)
+				.unwrap_or(0);
+		Ok(Some(CollateralLine {
+			value,
+			haircut: terms.haircut,
+			maintenance_weight: terms.maintenance_weight,
+		}))
+	}
+
+	/// Ok if `account` (the would-be state of `(who, sub)`) meets its initial margin.
+	pub(crate) fn ensure_initial_margin_of(
+		who: &T::AccountId,
+		sub: SubAccount,
+		account: &MarginAccount<T::MaxCollateralAssets>,
+	) -> DispatchResult {
+		// Nothing at risk: no prices needed. Positions are only known to the derivative pallets;
+		// asking them at last-known prices tells whether there are any without failing on age.
+		if account.quote >= 0 && T::Derivatives::positions(who, sub).is_empty() {
+			return Ok(());
+		}
+		let (v, _) =
+			Self::valuation_of(who, sub, account, PriceMode::Fresh).map_err(Error::<T>::from)?;
+		ensure!(v.meets_initial(), Error::<T>::InsufficientMargin);
+		Ok(())
+	}
+
+	/// Valuation of `(who, sub)` at fresh prices, or why it cannot be valued.
+	pub fn valuation(who: &T::AccountId, sub: SubAccount) -> Result<Valuation, DispatchError> {
+		let account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		Ok(Self::valuation_of(who, sub, &account, PriceMode::Fresh).map_err(Error::<T>::from)?.0)
+	}
+
+	/// A client's view of `(who, sub)`, at the latest prices whatever their age (flagged).
+	pub fn report(who: &T::AccountId, sub: SubAccount) -> Option<AccountReport> {
+		let account = Accounts::<T>::get(who, sub)?;
+		let mut collateral = Vec::with_capacity(account.collateral.len());
+		let mut lines = Vec::with_capacity(account.collateral.len());
+		let mut uses_stale_prices = false;
+		for (asset, amount) in account.collateral.iter() {
+			let terms = T::Risk::terms(*asset, *amount);
+			let (price, stale) = match terms {
+				Some(t) => {
+					let check = |mode| {
+						checked_price::<T::Prices>(
+							t.oracle_key,
+							t.max_price_age,
+							t.min_price,
+							t.max_price,
+							mode,
+						)
+					};
+					(check(PriceMode::LastKnown).ok(), check(PriceMode::Fresh).is_err())
+				},
+				None => (None, true),
+			};
+			uses_stale_prices |= stale;
+			// A holding without any price counts for nothing here (and is flagged), rather
+			// than hiding the rest of the account.
+			let line = Self::line(*asset, *amount, PriceMode::LastKnown).ok().flatten();
+			lines.extend(line);
+			collateral.push(CollateralReport {
+				asset: *asset,
+				amount: *amount,
+				price,
+				price_stale: stale,
+				haircut: terms.map_or(Permill::one(), |t| t.haircut),
+				value: line.map_or(0, |l| l.value),
+				risk_adjusted_value: line.map_or(0, |l| l.initial_value()),
+			});
+		}
+		if T::Derivatives::exposure(who, sub, PriceMode::Fresh).is_err() {
+			uses_stale_prices = true;
+		}
+		let exposure = T::Derivatives::exposure(who, sub, PriceMode::LastKnown).unwrap_or_default();
+		let v = margin::valuation(
+			&lines,
+			account.quote,
+			&exposure.requirements(),
+			T::UnrealizedPnlHaircut::get(),
+		);
+		Some(AccountReport {
+			market: account.market,
+			collateral,
+			quote: account.quote,
+			unrealized_pnl: v.unrealized_pnl,
+			initial_equity: v.initial_equity,
+			maintenance_equity: v.maintenance_equity,
+			initial_requirement: v.initial_requirement,
+			maintenance_requirement: v.maintenance_requirement,
+			health_ratio: v.health_ratio(),
+			free_margin: v.free_margin(),
+			uses_stale_prices,
+			liquidation_price: Self::liquidation_price(who, sub),
+		})
+	}
+
+	/// The price at which an isolated account's only position makes it liquidatable, other
+	/// prices unchanged, from a valuation at conservative prices.
+	fn liquidation_price_of(
+		who: &T::AccountId,
+		sub: SubAccount,
+		account: &MarginAccount<T::MaxCollateralAssets>,
+		v: &Valuation,
+		exposure: &Exposure,
+	) -> Option<Price> {
+		if account.market.is_none() || exposure.positions != 1 {
+			return None;
+		}
+		T::Derivatives::liquidation_price(who, sub, v.equity_without_pnl()).map(|(_, _, p)| p)
+	}
+
+	/// The liquidation price of `(who, sub)` (see [`AccountReport::liquidation_price`]).
+	pub fn liquidation_price(who: &T::AccountId, sub: SubAccount) -> Option<Price> {
+		let account = Accounts::<T>::get(who, sub)?;
+		let (v, e) = Self::valuation_of(who, sub, &account, PriceMode::Conservative).ok()?;
+		Self::liquidation_price_of(who, sub, &account, &v, &e)
+	}
+}
+
+impl<T: Config> MarginSide<T::AccountId> for Pallet<T> {
+	fn snapshot(who: &T::AccountId, sub: SubAccount) -> Option<AccountSnapshot> {
+		let account = Accounts::<T>::get(who, sub)?;
+		let (v, e) = Self::valuation_of(who, sub, &account, PriceMode::Conservative).ok()?;
+		Some(AccountSnapshot {
+			market: account.market,
+			maintenance_equity: v.maintenance_equity,
+			equity_without_pnl: v.equity_without_pnl(),
+			maintenance_requirement: v.maintenance_requirement,
+			notional: e.notional,
+			positions: e.positions,
+			quote: account.quote,
+			collateral: account.collateral.into_inner(),
+		})
+	}
+
+	fn balances(
+		who: &T::AccountId,
+		sub: SubAccount,
+	) -> Option<(SignedBalance, Vec<(AssetId, Balance)>)> {
+		Accounts::<T>::get(who, sub).map(|a| (a.quote, a.collateral.into_inner()))
+	}
+
+	fn accounts_after(
+		after: Option<(T::AccountId, SubAccount)>,
+		limit: u32,
+	) -> Vec<(T::AccountId, SubAccount)> {
+		Self::accounts_after(after, limit)
+	}
+
+	fn seize(
+		who: &T::AccountId,
+		sub: SubAccount,
+		asset: AssetId,
+		amount: Balance,
+		to: &T::AccountId,
+	) -> DispatchResult {
+		Self::seize(who, sub, asset, amount, to)
+	}
+}

@@ -1,0 +1,486 @@
+//! Test runtime: `frame_system` and perpetuals, with a small margin ledger kept in storage
+//! (so that a failed call rolls it back with the pallet's own storage), prices from a
+//! thread-local table, and a recorder of `OnAccountChange` calls.
+
+use crate::{self as pallet_perpetuals, types::*};
+use ballast_primitives::{
+	traits::{
+		Derivatives, MarginLedger, OnAccountChange, PooledQuote, PriceMode, PriceProvider,
+		TimestampedPrice,
+	},
+	Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
+};
+use codec::Encode;
+use polkadot_sdk::{
+	frame_support::{
+		self, derive_impl, parameter_types,
+		traits::{ConstU32, ConstU8},
+	},
+	frame_system::{self, EnsureRoot},
+	sp_arithmetic::Permill,
+	sp_io,
+	sp_runtime::{BuildStorage, DispatchError, DispatchResult, TokenError},
+};
+use std::{cell::RefCell, collections::BTreeMap};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Perpetuals = pallet_perpetuals;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+/// Most markets in the mock.
+pub const MAX_MARKETS: u32 = 4;
+/// Blocks per day in the mock: few, so that funding shows after a handful of blocks.
+pub const BLOCKS_PER_DAY: u32 = 100;
+/// One USDC (the quote asset, 6 decimals).
+pub const USDC: Balance = 1_000_000;
+/// One BTC (8 decimals).
+pub const BTC: i128 = 100_000_000;
+/// One ETH (18 decimals).
+pub const ETH: i128 = 1_000_000_000_000_000_000;
+/// Oracle key of BTC.
+pub const BTC_KEY: OracleKey = 1;
+/// Oracle key of ETH.
+pub const ETH_KEY: OracleKey = 2;
+/// The BTC market (created at genesis).
+pub const BTC_PERP: MarketId = 0;
+/// The ETH market (created at genesis).
+pub const ETH_PERP: MarketId = 1;
+/// The clock at the start of every test (ms).
+pub const NOW: Moment = 1_700_000_000_000;
+
+parameter_types! {
+	/// The vault keeps NAV ≥ 20 % of the net skew notional after a withdrawal.
+	pub static VaultReserveRatio: Permill = Permill::from_percent(20);
+}
+
+// ----- prices -----
+
+thread_local! {
+	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> =
+		const { RefCell::new(BTreeMap::new()) };
+	static LAST_VALID: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
+	static CLOCK: RefCell<Moment> = const { RefCell::new(0) };
+	static CHANGED: RefCell<Vec<(AccountId, SubAccount)>> = const { RefCell::new(Vec::new()) };
+	static MARGIN_FAILS: RefCell<BTreeMap<(AccountId, SubAccount), DispatchError>> =
+		const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Oracle stand-in: whatever the test put in the thread-local tables.
+pub struct MockPrices;
+
+impl MockPrices {
+	/// The oracle reports `price` (whole quote units) for `key`, accepted now.
+	pub fn set(key: OracleKey, price: u32) {
+		Self::set_exact(key, Price::from_u32(price), Self::now());
+	}
+
+	/// The oracle reports `price` for `key`, accepted at `timestamp`.
+	pub fn set_exact(key: OracleKey, price: Price, timestamp: Moment) {
+		PRICES.with(|p| p.borrow_mut().insert(key, TimestampedPrice { price, timestamp }));
+	}
+
+	/// The oracle forgets `key`.
+	pub fn remove(key: OracleKey) {
+		PRICES.with(|p| p.borrow_mut().remove(&key));
+	}
+
+	/// The last valid price of `key` (the reference of `PriceMode::Conservative`).
+	pub fn set_last_valid(key: OracleKey, price: u32) {
+		LAST_VALID.with(|p| p.borrow_mut().insert(key, Price::from_u32(price)));
+	}
+
+	/// Move the clock to `now`.
+	pub fn set_now(now: Moment) {
+		CLOCK.with(|c| *c.borrow_mut() = now);
+	}
+
+	fn reset() {
+		PRICES.with(|p| p.borrow_mut().clear());
+		LAST_VALID.with(|p| p.borrow_mut().clear());
+		Self::set_now(NOW);
+	}
+}
+
+impl PriceProvider for MockPrices {
+	fn price(asset: OracleKey) -> Option<TimestampedPrice> {
+		PRICES.with(|p| p.borrow().get(&asset).copied())
+	}
+
+	fn now() -> Moment {
+		CLOCK.with(|c| *c.borrow())
+	}
+
+	fn last_valid(asset: OracleKey) -> Option<Price> {
+		LAST_VALID.with(|p| p.borrow().get(&asset).copied())
+	}
+}
+
+// ----- the account-change recorder -----
+
+/// Records every `(who, sub)` it is told about.
+pub struct MockOnChange;
+
+impl MockOnChange {
+	/// The calls so far, in order.
+	pub fn calls() -> Vec<(AccountId, SubAccount)> {
+		CHANGED.with(|c| c.borrow().clone())
+	}
+
+	/// Forget the calls so far.
+	pub fn clear() {
+		CHANGED.with(|c| c.borrow_mut().clear());
+	}
+}
+
+impl OnAccountChange<AccountId> for MockOnChange {
+	fn changed(who: &AccountId, sub: SubAccount) {
+		CHANGED.with(|c| c.borrow_mut().push((*who, sub)));
+	}
+}
+
+// ----- the margin ledger -----
+
+/// The mock ledger's storage. It lives in the externalities (not in thread-locals) so that a
+/// call that fails after settling is rolled back together with the pallet's own writes, and
+/// `assert_noop!` sees any change to it.
+pub mod ledger {
+	use super::*;
+	use polkadot_sdk::frame_support::{pallet_prelude::ValueQuery, Blake2_128Concat};
+
+	/// Margin accounts that exist, with the market an isolated one is bound to.
+	#[frame_support::storage_alias]
+	pub type Accounts =
+		StorageMap<MockLedger, Blake2_128Concat, (AccountId, SubAccount), Option<MarketId>>;
+
+	/// Quote balances of margin accounts (negative: debt).
+	#[frame_support::storage_alias]
+	pub type Quote = StorageMap<
+		MockLedger,
+		Blake2_128Concat,
+		(AccountId, SubAccount),
+		SignedBalance,
+		ValueQuery,
+	>;
+
+	/// Quote held in wallets.
+	#[frame_support::storage_alias]
+	pub type Wallet = StorageMap<MockLedger, Blake2_128Concat, AccountId, Balance, ValueQuery>;
+
+	/// Quote held by the custody account: backs every quote balance and every pool.
+	#[frame_support::storage_alias]
+	pub type Custody = StorageValue<MockLedger, SignedBalance, ValueQuery>;
+}
+
+/// The error of a missing margin account.
+pub const UNKNOWN_ACCOUNT: DispatchError = DispatchError::Other("UnknownAccount");
+/// The error of an isolated account trading a market it is not bound to.
+pub const WRONG_MARKET: DispatchError = DispatchError::Other("WrongMarket");
+/// The error of an account below its initial margin.
+pub const INSUFFICIENT_MARGIN: DispatchError = DispatchError::Other("InsufficientMargin");
+
+/// A margin engine in miniature: accounts (cross or bound to one market), quote balances, a
+/// custody account, and an initial-margin test `quote + unrealized PnL ≥ initial requirement`
+/// at fresh prices (or a forced failure set by the test).
+pub struct MockLedger;
+
+impl MockLedger {
+	/// Open `(who, sub)`, bound to `market` if given (an isolated account).
+	pub fn open(who: AccountId, sub: SubAccount, market: Option<MarketId>) {
+		ledger::Accounts::insert((who, sub), market);
+	}
+
+	/// Deposit `amount` of quote into `(who, sub)` (opening it as a cross account if needed).
+	pub fn deposit(who: AccountId, sub: SubAccount, amount: Balance) {
+		if !ledger::Accounts::contains_key((who, sub)) {
+			Self::open(who, sub, None);
+		}
+		let amount = SignedBalance::try_from(amount).unwrap();
+		ledger::Quote::mutate((who, sub), |q| *q += amount);
+		ledger::Custody::mutate(|c| *c += amount);
+	}
+
+	/// Put `amount` of quote in `who`'s wallet.
+	pub fn fund_wallet(who: AccountId, amount: Balance) {
+		ledger::Wallet::mutate(who, |w| *w += amount);
+	}
+
+	/// The quote balance of `(who, sub)`.
+	pub fn quote(who: AccountId, sub: SubAccount) -> SignedBalance {
+		ledger::Quote::get((who, sub))
+	}
+
+	/// The quote in `who`'s wallet.
+	pub fn wallet(who: AccountId) -> Balance {
+		ledger::Wallet::get(who)
+	}
+
+	/// Σ quote balances of all margin accounts.
+	pub fn total_quote() -> SignedBalance {
+		ledger::Quote::iter_values().sum()
+	}
+
+	/// The quote the custody account holds.
+	pub fn custody() -> SignedBalance {
+		ledger::Custody::get()
+	}
+
+	/// From now on `ensure_initial_margin` fails for `(who, sub)` with `error`.
+	pub fn fail_margin(who: AccountId, sub: SubAccount, error: DispatchError) {
+		MARGIN_FAILS.with(|f| f.borrow_mut().insert((who, sub), error));
+	}
+
+	/// Custody backs exactly the quote balances and the pools (the vault and the fee pot).
+	pub fn check_custody() -> Result<(), &'static str> {
+		if Self::custody() == Self::total_quote() + Perpetuals::pooled_quote() {
+			Ok(())
+		} else {
+			Err("custody != Σ quote balances + vault + fees")
+		}
+	}
+}
+
+impl MarginLedger<AccountId> for MockLedger {
+	fn ensure_can_trade(who: &AccountId, sub: SubAccount, market: MarketId) -> DispatchResult {
+		match ledger::Accounts::get((*who, sub)) {
+			None => Err(UNKNOWN_ACCOUNT),
+			Some(Some(bound)) if bound != market => Err(WRONG_MARKET),
+			Some(_) => Ok(()),
+		}
+	}
+
+	fn settle(who: &AccountId, sub: SubAccount, delta: SignedBalance) -> DispatchResult {
+		if !ledger::Accounts::contains_key((*who, sub)) {
+			return Err(UNKNOWN_ACCOUNT);
+		}
+		ledger::Quote::try_mutate((*who, sub), |q| -> DispatchResult {
+			*q = q.checked_add(delta).ok_or(DispatchError::Arithmetic(
+				polkadot_sdk::sp_runtime::ArithmeticError::Overflow,
+			))?;
+			Ok(())
+		})
+	}
+
+	fn ensure_initial_margin(who: &AccountId, sub: SubAccount) -> DispatchResult {
+		if let Some(e) = MARGIN_FAILS.with(|f| f.borrow().get(&(*who, sub)).copied()) {
+			return Err(e);
+		}
+		if !ledger::Accounts::contains_key((*who, sub)) {
+			return Err(UNKNOWN_ACCOUNT);
+		}
+		let e = <Perpetuals as Derivatives<AccountId>>::exposure(who, sub, PriceMode::Fresh)
+			.map_err(crate::Error::<Test>::from)?;
+		let equity = Self::quote(*who, sub) + e.unrealized_pnl;
+		if equity >= SignedBalance::try_from(e.initial_requirement).unwrap() {
+			Ok(())
+		} else {
+			Err(INSUFFICIENT_MARGIN)
+		}
+	}
+
+	fn pool_deposit(who: &AccountId, amount: Balance) -> DispatchResult {
+		ledger::Wallet::try_mutate(who, |w| -> DispatchResult {
+			*w = w.checked_sub(amount).ok_or(TokenError::FundsUnavailable)?;
+			Ok(())
+		})?;
+		ledger::Custody::mutate(|c| *c += SignedBalance::try_from(amount).unwrap());
+		Ok(())
+	}
+
+	fn pool_withdraw(who: &AccountId, amount: Balance) -> DispatchResult {
+		let amount_signed = SignedBalance::try_from(amount).unwrap();
+		ledger::Custody::try_mutate(|c| -> DispatchResult {
+			if *c < amount_signed {
+				return Err(TokenError::FundsUnavailable.into());
+			}
+			*c -= amount_signed;
+			Ok(())
+		})?;
+		ledger::Wallet::mutate(who, |w| *w += amount);
+		Ok(())
+	}
+}
+
+// ----- the benchmark helper -----
+
+/// Funds margin accounts in the mock ledger and sets prices, for the benchmark tests.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+
+/// BTC at `btc`, ETH at 3,000, both accepted now.
+pub fn set_prices(btc: u32) {
+	MockPrices::set(BTC_KEY, btc);
+	MockPrices::set(ETH_KEY, 3_000);
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
+	fn setup() {
+		set_prices(60_000);
+	}
+
+	fn margin_account(who: &AccountId, isolated: Option<MarketId>) -> SubAccount {
+		let Some(market) = isolated else {
+			let cross = ballast_primitives::CROSS_ACCOUNT;
+			MockLedger::deposit(*who, cross, 1_000_000 * USDC);
+			return cross;
+		};
+		let sub =
+			(1..=SubAccount::MAX).find(|s| !ledger::Accounts::contains_key((*who, *s))).unwrap();
+		MockLedger::open(*who, sub, Some(market));
+		// 2,000 USDC against ≈ 3,000 then ≈ 6,000 of notional (10 % initial margin).
+		MockLedger::deposit(*who, sub, 2_000 * USDC);
+		sub
+	}
+
+	fn move_prices() {
+		set_prices(61_000);
+	}
+
+	fn trade_size(market: MarketId) -> i128 {
+		match market {
+			BTC_PERP => BTC / 20,
+			_ => ETH,
+		}
+	}
+
+	fn fund_quote(who: &AccountId) -> Balance {
+		MockLedger::fund_wallet(*who, 200_000 * USDC);
+		100_000 * USDC
+	}
+}
+
+impl pallet_perpetuals::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Ledger = MockLedger;
+	type Prices = MockPrices;
+	type QuoteDecimals = ConstU8<6>;
+	type MaxMarkets = ConstU32<MAX_MARKETS>;
+	type BlocksPerDay = ConstU32<BLOCKS_PER_DAY>;
+	type VaultReserveRatio = VaultReserveRatio;
+	type OnChange = MockOnChange;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+/// BTC-PERP: 8 decimals, prices 1,000–1,000,000, 10 % initial and 5 % maintenance margin,
+/// 10× leverage, OI caps of 10 BTC a side, 0.05 % fee, 0.01 % spread, skew scale 1,000 BTC,
+/// premium capped at 1 %, funding up to 10 % a day.
+pub fn btc_market() -> MarketParams {
+	MarketParams {
+		oracle_key: BTC_KEY,
+		base_decimals: 8,
+		max_price_age: 60_000,
+		min_price: Price::from_u32(1_000),
+		max_price: Price::from_u32(1_000_000),
+		initial_margin: Permill::from_percent(10),
+		maintenance_margin: Permill::from_percent(5),
+		max_leverage: 10,
+		max_long_oi: 10 * BTC as u128,
+		max_short_oi: 10 * BTC as u128,
+		taker_fee: Permill::from_parts(500),
+		base_spread: Permill::from_parts(100),
+		skew_scale: 1_000 * BTC as u128,
+		max_premium: Permill::from_percent(1),
+		max_funding_rate: Permill::from_percent(10),
+		status: MarketStatus::Active,
+	}
+}
+
+/// ETH-PERP: 18 decimals, prices 10–100,000, 20 % / 10 % margin, 5× leverage, OI caps of 1,000
+/// ETH a side, skew scale 100,000 ETH.
+pub fn eth_market() -> MarketParams {
+	MarketParams {
+		oracle_key: ETH_KEY,
+		base_decimals: 18,
+		min_price: Price::from_u32(10),
+		max_price: Price::from_u32(100_000),
+		initial_margin: Permill::from_percent(20),
+		maintenance_margin: Permill::from_percent(10),
+		max_leverage: 5,
+		max_long_oi: 1_000 * ETH as u128,
+		max_short_oi: 1_000 * ETH as u128,
+		skew_scale: 100_000 * ETH as u128,
+		..btc_market()
+	}
+}
+
+/// Externalities from `genesis` with `wallets` funded first, at block 1, the clock at
+/// [`NOW`], BTC at 60,000 and ETH at 3,000, and the thread-local inputs reset.
+pub fn new_test_ext_with(
+	genesis: crate::GenesisConfig<Test>,
+	wallets: &[(AccountId, Balance)],
+) -> sp_io::TestExternalities {
+	MockPrices::reset();
+	MockOnChange::clear();
+	MARGIN_FAILS.with(|f| f.borrow_mut().clear());
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	// The wallets exist before the pallet's genesis (its vault deposits draw on them).
+	for (who, amount) in wallets {
+		storage.top.insert(ledger::Wallet::hashed_key_for(who), amount.encode());
+	}
+	RuntimeGenesisConfig { system: Default::default(), perpetuals: genesis }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		set_prices(60_000);
+	});
+	ext
+}
+
+/// Externalities with BTC-PERP (0) and ETH-PERP (1) and an empty vault, at block 1.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	new_test_ext_with(
+		crate::GenesisConfig { markets: vec![btc_market(), eth_market()], ..Default::default() },
+		&[],
+	)
+}
+
+/// The invariants: the pallet's, and custody backing every quote claim.
+pub fn check_invariants() {
+	Perpetuals::do_try_state().unwrap();
+	MockLedger::check_custody().unwrap();
+}
+
+/// Runs `test` on [`new_test_ext`], then checks the invariants.
+pub fn test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		check_invariants();
+	});
+}
+
+/// Advance to block `n`, checking the invariants on every block.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		System::set_block_number(System::block_number() + 1);
+		check_invariants();
+	}
+}

@@ -1,0 +1,284 @@
+//! Derivatives.
+
+use super::*;
+
+type Perps = Perpetuals;
+
+#[test]
+fn exposure_marks_every_position() {
+	test(|| {
+		fund(ALICE, 100_000);
+		assert_eq!(
+			Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh),
+			Ok(Exposure::default())
+		);
+		trade(ALICE, BTC_PERP, BTC);
+		// 1 ETH sold at 3,000 × (1 − 0.0105 %) = 2,999.685.
+		trade(ALICE, ETH_PERP, -ETH);
+		MockPrices::set(BTC_KEY, 61_000);
+		MockPrices::set(ETH_KEY, 2_900);
+		assert_eq!(
+			Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh),
+			Ok(Exposure {
+				unrealized_pnl: usdc(61_000 - 60_036) + 2_999_685_000 - usdc(2_900),
+				initial_requirement: 6_100 * USDC + 580 * USDC,
+				maintenance_requirement: 3_050 * USDC + 290 * USDC,
+				positions: 2,
+				notional: 63_900 * USDC,
+			})
+		);
+		// Pending funding is included: 10 blocks of a 1 BTC long skew at 61,000.
+		run_to_block(11);
+		let e = Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh).unwrap();
+		let eth_funding = perp::funding_owed(
+			-ETH,
+			18,
+			FixedI128::zero(),
+			perp::funding_delta(
+				-ETH,
+				100_000 * ETH as u128,
+				Permill::from_percent(10),
+				100,
+				10,
+				price(2_900),
+				6,
+			),
+		);
+		assert_eq!(
+			e.unrealized_pnl,
+			usdc(61_000 - 60_036) + 2_999_685_000 - usdc(2_900) - 610_000 - eth_funding
+		);
+		// Another account sees nothing.
+		assert_eq!(Perps::exposure(&BOB, CROSS_ACCOUNT, PriceMode::Fresh), Ok(Exposure::default()));
+	});
+}
+
+#[test]
+fn exposure_follows_the_price_mode() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		MockPrices::set_exact(BTC_KEY, price(59_000), NOW - 60_001);
+		MockPrices::set_last_valid(BTC_KEY, 60_000);
+		assert_eq!(
+			Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh),
+			Err(PriceError::Stale)
+		);
+		let last = Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::LastKnown).unwrap();
+		assert_eq!(last.unrealized_pnl, usdc(59_000 - 60_036));
+		// Conservative for a long: the lower of 59,000 and the last valid 60,000.
+		let cons = Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Conservative).unwrap();
+		assert_eq!(cons.notional, 59_000 * USDC);
+	});
+}
+
+#[test]
+fn positions_carry_the_entry_price() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		trade(ALICE, BTC_PERP, BTC);
+		trade(ALICE, ETH_PERP, -ETH);
+		let mut ps = Perps::positions(&ALICE, CROSS_ACCOUNT);
+		ps.sort_by_key(|p| p.market);
+		// The second BTC filled at 60,000 × (1 + 0.01 % + 0.05 % + 0.1 %) = 60,096.
+		assert_eq!(
+			ps,
+			vec![
+				PositionView {
+					market: BTC_PERP,
+					quantity: 2 * BTC,
+					entry_notional: 120_132 * USDC,
+					entry_price: price(60_066),
+				},
+				PositionView {
+					market: ETH_PERP,
+					quantity: -ETH,
+					entry_notional: 2_999_685_000,
+					entry_price: Price::from_rational(2_999_685, 1_000),
+				},
+			]
+		);
+		assert!(ps[0].is_long() && !ps[1].is_long());
+		assert!(Perps::positions(&BOB, CROSS_ACCOUNT).is_empty());
+	});
+}
+
+#[test]
+fn market_exists_and_mark_price_is_conservative() {
+	test(|| {
+		assert!(Perps::market_exists(BTC_PERP) && Perps::market_exists(ETH_PERP));
+		assert!(!Perps::market_exists(2));
+		assert_eq!(Perps::mark_price(BTC_PERP, true), Some(price(60_000)));
+		MockPrices::set_exact(BTC_KEY, price(59_000), NOW - 60_001);
+		MockPrices::set_last_valid(BTC_KEY, 60_000);
+		assert_eq!(Perps::mark_price(BTC_PERP, true), Some(price(59_000)));
+		assert_eq!(Perps::mark_price(BTC_PERP, false), Some(price(60_000)));
+		assert_eq!(Perps::mark_price(2, true), None);
+		assert_ok!(Perpetuals::create_market(
+			root(),
+			MarketParams { oracle_key: 9, ..btc_market() }
+		));
+		assert_eq!(Perps::mark_price(2, true), None);
+	});
+}
+
+#[test]
+fn liquidation_price_of_a_single_position() {
+	test(|| {
+		MockLedger::open(ALICE, 1, Some(BTC_PERP));
+		MockLedger::deposit(ALICE, 1, 20_000 * USDC);
+		MockLedger::open(BOB, 1, Some(BTC_PERP));
+		MockLedger::deposit(BOB, 1, 20_000 * USDC);
+		assert_eq!(Perps::liquidation_price(&ALICE, 1, usdc(12_536)), None);
+		assert_ok!(Perpetuals::trade(signed(ALICE), 1, BTC_PERP, BTC, None));
+		// (60,036 − 12,536) / 0.95 = 50,000.
+		assert_eq!(
+			Perps::liquidation_price(&ALICE, 1, usdc(12_536)),
+			Some((BTC_PERP, true, price(50_000)))
+		);
+		// Equity covering the whole entry: never liquidatable.
+		assert_eq!(Perps::liquidation_price(&ALICE, 1, usdc(60_036)), None);
+		// A short of 1 BTC, sold against the long skew at 60,000 × (1 − 0.06 %) …
+		assert_ok!(Perpetuals::trade(signed(BOB), 1, BTC_PERP, -BTC, None));
+		let entry = Positions::<Test>::get((BOB, 1), BTC_PERP).unwrap().entry_notional;
+		assert_eq!(entry, 59_964 * USDC);
+		// … (9,000 + 59,964) / 1.05 = 65,680.
+		assert_eq!(
+			Perps::liquidation_price(&BOB, 1, usdc(9_000)),
+			Some((BTC_PERP, false, price(65_680)))
+		);
+		// Two positions: no single liquidation price.
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		trade(ALICE, ETH_PERP, ETH);
+		assert_eq!(Perps::liquidation_price(&ALICE, CROSS_ACCOUNT, 0), None);
+	});
+}
+
+#[test]
+fn position_pnl_is_at_the_conservative_price() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		assert_eq!(Perps::position_pnl(&ALICE, CROSS_ACCOUNT, ETH_PERP), None);
+		assert_eq!(
+			Perps::position_pnl(&ALICE, CROSS_ACCOUNT, BTC_PERP),
+			Some((usdc(-36), 60_036 * USDC))
+		);
+		MockPrices::set_exact(BTC_KEY, price(59_000), NOW - 60_001);
+		MockPrices::set_last_valid(BTC_KEY, 61_000);
+		assert_eq!(
+			Perps::position_pnl(&ALICE, CROSS_ACCOUNT, BTC_PERP),
+			Some((usdc(59_000 - 60_036), 60_036 * USDC))
+		);
+	});
+}
+
+#[test]
+fn close_fraction_closes_at_the_conservative_price_without_fee() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, 2 * BTC);
+		trade(ALICE, ETH_PERP, -ETH);
+		// BTC stale at 58,000 with 60,000 last valid: the long closes at 58,000.
+		MockPrices::set_exact(BTC_KEY, price(58_000), NOW - 60_001);
+		MockPrices::set_last_valid(BTC_KEY, 60_000);
+		let (quote0, cash0, fees0) = books();
+		MockOnChange::clear();
+		let closed = Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::from_percent(50));
+		// 1 BTC at 58,000 and 0.5 ETH bought back at 3,000.
+		assert_eq!(closed, Ok(58_000 * USDC + 1_500 * USDC));
+		let realized = usdc(58_000 - 60_066) + (1_499_842_500 - 1_500_000_000);
+		let (quote1, cash1, fees1) = books();
+		assert_eq!(quote1 - quote0, realized);
+		assert_eq!(cash1 - cash0, -realized);
+		assert_eq!(fees1, fees0);
+		let btc = position(ALICE, BTC_PERP).unwrap();
+		assert_eq!((btc.quantity, btc.entry_notional), (BTC, 60_066 * USDC));
+		assert_eq!(position(ALICE, ETH_PERP).unwrap().quantity, -ETH / 2);
+		// No `Traded` event for a liquidation close.
+		assert!(
+			matches!(last_traded(), Event::Traded { market: ETH_PERP, size_delta, .. } if size_delta == -ETH)
+		);
+		// All of the rest.
+		assert_ok!(Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::one()));
+		assert!(Perps::positions(&ALICE, CROSS_ACCOUNT).is_empty());
+		assert_eq!(Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::one()), Ok(0));
+	});
+}
+
+#[test]
+fn close_fraction_rounds_the_closed_size_up() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, 3);
+		assert_ok!(Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::from_percent(50)));
+		assert_eq!(position(ALICE, BTC_PERP).unwrap().quantity, 1);
+		// Nothing for a zero fraction.
+		assert_eq!(Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::zero()), Ok(0));
+		assert_eq!(position(ALICE, BTC_PERP).unwrap().quantity, 1);
+	});
+}
+
+#[test]
+fn close_fraction_needs_some_price() {
+	test(|| {
+		assert_ok!(Perpetuals::create_market(
+			root(),
+			MarketParams { oracle_key: 9, ..btc_market() }
+		));
+		MockPrices::set(9, 60_000);
+		fund(ALICE, 100_000);
+		trade(ALICE, 2, BTC);
+		MockPrices::remove(9);
+		assert_eq!(
+			Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::one()),
+			Err(Error::<Test>::PriceMissing.into())
+		);
+	});
+}
+
+#[test]
+fn deleverage_settles_pnl_net_of_funding() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		run_to_block(11);
+		MockPrices::set(BTC_KEY, 62_000);
+		let (quote0, cash0, fees0) = books();
+		// Funding accrues at the price of the moment: 10 × 0.06 / 60,000 × 62,000 = 0.62 USDC.
+		let settled = Perps::deleverage(&ALICE, CROSS_ACCOUNT, BTC_PERP, Permill::one());
+		assert_eq!(settled, Ok(usdc(62_000 - 60_036) - 620_000));
+		let (quote1, cash1, fees1) = books();
+		assert_eq!(quote1 - quote0, settled.unwrap());
+		assert_eq!(cash1 - cash0, -settled.unwrap());
+		assert_eq!(fees1, fees0);
+		assert_eq!(position(ALICE, BTC_PERP), None);
+		assert_eq!(state(BTC_PERP).long_oi, 0);
+	});
+}
+
+#[test]
+fn deleverage_a_fraction() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		MockPrices::set(BTC_KEY, 62_000);
+		assert_eq!(
+			Perps::deleverage(&ALICE, CROSS_ACCOUNT, BTC_PERP, Permill::from_percent(25)),
+			Ok(usdc(62_000 - 60_036) / 4)
+		);
+		assert_eq!(position(ALICE, BTC_PERP).unwrap().quantity, BTC * 3 / 4);
+	});
+}
+
+#[test]
+fn deleverage_without_a_position() {
+	test(|| {
+		assert_eq!(
+			Perps::deleverage(&ALICE, CROSS_ACCOUNT, BTC_PERP, Permill::one()),
+			Err(Error::<Test>::NoPosition.into())
+		);
+	});
+}

@@ -1,0 +1,189 @@
+//! Create_market / update_market.
+
+use super::*;
+
+#[test]
+fn create_market_adds_a_market_and_emits_market_created() {
+	test(|| {
+		let params = MarketParams { oracle_key: 3, ..btc_market() };
+		assert_ok!(Perpetuals::create_market(root(), params));
+		System::assert_last_event(Event::MarketCreated { market: 2, params }.into());
+		let m = Markets::<Test>::get(2).unwrap();
+		assert_eq!(m.params, params);
+		assert_eq!(m.state, MarketState { funding_updated: 1, ..Default::default() });
+		assert_eq!(NextMarketId::<Test>::get(), 3);
+	});
+}
+
+#[test]
+fn create_market_requires_governance() {
+	test(|| {
+		assert_noop!(
+			Perpetuals::create_market(signed(ALICE), btc_market()),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Perpetuals::create_market(RuntimeOrigin::none(), btc_market()),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn too_many_markets() {
+	test(|| {
+		// Two exist from genesis.
+		for key in 3..3 + MAX_MARKETS - 2 {
+			assert_ok!(Perpetuals::create_market(
+				root(),
+				MarketParams { oracle_key: key, ..btc_market() }
+			));
+		}
+		assert_noop!(
+			Perpetuals::create_market(root(), btc_market()),
+			Error::<Test>::TooManyMarkets
+		);
+	});
+}
+
+/// `create_market` and `update_market` both refuse `btc_market()` changed by `f` with `error`.
+fn assert_params_rejected(f: impl Fn(&mut MarketParams), error: Error<Test>) {
+	let error: DispatchError = error.into();
+	let mut p = btc_market();
+	f(&mut p);
+	assert!(p.validate().is_err());
+	assert_noop!(Perpetuals::create_market(root(), p), error);
+	assert_noop!(Perpetuals::update_market(root(), BTC_PERP, p), error);
+}
+
+#[test]
+fn invalid_margin_ratios() {
+	test(|| {
+		assert_params_rejected(
+			|p| p.maintenance_margin = Permill::zero(),
+			Error::InvalidMarginRatios,
+		);
+		assert_params_rejected(
+			|p| p.maintenance_margin = p.initial_margin,
+			Error::InvalidMarginRatios,
+		);
+		assert_params_rejected(
+			|p| p.maintenance_margin = Permill::from_percent(11),
+			Error::InvalidMarginRatios,
+		);
+	});
+}
+
+#[test]
+fn invalid_leverage() {
+	test(|| {
+		assert_params_rejected(|p| p.max_leverage = 0, Error::InvalidLeverage);
+		// 10 % × 9 < 1.
+		assert_params_rejected(|p| p.max_leverage = 9, Error::InvalidLeverage);
+		assert_params_rejected(
+			|p| {
+				p.initial_margin = Permill::from_parts(99_999);
+				p.maintenance_margin = Permill::from_percent(5);
+			},
+			Error::InvalidLeverage,
+		);
+	});
+}
+
+#[test]
+fn invalid_price_bounds() {
+	test(|| {
+		assert_params_rejected(|p| p.min_price = price(0), Error::InvalidPriceBounds);
+		assert_params_rejected(|p| p.min_price = p.max_price, Error::InvalidPriceBounds);
+		assert_params_rejected(|p| p.max_price = price(999), Error::InvalidPriceBounds);
+	});
+}
+
+#[test]
+fn zero_max_price_age() {
+	test(|| assert_params_rejected(|p| p.max_price_age = 0, Error::ZeroMaxPriceAge));
+}
+
+#[test]
+fn zero_skew_scale() {
+	test(|| assert_params_rejected(|p| p.skew_scale = 0, Error::ZeroSkewScale));
+}
+
+#[test]
+fn decimals_too_large() {
+	test(|| {
+		assert_params_rejected(
+			|p| p.base_decimals = ballast_primitives::math::units::MAX_DECIMALS + 1,
+			Error::DecimalsTooLarge,
+		);
+		// The largest is fine.
+		assert_ok!(Perpetuals::create_market(
+			root(),
+			MarketParams {
+				base_decimals: ballast_primitives::math::units::MAX_DECIMALS,
+				..btc_market()
+			}
+		));
+	});
+}
+
+#[test]
+fn zero_open_interest_cap() {
+	test(|| {
+		assert_params_rejected(|p| p.max_long_oi = 0, Error::ZeroOpenInterestCap);
+		assert_params_rejected(|p| p.max_short_oi = 0, Error::ZeroOpenInterestCap);
+	});
+}
+
+#[test]
+fn update_market_replaces_the_params_and_emits_market_updated() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		let before = state(BTC_PERP);
+		let params = MarketParams { taker_fee: Permill::from_parts(700), ..btc_market() };
+		assert_ok!(Perpetuals::update_market(root(), BTC_PERP, params));
+		System::assert_last_event(Event::MarketUpdated { market: BTC_PERP, params }.into());
+		let m = Markets::<Test>::get(BTC_PERP).unwrap();
+		assert_eq!(m.params, params);
+		// Open interest is untouched.
+		assert_eq!(m.state, before);
+	});
+}
+
+#[test]
+fn update_market_requires_governance() {
+	test(|| {
+		assert_noop!(
+			Perpetuals::update_market(signed(ALICE), BTC_PERP, btc_market()),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn update_market_of_an_unknown_market() {
+	test(|| {
+		assert_noop!(
+			Perpetuals::update_market(root(), 9, btc_market()),
+			Error::<Test>::UnknownMarket
+		);
+	});
+}
+
+#[test]
+fn update_market_accrues_funding_under_the_old_parameters() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		run_to_block(11);
+		// 10 blocks of a 1 BTC long skew: 10 × (0.1 / 100) × (1 / 1,000) × 60,000 USDC per BTC.
+		update(BTC_PERP, |p| p.max_funding_rate = Permill::zero());
+		assert_eq!(state(BTC_PERP).funding_index, FixedI128::saturating_from_integer(600_000));
+		assert_eq!(state(BTC_PERP).funding_updated, 11);
+		run_to_block(21);
+		// Nothing more accrues at a zero rate.
+		assert_ok!(Perpetuals::close_position(signed(ALICE), CROSS_ACCOUNT, BTC_PERP, None));
+		assert_eq!(last_fill().2, 600_000);
+	});
+}

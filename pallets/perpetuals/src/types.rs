@@ -1,0 +1,290 @@
+//! Markets, positions, the vault, and the reports `MarginApi` serves.
+
+use ballast_primitives::{
+	math::units::MAX_DECIMALS, Balance, MarketId, Moment, OracleKey, Price, SignedBalance,
+};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::sp_arithmetic::{traits::Zero, FixedI128, Permill};
+use scale_info::TypeInfo;
+
+/// Whether a market takes new risk.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum MarketStatus {
+	/// Open for all trades.
+	Active,
+	/// Only trades that reduce positions.
+	ReduceOnly,
+}
+
+/// A market's parameters, set by governance.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct MarketParams {
+	/// Oracle key of the underlying.
+	pub oracle_key: OracleKey,
+	/// Decimals of the size unit (the underlying's smallest unit).
+	pub base_decimals: u8,
+	/// Oldest oracle price (ms) a trade may execute at.
+	pub max_price_age: Moment,
+	/// Lowest believable price.
+	pub min_price: Price,
+	/// Highest believable price.
+	pub max_price: Price,
+	/// Initial margin, as a share of notional.
+	pub initial_margin: Permill,
+	/// Maintenance margin, as a share of notional; below `initial_margin`.
+	pub maintenance_margin: Permill,
+	/// Largest leverage; `initial_margin × max_leverage ≥ 1`.
+	pub max_leverage: u32,
+	/// Cap on the sum of long sizes.
+	pub max_long_oi: Balance,
+	/// Cap on the sum of short sizes.
+	pub max_short_oi: Balance,
+	/// Fee on each trade's notional, to the fee pot.
+	pub taker_fee: Permill,
+	/// Premium every trade pays.
+	pub base_spread: Permill,
+	/// Size at which the size and skew premiums reach 100 % (and funding its maximum).
+	pub skew_scale: Balance,
+	/// Cap on the premium.
+	pub max_premium: Permill,
+	/// Funding rate per day at full skew.
+	pub max_funding_rate: Permill,
+	/// Whether the market takes new risk.
+	pub status: MarketStatus,
+}
+
+/// A market's running state.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct MarketState<BlockNumber> {
+	/// Σ long sizes.
+	pub long_oi: Balance,
+	/// Σ |short sizes|.
+	pub short_oi: Balance,
+	/// Σ entry notionals of longs.
+	pub long_entry_notional: Balance,
+	/// Σ entry notionals of shorts.
+	pub short_entry_notional: Balance,
+	/// Cumulative funding per whole base token, quote smallest units.
+	pub funding_index: FixedI128,
+	/// Block the index was last brought up to date.
+	pub funding_updated: BlockNumber,
+}
+
+impl<B> MarketState<B> {
+	/// Long OI − short OI.
+	pub fn skew(&self) -> i128 {
+		i128::try_from(self.long_oi)
+			.unwrap_or(i128::MAX)
+			.saturating_sub(i128::try_from(self.short_oi).unwrap_or(i128::MAX))
+	}
+}
+
+/// A market: parameters and state.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Market<BlockNumber> {
+	/// Parameters.
+	pub params: MarketParams,
+	/// State.
+	pub state: MarketState<BlockNumber>,
+}
+
+/// One position.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Position {
+	/// Size in base smallest units; positive long, negative short.
+	pub quantity: i128,
+	/// What `|quantity|` cost at entry, quote smallest units (entry price × |quantity|).
+	pub entry_notional: Balance,
+	/// The market's funding index when funding was last settled.
+	pub funding_index: FixedI128,
+}
+
+/// The liquidity vault.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Vault {
+	/// Quote asset the vault holds (may go negative only if traders' realized gains exceed it).
+	pub cash: SignedBalance,
+	/// LP shares outstanding.
+	pub shares: Balance,
+}
+
+/// What a trade did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct TradeOutcome {
+	/// Execution price.
+	pub price: Price,
+	/// Fee paid.
+	pub fee: Balance,
+	/// PnL realized by the reduced part.
+	pub realized_pnl: SignedBalance,
+	/// Funding settled (positive: paid by the trader).
+	pub funding: SignedBalance,
+	/// Size after the trade.
+	pub new_size: i128,
+}
+
+/// Why market parameters are invalid.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ParamsError {
+	/// Margin ratios zero, or maintenance not below initial.
+	MarginRatios,
+	/// `initial_margin × max_leverage < 1`, or zero leverage.
+	Leverage,
+	/// Prices not `0 < min < max`.
+	PriceBounds,
+	/// Zero max price age.
+	PriceAge,
+	/// Zero skew scale.
+	SkewScale,
+	/// Decimals too large.
+	Decimals,
+	/// Zero OI cap.
+	OpenInterestCap,
+}
+
+impl MarketParams {
+	/// Check the parameters against hard bounds.
+	pub fn validate(&self) -> Result<(), ParamsError> {
+		if self.maintenance_margin.is_zero() || self.maintenance_margin >= self.initial_margin {
+			return Err(ParamsError::MarginRatios);
+		}
+		let covered = u64::from(self.initial_margin.deconstruct())
+			.saturating_mul(u64::from(self.max_leverage));
+		if self.max_leverage == 0 || covered < 1_000_000 {
+			return Err(ParamsError::Leverage);
+		}
+		if self.min_price.is_zero() || self.min_price >= self.max_price {
+			return Err(ParamsError::PriceBounds);
+		}
+		if self.max_price_age == 0 {
+			return Err(ParamsError::PriceAge);
+		}
+		if self.skew_scale == 0 {
+			return Err(ParamsError::SkewScale);
+		}
+		if self.base_decimals > MAX_DECIMALS {
+			return Err(ParamsError::Decimals);
+		}
+		if self.max_long_oi == 0 || self.max_short_oi == 0 {
+			return Err(ParamsError::OpenInterestCap);
+		}
+		Ok(())
+	}
+}
+
+/// One open position, as clients see it.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct PositionReport {
+	/// Market.
+	pub market: MarketId,
+	/// Signed size in base smallest units, positive long, negative short. (Named `quantity`,
+	/// not `size`: polkadot.js structs are JS Maps, whose `size` is the number of fields.)
+	pub quantity: i128,
+	/// Average entry price.
+	pub entry_price: Price,
+	/// Oracle price it is marked at, if any.
+	pub mark_price: Option<Price>,
+	/// Notional at the mark price.
+	pub notional: Balance,
+	/// Unrealized PnL including funding not yet settled.
+	pub unrealized_pnl: SignedBalance,
+}
+
+/// A market with its state.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct MarketReport {
+	/// Market id.
+	pub id: MarketId,
+	/// Parameters.
+	pub params: MarketParams,
+	/// Σ long sizes.
+	pub long_oi: Balance,
+	/// Σ |short sizes|.
+	pub short_oi: Balance,
+	/// Oracle price, if any.
+	pub price: Option<Price>,
+	/// Whether trading would refuse that price.
+	pub price_stale: bool,
+	/// Execution price of a buy of one smallest unit now (premium included), if priced.
+	pub best_buy: Option<Price>,
+	/// Execution price of a sell of one smallest unit now, if priced.
+	pub best_sell: Option<Price>,
+}
+
+/// The liquidity vault.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct VaultReport {
+	/// Quote asset held by the vault.
+	pub cash: SignedBalance,
+	/// LP shares outstanding.
+	pub shares: Balance,
+	/// Net asset value (cash − traders' unrealized PnL) at the latest prices.
+	pub nav: Option<SignedBalance>,
+	/// Trading fees collected.
+	pub fees: Balance,
+}

@@ -46,8 +46,10 @@
 //!
 //! ## Volatility
 //!
-//! In `on_initialize` the registry reads every listed asset's oracle price from
-//! [`Config::Prices`]. A price with a strictly newer timestamp than the last one used (and
+//! At the end of every block (`on_finalize`) the registry reads every listed asset's oracle
+//! price from [`Config::Prices`], so the next block's hooks (the liquidation sweep among them)
+//! see the prices fed in this one, whatever the order pallets are declared in; `on_initialize`
+//! reserves the weight of that observation. A price with a strictly newer timestamp than the last one used (and
 //! within the asset's price bounds) updates an exponentially weighted moving average of the
 //! squared relative price change, with decay [`Config::VolatilityDecay`]; the volatility is its
 //! square root. Governance seeds or overrides it with
@@ -197,8 +199,8 @@ pub mod pallet {
 	pub type AssetVolatility<T: Config> =
 		StorageMap<_, Twox64Concat, AssetId, VolatilityState, OptionQuery>;
 
-	/// Per oracle key, the last price that was fresh and inside its asset's bounds when
-	/// `on_initialize` saw it: the reference of conservative (liquidation) pricing
+	/// Per oracle key, the last price that was fresh and inside its asset's bounds when a
+	/// block's `on_finalize` saw it: the reference of conservative (liquidation) pricing
 	/// (`PriceMode::Conservative`).
 	#[pallet::storage]
 	pub type LastValidPrice<T: Config> = StorageMap<
@@ -350,7 +352,15 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			Self::observe_prices()
+			// What `on_finalize` will use, reserved now (FRAME's pattern for finalization work).
+			let listed = ListedAssets::<T>::decode_len().unwrap_or(0);
+			T::WeightInfo::on_initialize(u32::try_from(listed).unwrap_or(u32::MAX))
+		}
+
+		fn on_finalize(_n: BlockNumberFor<T>) {
+			// Observed at the end of the block, after every feed in it: the next block's hooks
+			// read last valid prices and volatility that do not depend on declaration order.
+			Self::observe_prices();
 		}
 
 		#[allow(clippy::panic)]

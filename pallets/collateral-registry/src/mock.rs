@@ -179,12 +179,15 @@ pub fn test(test: impl FnOnce()) {
 	});
 }
 
-/// Advance to block `n`, running `on_initialize` and the invariants on every block.
+/// Advance to block `n`: finish the current block (`on_finalize` observes prices), check the
+/// invariants, start the next (`on_initialize`).
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
-		let next = System::block_number() + 1;
+		let now = System::block_number();
+		CollateralRegistry::on_finalize(now);
+		CollateralRegistry::do_try_state().unwrap();
+		let next = now + 1;
 		System::set_block_number(next);
 		CollateralRegistry::on_initialize(next);
-		CollateralRegistry::do_try_state().unwrap();
 	}
 }

@@ -91,6 +91,7 @@ pub fn try_state() {
 pub fn next_block() {
 	let n = System::block_number();
 	Oracle::on_finalize(n);
+	CollateralRegistry::on_finalize(n);
 	try_state();
 	System::set_block_number(n + 1);
 	set_now(pallet_timestamp::Now::<Runtime>::get() + 6_000);

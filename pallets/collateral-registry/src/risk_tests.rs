@@ -1,0 +1,454 @@
+//! Unit and property tests of the registry's validation and haircut schedule.
+
+use super::*;
+use crate::types::{VolatilityBand, VolatilityState};
+use ballast_primitives::AssetStatus;
+use polkadot_sdk::frame_support::{traits::ConstU32, BoundedVec};
+use polkadot_sdk::sp_arithmetic::{traits::Saturating, FixedU128};
+use proptest::prelude::*;
+
+type Bands = ConstU32<4>;
+type Params = CollateralParams<Bands>;
+
+fn pm(percent_tenths: u32) -> Permill {
+	Permill::from_parts(percent_tenths * 1_000)
+}
+
+fn sample() -> Params {
+	crate::mock::btc_params()
+}
+
+#[test]
+fn sample_is_valid() {
+	assert_eq!(validate(&sample()), Ok(()));
+}
+
+#[test]
+fn each_rule_has_its_error() {
+	let cases: Vec<(fn(&mut Params), ParamsError)> = vec![
+		(
+			|p| p.liquidation_penalty = crate::mock::raw_permill(1_000_001),
+			ParamsError::PermillOutOfRange,
+		),
+		(
+			|p| p.haircut.bands[0].min_volatility = crate::mock::raw_permill(2_000_000),
+			ParamsError::PermillOutOfRange,
+		),
+		(|p| p.decimals = MAX_DECIMALS + 1, ParamsError::DecimalsTooLarge),
+		(|p| p.max_price_age = 0, ParamsError::ZeroMaxPriceAge),
+		(|p| p.min_price = Price::zero(), ParamsError::InvalidPriceBounds),
+		(|p| p.max_price = p.min_price, ParamsError::InvalidPriceBounds),
+		(|p| p.haircut.base = Permill::one(), ParamsError::HaircutTooHigh),
+		(|p| p.haircut.bands[1].haircut = Permill::one(), ParamsError::HaircutTooHigh),
+		(|p| p.haircut.bands[0].haircut = pm(50), ParamsError::BandBelowBase),
+		(
+			|p| p.haircut.bands[1].min_volatility = p.haircut.bands[0].min_volatility,
+			ParamsError::BandsNotAscending,
+		),
+		(|p| p.haircut.bands[1].haircut = pm(120), ParamsError::BandHaircutDecreasing),
+		(|p| p.haircut.concentration.market_depth = 0, ParamsError::ZeroMarketDepth),
+		(|p| p.haircut.concentration.max_add_on = Permill::one(), ParamsError::AddOnTooHigh),
+		(|p| p.liquidation_threshold = Permill::zero(), ParamsError::ZeroLiquidationThreshold),
+		(|p| p.liquidation_threshold = pm(899), ParamsError::ThresholdBelowInitialWeight),
+		(|p| p.liquidation_penalty = pm(112), ParamsError::PenaltyTooLarge),
+		(|p| p.supply_cap = 0, ParamsError::InvalidCaps),
+		(|p| p.account_cap = 0, ParamsError::InvalidCaps),
+		(|p| p.account_cap = p.supply_cap + 1, ParamsError::InvalidCaps),
+	];
+	for (i, (mutate, expected)) in cases.into_iter().enumerate() {
+		let mut p = sample();
+		mutate(&mut p);
+		assert_eq!(validate(&p), Err(expected), "case {i}");
+	}
+}
+
+#[test]
+fn boundaries_are_inclusive_where_documented() {
+	// threshold exactly 1 - base.
+	let mut p = sample();
+	p.liquidation_threshold = pm(900);
+	p.liquidation_penalty = pm(111); // 0.9 × 1.111 = 0.9999
+	assert_eq!(validate(&p), Ok(()));
+	// threshold × (1 + penalty) exactly 100%.
+	p.liquidation_threshold = Permill::from_percent(100);
+	p.liquidation_penalty = Permill::zero();
+	assert_eq!(validate(&p), Ok(()));
+	p.liquidation_threshold = Permill::from_percent(80);
+	p.haircut.base = Permill::from_percent(20);
+	p.haircut.bands[0].haircut = Permill::from_percent(20);
+	p.liquidation_penalty = Permill::from_percent(25);
+	assert_eq!(validate(&p), Ok(()));
+	// account cap equal to supply cap; equal band haircuts; no bands at all.
+	let mut p = sample();
+	p.account_cap = p.supply_cap;
+	p.haircut.bands[1].haircut = p.haircut.bands[0].haircut;
+	assert_eq!(validate(&p), Ok(()));
+	p.haircut.bands = BoundedVec::default();
+	assert_eq!(validate(&p), Ok(()));
+	p.decimals = MAX_DECIMALS;
+	assert_eq!(validate(&p), Ok(()));
+}
+
+#[test]
+fn band_lookup() {
+	let s = sample().haircut;
+	assert_eq!(band_haircut(&s, Permill::zero()), pm(100));
+	assert_eq!(band_haircut(&s, Permill::from_parts(19_999)), pm(100));
+	assert_eq!(band_haircut(&s, pm(20)), pm(150));
+	assert_eq!(band_haircut(&s, pm(49)), pm(150));
+	assert_eq!(band_haircut(&s, pm(50)), pm(250));
+	assert_eq!(band_haircut(&s, Permill::one()), pm(250));
+}
+
+#[test]
+fn concentration_add_on_is_linear_then_capped() {
+	let c = sample().haircut.concentration;
+	assert_eq!(concentration_add_on(&c, 0), Permill::zero());
+	// Half the market depth: 5%.
+	assert_eq!(concentration_add_on(&c, c.market_depth / 2), Permill::from_percent(5));
+	assert_eq!(concentration_add_on(&c, c.market_depth), Permill::from_percent(10));
+	// Rounded up: one smallest unit already costs a ppm.
+	assert_eq!(concentration_add_on(&c, 1), Permill::from_parts(1));
+	assert_eq!(concentration_add_on(&c, 2 * c.market_depth), Permill::from_percent(20));
+	assert_eq!(concentration_add_on(&c, 3 * c.market_depth), Permill::from_percent(20));
+	assert_eq!(concentration_add_on(&c, u128::MAX), Permill::from_percent(20));
+}
+
+#[test]
+fn concrete_terms() {
+	let p = sample();
+	// 3% volatility (band 15%), holding half the market depth (+5%): haircut 20%.
+	let t = terms(&p, pm(30), p.haircut.concentration.market_depth / 2);
+	assert_eq!(t.haircut, Permill::from_percent(20));
+	// extra = 20% - 10% = 10%; max(80%, 90% - 10%) = 80%.
+	assert_eq!(t.maintenance_weight, Permill::from_percent(80));
+	// Calm market, small holding: haircut = base, maintenance = threshold.
+	let t = terms(&p, Permill::zero(), 0);
+	assert_eq!(t.haircut, Permill::from_percent(10));
+	assert_eq!(t.maintenance_weight, Permill::from_percent(90));
+	assert_eq!(t.liquidation_penalty, p.liquidation_penalty);
+	assert_eq!(t.supply_cap, p.supply_cap);
+	assert_eq!(t.status, AssetStatus::Active);
+}
+
+#[test]
+fn haircut_is_clamped_below_one() {
+	let mut p = sample();
+	p.haircut.bands[1].haircut = Permill::from_parts(999_000);
+	p.haircut.concentration.max_add_on = Permill::from_parts(999_999);
+	let t = terms(&p, Permill::one(), u128::MAX);
+	assert_eq!(t.haircut, MAX_HAIRCUT);
+	assert_eq!(t.maintenance_weight, Permill::from_parts(1));
+}
+
+#[test]
+fn ewma_matches_hand_computation() {
+	let decay = Permill::from_percent(90);
+	// 10% move: r² = 0.01; variance = 0.1 × 0.01 = 0.001; σ = sqrt(0.001) ≈ 3.1623%.
+	let r = relative_change(Price::from_u32(100), Price::from_u32(110)).unwrap();
+	assert_eq!(r, FixedU128::from_rational(1, 10));
+	let v = next_variance(FixedU128::zero(), r, decay);
+	assert_eq!(v, FixedU128::from_rational(1, 1_000));
+	assert_eq!(volatility_from_variance(v), Permill::from_parts(31_623));
+	// Downward moves count the same, relative to the previous price.
+	let r = relative_change(Price::from_u32(110), Price::from_u32(99)).unwrap();
+	assert_eq!(r, FixedU128::from_rational(1, 10));
+	// Then a quiet step decays it: 0.9 × 0.001.
+	let v = next_variance(v, FixedU128::zero(), decay);
+	assert_eq!(v, FixedU128::from_rational(9, 10_000));
+	assert_eq!(volatility_from_variance(v), Permill::from_percent(3));
+	// A zero previous price gives no change at all.
+	assert_eq!(relative_change(Price::zero(), Price::from_u32(1)), None);
+	// Saturation.
+	assert_eq!(volatility_from_variance(FixedU128::from_u32(4)), Permill::one());
+	assert_eq!(volatility_from_variance(FixedU128::from_inner(u128::MAX)), Permill::one());
+}
+
+#[test]
+fn volatility_round_trips_through_variance() {
+	for parts in [0, 1, 999, 31_623, 500_000, 999_999, 1_000_000] {
+		let v = Permill::from_parts(parts);
+		assert_eq!(volatility_from_variance(variance_from_volatility(v)), v);
+	}
+}
+
+#[test]
+fn observe_uses_only_newer_prices_inside_bounds() {
+	let (min, max) = (Price::from_u32(10), Price::from_u32(1_000));
+	let decay = Permill::from_percent(90);
+	let at = |p: u32, t: u64| TimestampedPrice { price: Price::from_u32(p), timestamp: t };
+	let mut s = VolatilityState::default();
+	assert!(observe(&mut s, at(100, 1), min, max, decay));
+	assert_eq!(s.variance, FixedU128::zero());
+	assert_eq!(s.last_observation, Some(at(100, 1)));
+	// Same timestamp, older timestamp: ignored.
+	assert!(!observe(&mut s, at(200, 1), min, max, decay));
+	assert!(!observe(&mut s, at(200, 0), min, max, decay));
+	// Out of bounds: ignored.
+	assert!(!observe(&mut s, at(5, 2), min, max, decay));
+	assert!(!observe(&mut s, at(5_000, 2), min, max, decay));
+	assert_eq!(s.last_observation, Some(at(100, 1)));
+	assert!(observe(&mut s, at(110, 2), min, max, decay));
+	assert_eq!(s.variance, FixedU128::from_rational(1, 1_000));
+	assert_eq!(s.volatility, Permill::from_parts(31_623));
+}
+
+// ----- properties -----
+
+const ONE: u32 = 1_000_000;
+
+prop_compose! {
+	// A valid schedule: up to 4 bands above a base below 90%.
+	fn valid_schedule()(
+		base in 0u32..900_000,
+		n in 0usize..=4,
+		vols in proptest::collection::btree_set(0u32..=ONE, 4),
+		steps in proptest::collection::vec(0u32..25_000, 4),
+		market_depth in 1u128..=u128::from(u64::MAX),
+		slope in 0u32..=ONE,
+		max_add_on in 0u32..ONE,
+	) -> HaircutSchedule<Bands> {
+		let mut haircut = base;
+		let bands: Vec<VolatilityBand> = vols
+			.into_iter()
+			.zip(steps)
+			.take(n)
+			.map(|(v, step)| {
+				haircut = (haircut + step).min(ONE - 1);
+				VolatilityBand {
+					min_volatility: Permill::from_parts(v),
+					haircut: Permill::from_parts(haircut),
+				}
+			})
+			.collect();
+		HaircutSchedule {
+			base: Permill::from_parts(base),
+			bands: BoundedVec::truncate_from(bands),
+			concentration: ConcentrationAddOn {
+				market_depth,
+				slope: Permill::from_parts(slope),
+				max_add_on: Permill::from_parts(max_add_on),
+			},
+		}
+	}
+}
+
+fn valid_params() -> impl Strategy<Value = Params> {
+	(valid_schedule(), any::<u64>(), any::<u64>(), 1u128..=u128::MAX, 0u8..=MAX_DECIMALS)
+		.prop_flat_map(|(schedule, r1, r2, supply_cap, decimals)| {
+			let base = u64::from(schedule.base.deconstruct());
+			let one = u64::from(ONE);
+			// threshold ∈ [1 - base, 1] with threshold × (1 + penalty) ≤ 1.
+			let max_penalty = (base * one / (one - base)).min(one);
+			(Just(schedule), 0..=max_penalty, Just((r1, r2, supply_cap, decimals)))
+		})
+		.prop_flat_map(|(schedule, penalty, (r1, r2, supply_cap, decimals))| {
+			let base = u64::from(schedule.base.deconstruct());
+			let one = u64::from(ONE);
+			let lo = one - base;
+			let hi = one * one / (one + penalty);
+			(
+				Just(schedule),
+				Just(penalty),
+				lo..=hi,
+				0u32..=ONE,
+				1u128..=supply_cap,
+				Just((r1, r2, supply_cap, decimals)),
+			)
+		})
+		.prop_map(
+			|(
+				schedule,
+				penalty,
+				threshold,
+				to_insurance,
+				account_cap,
+				(r1, r2, supply_cap, decimals),
+			)| {
+				let min_price = Price::from_inner(u128::from(r1.max(1)));
+				let max_price = min_price.saturating_add(Price::from_inner(u128::from(r2.max(1))));
+				Params {
+					decimals,
+					oracle_key: r1 as u32,
+					max_price_age: r2.max(1),
+					min_price,
+					max_price,
+					haircut: schedule,
+					liquidation_threshold: Permill::from_parts(threshold as u32),
+					liquidation_penalty: Permill::from_parts(penalty as u32),
+					penalty_to_insurance: Permill::from_parts(to_insurance),
+					supply_cap,
+					account_cap,
+					status: AssetStatus::Active,
+				}
+			},
+		)
+}
+
+/// Breaks one field of `p`, chosen by `which`; returns the error validation must report.
+fn break_one(p: &mut Params, which: u8) -> ParamsError {
+	let base = p.haircut.base;
+	match which % 14 {
+		0 => {
+			p.decimals = MAX_DECIMALS + 1 + (which / 14);
+			ParamsError::DecimalsTooLarge
+		},
+		1 => {
+			p.max_price_age = 0;
+			ParamsError::ZeroMaxPriceAge
+		},
+		2 => {
+			p.min_price = Price::zero();
+			ParamsError::InvalidPriceBounds
+		},
+		3 => {
+			p.max_price = p.min_price;
+			ParamsError::InvalidPriceBounds
+		},
+		4 => {
+			p.haircut.base = Permill::one();
+			ParamsError::HaircutTooHigh
+		},
+		5 => {
+			if let Some(b) = p.haircut.bands.last_mut() {
+				b.haircut = Permill::one();
+				ParamsError::HaircutTooHigh
+			} else {
+				p.haircut.concentration.max_add_on = Permill::one();
+				ParamsError::AddOnTooHigh
+			}
+		},
+		6 => {
+			if base.is_zero() {
+				p.liquidation_threshold = Permill::zero();
+				ParamsError::ZeroLiquidationThreshold
+			} else if let Some(b) = p.haircut.bands.iter_mut().next() {
+				b.haircut = base.saturating_sub(Permill::from_parts(1));
+				ParamsError::BandBelowBase
+			} else {
+				p.liquidation_threshold =
+					base.left_from_one().saturating_sub(Permill::from_parts(1));
+				ParamsError::ThresholdBelowInitialWeight
+			}
+		},
+		7 => {
+			if p.haircut.bands.len() >= 2 {
+				p.haircut.bands[1].min_volatility = p.haircut.bands[0].min_volatility;
+				ParamsError::BandsNotAscending
+			} else {
+				p.haircut.concentration.market_depth = 0;
+				ParamsError::ZeroMarketDepth
+			}
+		},
+		8 => {
+			p.haircut.concentration.market_depth = 0;
+			ParamsError::ZeroMarketDepth
+		},
+		9 => {
+			p.haircut.concentration.max_add_on = Permill::one();
+			ParamsError::AddOnTooHigh
+		},
+		10 => {
+			p.liquidation_threshold = Permill::zero();
+			ParamsError::ZeroLiquidationThreshold
+		},
+		11 => {
+			// The smallest penalty that pushes threshold × (1 + penalty) over 100%, if a
+			// Permill can hold it; else raise the threshold to 100% under a positive
+			// penalty; else (zero penalty, threshold ≤ 50%) break the caps instead.
+			let t = u64::from(p.liquidation_threshold.deconstruct());
+			let needed = 1_000_000_000_000 / t - 1_000_000 + 1;
+			if needed <= u64::from(ONE) {
+				p.liquidation_penalty = Permill::from_parts(needed as u32);
+				ParamsError::PenaltyTooLarge
+			} else if !p.liquidation_penalty.is_zero() {
+				p.liquidation_threshold = Permill::one();
+				ParamsError::PenaltyTooLarge
+			} else {
+				p.supply_cap = 0;
+				ParamsError::InvalidCaps
+			}
+		},
+		12 => {
+			p.supply_cap = 0;
+			ParamsError::InvalidCaps
+		},
+		_ => {
+			if p.supply_cap == u128::MAX {
+				p.account_cap = 0;
+			} else {
+				p.account_cap = p.supply_cap + 1;
+			}
+			ParamsError::InvalidCaps
+		},
+	}
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(512))]
+
+	#[test]
+	fn valid_params_validate(p in valid_params()) {
+		prop_assert_eq!(validate(&p), Ok(()));
+	}
+
+	#[test]
+	fn breaking_any_single_field_fails(p in valid_params(), which in any::<u8>()) {
+		let mut broken = p.clone();
+		let expected = break_one(&mut broken, which);
+		prop_assert_eq!(validate(&broken), Err(expected));
+	}
+
+	#[test]
+	fn haircut_monotone_in_volatility(
+		p in valid_params(), v1 in 0u32..=ONE, v2 in 0u32..=ONE, holding in any::<u128>(),
+	) {
+		let (lo, hi) = (v1.min(v2), v1.max(v2));
+		let h_lo = haircut(&p.haircut, Permill::from_parts(lo), holding);
+		let h_hi = haircut(&p.haircut, Permill::from_parts(hi), holding);
+		prop_assert!(h_lo <= h_hi);
+	}
+
+	#[test]
+	fn haircut_monotone_in_holding(
+		p in valid_params(), vol in 0u32..=ONE, a in any::<u128>(), b in any::<u128>(),
+	) {
+		let vol = Permill::from_parts(vol);
+		prop_assert!(haircut(&p.haircut, vol, a.min(b)) <= haircut(&p.haircut, vol, a.max(b)));
+	}
+
+	#[test]
+	fn terms_are_sane(p in valid_params(), vol in 0u32..=ONE, holding in any::<u128>()) {
+		let t = terms(&p, Permill::from_parts(vol), holding);
+		prop_assert!(t.haircut < Permill::one());
+		prop_assert!(t.haircut >= p.haircut.base);
+		prop_assert!(t.maintenance_weight >= t.haircut.left_from_one());
+		// Maintenance never counts more than the threshold at the calmest point.
+		prop_assert!(t.maintenance_weight <= p.liquidation_threshold);
+	}
+
+	#[test]
+	fn volatility_bounded_and_monotone_in_variance(a in any::<u128>(), b in any::<u128>()) {
+		let (lo, hi) = (FixedU128::from_inner(a.min(b)), FixedU128::from_inner(a.max(b)));
+		prop_assert!(volatility_from_variance(lo) <= volatility_from_variance(hi));
+		prop_assert!(volatility_from_variance(hi) <= Permill::one());
+	}
+
+	#[test]
+	fn ewma_stays_between_old_variance_and_new_square(
+		var in 0u128..=10u128.pow(18),
+		prev in 10u128.pow(12)..=10u128.pow(24),
+		new in 0u128..=10u128.pow(24),
+		decay in 0u32..=ONE,
+	) {
+		let var = FixedU128::from_inner(var);
+		let (prev, new) = (FixedU128::from_inner(prev), FixedU128::from_inner(new));
+		let r = relative_change(prev, new).unwrap();
+		let r2 = r.saturating_mul(r);
+		let next = next_variance(var, r, Permill::from_parts(decay));
+		// Allow for rounding: one unit per multiplication.
+		let lo = var.min(r2).saturating_sub(FixedU128::from_inner(2));
+		let hi = var.max(r2).saturating_add(FixedU128::from_inner(2));
+		prop_assert!(lo <= next && next <= hi);
+	}
+}

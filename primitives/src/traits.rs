@@ -627,6 +627,7 @@ mod tests {
 /// Two products behind one `Derivatives`: what `type Derivatives = (Perpetuals, Options)`
 /// gives the margin and liquidation engines.
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tuple_tests {
 	use super::*;
 	use polkadot_sdk::sp_arithmetic::Permill;

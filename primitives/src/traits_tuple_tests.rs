@@ -1,0 +1,117 @@
+//! Two products behind one `Derivatives`: what `type Derivatives = (Perpetuals, Options)`
+//! gives the margin and liquidation engines; pools that sum.
+
+#![allow(clippy::arithmetic_side_effects)]
+
+use super::*;
+use polkadot_sdk::sp_arithmetic::Permill;
+
+/// A product owning markets `FIRST..FIRST + 2`, one long position of `SIZE` in `FIRST`.
+struct Product<const FIRST: u32, const SIZE: i128>;
+
+impl<const FIRST: u32, const SIZE: i128> Derivatives<u64> for Product<FIRST, SIZE> {
+	fn exposure(_: &u64, _: SubAccount, mode: PriceMode) -> Result<Exposure, PriceError> {
+		if mode == PriceMode::Fresh && FIRST > 0 {
+			return Err(PriceError::Stale);
+		}
+		Ok(Exposure {
+			unrealized_pnl: SIZE,
+			initial_requirement: 10,
+			maintenance_requirement: 5,
+			positions: 1,
+			notional: 100,
+		})
+	}
+	fn market_exists(market: MarketId) -> bool {
+		(FIRST..FIRST + 2).contains(&market)
+	}
+	fn positions(_: &u64, _: SubAccount) -> Vec<PositionView> {
+		vec![PositionView {
+			market: FIRST,
+			quantity: SIZE,
+			entry_notional: 1,
+			entry_price: Price::from_u32(1),
+		}]
+	}
+	fn mark_price(market: MarketId, _: bool) -> Option<Price> {
+		Self::market_exists(market).then(|| Price::from_u32(FIRST + 7))
+	}
+	fn liquidation_price(
+		_: &u64,
+		_: SubAccount,
+		_: SignedBalance,
+	) -> Option<(MarketId, bool, Price)> {
+		(FIRST > 0).then(|| (FIRST, true, Price::from_u32(3)))
+	}
+	fn position_pnl(_: &u64, _: SubAccount, market: MarketId) -> Option<(SignedBalance, Balance)> {
+		(market == FIRST).then_some((SIZE, 1))
+	}
+	fn close_fraction(_: &u64, _: SubAccount, fraction: Permill) -> Result<Balance, DispatchError> {
+		Ok(fraction.mul_floor(100))
+	}
+	fn deleverage(
+		_: &u64,
+		_: SubAccount,
+		market: MarketId,
+		_: Permill,
+	) -> Result<SignedBalance, DispatchError> {
+		Ok(i128::from(market) + 1_000)
+	}
+}
+
+type Perps = Product<0, 4>;
+type Options = Product<10, 6>;
+type Both = (Perps, Options);
+
+#[test]
+fn sums_add_up_and_lists_concatenate() {
+	let e = <Both as Derivatives<u64>>::exposure(&1, 0, PriceMode::LastKnown).unwrap();
+	assert_eq!(
+		(e.unrealized_pnl, e.initial_requirement, e.positions, e.notional),
+		(10, 20, 2, 200)
+	);
+	let markets: Vec<_> =
+		<Both as Derivatives<u64>>::positions(&1, 0).iter().map(|p| p.market).collect();
+	assert_eq!(markets, vec![0, 10]);
+	assert_eq!(
+		<Both as Derivatives<u64>>::close_fraction(&1, 0, Permill::from_percent(50)),
+		Ok(100)
+	);
+	// One member that cannot price fails the whole valuation (it never counts as zero).
+	assert_eq!(
+		<Both as Derivatives<u64>>::exposure(&1, 0, PriceMode::Fresh),
+		Err(PriceError::Stale)
+	);
+}
+
+#[test]
+fn per_market_questions_go_to_the_member_with_the_market() {
+	assert!(<Both as Derivatives<u64>>::market_exists(11));
+	assert!(!<Both as Derivatives<u64>>::market_exists(5));
+	assert_eq!(<Both as Derivatives<u64>>::mark_price(11, true), Some(Price::from_u32(17)));
+	assert_eq!(<Both as Derivatives<u64>>::mark_price(1, false), Some(Price::from_u32(7)));
+	assert_eq!(<Both as Derivatives<u64>>::deleverage(&1, 0, 10, Permill::one()), Ok(1_010));
+	assert_eq!(<Both as Derivatives<u64>>::deleverage(&1, 0, 1, Permill::one()), Ok(1_001));
+	assert!(<Both as Derivatives<u64>>::deleverage(&1, 0, 5, Permill::one()).is_err());
+	assert_eq!(<Both as Derivatives<u64>>::position_pnl(&1, 0, 10), Some((6, 1)));
+	assert_eq!(<Both as Derivatives<u64>>::liquidation_price(&1, 0, 0).map(|p| p.0), Some(10));
+	// No products at all: nothing to value, nothing to close.
+	assert_eq!(
+		<() as Derivatives<u64>>::exposure(&1, 0, PriceMode::Fresh),
+		Ok(Exposure::default())
+	);
+	assert!(<() as Derivatives<u64>>::positions(&1, 0).is_empty());
+}
+
+struct Pool<const Q: i128>;
+impl<const Q: i128> PooledQuote for Pool<Q> {
+	fn pooled_quote() -> SignedBalance {
+		Q
+	}
+}
+
+#[test]
+fn pools_sum() {
+	assert_eq!(<(Pool<5>, Pool<-2>, Pool<10>) as PooledQuote>::pooled_quote(), 13);
+	assert_eq!(<() as PooledQuote>::pooled_quote(), 0);
+}

@@ -63,8 +63,32 @@ fn div_round(n: U512, d: U512, rounding: Rounding) -> Option<u128> {
 }
 
 /// `a · b / c`, exact, rounded as asked; `None` for `c = 0` or a result beyond `u128`.
+///
+/// In `u128` when the product fits, else with a 256-bit intermediate
+/// (`sp_arithmetic`'s `multiply_by_rational_with_rounding`): no wide arithmetic on the common
+/// path.
 pub fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> Option<u128> {
-	div_round(U512::from(a).checked_mul(U512::from(b))?, U512::from(c), rounding)
+	if c == 0 {
+		return None;
+	}
+	if let Some(product) = a.checked_mul(b) {
+		let q = product.checked_div(c)?;
+		return match rounding {
+			Rounding::Up if product.checked_rem(c)? != 0 => q.checked_add(1),
+			_ => Some(q),
+		};
+	}
+	let r = match rounding {
+		Rounding::Down => polkadot_sdk::sp_arithmetic::Rounding::Down,
+		Rounding::Up => polkadot_sdk::sp_arithmetic::Rounding::Up,
+	};
+	polkadot_sdk::sp_arithmetic::helpers_128bit::multiply_by_rational_with_rounding(a, b, c, r)
+}
+
+/// `18 + decimals − quote_decimals`: the power of ten between an amount times a price's inner
+/// value and a quote value, when it is non-negative and `10^e` fits a `u128`.
+fn scale_exponent(decimals: u8, quote_decimals: u8) -> Option<u8> {
+	PRICE_DECIMALS.checked_add(decimals)?.checked_sub(quote_decimals).filter(|e| *e <= 38)
 }
 
 /// Value of `amount` (smallest units of an asset with `decimals`) at `price`, in smallest units
@@ -78,6 +102,10 @@ pub fn quote_value(
 ) -> Option<Balance> {
 	if decimals > MAX_DECIMALS || quote_decimals > MAX_DECIMALS {
 		return None;
+	}
+	// Common case: one `a · b / c` with `c = 10^(18 + d − q)`.
+	if let Some(e) = scale_exponent(decimals, quote_decimals) {
+		return mul_div(amount, price.into_inner(), 10u128.checked_pow(u32::from(e))?, rounding);
 	}
 	let n = U512::from(amount)
 		.checked_mul(U512::from(price.into_inner()))?
@@ -97,6 +125,13 @@ pub fn amount_for_value(
 ) -> Option<Balance> {
 	if decimals > MAX_DECIMALS || quote_decimals > MAX_DECIMALS {
 		return None;
+	}
+	if price.into_inner() == 0 {
+		return None;
+	}
+	// Common case: one `a · b / c` with `b = 10^(18 + d − q)`.
+	if let Some(e) = scale_exponent(decimals, quote_decimals) {
+		return mul_div(value, 10u128.checked_pow(u32::from(e))?, price.into_inner(), rounding);
 	}
 	let n = U512::from(value)
 		.checked_mul(wide_pow10(u32::from(PRICE_DECIMALS).checked_add(u32::from(decimals))?)?)?;
@@ -237,6 +272,25 @@ mod tests {
 					prop_assert!(v >= value);
 				}
 			}
+		}
+
+		#[test]
+		fn the_fast_path_agrees_with_the_wide_one(a in any::<u128>(), b in any::<u128>(), c in 1u128.., up in any::<bool>()) {
+			let r = if up { Up } else { Down };
+			let wide = div_round(U512::from(a) * U512::from(b), U512::from(c), r);
+			prop_assert_eq!(mul_div(a, b, c, r), wide);
+		}
+
+		#[test]
+		fn conversions_agree_with_the_wide_formula(amount in any::<u128>(), d in 0u8..=24, q in 0u8..=24, p in 1u128.., up in any::<bool>()) {
+			let r = if up { Up } else { Down };
+			let price = Price::from_inner(p);
+			let n = U512::from(amount) * U512::from(p) * wide_pow10(u32::from(q)).unwrap();
+			let den = wide_pow10(18 + u32::from(d)).unwrap();
+			prop_assert_eq!(quote_value(amount, d, price, q, r), div_round(n, den, r));
+			let n = U512::from(amount) * wide_pow10(18 + u32::from(d)).unwrap();
+			let den = U512::from(p) * wide_pow10(u32::from(q)).unwrap();
+			prop_assert_eq!(amount_for_value(amount, d, price, q, r), div_round(n, den, r));
 		}
 
 		#[test]

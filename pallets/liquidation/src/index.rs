@@ -29,14 +29,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// File `(who, sub)`'s positions in the ADL index by entry price.
-	pub(crate) fn reindex_adl(who: &T::AccountId, sub: SubAccount) {
-		Self::file_adl(who, sub, &T::Derivatives::positions(who, sub));
-	}
-
 	/// File `positions` of `(who, sub)` in the ADL index. Only what changed is written: a trade
 	/// moves one entry, a deposit none.
-	fn file_adl(who: &T::AccountId, sub: SubAccount, positions: &[PositionView]) {
+	pub(crate) fn file_adl(who: &T::AccountId, sub: SubAccount, positions: &[PositionView]) {
 		let key = (who.clone(), sub);
 		let old = AdlEntries::<T>::get(&key).unwrap_or_default();
 		let mut entries = BoundedVec::<(MarketId, u8, [u8; 16]), T::MaxMarkets>::new();

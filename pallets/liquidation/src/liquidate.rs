@@ -53,7 +53,6 @@ impl<T: Config> Pallet<T> {
 	) -> Result<bool, DispatchError> {
 		let market = snapshot.market;
 		let mut acted = false;
-		let mut positions = snapshot.positions;
 
 		// 1. Positions: partial first.
 		if snapshot.positions > 0 && !snapshot.is_healthy() {
@@ -93,10 +92,10 @@ impl<T: Config> Pallet<T> {
 				penalty: charged,
 			});
 			acted = true;
-			if fraction == Permill::one() {
-				positions = 0;
-			}
 		}
+		// What is left open (a storage read, no prices): also what the ADL index files.
+		let open = T::Derivatives::positions(who, sub);
+		let positions = open.len();
 
 		// 2. Debt: collateral to auctions, or the waterfall. Balances are read, not revalued.
 		let (quote, collateral) =
@@ -120,7 +119,7 @@ impl<T: Config> Pallet<T> {
 
 		// 3. Re-file. The equity without positions moved only by what settled to the quote
 		// balance (collateral is untouched until positions are gone): no second valuation.
-		Self::reindex_adl(who, sub);
+		Self::file_adl(who, sub, &open);
 		if sub != CROSS_ACCOUNT {
 			let equity = (market.is_some() && positions == 1).then(|| {
 				snapshot.equity_without_pnl.saturating_add(quote.saturating_sub(snapshot.quote))

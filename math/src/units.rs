@@ -151,6 +151,11 @@ pub fn unit_price(
 	if decimals > MAX_DECIMALS || quote_decimals > MAX_DECIMALS || amount == 0 {
 		return None;
 	}
+	// Common case: one `a · b / c` with `b = 10^(18 + d − q)`.
+	if let Some(e) = scale_exponent(decimals, quote_decimals) {
+		return mul_div(value, 10u128.checked_pow(u32::from(e))?, amount, rounding)
+			.map(Price::from_inner);
+	}
 	// P_inner = value · 10^(18 + d) / (amount · 10^q)
 	let n = U512::from(value)
 		.checked_mul(wide_pow10(u32::from(PRICE_DECIMALS).checked_add(u32::from(decimals))?)?)?;
@@ -291,6 +296,12 @@ mod tests {
 			let n = U512::from(amount) * wide_pow10(18 + u32::from(d)).unwrap();
 			let den = U512::from(p) * wide_pow10(u32::from(q)).unwrap();
 			prop_assert_eq!(amount_for_value(amount, d, price, q, r), div_round(n, den, r));
+			let n = U512::from(p) * wide_pow10(18 + u32::from(d)).unwrap();
+			let den = U512::from(amount.max(1)) * wide_pow10(u32::from(q)).unwrap();
+			prop_assert_eq!(
+				unit_price(p, amount.max(1), d, q, r),
+				div_round(n, den, r).map(Price::from_inner)
+			);
 		}
 
 		#[test]

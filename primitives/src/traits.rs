@@ -44,21 +44,103 @@ impl TimestampedPrice {
 	}
 }
 
-/// Read access to oracle prices, with the time each was set.
+/// The raw source of prices: the oracle's combined value per key, with the time it was set.
+/// Only the price guard reads it; every other consumer goes through [`PriceProvider`].
+pub trait PriceSource {
+	/// The latest combined price of `key`, if the oracle has one.
+	fn price(key: OracleKey) -> Option<TimestampedPrice>;
+
+	/// The current time, by the same clock the timestamps are on.
+	fn now() -> Moment;
+}
+
+/// What a price must satisfy to be believed: its guard, owned per oracle key by the price
+/// guard (one place for every asset, market and feed that uses the key).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub struct PriceBounds {
+	/// Lowest price believed; below it the oracle is assumed broken.
+	pub min_price: Price,
+	/// Highest price believed.
+	pub max_price: Price,
+	/// Oldest price (ms) usable for a risk-increasing action.
+	pub max_age: Moment,
+}
+
+impl PriceBounds {
+	/// Whether `p` is usable at `now`: why not, if it is not.
+	pub fn admit(&self, p: TimestampedPrice, now: Moment) -> Result<Price, PriceError> {
+		if p.is_stale(now, self.max_age) {
+			return Err(PriceError::Stale);
+		}
+		if !self.contains(p.price) {
+			return Err(PriceError::OutOfBounds);
+		}
+		Ok(p.price)
+	}
+
+	/// Whether `price` lies inside the bounds (inclusive).
+	pub fn contains(&self, price: Price) -> bool {
+		price >= self.min_price && price <= self.max_price
+	}
+}
+
+/// Guarded read access to prices: the latest price of a key with its timestamp, the key's
+/// [`PriceBounds`], the last price that was valid, the tracked volatility, and
+/// [`PriceProvider::checked`], where the meaning of each [`PriceMode`] is defined once.
 ///
-/// Consumers decide what "fresh" means for them (each collateral asset has its own maximum
-/// age); a provider never hides the timestamp, so an old price can never pass for a new one.
+/// A provider never hides a timestamp, so an old price can never pass for a new one.
 pub trait PriceProvider {
-	/// The latest combined price of `asset`, if the oracle has one.
-	fn price(asset: AssetId) -> Option<TimestampedPrice>;
+	/// The latest combined price of `key`, if the oracle has one (unchecked).
+	fn price(key: OracleKey) -> Option<TimestampedPrice>;
 
 	/// The current time, by the same clock the timestamps are on.
 	fn now() -> Moment;
 
-	/// The last price of `asset` that was fresh and inside its bounds when the chain saw it
+	/// The guard of `key`; `None` if the key is not guarded (then no price of it is usable for
+	/// a risk decision: [`PriceProvider::checked`] reports it as [`PriceError::Missing`]).
+	fn bounds(key: OracleKey) -> Option<PriceBounds>;
+
+	/// The last price of `key` that was fresh and inside its bounds when the chain saw it
 	/// (`None` if none is recorded): the reference of [`PriceMode::Conservative`].
-	fn last_valid(_asset: AssetId) -> Option<Price> {
+	fn last_valid(_key: OracleKey) -> Option<Price> {
 		None
+	}
+
+	/// The tracked volatility of `key` (zero when unknown).
+	fn volatility(_key: OracleKey) -> Permill {
+		Permill::zero()
+	}
+
+	/// The price of `key` for `mode`. `low_is_worse`: whether a lower price is worse for the
+	/// holder (collateral, longs) or a higher one (shorts); it only matters in
+	/// [`PriceMode::Conservative`].
+	fn checked(key: OracleKey, mode: PriceMode, low_is_worse: bool) -> Result<Price, PriceError> {
+		let p = Self::price(key).ok_or(PriceError::Missing)?;
+		if mode == PriceMode::LastKnown {
+			return Ok(p.price);
+		}
+		let bounds = Self::bounds(key).ok_or(PriceError::Missing)?;
+		let admitted = bounds.admit(p, Self::now());
+		match mode {
+			PriceMode::Conservative => Ok(match (admitted, Self::last_valid(key)) {
+				(Ok(price), _) => price,
+				(Err(_), Some(last)) if low_is_worse => last.min(p.price),
+				(Err(_), Some(last)) => last.max(p.price),
+				(Err(_), None) => p.price,
+			}),
+			_ => admitted,
+		}
 	}
 }
 
@@ -76,11 +158,11 @@ pub trait PriceProvider {
 	scale_info::TypeInfo,
 )]
 pub enum PriceError {
-	/// The oracle has never had a price for this key.
+	/// The oracle has never had a price for this key (or the key has no guard).
 	Missing,
-	/// The latest price is older than the consumer's maximum age.
+	/// The latest price is older than the key's maximum age.
 	Stale,
-	/// The latest price lies outside the consumer's valid bounds.
+	/// The latest price lies outside the key's bounds.
 	OutOfBounds,
 }
 
@@ -98,55 +180,6 @@ pub enum PriceMode {
 	/// price never stops liquidation of an account that is unhealthy at that price, and never
 	/// makes an account look healthier than the last valid price did.
 	Conservative,
-}
-
-/// A price checked against a maximum age and bounds, for something whose value falls with the
-/// price (collateral, a long position): see [`checked_price_for`].
-pub fn checked_price<P: PriceProvider>(
-	key: OracleKey,
-	max_age: Moment,
-	min: Price,
-	max: Price,
-	mode: PriceMode,
-) -> Result<Price, PriceError> {
-	checked_price_for::<P>(key, max_age, min, max, mode, true)
-}
-
-/// A price checked against a maximum age and bounds. `low_is_worse`: whether a lower price is
-/// worse for the holder (collateral, longs) or a higher one (shorts); it only matters in
-/// [`PriceMode::Conservative`].
-pub fn checked_price_for<P: PriceProvider>(
-	key: OracleKey,
-	max_age: Moment,
-	min: Price,
-	max: Price,
-	mode: PriceMode,
-	low_is_worse: bool,
-) -> Result<Price, PriceError> {
-	let p = P::price(key).ok_or(PriceError::Missing)?;
-	let invalid = || p.is_stale(P::now(), max_age) || p.price < min || p.price > max;
-	match mode {
-		PriceMode::Fresh => {
-			if p.is_stale(P::now(), max_age) {
-				return Err(PriceError::Stale);
-			}
-			if p.price < min || p.price > max {
-				return Err(PriceError::OutOfBounds);
-			}
-			Ok(p.price)
-		},
-		PriceMode::LastKnown => Ok(p.price),
-		PriceMode::Conservative => Ok(match P::last_valid(key) {
-			Some(last) if invalid() => {
-				if low_is_worse {
-					last.min(p.price)
-				} else {
-					last.max(p.price)
-				}
-			},
-			_ => p.price,
-		}),
-	}
 }
 
 /// What the margin engine needs to value one holding of one collateral asset.
@@ -167,14 +200,8 @@ pub struct CollateralTerms {
 	pub status: AssetStatus,
 	/// Decimals of the asset's smallest unit.
 	pub decimals: u8,
-	/// Oracle key of the asset's price.
+	/// Oracle key of the asset's price; its bounds and age are the price guard's.
 	pub oracle_key: OracleKey,
-	/// Oldest price (ms) usable for a risk-increasing action.
-	pub max_price_age: Moment,
-	/// Lowest price believed; below it the oracle is assumed broken.
-	pub min_price: Price,
-	/// Highest price believed.
-	pub max_price: Price,
 	/// Share of value not counted for the **initial** margin test: the volatility band's haircut
 	/// plus the concentration add-on for this holding.
 	pub haircut: Permill,
@@ -197,7 +224,8 @@ pub trait CollateralRisk {
 	/// The haircut depends on the holding through the concentration add-on.
 	fn terms(asset: AssetId, holding: Balance) -> Option<CollateralTerms>;
 
-	/// Current volatility estimate of a collateral asset (zero when unknown).
+	/// Current volatility of a collateral asset: the price guard's for its oracle key (zero when
+	/// unknown).
 	fn volatility(asset: AssetId) -> Permill;
 }
 
@@ -544,14 +572,21 @@ mod tests {
 
 	struct Feed;
 	impl PriceProvider for Feed {
-		fn price(_: AssetId) -> Option<TimestampedPrice> {
+		fn price(_: OracleKey) -> Option<TimestampedPrice> {
 			let (p, t) = LATEST.with(|c| c.get());
 			Some(TimestampedPrice { price: Price::from_u32(p as u32), timestamp: t })
 		}
 		fn now() -> Moment {
 			10_000
 		}
-		fn last_valid(_: AssetId) -> Option<Price> {
+		fn bounds(key: OracleKey) -> Option<PriceBounds> {
+			(key == 1).then(|| PriceBounds {
+				min_price: Price::from_u32(100),
+				max_price: Price::from_u32(1_000),
+				max_age: 5_000,
+			})
+		}
+		fn last_valid(_: OracleKey) -> Option<Price> {
 			LAST_VALID.with(|c| c.get()).map(|p| Price::from_u32(p as u32))
 		}
 	}
@@ -560,17 +595,7 @@ mod tests {
 	fn conservative(latest: u128, at: u64, last_valid: Option<u128>) -> (Price, Price) {
 		LATEST.with(|c| c.set((latest, at)));
 		LAST_VALID.with(|c| c.set(last_valid));
-		let get = |low| {
-			checked_price_for::<Feed>(
-				1,
-				5_000,
-				Price::from_u32(100),
-				Price::from_u32(1_000),
-				PriceMode::Conservative,
-				low,
-			)
-			.unwrap()
-		};
+		let get = |low| Feed::checked(1, PriceMode::Conservative, low).unwrap();
 		(get(true), get(false))
 	}
 
@@ -603,14 +628,29 @@ mod tests {
 	#[test]
 	fn fresh_mode_still_fails_closed() {
 		LATEST.with(|c| c.set((50, 9_000)));
-		let r = checked_price::<Feed>(
-			1,
-			5_000,
-			Price::from_u32(100),
-			Price::from_u32(1_000),
-			PriceMode::Fresh,
-		);
-		assert_eq!(r, Err(PriceError::OutOfBounds));
+		assert_eq!(Feed::checked(1, PriceMode::Fresh, true), Err(PriceError::OutOfBounds));
+		LATEST.with(|c| c.set((500, 1_000)));
+		assert_eq!(Feed::checked(1, PriceMode::Fresh, true), Err(PriceError::Stale));
+		LATEST.with(|c| c.set((500, 5_000)));
+		assert_eq!(Feed::checked(1, PriceMode::Fresh, false), Ok(Price::from_u32(500)));
+	}
+
+	#[test]
+	fn an_unguarded_key_has_no_usable_price_but_can_be_reported() {
+		LATEST.with(|c| c.set((500, 9_000)));
+		assert_eq!(Feed::checked(2, PriceMode::Fresh, true), Err(PriceError::Missing));
+		assert_eq!(Feed::checked(2, PriceMode::Conservative, true), Err(PriceError::Missing));
+		assert_eq!(Feed::checked(2, PriceMode::LastKnown, true), Ok(Price::from_u32(500)));
+	}
+
+	#[test]
+	fn bounds_are_inclusive() {
+		let b = Feed::bounds(1).unwrap();
+		assert!(b.contains(Price::from_u32(100)) && b.contains(Price::from_u32(1_000)));
+		assert!(!b.contains(Price::from_u32(99)) && !b.contains(Price::from_u32(1_001)));
+		let at = |t| TimestampedPrice { price: Price::from_u32(100), timestamp: t };
+		assert_eq!(b.admit(at(5_000), 10_000), Ok(Price::from_u32(100)));
+		assert_eq!(b.admit(at(4_999), 10_000), Err(PriceError::Stale));
 	}
 
 	#[test]

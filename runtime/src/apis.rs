@@ -305,7 +305,7 @@ impl_runtime_apis! {
 			#[allow(unused_imports)]
 			use crate::{
 				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Perpetuals, PriceFeed, Sudo, Timestamp, Utility,
+				OracleMembership, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -324,7 +324,7 @@ impl_runtime_apis! {
 			#[allow(unused_imports)]
 			use crate::{
 				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Perpetuals, PriceFeed, Sudo, Timestamp, Utility,
+				OracleMembership, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

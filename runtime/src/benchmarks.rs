@@ -12,6 +12,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_collateral_registry, CollateralRegistry]
 	[pallet_price_feed, PriceFeed]
+	[pallet_price_guard, PriceGuard]
 	[pallet_margin_accounts, MarginAccounts]
 	[pallet_perpetuals, Perpetuals]
 	[pallet_liquidation, Liquidation]

@@ -6,6 +6,9 @@
 //! * `local_testnet` (`--chain local`): Alice, Bob, Charlie and Dave validate and operate the
 //!   oracle; Alice is sudo; same assets and funding.
 //!
+//! Each of BTC, ETH and DOT has one price guard ([`price_guards`]): the bounds and maximum age
+//! its collateral listing, its perpetual market and its feed all use.
+//!
 //! Both feed BTC, ETH and DOT with the price-feed worker from the embedded price server
 //! (`ballast-node price-server`, [`PRICE_SERVER`]) in three ticker shapes per asset; operators
 //! point their own node elsewhere with an offchain-storage override (see `pallet_price_feed`).
@@ -15,7 +18,7 @@
 
 use crate::{
 	AccountId, AssetsConfig, BalancesConfig, CollateralRegistryConfig, OracleMembershipConfig,
-	PerpetualsConfig, Price, PriceFeedConfig, RuntimeGenesisConfig, SudoConfig,
+	PerpetualsConfig, Price, PriceFeedConfig, PriceGuardConfig, RuntimeGenesisConfig, SudoConfig,
 };
 use alloc::{vec, vec::Vec};
 use ballast_primitives::AssetStatus;
@@ -101,8 +104,6 @@ impl GenesisAsset {
 struct CollateralSetup {
 	id: AssetId,
 	decimals: u8,
-	/// Valid price range, USD per token.
-	price_bounds: (u32, u32),
 	/// Haircut at low volatility, and the bands `(volatility %, haircut %)` above it.
 	base_haircut: u32,
 	bands: [(u32, u32); 2],
@@ -120,7 +121,6 @@ const COLLATERAL: [CollateralSetup; 3] = [
 	CollateralSetup {
 		id: assets::BTC,
 		decimals: 8,
-		price_bounds: (1_000, 10_000_000),
 		base_haircut: 10,
 		bands: [(3, 15), (6, 25)],
 		threshold: 93,
@@ -131,7 +131,6 @@ const COLLATERAL: [CollateralSetup; 3] = [
 	CollateralSetup {
 		id: assets::ETH,
 		decimals: 18,
-		price_bounds: (50, 1_000_000),
 		base_haircut: 15,
 		bands: [(4, 20), (8, 30)],
 		threshold: 90,
@@ -142,7 +141,6 @@ const COLLATERAL: [CollateralSetup; 3] = [
 	CollateralSetup {
 		id: assets::DOT,
 		decimals: 10,
-		price_bounds: (1, 10_000),
 		base_haircut: 25,
 		bands: [(5, 35), (10, 50)],
 		threshold: 82,
@@ -155,6 +153,22 @@ const COLLATERAL: [CollateralSetup; 3] = [
 /// Oldest price (ms) that collateral valuation and trading accept: the oracle's value expiry.
 const MAX_PRICE_AGE_MS: u64 = 10 * 60 * 1_000;
 
+/// The price guard of each genesis oracle key: believable prices in whole USD per token, and
+/// the maximum age. The collateral listings, perpetual markets and feeds refer to these keys.
+pub fn price_guards() -> Vec<(AssetId, pallet_price_guard::GuardParams)> {
+	[(assets::BTC, 1_000, 10_000_000), (assets::ETH, 50, 1_000_000), (assets::DOT, 1, 10_000)]
+		.iter()
+		.map(|(key, min, max)| {
+			let guard = pallet_price_guard::GuardParams {
+				min_price: Price::from_u32(*min),
+				max_price: Price::from_u32(*max),
+				max_age: MAX_PRICE_AGE_MS,
+			};
+			(*key, guard)
+		})
+		.collect()
+}
+
 fn tokens(amount: u128, decimals: u8) -> Balance {
 	amount.saturating_mul(10u128.saturating_pow(u32::from(decimals)))
 }
@@ -166,9 +180,6 @@ fn collateral_params() -> Vec<(AssetId, CollateralParams<crate::configs::derivat
 			let params = CollateralParams {
 				decimals: c.decimals,
 				oracle_key: c.id,
-				max_price_age: MAX_PRICE_AGE_MS,
-				min_price: Price::from_u32(c.price_bounds.0),
-				max_price: Price::from_u32(c.price_bounds.1),
 				haircut: HaircutSchedule {
 					base: Permill::from_percent(c.base_haircut),
 					bands: BoundedVec::truncate_from(
@@ -200,20 +211,17 @@ fn collateral_params() -> Vec<(AssetId, CollateralParams<crate::configs::derivat
 
 /// The perpetual markets of the dev and local chains: BTC-PERP (0), ETH-PERP (1), DOT-PERP (2).
 pub fn perp_markets() -> Vec<MarketParams> {
-	// (underlying, decimals, price bounds, IM %, MM %, max leverage, OI cap and skew scale in tokens)
-	let specs: [(AssetId, u8, (u32, u32), u32, u32, u32, u128, u128); 3] = [
-		(assets::BTC, 8, (1_000, 10_000_000), 10, 5, 10, 500, 5_000),
-		(assets::ETH, 18, (50, 1_000_000), 10, 5, 10, 10_000, 100_000),
-		(assets::DOT, 10, (1, 10_000), 20, 10, 5, 2_000_000, 20_000_000),
+	// (underlying, decimals, IM %, MM %, max leverage, OI cap and skew scale in tokens)
+	let specs: [(AssetId, u8, u32, u32, u32, u128, u128); 3] = [
+		(assets::BTC, 8, 10, 5, 10, 500, 5_000),
+		(assets::ETH, 18, 10, 5, 10, 10_000, 100_000),
+		(assets::DOT, 10, 20, 10, 5, 2_000_000, 20_000_000),
 	];
 	specs
 		.iter()
-		.map(|(asset, dec, bounds, im, mm, lev, cap, scale)| MarketParams {
+		.map(|(asset, dec, im, mm, lev, cap, scale)| MarketParams {
 			oracle_key: *asset,
 			base_decimals: *dec,
-			max_price_age: MAX_PRICE_AGE_MS,
-			min_price: Price::from_u32(bounds.0),
-			max_price: Price::from_u32(bounds.1),
 			initial_margin: Permill::from_percent(*im),
 			maintenance_margin: Permill::from_percent(*mm),
 			max_leverage: *lev,
@@ -237,28 +245,26 @@ pub const VAULT_SEED_USDC: u128 = 500_000;
 pub const PRICE_SERVER: &str = "http://127.0.0.1:8088";
 
 /// The price-feed setup of the dev and local chains: BTC, ETH and DOT, each from the embedded
-/// price server's Binance-, Coinbase- and Kraken-shaped tickers (median of at least two), the
-/// collateral price bounds, at most 10% from a fresh on-chain price, one submission per two
-/// blocks unless the price moved more than 0.2%, stale after 60 s.
+/// price server's Binance-, Coinbase- and Kraken-shaped tickers (median of at least two), inside
+/// the key's price guard, at most 10% from an on-chain price younger than the one-minute
+/// heartbeat, one submission per two blocks unless the price moved more than 0.2%.
 pub fn price_feed_assets(
 ) -> Vec<(AssetId, pallet_price_feed::FeedParams, Vec<pallet_price_feed::Source>)> {
-	// (asset, price bounds, Binance symbol, Coinbase pair, Kraken pair, Kraken result key)
-	let specs: [(AssetId, (u32, u32), &str, &str, &str, &str); 3] = [
-		(assets::BTC, (1_000, 10_000_000), "BTCUSDT", "BTC-USD", "XBTUSD", "XXBTZUSD"),
-		(assets::ETH, (50, 1_000_000), "ETHUSDT", "ETH-USD", "ETHUSD", "XETHZUSD"),
-		(assets::DOT, (1, 10_000), "DOTUSDT", "DOT-USD", "DOTUSD", "DOTUSD"),
+	// (asset, Binance symbol, Coinbase pair, Kraken pair, Kraken result key)
+	let specs: [(AssetId, &str, &str, &str, &str); 3] = [
+		(assets::BTC, "BTCUSDT", "BTC-USD", "XBTUSD", "XXBTZUSD"),
+		(assets::ETH, "ETHUSDT", "ETH-USD", "ETHUSD", "XETHZUSD"),
+		(assets::DOT, "DOTUSDT", "DOT-USD", "DOTUSD", "DOTUSD"),
 	];
 	specs
 		.iter()
-		.map(|(asset, (min, max), binance, coinbase, kraken, kraken_key)| {
+		.map(|(asset, binance, coinbase, kraken, kraken_key)| {
 			let params = pallet_price_feed::FeedParams {
-				min_price: Price::from_u32(*min),
-				max_price: Price::from_u32(*max),
 				min_sources: 2,
 				max_deviation: Permill::from_percent(10),
 				min_interval: 2,
 				move_threshold: Permill::from_parts(2_000),
-				max_age: 60_000,
+				heartbeat: 60_000,
 			};
 			let sources = [
 				(
@@ -335,6 +341,7 @@ fn genesis(setup: Setup) -> Value {
 				.collect::<Vec<_>>(),
 		},
 		oracle_membership: OracleMembershipConfig { members: BoundedVec::truncate_from(operators) },
+		price_guard: PriceGuardConfig { guards: price_guards() },
 		collateral_registry: CollateralRegistryConfig { assets: collateral_params() },
 		price_feed: PriceFeedConfig { assets: price_feed_assets() },
 		perpetuals: PerpetualsConfig {

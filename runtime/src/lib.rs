@@ -81,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("ballast"),
 	impl_name: Cow::Borrowed("ballast"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -201,8 +201,13 @@ mod runtime {
 	/// Who may feed the oracle.
 	#[runtime::pallet_index(21)]
 	pub type OracleMembership = pallet_membership<Instance1>;
-	/// The offchain worker that feeds operators' prices from HTTP sources into the oracle.
+	/// Per oracle key: price bounds and maximum age, the last valid price, the volatility. Every
+	/// pallet reads prices through it. Declared before the pallets whose genesis lists feeds,
+	/// assets and markets on its keys (genesis builds in declaration order).
 	#[runtime::pallet_index(22)]
+	pub type PriceGuard = pallet_price_guard;
+	/// The offchain worker that feeds operators' prices from HTTP sources into the oracle.
+	#[runtime::pallet_index(23)]
 	pub type PriceFeed = pallet_price_feed;
 
 	// -- Collateral and derivatives: 30..=39 --

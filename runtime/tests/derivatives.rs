@@ -484,8 +484,8 @@ fn governance_validates_market_parameters() {
 			PerpError::<Runtime>::InvalidMarginRatios
 		);
 		assert_noop!(bad(|p| p.max_leverage = 5), PerpError::<Runtime>::InvalidLeverage);
-		assert_noop!(bad(|p| p.min_price = p.max_price), PerpError::<Runtime>::InvalidPriceBounds);
-		assert_noop!(bad(|p| p.max_price_age = 0), PerpError::<Runtime>::ZeroMaxPriceAge);
+		// A market can only be listed on a key the price guard guards.
+		assert_noop!(bad(|p| p.oracle_key = 77), PerpError::<Runtime>::UnguardedOracleKey);
 		assert_noop!(bad(|p| p.skew_scale = 0), PerpError::<Runtime>::ZeroSkewScale);
 		assert_noop!(bad(|p| p.base_decimals = 40), PerpError::<Runtime>::DecimalsTooLarge);
 		assert_noop!(bad(|p| p.max_long_oi = 0), PerpError::<Runtime>::ZeroOpenInterestCap);

@@ -14,8 +14,8 @@ mod common;
 
 use ballast_primitives::{assets, Price};
 use ballast_runtime::{
-	configs::liquidation::SweepBudget, Assets, Liquidation, Oracle, Runtime, RuntimeEvent,
-	RuntimeOrigin, System,
+	configs::liquidation::SweepBudget, Assets, Liquidation, Oracle, PriceGuard, Runtime,
+	RuntimeEvent, RuntimeOrigin, System,
 };
 use common::chain::*;
 use pallet_liquidation::{Error as LiqError, Event as LiqEvent};
@@ -468,7 +468,7 @@ fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
 		assert_ok!(trade(&short, 0, BTC_PERP, -(BTC as i128)));
 		next_block();
 		assert_eq!(
-			pallet_collateral_registry::LastValidPrice::<Runtime>::get(assets::BTC),
+			<PriceGuard as ballast_primitives::traits::PriceProvider>::last_valid(assets::BTC),
 			Some(Price::from_u32(60_000))
 		);
 		let short_before = health(&short, 0).unwrap().maintenance_equity;
@@ -496,7 +496,7 @@ fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
 		// The last valid price stays what it was.
 		next_block();
 		assert_eq!(
-			pallet_collateral_registry::LastValidPrice::<Runtime>::get(assets::BTC),
+			<PriceGuard as ballast_primitives::traits::PriceProvider>::last_valid(assets::BTC),
 			Some(Price::from_u32(60_000))
 		);
 		let closed = liquidation_events().iter().any(

@@ -10,10 +10,13 @@
 
 mod common;
 
-use ballast_primitives::{assets, traits::PriceProvider, Price};
+use ballast_primitives::{
+	assets,
+	traits::{PriceMode, PriceProvider},
+	Price,
+};
 use ballast_runtime::{
-	configs::oracle::OraclePrices, Oracle, OracleMembership, Runtime, RuntimeEvent, RuntimeOrigin,
-	System,
+	Oracle, OracleMembership, PriceGuard, Runtime, RuntimeEvent, RuntimeOrigin, System,
 };
 use common::ext_for_preset;
 use polkadot_sdk::{
@@ -57,12 +60,17 @@ fn an_operator_can_feed_a_price_and_it_is_timestamped() {
 			RuntimeEvent::Oracle(pallet_oracle::Event::NewFeedData { sender, .. }) if *sender == alice
 		)));
 
-		// The runtime's price provider exposes the same value with its timestamp.
-		let p = OraclePrices::price(assets::ETH).expect("ETH priced");
+		// The runtime's price provider (the price guard) exposes the same value with its
+		// timestamp, and checks it against the key's guard.
+		let p = PriceGuard::price(assets::ETH).expect("ETH priced");
 		assert_eq!(p.price, Price::from_u32(3_500));
 		assert_eq!(p.timestamp, NOW);
-		assert_eq!(OraclePrices::now(), NOW);
-		assert_eq!(OraclePrices::price(assets::DOT), None);
+		assert_eq!(PriceGuard::now(), NOW);
+		assert_eq!(PriceGuard::price(assets::DOT), None);
+		assert_eq!(
+			PriceGuard::checked(assets::ETH, PriceMode::Fresh, true),
+			Ok(Price::from_u32(3_500))
+		);
 	});
 }
 

@@ -2,27 +2,22 @@
 //!
 //! Every call is measured in its worst case: a parameter set with `MaxBands` bands (validation
 //! walks them all) and, for `register_asset`, a nearly full `ListedAssets` (the whole vector is
-//! decoded and re-encoded). `on_initialize` (the weight reserved for `on_finalize`'s observation) is
-//! measured with `n` listed assets that all have a
-//! new price, i.e. all take the update path; the runtime's [`crate::BenchmarkHelper`] must set
-//! prices for that.
+//! decoded and re-encoded). Registering an asset or replacing its parameters needs a guarded
+//! oracle key: the runtime's [`crate::BenchmarkHelper`] guards the keys the benchmarks use.
 //!
 //! Run the tests: `cargo test -p pallet-collateral-registry --features runtime-benchmarks`.
 
 use super::*;
 use crate::types::*;
 use alloc::{boxed::Box, vec::Vec};
-use ballast_primitives::{
-	traits::{PriceProvider, TimestampedPrice},
-	AssetId, AssetStatus, Price,
-};
+use ballast_primitives::{AssetStatus, OracleKey};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
 		pallet_prelude::{BoundedVec, Get},
-		traits::{EnsureOrigin, Hooks},
+		traits::EnsureOrigin,
 	},
-	frame_system::{pallet_prelude::BlockNumberFor, Pallet as System},
+	frame_system::Pallet as System,
 	sp_arithmetic::{PerThing, Permill},
 };
 
@@ -30,8 +25,8 @@ fn assert_last_event<T: Config>(event: Event<T>) {
 	System::<T>::assert_last_event(<T as Config>::RuntimeEvent::from(event).into());
 }
 
-/// A valid parameter set with `MaxBands` bands, for `oracle_key`.
-fn worst_case_params<T: Config>(oracle_key: AssetId) -> CollateralParamsOf<T> {
+/// A valid parameter set with `MaxBands` bands, for `oracle_key` (which the caller guards).
+fn worst_case_params<T: Config>(oracle_key: OracleKey) -> CollateralParamsOf<T> {
 	let n = T::MaxBands::get().min(Permill::ACCURACY / 2);
 	// Band volatilities spread over (0, 100%], haircuts from 10% up to at most 90%.
 	let vol_step = Permill::ACCURACY.checked_div(n.saturating_add(1)).unwrap_or(1).max(1);
@@ -47,9 +42,6 @@ fn worst_case_params<T: Config>(oracle_key: AssetId) -> CollateralParamsOf<T> {
 	CollateralParams {
 		decimals: 18,
 		oracle_key,
-		max_price_age: 60_000,
-		min_price: Price::from_u32(1),
-		max_price: Price::from_u32(1_000_000),
 		haircut: HaircutSchedule {
 			base: Permill::from_percent(10),
 			bands: BoundedVec::truncate_from(bands),
@@ -68,15 +60,14 @@ fn worst_case_params<T: Config>(oracle_key: AssetId) -> CollateralParamsOf<T> {
 	}
 }
 
-/// List assets `1..=n` (ids from 1; the benchmarked asset uses `0`).
-/// List assets `1..=n`, on an empty registry: a genesis's own listings (the dev chain's) are
+/// List assets `1..=n` (ids from 1, each priced under the oracle key of its id; the benchmarked
+/// asset uses `0`), on an empty registry: a genesis's own listings (the dev chain's) are
 /// removed first, so the benchmarks measure the same state on any chain spec.
 fn list_assets<T: Config>(n: u32) -> Result<(), BenchmarkError> {
 	let _ = AssetParams::<T>::clear(u32::MAX, None);
-	let _ = AssetVolatility::<T>::clear(u32::MAX, None);
-	let _ = LastValidPrice::<T>::clear(u32::MAX, None);
 	ListedAssets::<T>::kill();
 	for asset in 1..=n {
+		T::BenchmarkHelper::guard(asset);
 		Pallet::<T>::do_register_asset(asset, worst_case_params::<T>(asset))
 			.map_err(|_| BenchmarkError::Stop("cannot list asset"))?;
 	}
@@ -95,6 +86,7 @@ mod benches {
 	fn register_asset() -> Result<(), BenchmarkError> {
 		list_assets::<T>(T::MaxAssets::get().saturating_sub(1))?;
 		let origin = governance::<T>()?;
+		T::BenchmarkHelper::guard(0);
 		let params = worst_case_params::<T>(0);
 
 		#[extrinsic_call]
@@ -153,50 +145,5 @@ mod benches {
 		Ok(())
 	}
 
-	#[benchmark]
-	fn set_volatility() -> Result<(), BenchmarkError> {
-		list_assets::<T>(1)?;
-		let origin = governance::<T>()?;
-		let volatility = Permill::from_percent(3);
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, 1, volatility);
-
-		assert_eq!(Pallet::<T>::volatility(1), volatility);
-		Ok(())
-	}
-
-	#[benchmark]
-	fn on_initialize(n: Linear<0, { T::MaxAssets::get() }>) -> Result<(), BenchmarkError> {
-		list_assets::<T>(n)?;
-		// A first price per asset becomes the reference; the second is what is measured.
-		for asset in 1..=n {
-			T::BenchmarkHelper::set_price(
-				asset,
-				TimestampedPrice { price: Price::from_u32(100), timestamp: 1 },
-			);
-		}
-		Pallet::<T>::on_finalize(BlockNumberFor::<T>::from(1u32));
-		for asset in 1..=n {
-			T::BenchmarkHelper::set_price(
-				asset,
-				TimestampedPrice { price: Price::from_u32(110), timestamp: 2 },
-			);
-		}
-
-		// The observation `on_initialize` reserves weight for, made in `on_finalize`.
-		#[block]
-		{
-			Pallet::<T>::on_finalize(BlockNumberFor::<T>::from(2u32));
-		}
-
-		for asset in 1..=n {
-			if T::Prices::price(asset).is_some() {
-				assert!(Pallet::<T>::volatility(asset) > Permill::zero());
-			}
-		}
-		Ok(())
-	}
-
-	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
 }

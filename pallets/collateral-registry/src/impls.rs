@@ -1,15 +1,15 @@
 //! The pallet's logic, outside the `#[pallet]` module so that the workspace's panic lints
 //! (which that module has to relax for the macro-generated code) keep applying to it.
 
-use crate::{pallet::*, risk, weights::WeightInfo, CollateralParamsOf, LOG_TARGET};
+use crate::{pallet::*, risk, CollateralParamsOf, LOG_TARGET};
 use alloc::vec::Vec;
 use ballast_primitives::{
 	traits::{CollateralRisk, CollateralTerms, PriceProvider},
 	AssetId, AssetStatus, Balance,
 };
 use polkadot_sdk::{
-	frame_support::{dispatch::DispatchResult, ensure, pallet_prelude::Get, weights::Weight},
-	sp_arithmetic::{PerThing, Permill},
+	frame_support::{dispatch::DispatchResult, ensure},
+	sp_arithmetic::Permill,
 };
 
 impl<T: Config> Pallet<T> {
@@ -18,9 +18,19 @@ impl<T: Config> Pallet<T> {
 		AssetParams::<T>::get(asset)
 	}
 
-	/// The tracked volatility of `asset` (zero if never observed or set).
+	/// The volatility of `asset`: the price guard's for its oracle key (zero if the asset is not
+	/// listed or the guard knows none).
 	pub fn volatility(asset: AssetId) -> Permill {
-		AssetVolatility::<T>::get(asset).map(|s| s.volatility).unwrap_or_default()
+		AssetParams::<T>::get(asset)
+			.map(|params| T::Prices::volatility(params.oracle_key))
+			.unwrap_or_default()
+	}
+
+	/// Validate `params` and check that the price guard guards its oracle key.
+	fn check(params: &CollateralParamsOf<T>) -> DispatchResult {
+		risk::validate(params).map_err(Error::<T>::from)?;
+		ensure!(T::Prices::bounds(params.oracle_key).is_some(), Error::<T>::UnguardedOracleKey);
+		Ok(())
 	}
 
 	/// The listed assets, in listing order.
@@ -34,7 +44,7 @@ impl<T: Config> Pallet<T> {
 		params: CollateralParamsOf<T>,
 	) -> DispatchResult {
 		ensure!(!AssetParams::<T>::contains_key(asset), Error::<T>::AssetAlreadyRegistered);
-		risk::validate(&params).map_err(Error::<T>::from)?;
+		Self::check(&params)?;
 		ListedAssets::<T>::try_mutate(|listed| listed.try_push(asset))
 			.map_err(|_| Error::<T>::TooManyAssets)?;
 		AssetParams::<T>::insert(asset, params);
@@ -49,7 +59,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		AssetParams::<T>::try_mutate(asset, |stored| -> DispatchResult {
 			let stored = stored.as_mut().ok_or(Error::<T>::UnknownAsset)?;
-			risk::validate(&params).map_err(Error::<T>::from)?;
+			Self::check(&params)?;
 			let (from, to) = (stored.status, params.status);
 			*stored = params;
 			if from != to {
@@ -89,51 +99,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Set the tracked volatility of a listed `asset`. Used by `set_volatility` and genesis.
-	pub(crate) fn do_set_volatility(asset: AssetId, volatility: Permill) -> DispatchResult {
-		ensure!(AssetParams::<T>::contains_key(asset), Error::<T>::UnknownAsset);
-		ensure!(volatility.deconstruct() <= Permill::ACCURACY, Error::<T>::PermillOutOfRange);
-		AssetVolatility::<T>::mutate(asset, |state| {
-			let state = state.get_or_insert_with(Default::default);
-			state.variance = risk::variance_from_volatility(volatility);
-			state.volatility = volatility;
-		});
-		Self::deposit_event(Event::VolatilitySet { asset, volatility });
-		Ok(())
-	}
-
-	/// Fold each listed asset's latest oracle price into its volatility estimate. Returns the
-	/// weight used.
-	pub(crate) fn observe_prices() -> Weight {
-		let listed = ListedAssets::<T>::get();
-		let decay = T::VolatilityDecay::get();
-		for asset in listed.iter().copied() {
-			let Some(params) = AssetParams::<T>::get(asset) else {
-				log::error!(target: LOG_TARGET, "listed asset {asset} has no parameters");
-				continue;
-			};
-			let Some(observed) = T::Prices::price(params.oracle_key) else { continue };
-			// The reference of conservative (liquidation) pricing: the last price that was
-			// fresh and inside the asset's bounds.
-			let valid = !observed.is_stale(T::Prices::now(), params.max_price_age)
-				&& observed.price >= params.min_price
-				&& observed.price <= params.max_price;
-			if valid && LastValidPrice::<T>::get(params.oracle_key) != Some(observed.price) {
-				LastValidPrice::<T>::insert(params.oracle_key, observed.price);
-			}
-			let mut state = AssetVolatility::<T>::get(asset).unwrap_or_default();
-			if risk::observe(&mut state, observed, params.min_price, params.max_price, decay) {
-				AssetVolatility::<T>::insert(asset, state);
-			}
-		}
-		T::WeightInfo::on_initialize(u32::try_from(listed.len()).unwrap_or(u32::MAX))
-	}
-
 	/// Checks the pallet's invariants:
 	///
 	/// * every stored parameter set validates;
-	/// * [`ListedAssets`] holds no duplicates and exactly the keys of [`AssetParams`];
-	/// * [`AssetVolatility`] has entries only for listed assets, with volatilities ≤ 100%.
+	/// * [`ListedAssets`] holds no duplicates and exactly the keys of [`AssetParams`].
+	///
+	/// Not checked: that each oracle key is still guarded. That is the price guard's state; an
+	/// unguarded key leaves the asset without a usable price (it fails closed), not the registry
+	/// inconsistent.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeSet;
 
@@ -150,11 +123,6 @@ impl<T: Config> Pallet<T> {
 			registered.insert(asset);
 		}
 		ensure!(registered == listed_set, "ListedAssets differs from the keys of AssetParams");
-
-		for (asset, state) in AssetVolatility::<T>::iter() {
-			ensure!(listed_set.contains(&asset), "volatility entry for an unlisted asset");
-			ensure!(state.volatility <= Permill::one(), "volatility above 100%");
-		}
 		Ok(())
 	}
 }
@@ -162,7 +130,8 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> CollateralRisk for Pallet<T> {
 	fn terms(asset: AssetId, holding: Balance) -> Option<CollateralTerms> {
 		let params = AssetParams::<T>::get(asset)?;
-		Some(risk::terms(&params, Self::volatility(asset), holding))
+		let volatility = T::Prices::volatility(params.oracle_key);
+		Some(risk::terms(&params, volatility, holding))
 	}
 
 	fn volatility(asset: AssetId) -> Permill {

@@ -1,21 +1,26 @@
 //! # Collateral registry
 //!
 //! Per-asset risk parameters of Ballast's collateral assets, set by governance and validated
-//! against hard bounds, plus a volatility estimate per asset that the registry keeps itself
-//! from oracle prices. Other pallets read it through
+//! against hard bounds. Other pallets read them through
 //! [`ballast_primitives::traits::CollateralRisk`], implemented here by [`Pallet`].
+//!
+//! The registry owns no prices. Price bounds, the maximum price age, the last valid price and
+//! the tracked volatility are the price guard's, per oracle key, read through
+//! [`Config::Prices`] ([`ballast_primitives::traits::PriceProvider`]): one place for every
+//! asset, market and feed that uses the key.
 //!
 //! ## Model
 //!
 //! Each listed asset has one [`CollateralParams`] set:
 //!
-//! * **Price sanity**: the oracle key, the oldest usable price (`max_price_age`) and the band of
-//!   believable prices (`min_price < max_price`). Consumers use them with
-//!   [`ballast_primitives::traits::checked_price`].
+//! * **Oracle key**: the key the asset is priced under. Consumers price the asset with
+//!   [`PriceProvider::checked`](ballast_primitives::traits::PriceProvider::checked), which applies
+//!   the key's guard (bounds and maximum age).
 //! * **Haircut schedule** ([`HaircutSchedule`]): the share of value *not* counted for the initial
 //!   margin test. A `base` haircut, raised by volatility bands ([`VolatilityBand`]) as the
-//!   tracked volatility rises, plus a concentration add-on ([`ConcentrationAddOn`]) that grows
-//!   with the size of the holding relative to the market's depth.
+//!   volatility of the asset's oracle key rises, plus a concentration add-on
+//!   ([`ConcentrationAddOn`]) that grows with the size of the holding relative to the market's
+//!   depth.
 //! * **Liquidation**: `liquidation_threshold`, the share of value counted for the maintenance
 //!   test, and the liquidation penalty with the insurance fund's share of it.
 //! * **Caps**: the most all margin accounts together (`supply_cap`) and any one account
@@ -23,7 +28,7 @@
 //! * **Status** ([`ballast_primitives::AssetStatus`]): Active, ReduceOnly, Frozen or Delisted.
 //!
 //! [`CollateralRisk::terms`](ballast_primitives::traits::CollateralRisk::terms) turns a
-//! parameter set, the asset's tracked volatility and a holding into
+//! parameter set, the volatility of its oracle key and a holding into
 //! [`ballast_primitives::traits::CollateralTerms`]. The formulas are in [`risk`]:
 //!
 //! ```text
@@ -41,19 +46,17 @@
 //! volatility with haircuts at least the base and non-decreasing, a positive market depth, a
 //! positive threshold no stricter than the initial margin (`threshold ≥ 1 − base`), a penalty
 //! that leaves a liquidated account solvent (`threshold × (1 + penalty) ≤ 100%`), positive
-//! caps with `account_cap ≤ supply_cap`, sane price bounds and decimals. An invalid call
-//! changes nothing.
+//! caps with `account_cap ≤ supply_cap`, and sane decimals. In addition the oracle key must be
+//! guarded ([`PriceProvider::bounds`](ballast_primitives::traits::PriceProvider::bounds) is
+//! `Some`), else [`Error::UnguardedOracleKey`]: an asset whose price no guard checks could never
+//! be valued. An invalid call changes nothing.
 //!
 //! ## Volatility
 //!
-//! At the end of every block (`on_finalize`) the registry reads every listed asset's oracle
-//! price from [`Config::Prices`], so the next block's hooks (the liquidation sweep among them)
-//! see the prices fed in this one, whatever the order pallets are declared in; `on_initialize`
-//! reserves the weight of that observation. A price with a strictly newer timestamp than the last one used (and
-//! within the asset's price bounds) updates an exponentially weighted moving average of the
-//! squared relative price change, with decay [`Config::VolatilityDecay`]; the volatility is its
-//! square root. Governance seeds or overrides it with
-//! [`set_volatility`](Pallet::set_volatility), e.g. at listing.
+//! The registry does not track volatility. The volatility bands are looked up with the price
+//! guard's volatility of the asset's oracle key
+//! ([`PriceProvider::volatility`](ballast_primitives::traits::PriceProvider::volatility)), read
+//! whenever terms are computed; [`Pallet::volatility`] returns it per asset.
 //!
 //! ## Calls
 //!
@@ -63,7 +66,8 @@
 //! * [`update_params`](Pallet::update_params): replace an asset's whole parameter set.
 //! * [`set_status`](Pallet::set_status): change the listing status.
 //! * [`set_caps`](Pallet::set_caps): change the supply and account caps.
-//! * [`set_volatility`](Pallet::set_volatility): set the tracked volatility.
+//!
+//! Price bounds, maximum ages and volatility are set on the price guard.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
@@ -96,7 +100,6 @@ pub mod weights;
 
 pub use types::{
 	CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError, VolatilityBand,
-	VolatilityState,
 };
 pub use weights::WeightInfo;
 
@@ -106,24 +109,17 @@ pub const LOG_TARGET: &str = "runtime::collateral-registry";
 /// The parameter set of a runtime `T`.
 pub type CollateralParamsOf<T> = CollateralParams<<T as Config>::MaxBands>;
 
-/// Lets the benchmarks make the price provider return a given price.
+/// Lets the benchmarks list assets: registering one needs a guarded oracle key.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper {
-	/// From now on, `Config::Prices::price(key)` returns `price`.
-	fn set_price(
-		key: ballast_primitives::OracleKey,
-		price: ballast_primitives::traits::TimestampedPrice,
-	);
+	/// From now on, `Config::Prices::bounds(key)` is `Some`.
+	fn guard(key: ballast_primitives::OracleKey);
 }
 
-/// No-op: `on_initialize` is then benchmarked without price updates (an under-estimate).
+/// No-op: for a runtime whose price provider guards every key the benchmarks use already.
 #[cfg(feature = "runtime-benchmarks")]
 impl BenchmarkHelper for () {
-	fn set_price(
-		_: ballast_primitives::OracleKey,
-		_: ballast_primitives::traits::TimestampedPrice,
-	) {
-	}
+	fn guard(_: ballast_primitives::OracleKey) {}
 }
 
 // The code FRAME's macros generate in this module calls `expect` (on facts the runtime's
@@ -135,11 +131,7 @@ pub mod pallet {
 	use super::*;
 	use alloc::{boxed::Box, vec::Vec};
 	use ballast_primitives::{traits::PriceProvider, AssetId, AssetStatus, Balance};
-	use polkadot_sdk::{
-		frame_support::pallet_prelude::*,
-		frame_system::pallet_prelude::*,
-		sp_arithmetic::{PerThing, Permill},
-	};
+	use polkadot_sdk::{frame_support::pallet_prelude::*, frame_system::pallet_prelude::*};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -159,10 +151,11 @@ pub mod pallet {
 		/// Who may change risk parameters (Root, later a governance track).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Source of the oracle prices that volatility is tracked from.
+		/// The price guard: which oracle keys are guarded, and the tracked volatility of each
+		/// (what the haircut bands are looked up with).
 		type Prices: PriceProvider;
 
-		/// Most collateral assets that can be listed. Bounds the work of `on_initialize`.
+		/// Most collateral assets that can be listed.
 		#[pallet::constant]
 		type MaxAssets: Get<u32>;
 
@@ -170,15 +163,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBands: Get<u32>;
 
-		/// EWMA decay `λ` of the volatility estimate, per oracle observation: the weight of the
-		/// old variance (e.g. 94%). The newest squared change gets `1 − λ`.
-		#[pallet::constant]
-		type VolatilityDecay: Get<Permill>;
-
-		/// Weights of this pallet's calls and hook.
+		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
-		/// Sets prices for the benchmarks.
+		/// Guards oracle keys for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: BenchmarkHelper;
 	}
@@ -193,24 +181,6 @@ pub mod pallet {
 	pub type ListedAssets<T: Config> =
 		StorageValue<_, BoundedVec<AssetId, T::MaxAssets>, ValueQuery>;
 
-	/// Tracked volatility of listed assets. Absent until the first observation or
-	/// `set_volatility`; an absent entry means zero volatility.
-	#[pallet::storage]
-	pub type AssetVolatility<T: Config> =
-		StorageMap<_, Twox64Concat, AssetId, VolatilityState, OptionQuery>;
-
-	/// Per oracle key, the last price that was fresh and inside its asset's bounds when a
-	/// block's `on_finalize` saw it: the reference of conservative (liquidation) pricing
-	/// (`PriceMode::Conservative`).
-	#[pallet::storage]
-	pub type LastValidPrice<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		ballast_primitives::OracleKey,
-		ballast_primitives::Price,
-		OptionQuery,
-	>;
-
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -222,8 +192,6 @@ pub mod pallet {
 		StatusChanged { asset: AssetId, from: AssetStatus, to: AssetStatus },
 		/// An asset's caps changed.
 		CapsUpdated { asset: AssetId, supply_cap: Balance, account_cap: Balance },
-		/// Governance set an asset's tracked volatility.
-		VolatilitySet { asset: AssetId, volatility: Permill },
 	}
 
 	#[pallet::error]
@@ -240,10 +208,6 @@ pub mod pallet {
 		PermillOutOfRange,
 		/// `decimals` exceeds `MAX_DECIMALS`.
 		DecimalsTooLarge,
-		/// `max_price_age` is zero.
-		ZeroMaxPriceAge,
-		/// `min_price` is zero or not below `max_price`.
-		InvalidPriceBounds,
 		/// The base haircut or a band's haircut is 100% or more.
 		HaircutTooHigh,
 		/// A band's haircut is below the base haircut.
@@ -265,6 +229,8 @@ pub mod pallet {
 		PenaltyTooLarge,
 		/// A cap is zero, or the account cap exceeds the supply cap.
 		InvalidCaps,
+		/// The price guard has no bounds for the oracle key: no price of it could be used.
+		UnguardedOracleKey,
 	}
 
 	impl<T> From<ParamsError> for Error<T> {
@@ -272,8 +238,6 @@ pub mod pallet {
 			match e {
 				ParamsError::PermillOutOfRange => Error::PermillOutOfRange,
 				ParamsError::DecimalsTooLarge => Error::DecimalsTooLarge,
-				ParamsError::ZeroMaxPriceAge => Error::ZeroMaxPriceAge,
-				ParamsError::InvalidPriceBounds => Error::InvalidPriceBounds,
 				ParamsError::HaircutTooHigh => Error::HaircutTooHigh,
 				ParamsError::BandBelowBase => Error::BandBelowBase,
 				ParamsError::BandsNotAscending => Error::BandsNotAscending,
@@ -288,21 +252,19 @@ pub mod pallet {
 		}
 	}
 
-	/// Genesis: the assets listed from block 0, and optionally their initial volatility.
+	/// Genesis: the assets listed from block 0.
 	///
 	/// JSON, as a runtime genesis preset writes it under `"collateralRegistry"` (field names
-	/// camelCase; prices are `FixedU128` inner values as strings, `10^18` = 1.0; percentages are
-	/// parts per million; amounts are numbers, or strings above `u64::MAX`; the status is
-	/// `"Active"`, `"ReduceOnly"`, `"Frozen"` or `"Delisted"`):
+	/// camelCase; percentages are parts per million; amounts are numbers, or strings above
+	/// `u64::MAX`; the status is `"Active"`, `"ReduceOnly"`, `"Frozen"` or `"Delisted"`). Each
+	/// asset's oracle key must be guarded by the price guard's genesis (its bounds, maximum age
+	/// and volatility are configured there):
 	///
 	/// ```json
 	/// {
 	///   "assets": [[1, {
 	///     "decimals": 8,
 	///     "oracleKey": 1,
-	///     "maxPriceAge": 60000,
-	///     "minPrice": "1000000000000000000000",
-	///     "maxPrice": "1000000000000000000000000",
 	///     "haircut": {
 	///       "base": 100000,
 	///       "bands": [
@@ -317,17 +279,15 @@ pub mod pallet {
 	///     "supplyCap": 1000000000000,
 	///     "accountCap": 100000000000,
 	///     "status": "Active"
-	///   }]],
-	///   "volatility": [[1, 30000]]
+	///   }]]
 	/// }
 	/// ```
 	#[pallet::genesis_config]
 	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Assets to list, each with a parameter set that must validate.
+		/// Assets to list, each with a parameter set that must validate and a guarded oracle
+		/// key.
 		pub assets: Vec<(AssetId, CollateralParamsOf<T>)>,
-		/// Initial volatility of some of those assets.
-		pub volatility: Vec<(AssetId, Permill)>,
 	}
 
 	#[pallet::genesis_build]
@@ -341,35 +301,14 @@ pub mod pallet {
 					panic!("CollateralRegistry genesis: cannot list asset {asset}: {e:?}");
 				}
 			}
-			for (asset, volatility) in &self.volatility {
-				if let Err(e) = Pallet::<T>::do_set_volatility(*asset, *volatility) {
-					panic!("CollateralRegistry genesis: volatility of asset {asset}: {e:?}");
-				}
-			}
 		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			// What `on_finalize` will use, reserved now (FRAME's pattern for finalization work).
-			let listed = ListedAssets::<T>::decode_len().unwrap_or(0);
-			T::WeightInfo::on_initialize(u32::try_from(listed).unwrap_or(u32::MAX))
-		}
-
-		fn on_finalize(_n: BlockNumberFor<T>) {
-			// Observed at the end of the block, after every feed in it: the next block's hooks
-			// read last valid prices and volatility that do not depend on declaration order.
-			Self::observe_prices();
-		}
-
 		#[allow(clippy::panic)]
 		fn integrity_test() {
 			assert!(T::MaxAssets::get() > 0, "MaxAssets must be positive");
-			assert!(
-				T::VolatilityDecay::get().deconstruct() <= Permill::ACCURACY,
-				"VolatilityDecay must be at most 100%"
-			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -386,12 +325,12 @@ pub mod pallet {
 		///
 		/// Origin: `GovernanceOrigin`. Emits `AssetRegistered`.
 		///
-		/// Errors: `BadOrigin`; `AssetAlreadyRegistered`; `TooManyAssets`; any validation
-		/// error of the parameter set (`PermillOutOfRange`, `DecimalsTooLarge`,
-		/// `ZeroMaxPriceAge`, `InvalidPriceBounds`, `HaircutTooHigh`, `BandBelowBase`,
-		/// `BandsNotAscending`, `BandHaircutDecreasing`, `ZeroMarketDepth`, `AddOnTooHigh`,
-		/// `ZeroLiquidationThreshold`, `ThresholdBelowInitialWeight`, `PenaltyTooLarge`,
-		/// `InvalidCaps`).
+		/// Errors: `BadOrigin`; `AssetAlreadyRegistered`; any validation error of the
+		/// parameter set (`PermillOutOfRange`, `DecimalsTooLarge`, `HaircutTooHigh`,
+		/// `BandBelowBase`, `BandsNotAscending`, `BandHaircutDecreasing`, `ZeroMarketDepth`,
+		/// `AddOnTooHigh`, `ZeroLiquidationThreshold`, `ThresholdBelowInitialWeight`,
+		/// `PenaltyTooLarge`, `InvalidCaps`); `UnguardedOracleKey` (the price guard has no
+		/// bounds for `params.oracle_key`); `TooManyAssets`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_asset())]
 		pub fn register_asset(
@@ -406,10 +345,10 @@ pub mod pallet {
 		/// Replace the whole parameter set of `asset`, status included.
 		///
 		/// Origin: `GovernanceOrigin`. Emits `StatusChanged` if the status differs, then
-		/// `ParamsUpdated`. The tracked volatility is kept.
+		/// `ParamsUpdated`.
 		///
 		/// Errors: `BadOrigin`; `UnknownAsset`; any validation error of the parameter set (see
-		/// `register_asset`).
+		/// `register_asset`); `UnguardedOracleKey`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_params())]
 		pub fn update_params(
@@ -454,23 +393,6 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_set_caps(asset, supply_cap, account_cap)
-		}
-
-		/// Set the tracked volatility of `asset` (its variance becomes `volatility²`). Later
-		/// oracle observations move it from there.
-		///
-		/// Origin: `GovernanceOrigin`. Emits `VolatilitySet`.
-		///
-		/// Errors: `BadOrigin`; `UnknownAsset`.
-		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_volatility())]
-		pub fn set_volatility(
-			origin: OriginFor<T>,
-			asset: AssetId,
-			volatility: Permill,
-		) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			Self::do_set_volatility(asset, volatility)
 		}
 	}
 }

@@ -1,14 +1,15 @@
-//! Test runtime: `frame_system` and the registry, with prices from a thread-local table.
+//! Test runtime: `frame_system` and the registry, with a price guard stand-in ([`MockPrices`]):
+//! bounds and volatility per oracle key from thread-local tables (the registry reads no prices).
 
 use crate::{self as pallet_collateral_registry, types::*, CollateralParamsOf};
 use ballast_primitives::{
-	traits::{PriceProvider, TimestampedPrice},
+	traits::{PriceBounds, PriceProvider, TimestampedPrice},
 	AssetStatus, Moment, OracleKey, Price,
 };
 use polkadot_sdk::{
 	frame_support::{
-		self, derive_impl, parameter_types,
-		traits::{ConstU32, Get, Hooks},
+		self, derive_impl,
+		traits::{ConstU32, Get},
 		BoundedVec,
 	},
 	frame_system::{self, EnsureRoot},
@@ -50,50 +51,80 @@ pub const MAX_ASSETS: u32 = 8;
 /// Most bands per schedule in the mock.
 pub const MAX_BANDS: u32 = 4;
 
-parameter_types! {
-	/// λ = 90%: a tenth of each new squared change enters the variance.
-	pub static VolatilityDecay: Permill = Permill::from_percent(90);
+/// An oracle key no test guards unless it says so.
+pub const UNGUARDED_KEY: OracleKey = 99;
+
+/// The bounds every key is guarded with: what tests used to put in the parameter set.
+pub fn default_bounds() -> PriceBounds {
+	PriceBounds {
+		min_price: Price::from_u32(1_000),
+		max_price: Price::from_u32(1_000_000),
+		max_age: 60_000,
+	}
 }
 
 thread_local! {
-	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> =
+	static BOUNDS: RefCell<BTreeMap<OracleKey, PriceBounds>> =
 		const { RefCell::new(BTreeMap::new()) };
-	static NOW: RefCell<Moment> = const { RefCell::new(0) };
+	static VOLATILITY: RefCell<BTreeMap<OracleKey, Permill>> =
+		const { RefCell::new(BTreeMap::new()) };
 }
 
-/// Oracle stand-in: whatever the test put in the thread-local table.
+/// Price guard stand-in: whatever the test put in the thread-local tables.
 pub struct MockPrices;
 
 impl MockPrices {
-	/// The oracle now reports `price` (whole quote units) for `key`, accepted at `timestamp`.
-	pub fn set(key: OracleKey, price: u32, timestamp: Moment) {
-		Self::set_exact(key, TimestampedPrice { price: Price::from_u32(price), timestamp });
+	/// Empty tables, with keys `0..=MAX_ASSETS` (the keys of [`params_for`] the tests use)
+	/// guarded by [`default_bounds`]. Called by [`new_test_ext_with`], before genesis.
+	pub fn reset() {
+		VOLATILITY.with(|v| v.borrow_mut().clear());
+		BOUNDS.with(|b| {
+			let mut b = b.borrow_mut();
+			b.clear();
+			for key in 0..=MAX_ASSETS {
+				b.insert(key, default_bounds());
+			}
+		});
 	}
 
-	/// The oracle now reports `price` for `key`.
-	pub fn set_exact(key: OracleKey, price: TimestampedPrice) {
-		PRICES.with(|p| p.borrow_mut().insert(key, price));
-		NOW.with(|n| {
-			let mut n = n.borrow_mut();
-			*n = (*n).max(price.timestamp);
-		});
+	/// From now on `key` is guarded by [`default_bounds`].
+	pub fn guard(key: OracleKey) {
+		BOUNDS.with(|b| b.borrow_mut().insert(key, default_bounds()));
+	}
+
+	/// From now on `key` has no guard (`bounds(key)` is `None`).
+	pub fn unguard(key: OracleKey) {
+		BOUNDS.with(|b| b.borrow_mut().remove(&key));
+	}
+
+	/// From now on the tracked volatility of `key` is `volatility`.
+	pub fn set_volatility(key: OracleKey, volatility: Permill) {
+		VOLATILITY.with(|v| v.borrow_mut().insert(key, volatility));
 	}
 }
 
 impl PriceProvider for MockPrices {
-	fn price(asset: OracleKey) -> Option<TimestampedPrice> {
-		PRICES.with(|p| p.borrow().get(&asset).copied())
+	fn price(_: OracleKey) -> Option<TimestampedPrice> {
+		None
 	}
 
 	fn now() -> Moment {
-		NOW.with(|n| *n.borrow())
+		0
+	}
+
+	fn bounds(key: OracleKey) -> Option<PriceBounds> {
+		BOUNDS.with(|b| b.borrow().get(&key).copied())
+	}
+
+	fn volatility(key: OracleKey) -> Permill {
+		VOLATILITY.with(|v| v.borrow().get(&key).copied()).unwrap_or_default()
 	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper for MockPrices {
-	fn set_price(key: OracleKey, price: TimestampedPrice) {
-		Self::set_exact(key, price);
+	fn guard(key: OracleKey) {
+		Self::guard(key);
 	}
 }
 
@@ -103,7 +134,6 @@ impl pallet_collateral_registry::Config for Test {
 	type Prices = MockPrices;
 	type MaxAssets = ConstU32<MAX_ASSETS>;
 	type MaxBands = ConstU32<MAX_BANDS>;
-	type VolatilityDecay = VolatilityDecay;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockPrices;
@@ -116,9 +146,6 @@ pub fn btc_params<S: Get<u32>>() -> CollateralParams<S> {
 	CollateralParams {
 		decimals: 8,
 		oracle_key: 1,
-		max_price_age: 60_000,
-		min_price: Price::from_u32(1_000),
-		max_price: Price::from_u32(1_000_000),
 		haircut: HaircutSchedule {
 			base: Permill::from_percent(10),
 			bands: BoundedVec::truncate_from(vec![
@@ -146,7 +173,7 @@ pub fn btc_params<S: Get<u32>>() -> CollateralParams<S> {
 	}
 }
 
-/// [`btc_params`] repriced for an asset priced under `oracle_key`.
+/// [`btc_params`] for an asset priced under `oracle_key`.
 pub fn params_for(oracle_key: OracleKey) -> CollateralParamsOf<Test> {
 	CollateralParams { oracle_key, ..btc_params() }
 }
@@ -156,8 +183,10 @@ pub fn raw_permill(parts: u32) -> Permill {
 	frame_support::__private::serde_json::from_str(&parts.to_string()).unwrap()
 }
 
-/// Externalities from `genesis`, at block 1 (so that events are recorded).
+/// Externalities from `genesis`, at block 1 (so that events are recorded), with the price guard
+/// stand-in reset ([`MockPrices::reset`]).
 pub fn new_test_ext_with(genesis: crate::GenesisConfig<Test>) -> sp_io::TestExternalities {
+	MockPrices::reset();
 	let storage = RuntimeGenesisConfig { system: Default::default(), collateral_registry: genesis }
 		.build_storage()
 		.unwrap();
@@ -171,23 +200,19 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	new_test_ext_with(Default::default())
 }
 
+/// [`new_test_ext`] with no oracle key guarded: the benchmarks must guard the keys they use
+/// through their `BenchmarkHelper`.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	let ext = new_test_ext();
+	BOUNDS.with(|b| b.borrow_mut().clear());
+	ext
+}
+
 /// Runs `test` on an empty registry, then checks the pallet's invariants.
 pub fn test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
 		CollateralRegistry::do_try_state().unwrap();
 	});
-}
-
-/// Advance to block `n`: finish the current block (`on_finalize` observes prices), check the
-/// invariants, start the next (`on_initialize`).
-pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let now = System::block_number();
-		CollateralRegistry::on_finalize(now);
-		CollateralRegistry::do_try_state().unwrap();
-		let next = now + 1;
-		System::set_block_number(next);
-		CollateralRegistry::on_initialize(next);
-	}
 }

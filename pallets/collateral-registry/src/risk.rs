@@ -1,6 +1,7 @@
-//! The registry's pure math: validation of a parameter set, haircuts and maintenance weights, and
-//! the volatility estimator. No storage, no runtime: everything here is a function of its
-//! arguments, which is what the property tests at the bottom exercise.
+//! The registry's pure math: validation of a parameter set, haircuts and maintenance weights. No
+//! storage, no runtime: everything here is a function of its arguments, which is what the
+//! property tests at the bottom exercise. The volatility the haircut bands are looked up with is
+//! estimated by the price guard, per oracle key; it is an argument here.
 //!
 //! # Haircut and maintenance weight
 //!
@@ -21,31 +22,21 @@
 //!
 //! # Volatility
 //!
-//! Per oracle observation with a strictly newer timestamp than the last one used:
-//!
-//! ```text
-//! r         = |p − p_prev| / p_prev
-//! variance  = λ × variance + (1 − λ) × r²
-//! σ         = sqrt(variance), saturating at 100%, rounded up to the next ppm
-//! ```
-//!
-//! `σ` is the standard deviation of the relative change between two consecutive oracle updates,
-//! so band thresholds are in that unit (not annualised).
+//! `σ` is the price guard's tracked volatility of the asset's oracle key
+//! (`PriceProvider::volatility`): the standard deviation of the relative change between two
+//! consecutive oracle updates, so band thresholds are in that unit (not annualised).
 
 use crate::types::{CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError};
 use ballast_primitives::{
 	math::{haircut as formulas, units::MAX_DECIMALS},
-	traits::{CollateralTerms, TimestampedPrice},
-	Balance, Price,
+	traits::CollateralTerms,
+	Balance,
 };
 
-pub use formulas::{
-	maintenance_weight, next_variance, relative_change, variance_from_volatility,
-	volatility_from_variance,
-};
+pub use formulas::maintenance_weight;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::Get,
-	sp_arithmetic::{traits::Zero, PerThing, Permill},
+	sp_arithmetic::{PerThing, Permill},
 };
 
 /// The largest haircut ever applied: 99.9999%. A haircut of 100% would make a listed asset
@@ -82,12 +73,6 @@ pub fn validate<MaxBands: Get<u32>>(
 	}
 	if params.decimals > MAX_DECIMALS {
 		return Err(ParamsError::DecimalsTooLarge);
-	}
-	if params.max_price_age == 0 {
-		return Err(ParamsError::ZeroMaxPriceAge);
-	}
-	if params.min_price.is_zero() || params.min_price >= params.max_price {
-		return Err(ParamsError::InvalidPriceBounds);
 	}
 	validate_schedule(schedule)?;
 	validate_liquidation(params)?;
@@ -200,9 +185,6 @@ pub fn terms<MaxBands: Get<u32>>(
 		status: params.status,
 		decimals: params.decimals,
 		oracle_key: params.oracle_key,
-		max_price_age: params.max_price_age,
-		min_price: params.min_price,
-		max_price: params.max_price,
 		haircut,
 		maintenance_weight: maintenance_weight(
 			params.liquidation_threshold,
@@ -214,37 +196,6 @@ pub fn terms<MaxBands: Get<u32>>(
 		supply_cap: params.supply_cap,
 		account_cap: params.account_cap,
 	}
-}
-
-/// Folds the observation `observed` into the tracked volatility `state`, if it is strictly
-/// newer than the last one used and within `[min_price, max_price]` (outside the bounds the
-/// oracle is assumed broken and the observation is ignored). Returns whether `state` changed.
-///
-/// The first observation only becomes the reference price; the variance moves from the second
-/// on.
-pub fn observe(
-	state: &mut crate::types::VolatilityState,
-	observed: TimestampedPrice,
-	min_price: Price,
-	max_price: Price,
-	decay: Permill,
-) -> bool {
-	if let Some(last) = state.last_observation {
-		if observed.timestamp <= last.timestamp {
-			return false;
-		}
-	}
-	if observed.price < min_price || observed.price > max_price {
-		return false;
-	}
-	if let Some(last) = state.last_observation {
-		if let Some(change) = relative_change(last.price, observed.price) {
-			state.variance = next_variance(state.variance, change, decay);
-			state.volatility = volatility_from_variance(state.variance);
-		}
-	}
-	state.last_observation = Some(observed);
-	true
 }
 
 #[cfg(test)]

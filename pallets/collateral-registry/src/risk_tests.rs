@@ -1,10 +1,10 @@
 //! Unit and property tests of the registry's validation and haircut schedule.
 
 use super::*;
-use crate::types::{VolatilityBand, VolatilityState};
+use crate::types::VolatilityBand;
 use ballast_primitives::AssetStatus;
 use polkadot_sdk::frame_support::{traits::ConstU32, BoundedVec};
-use polkadot_sdk::sp_arithmetic::{traits::Saturating, FixedU128};
+use polkadot_sdk::sp_arithmetic::traits::Saturating;
 use proptest::prelude::*;
 
 type Bands = ConstU32<4>;
@@ -35,9 +35,6 @@ fn each_rule_has_its_error() {
 			ParamsError::PermillOutOfRange,
 		),
 		(|p| p.decimals = MAX_DECIMALS + 1, ParamsError::DecimalsTooLarge),
-		(|p| p.max_price_age = 0, ParamsError::ZeroMaxPriceAge),
-		(|p| p.min_price = Price::zero(), ParamsError::InvalidPriceBounds),
-		(|p| p.max_price = p.min_price, ParamsError::InvalidPriceBounds),
 		(|p| p.haircut.base = Permill::one(), ParamsError::HaircutTooHigh),
 		(|p| p.haircut.bands[1].haircut = Permill::one(), ParamsError::HaircutTooHigh),
 		(|p| p.haircut.bands[0].haircut = pm(50), ParamsError::BandBelowBase),
@@ -141,58 +138,6 @@ fn haircut_is_clamped_below_one() {
 	assert_eq!(t.maintenance_weight, Permill::from_parts(1));
 }
 
-#[test]
-fn ewma_matches_hand_computation() {
-	let decay = Permill::from_percent(90);
-	// 10% move: r² = 0.01; variance = 0.1 × 0.01 = 0.001; σ = sqrt(0.001) ≈ 3.1623%.
-	let r = relative_change(Price::from_u32(100), Price::from_u32(110)).unwrap();
-	assert_eq!(r, FixedU128::from_rational(1, 10));
-	let v = next_variance(FixedU128::zero(), r, decay);
-	assert_eq!(v, FixedU128::from_rational(1, 1_000));
-	assert_eq!(volatility_from_variance(v), Permill::from_parts(31_623));
-	// Downward moves count the same, relative to the previous price.
-	let r = relative_change(Price::from_u32(110), Price::from_u32(99)).unwrap();
-	assert_eq!(r, FixedU128::from_rational(1, 10));
-	// Then a quiet step decays it: 0.9 × 0.001.
-	let v = next_variance(v, FixedU128::zero(), decay);
-	assert_eq!(v, FixedU128::from_rational(9, 10_000));
-	assert_eq!(volatility_from_variance(v), Permill::from_percent(3));
-	// A zero previous price gives no change at all.
-	assert_eq!(relative_change(Price::zero(), Price::from_u32(1)), None);
-	// Saturation.
-	assert_eq!(volatility_from_variance(FixedU128::from_u32(4)), Permill::one());
-	assert_eq!(volatility_from_variance(FixedU128::from_inner(u128::MAX)), Permill::one());
-}
-
-#[test]
-fn volatility_round_trips_through_variance() {
-	for parts in [0, 1, 999, 31_623, 500_000, 999_999, 1_000_000] {
-		let v = Permill::from_parts(parts);
-		assert_eq!(volatility_from_variance(variance_from_volatility(v)), v);
-	}
-}
-
-#[test]
-fn observe_uses_only_newer_prices_inside_bounds() {
-	let (min, max) = (Price::from_u32(10), Price::from_u32(1_000));
-	let decay = Permill::from_percent(90);
-	let at = |p: u32, t: u64| TimestampedPrice { price: Price::from_u32(p), timestamp: t };
-	let mut s = VolatilityState::default();
-	assert!(observe(&mut s, at(100, 1), min, max, decay));
-	assert_eq!(s.variance, FixedU128::zero());
-	assert_eq!(s.last_observation, Some(at(100, 1)));
-	// Same timestamp, older timestamp: ignored.
-	assert!(!observe(&mut s, at(200, 1), min, max, decay));
-	assert!(!observe(&mut s, at(200, 0), min, max, decay));
-	// Out of bounds: ignored.
-	assert!(!observe(&mut s, at(5, 2), min, max, decay));
-	assert!(!observe(&mut s, at(5_000, 2), min, max, decay));
-	assert_eq!(s.last_observation, Some(at(100, 1)));
-	assert!(observe(&mut s, at(110, 2), min, max, decay));
-	assert_eq!(s.variance, FixedU128::from_rational(1, 1_000));
-	assert_eq!(s.volatility, Permill::from_parts(31_623));
-}
-
 // ----- properties -----
 
 const ONE: u32 = 1_000_000;
@@ -234,15 +179,15 @@ prop_compose! {
 }
 
 fn valid_params() -> impl Strategy<Value = Params> {
-	(valid_schedule(), any::<u64>(), any::<u64>(), 1u128..=u128::MAX, 0u8..=MAX_DECIMALS)
-		.prop_flat_map(|(schedule, r1, r2, supply_cap, decimals)| {
+	(valid_schedule(), any::<u32>(), 1u128..=u128::MAX, 0u8..=MAX_DECIMALS)
+		.prop_flat_map(|(schedule, key, supply_cap, decimals)| {
 			let base = u64::from(schedule.base.deconstruct());
 			let one = u64::from(ONE);
 			// threshold ∈ [1 - base, 1] with threshold × (1 + penalty) ≤ 1.
 			let max_penalty = (base * one / (one - base)).min(one);
-			(Just(schedule), 0..=max_penalty, Just((r1, r2, supply_cap, decimals)))
+			(Just(schedule), 0..=max_penalty, Just((key, supply_cap, decimals)))
 		})
-		.prop_flat_map(|(schedule, penalty, (r1, r2, supply_cap, decimals))| {
+		.prop_flat_map(|(schedule, penalty, (key, supply_cap, decimals))| {
 			let base = u64::from(schedule.base.deconstruct());
 			let one = u64::from(ONE);
 			let lo = one - base;
@@ -253,7 +198,7 @@ fn valid_params() -> impl Strategy<Value = Params> {
 				lo..=hi,
 				0u32..=ONE,
 				1u128..=supply_cap,
-				Just((r1, r2, supply_cap, decimals)),
+				Just((key, supply_cap, decimals)),
 			)
 		})
 		.prop_map(
@@ -263,16 +208,11 @@ fn valid_params() -> impl Strategy<Value = Params> {
 				threshold,
 				to_insurance,
 				account_cap,
-				(r1, r2, supply_cap, decimals),
+				(key, supply_cap, decimals),
 			)| {
-				let min_price = Price::from_inner(u128::from(r1.max(1)));
-				let max_price = min_price.saturating_add(Price::from_inner(u128::from(r2.max(1))));
 				Params {
 					decimals,
-					oracle_key: r1 as u32,
-					max_price_age: r2.max(1),
-					min_price,
-					max_price,
+					oracle_key: key,
 					haircut: schedule,
 					liquidation_threshold: Permill::from_parts(threshold as u32),
 					liquidation_penalty: Permill::from_parts(penalty as u32),
@@ -288,28 +228,16 @@ fn valid_params() -> impl Strategy<Value = Params> {
 /// Breaks one field of `p`, chosen by `which`; returns the error validation must report.
 fn break_one(p: &mut Params, which: u8) -> ParamsError {
 	let base = p.haircut.base;
-	match which % 14 {
+	match which % 11 {
 		0 => {
-			p.decimals = MAX_DECIMALS + 1 + (which / 14);
+			p.decimals = MAX_DECIMALS + 1 + (which / 11);
 			ParamsError::DecimalsTooLarge
 		},
 		1 => {
-			p.max_price_age = 0;
-			ParamsError::ZeroMaxPriceAge
-		},
-		2 => {
-			p.min_price = Price::zero();
-			ParamsError::InvalidPriceBounds
-		},
-		3 => {
-			p.max_price = p.min_price;
-			ParamsError::InvalidPriceBounds
-		},
-		4 => {
 			p.haircut.base = Permill::one();
 			ParamsError::HaircutTooHigh
 		},
-		5 => {
+		2 => {
 			if let Some(b) = p.haircut.bands.last_mut() {
 				b.haircut = Permill::one();
 				ParamsError::HaircutTooHigh
@@ -318,7 +246,7 @@ fn break_one(p: &mut Params, which: u8) -> ParamsError {
 				ParamsError::AddOnTooHigh
 			}
 		},
-		6 => {
+		3 => {
 			if base.is_zero() {
 				p.liquidation_threshold = Permill::zero();
 				ParamsError::ZeroLiquidationThreshold
@@ -331,7 +259,7 @@ fn break_one(p: &mut Params, which: u8) -> ParamsError {
 				ParamsError::ThresholdBelowInitialWeight
 			}
 		},
-		7 => {
+		4 => {
 			if p.haircut.bands.len() >= 2 {
 				p.haircut.bands[1].min_volatility = p.haircut.bands[0].min_volatility;
 				ParamsError::BandsNotAscending
@@ -340,19 +268,19 @@ fn break_one(p: &mut Params, which: u8) -> ParamsError {
 				ParamsError::ZeroMarketDepth
 			}
 		},
-		8 => {
+		5 => {
 			p.haircut.concentration.market_depth = 0;
 			ParamsError::ZeroMarketDepth
 		},
-		9 => {
+		6 => {
 			p.haircut.concentration.max_add_on = Permill::one();
 			ParamsError::AddOnTooHigh
 		},
-		10 => {
+		7 => {
 			p.liquidation_threshold = Permill::zero();
 			ParamsError::ZeroLiquidationThreshold
 		},
-		11 => {
+		8 => {
 			// The smallest penalty that pushes threshold × (1 + penalty) over 100%, if a
 			// Permill can hold it; else raise the threshold to 100% under a positive
 			// penalty; else (zero penalty, threshold ≤ 50%) break the caps instead.
@@ -369,7 +297,7 @@ fn break_one(p: &mut Params, which: u8) -> ParamsError {
 				ParamsError::InvalidCaps
 			}
 		},
-		12 => {
+		9 => {
 			p.supply_cap = 0;
 			ParamsError::InvalidCaps
 		},
@@ -425,30 +353,5 @@ proptest! {
 		prop_assert!(t.maintenance_weight >= t.haircut.left_from_one());
 		// Maintenance never counts more than the threshold at the calmest point.
 		prop_assert!(t.maintenance_weight <= p.liquidation_threshold);
-	}
-
-	#[test]
-	fn volatility_bounded_and_monotone_in_variance(a in any::<u128>(), b in any::<u128>()) {
-		let (lo, hi) = (FixedU128::from_inner(a.min(b)), FixedU128::from_inner(a.max(b)));
-		prop_assert!(volatility_from_variance(lo) <= volatility_from_variance(hi));
-		prop_assert!(volatility_from_variance(hi) <= Permill::one());
-	}
-
-	#[test]
-	fn ewma_stays_between_old_variance_and_new_square(
-		var in 0u128..=10u128.pow(18),
-		prev in 10u128.pow(12)..=10u128.pow(24),
-		new in 0u128..=10u128.pow(24),
-		decay in 0u32..=ONE,
-	) {
-		let var = FixedU128::from_inner(var);
-		let (prev, new) = (FixedU128::from_inner(prev), FixedU128::from_inner(new));
-		let r = relative_change(prev, new).unwrap();
-		let r2 = r.saturating_mul(r);
-		let next = next_variance(var, r, Permill::from_parts(decay));
-		// Allow for rounding: one unit per multiplication.
-		let lo = var.min(r2).saturating_sub(FixedU128::from_inner(2));
-		let hi = var.max(r2).saturating_add(FixedU128::from_inner(2));
-		prop_assert!(lo <= next && next <= hi);
 	}
 }

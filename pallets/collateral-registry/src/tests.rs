@@ -1,16 +1,12 @@
-//! Tests of the pallet: calls, errors, the volatility hook, `CollateralRisk`, genesis and the
-//! invariants. The pure math has its own tests (and properties) in [`crate::risk`].
+//! Tests of the pallet: calls, errors, the guarded-key rule, `CollateralRisk` (with the price
+//! guard's volatility), genesis and the invariants. The pure math has its own tests (and
+//! properties) in [`crate::risk`].
 
-use crate::{
-	mock::*, pallet::*, risk, types::*, weights::WeightInfo, CollateralParamsOf, Error, Event,
-};
-use ballast_primitives::{
-	traits::{CollateralRisk, TimestampedPrice},
-	AssetId, AssetStatus, Price,
-};
+use crate::{mock::*, pallet::*, risk, types::*, CollateralParamsOf, Error, Event};
+use ballast_primitives::{traits::CollateralRisk, AssetId, AssetStatus};
 use polkadot_sdk::{
 	frame_support::{__private::serde_json, assert_noop, assert_ok, traits::Hooks, BoundedVec},
-	sp_arithmetic::{traits::Zero, FixedU128, Permill},
+	sp_arithmetic::Permill,
 	sp_runtime::DispatchError,
 };
 
@@ -42,9 +38,6 @@ fn invalid_cases() -> Vec<(Box<CollateralParamsOf<Test>>, Error<Test>)> {
 	vec![
 		(with(|p| p.penalty_to_insurance = raw_permill(1_500_000)), Error::PermillOutOfRange),
 		(with(|p| p.decimals = 25), Error::DecimalsTooLarge),
-		(with(|p| p.max_price_age = 0), Error::ZeroMaxPriceAge),
-		(with(|p| p.min_price = Price::from_u32(0)), Error::InvalidPriceBounds),
-		(with(|p| p.max_price = Price::from_u32(999)), Error::InvalidPriceBounds),
 		(with(|p| p.haircut.base = Permill::one()), Error::HaircutTooHigh),
 		(with(|p| p.haircut.bands[1].haircut = Permill::one()), Error::HaircutTooHigh),
 		(with(|p| p.haircut.bands[0].haircut = Permill::from_percent(9)), Error::BandBelowBase),
@@ -79,8 +72,8 @@ fn register_asset_lists_the_asset() {
 		System::assert_last_event(Event::AssetRegistered { asset: BTC }.into());
 		assert_eq!(CollateralRegistry::params(BTC), Some(params_for(BTC)));
 		assert_eq!(CollateralRegistry::listed_assets(), vec![BTC]);
+		// The guard knows no volatility of key 1 yet.
 		assert_eq!(CollateralRegistry::volatility(BTC), Permill::zero());
-		assert!(AssetVolatility::<Test>::get(BTC).is_none());
 
 		register(ETH);
 		assert_eq!(CollateralRegistry::listed_assets(), vec![BTC, ETH]);
@@ -143,13 +136,49 @@ fn register_asset_rejects_every_invalid_parameter() {
 	});
 }
 
+#[test]
+fn register_asset_rejects_an_unguarded_oracle_key() {
+	test(|| {
+		assert_noop!(
+			CollateralRegistry::register_asset(root(), BTC, Box::new(params_for(UNGUARDED_KEY))),
+			Error::<Test>::UnguardedOracleKey
+		);
+		// A key the guard stops guarding is refused as well.
+		MockPrices::unguard(BTC);
+		assert_noop!(
+			CollateralRegistry::register_asset(root(), BTC, Box::new(params_for(BTC))),
+			Error::<Test>::UnguardedOracleKey
+		);
+		assert!(CollateralRegistry::listed_assets().is_empty());
+		// Once guarded, the same call lists the asset.
+		MockPrices::guard(UNGUARDED_KEY);
+		assert_ok!(CollateralRegistry::register_asset(
+			root(),
+			BTC,
+			Box::new(params_for(UNGUARDED_KEY))
+		));
+		assert_eq!(CollateralRegistry::params(BTC).unwrap().oracle_key, UNGUARDED_KEY);
+	});
+}
+
+#[test]
+fn register_asset_reports_invalid_parameters_before_an_unguarded_key() {
+	test(|| {
+		let mut params = params_for(UNGUARDED_KEY);
+		params.supply_cap = 0;
+		assert_noop!(
+			CollateralRegistry::register_asset(root(), BTC, Box::new(params)),
+			Error::<Test>::InvalidCaps
+		);
+	});
+}
+
 // ----- update_params -----
 
 #[test]
 fn update_params_replaces_the_set() {
 	test(|| {
 		register(BTC);
-		CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)).unwrap();
 		let new = with(|p| {
 			p.liquidation_penalty = Permill::from_percent(10);
 			p.haircut.bands.pop();
@@ -162,8 +191,45 @@ fn update_params_replaces_the_set() {
 			r.event,
 			RuntimeEvent::CollateralRegistry(Event::StatusChanged { .. })
 		)));
-		// The tracked volatility survives.
+	});
+}
+
+#[test]
+fn update_params_can_move_the_asset_to_another_guarded_key() {
+	test(|| {
+		register(BTC);
+		MockPrices::set_volatility(BTC, Permill::from_percent(3));
+		MockPrices::set_volatility(3, Permill::from_percent(6));
 		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
+		assert_ok!(CollateralRegistry::update_params(root(), BTC, Box::new(params_for(3))));
+		// The volatility is the guard's for the new key: 6%, the 25% band.
+		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(6));
+		let t = CollateralRegistry::terms(BTC, 0).unwrap();
+		assert_eq!((t.oracle_key, t.haircut), (3, Permill::from_percent(25)));
+	});
+}
+
+#[test]
+fn update_params_rejects_an_unguarded_oracle_key() {
+	test(|| {
+		register(BTC);
+		System::reset_events();
+		assert_noop!(
+			CollateralRegistry::update_params(root(), BTC, Box::new(params_for(UNGUARDED_KEY))),
+			Error::<Test>::UnguardedOracleKey
+		);
+		// Nor may the key the asset is listed under be kept once the guard dropped it.
+		MockPrices::unguard(BTC);
+		assert_noop!(
+			CollateralRegistry::update_params(
+				root(),
+				BTC,
+				with(|p| p.liquidation_penalty = Permill::from_percent(10))
+			),
+			Error::<Test>::UnguardedOracleKey
+		);
+		assert_eq!(CollateralRegistry::params(BTC), Some(params_for(BTC)));
+		assert!(System::events().is_empty());
 	});
 }
 
@@ -203,7 +269,7 @@ fn update_params_errors() {
 		);
 		// An unknown asset is reported before invalid parameters.
 		assert_noop!(
-			CollateralRegistry::update_params(root(), BTC, with(|p| p.max_price_age = 0)),
+			CollateralRegistry::update_params(root(), BTC, with(|p| p.supply_cap = 0)),
 			Error::<Test>::UnknownAsset
 		);
 		register(BTC);
@@ -294,163 +360,6 @@ fn set_caps_errors() {
 	});
 }
 
-// ----- set_volatility -----
-
-#[test]
-fn set_volatility_sets_it() {
-	test(|| {
-		register(BTC);
-		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)));
-		System::assert_last_event(
-			Event::VolatilitySet { asset: BTC, volatility: Permill::from_percent(3) }.into(),
-		);
-		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
-		let state = AssetVolatility::<Test>::get(BTC).unwrap();
-		assert_eq!(state.variance, FixedU128::from_rational(9, 10_000));
-		assert_eq!(state.last_observation, None);
-		// 3% is in the 2% band: 15%.
-		assert_eq!(CollateralRegistry::terms(BTC, 0).unwrap().haircut, Permill::from_percent(15));
-	});
-}
-
-#[test]
-fn set_volatility_errors() {
-	test(|| {
-		assert_noop!(
-			CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)),
-			Error::<Test>::UnknownAsset
-		);
-		register(BTC);
-		assert_noop!(
-			CollateralRegistry::set_volatility(signed(), BTC, Permill::from_percent(3)),
-			DispatchError::BadOrigin
-		);
-	});
-}
-
-// ----- volatility tracking -----
-
-#[test]
-fn volatility_follows_new_oracle_prices_only() {
-	test(|| {
-		register(BTC);
-		// No price yet: nothing tracked.
-		run_to_block(2);
-		assert!(AssetVolatility::<Test>::get(BTC).is_none());
-
-		// The first price only becomes the reference.
-		MockPrices::set(BTC, 50_000, 1_000);
-		run_to_block(3);
-		let state = AssetVolatility::<Test>::get(BTC).unwrap();
-		assert_eq!(state.variance, FixedU128::zero());
-		assert_eq!(
-			state.last_observation,
-			Some(TimestampedPrice { price: Price::from_u32(50_000), timestamp: 1_000 })
-		);
-
-		// A different price under the same timestamp is not a new observation.
-		MockPrices::set(BTC, 60_000, 1_000);
-		run_to_block(4);
-		assert_eq!(AssetVolatility::<Test>::get(BTC).unwrap(), state);
-
-		// +10% at a newer timestamp: variance (1 - 0.9) × 0.1² = 0.001, volatility 3.1623%.
-		MockPrices::set(BTC, 55_000, 2_000);
-		run_to_block(5);
-		let state = AssetVolatility::<Test>::get(BTC).unwrap();
-		assert_eq!(state.variance, FixedU128::from_rational(1, 1_000));
-		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_parts(31_623));
-
-		// Blocks without a new price change nothing.
-		run_to_block(8);
-		assert_eq!(AssetVolatility::<Test>::get(BTC).unwrap(), state);
-
-		// An unchanged price at a new timestamp decays the variance by λ.
-		MockPrices::set(BTC, 55_000, 3_000);
-		run_to_block(9);
-		assert_eq!(
-			AssetVolatility::<Test>::get(BTC).unwrap().variance,
-			FixedU128::from_rational(9, 10_000)
-		);
-		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
-
-		// A price outside the asset's bounds is ignored: the oracle is assumed broken.
-		let before = AssetVolatility::<Test>::get(BTC).unwrap();
-		MockPrices::set(BTC, 5_000_000, 4_000);
-		run_to_block(10);
-		assert_eq!(AssetVolatility::<Test>::get(BTC).unwrap(), before);
-	});
-}
-
-#[test]
-fn volatility_is_read_under_the_oracle_key() {
-	test(|| {
-		// ETH listed with BTC's parameters, but priced under key 42.
-		assert_ok!(CollateralRegistry::register_asset(root(), ETH, Box::new(params_for(42))));
-		MockPrices::set(ETH, 2_000, 1);
-		MockPrices::set(42, 2_000, 1);
-		run_to_block(2);
-		MockPrices::set(ETH, 3_000, 2);
-		MockPrices::set(42, 2_200, 2);
-		run_to_block(3);
-		assert_eq!(
-			AssetVolatility::<Test>::get(ETH).unwrap().last_observation.unwrap().price,
-			Price::from_u32(2_200)
-		);
-		assert_eq!(CollateralRegistry::volatility(ETH), Permill::from_parts(31_623));
-	});
-}
-
-#[test]
-fn seeded_volatility_evolves_with_observations() {
-	test(|| {
-		register(BTC);
-		MockPrices::set(BTC, 50_000, 1);
-		run_to_block(2);
-		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)));
-		// Reference price kept by set_volatility.
-		assert!(AssetVolatility::<Test>::get(BTC).unwrap().last_observation.is_some());
-		// Unchanged price: 0.9 × 0.0009 = 0.00081; sqrt = 2.84605% rounded up.
-		MockPrices::set(BTC, 50_000, 2);
-		run_to_block(3);
-		assert_eq!(
-			AssetVolatility::<Test>::get(BTC).unwrap().variance,
-			FixedU128::from_rational(81, 100_000)
-		);
-		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_parts(28_461));
-	});
-}
-
-#[test]
-fn decay_is_configurable() {
-	test(|| {
-		VolatilityDecay::set(Permill::zero());
-		register(BTC);
-		MockPrices::set(BTC, 50_000, 1);
-		run_to_block(2);
-		// λ = 0: the volatility is the last move, 20%.
-		MockPrices::set(BTC, 60_000, 2);
-		run_to_block(3);
-		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(20));
-		// And jumps to the band for 20% (25%).
-		assert_eq!(CollateralRegistry::terms(BTC, 0).unwrap().haircut, Permill::from_percent(25));
-	});
-}
-
-#[test]
-fn on_initialize_reports_its_weight() {
-	test(|| {
-		assert_eq!(CollateralRegistry::on_initialize(2), <() as WeightInfo>::on_initialize(0));
-		register(BTC);
-		register(ETH);
-		MockPrices::set(BTC, 50_000, 1);
-		assert_eq!(CollateralRegistry::on_initialize(3), <() as WeightInfo>::on_initialize(2));
-		assert!(
-			<() as WeightInfo>::on_initialize(2).ref_time()
-				> <() as WeightInfo>::on_initialize(1).ref_time()
-		);
-	});
-}
-
 // ----- CollateralRisk -----
 
 #[test]
@@ -465,25 +374,20 @@ fn terms_for_a_concrete_holding() {
 		assert_eq!(t.maintenance_weight, Permill::from_percent(90));
 		assert_eq!(t.decimals, 8);
 		assert_eq!(t.oracle_key, BTC);
-		assert_eq!(t.max_price_age, 60_000);
-		assert_eq!(
-			(t.min_price, t.max_price),
-			(Price::from_u32(1_000), Price::from_u32(1_000_000))
-		);
 		assert_eq!(t.liquidation_penalty, Permill::from_percent(5));
 		assert_eq!(t.penalty_to_insurance, Permill::from_percent(50));
 		assert_eq!((t.supply_cap, t.account_cap), (DEPTH * 10, DEPTH));
 
 		// 3% volatility (15% band) and 500 BTC (+5%): haircut 20%, maintenance
 		// max(80%, 90% − 10%) = 80%.
-		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(3)));
+		MockPrices::set_volatility(BTC, Permill::from_percent(3));
 		let t = CollateralRegistry::terms(BTC, DEPTH / 2).unwrap();
 		assert_eq!(t.haircut, Permill::from_percent(20));
 		assert_eq!(t.maintenance_weight, Permill::from_percent(80));
 
 		// 6% volatility (25% band) and 3,000 BTC (add-on capped at 20%): haircut 45%,
 		// maintenance max(55%, 90% − 35%) = 55%.
-		assert_ok!(CollateralRegistry::set_volatility(root(), BTC, Permill::from_percent(6)));
+		MockPrices::set_volatility(BTC, Permill::from_percent(6));
 		let t = CollateralRegistry::terms(BTC, 3 * DEPTH).unwrap();
 		assert_eq!(t.haircut, Permill::from_percent(45));
 		assert_eq!(t.maintenance_weight, Permill::from_percent(55));
@@ -491,23 +395,55 @@ fn terms_for_a_concrete_holding() {
 	});
 }
 
+#[test]
+fn terms_use_the_guards_volatility_of_the_oracle_key() {
+	test(|| {
+		// ETH listed with BTC's parameters, but priced under key 42.
+		MockPrices::guard(42);
+		assert_ok!(CollateralRegistry::register_asset(root(), ETH, Box::new(params_for(42))));
+		let haircut = || CollateralRegistry::terms(ETH, 0).unwrap().haircut;
+		assert_eq!(haircut(), Permill::from_percent(10));
+
+		// A volatility under the asset's id is not the asset's.
+		MockPrices::set_volatility(ETH, Permill::from_percent(6));
+		assert_eq!(haircut(), Permill::from_percent(10));
+		assert_eq!(CollateralRegistry::volatility(ETH), Permill::zero());
+		assert_eq!(<CollateralRegistry as CollateralRisk>::volatility(ETH), Permill::zero());
+
+		// Under its oracle key it is, and picks the band: just below 2% → base, 2% → 15%,
+		// 5% → 25%.
+		for (parts, band) in [(19_999, 10), (20_000, 15), (49_999, 15), (50_000, 25)] {
+			MockPrices::set_volatility(42, Permill::from_parts(parts));
+			assert_eq!(CollateralRegistry::volatility(ETH), Permill::from_parts(parts));
+			assert_eq!(
+				<CollateralRegistry as CollateralRisk>::volatility(ETH),
+				Permill::from_parts(parts)
+			);
+			assert_eq!(haircut(), Permill::from_percent(band), "volatility {parts} ppm");
+		}
+		let t = CollateralRegistry::terms(ETH, 0).unwrap();
+		assert_eq!(t.maintenance_weight, Permill::from_percent(75));
+		assert_eq!(t, risk::terms(&params_for(42), Permill::from_percent(5), 0));
+
+		// An unlisted asset has neither terms nor volatility, whatever the guard knows.
+		MockPrices::set_volatility(3, Permill::from_percent(6));
+		assert_eq!(CollateralRegistry::terms(3, 0), None);
+		assert_eq!(CollateralRegistry::volatility(3), Permill::zero());
+	});
+}
+
 // ----- genesis -----
 
 fn genesis() -> GenesisConfig<Test> {
-	GenesisConfig {
-		assets: vec![(BTC, params_for(BTC)), (ETH, params_for(ETH))],
-		volatility: vec![(ETH, Permill::from_percent(6))],
-	}
+	GenesisConfig { assets: vec![(BTC, params_for(BTC)), (ETH, params_for(ETH))] }
 }
 
 #[test]
-fn genesis_lists_assets_and_seeds_volatility() {
+fn genesis_lists_assets() {
 	new_test_ext_with(genesis()).execute_with(|| {
 		assert_eq!(CollateralRegistry::listed_assets(), vec![BTC, ETH]);
 		assert_eq!(CollateralRegistry::params(ETH), Some(params_for(ETH)));
-		assert_eq!(CollateralRegistry::volatility(BTC), Permill::zero());
-		assert_eq!(CollateralRegistry::volatility(ETH), Permill::from_percent(6));
-		assert_eq!(CollateralRegistry::terms(ETH, 0).unwrap().haircut, Permill::from_percent(25));
+		assert_eq!(CollateralRegistry::terms(ETH, 0).unwrap().haircut, Permill::from_percent(10));
 		// Genesis deposits no events.
 		assert!(System::events().is_empty());
 		CollateralRegistry::do_try_state().unwrap();
@@ -531,10 +467,10 @@ fn genesis_refuses_duplicates() {
 }
 
 #[test]
-#[should_panic(expected = "volatility of asset 3")]
-fn genesis_refuses_volatility_of_unlisted_asset() {
+#[should_panic(expected = "UnguardedOracleKey")]
+fn genesis_refuses_an_unguarded_oracle_key() {
 	let mut g = genesis();
-	g.volatility.push((3, Permill::from_percent(1)));
+	g.assets.push((3, params_for(UNGUARDED_KEY)));
 	new_test_ext_with(g);
 }
 
@@ -543,9 +479,6 @@ const GENESIS_JSON: &str = r#"{
   "assets": [[1, {
     "decimals": 8,
     "oracleKey": 1,
-    "maxPriceAge": 60000,
-    "minPrice": "1000000000000000000000",
-    "maxPrice": "1000000000000000000000000",
     "haircut": {
       "base": 100000,
       "bands": [
@@ -560,20 +493,31 @@ const GENESIS_JSON: &str = r#"{
     "supplyCap": 1000000000000,
     "accountCap": 100000000000,
     "status": "Active"
-  }]],
-  "volatility": [[1, 30000]]
+  }]]
 }"#;
 
 #[test]
 fn genesis_config_from_documented_json() {
 	let g: GenesisConfig<Test> = serde_json::from_str(GENESIS_JSON).unwrap();
 	assert_eq!(g.assets, vec![(BTC, params_for(BTC))]);
-	assert_eq!(g.volatility, vec![(BTC, Permill::from_percent(3))]);
 	new_test_ext_with(g).execute_with(|| {
 		assert_eq!(CollateralRegistry::params(BTC), Some(params_for(BTC)));
-		assert_eq!(CollateralRegistry::volatility(BTC), Permill::from_percent(3));
 		CollateralRegistry::do_try_state().unwrap();
 	});
+}
+
+#[test]
+fn genesis_json_refuses_the_price_fields_the_guard_owns() {
+	for (needle, legacy) in [
+		("\"oracleKey\": 1,", "\"oracleKey\": 1, \"maxPriceAge\": 60000,"),
+		("\"oracleKey\": 1,", "\"oracleKey\": 1, \"minPrice\": \"1000000000000000000000\","),
+		("\"oracleKey\": 1,", "\"oracleKey\": 1, \"maxPrice\": \"1000000000000000000000\","),
+		("}]]\n}", "}]],\n  \"volatility\": [[1, 30000]]\n}"),
+	] {
+		let json = GENESIS_JSON.replace(needle, legacy);
+		assert_ne!(json, GENESIS_JSON);
+		assert!(serde_json::from_str::<GenesisConfig<Test>>(&json).is_err(), "{legacy}");
+	}
 }
 
 #[test]
@@ -588,7 +532,6 @@ fn genesis_json_round_trips_with_large_amounts() {
 	assert_eq!(value["assets"][1][1]["status"], serde_json::json!("ReduceOnly"));
 	let back: GenesisConfig<Test> = serde_json::from_value(value).unwrap();
 	assert_eq!(back.assets, g.assets);
-	assert_eq!(back.volatility, g.volatility);
 	// Amounts are accepted as strings below u64::MAX too; unknown fields are not.
 	let json =
 		GENESIS_JSON.replace("\"supplyCap\": 1000000000000", "\"supplyCap\": \"1000000000000\"");
@@ -618,11 +561,6 @@ fn try_state_catches_broken_invariants() {
 		register(ETH);
 		assert_ok!(CollateralRegistry::do_try_state());
 
-		// Volatility for an unlisted asset.
-		AssetVolatility::<Test>::insert(3, VolatilityState::default());
-		assert!(CollateralRegistry::do_try_state().is_err());
-		AssetVolatility::<Test>::remove(3);
-
 		// A duplicate in the list.
 		let listed = ListedAssets::<Test>::get();
 		ListedAssets::<Test>::put(BoundedVec::truncate_from(vec![BTC, ETH, ETH]));
@@ -636,9 +574,14 @@ fn try_state_catches_broken_invariants() {
 
 		// Stored parameters that do not validate.
 		let good = AssetParams::<Test>::get(ETH).unwrap();
-		AssetParams::<Test>::insert(ETH, *with(|p| p.max_price_age = 0));
+		AssetParams::<Test>::insert(ETH, *with(|p| p.liquidation_threshold = Permill::zero()));
 		assert!(CollateralRegistry::do_try_state().is_err());
 		AssetParams::<Test>::insert(ETH, good);
+		assert_ok!(CollateralRegistry::do_try_state());
+
+		// A key the guard stopped guarding is the guard's state, not a broken registry.
+		MockPrices::unguard(ETH);
+		assert_ok!(CollateralRegistry::do_try_state());
 	});
 }
 

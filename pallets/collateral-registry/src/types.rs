@@ -1,5 +1,7 @@
-//! The registry's data: a collateral asset's [`CollateralParams`], its haircut schedule, the
-//! tracked [`VolatilityState`], and [`ParamsError`], the reason a parameter set is rejected.
+//! The registry's data: a collateral asset's [`CollateralParams`], its haircut schedule, and
+//! [`ParamsError`], the reason a parameter set is rejected. Price bounds, maximum price age, the
+//! last valid price and the tracked volatility are not here: they are the price guard's, per
+//! oracle key.
 //!
 //! Every type here is plain data. The rules a parameter set must satisfy live in
 //! [`crate::risk::validate`]; the formulas that turn parameters into margin terms live in
@@ -8,14 +10,11 @@
 //! # JSON (genesis presets)
 //!
 //! The types derive serde so that the runtime's genesis presets can fill the registry. Field names
-//! are camelCase; [`Price`] (`FixedU128`) is a string holding its inner integer (`10^18` = 1.0);
-//! [`Permill`] is a number of parts per million; [`Balance`] fields accept a number or a decimal
-//! string and serialize as a string once they exceed `u64::MAX` (JSON numbers stop being exact
-//! there).
+//! are camelCase; [`Permill`] is a number of parts per million; [`Balance`] fields accept a
+//! number or a decimal string and serialize as a string once they exceed `u64::MAX` (JSON numbers
+//! stop being exact there).
 
-use ballast_primitives::{
-	traits::TimestampedPrice, AssetStatus, Balance, Moment, OracleKey, Price,
-};
+use ballast_primitives::{AssetStatus, Balance, OracleKey};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	frame_support::{
@@ -23,7 +22,7 @@ use polkadot_sdk::{
 		pallet_prelude::{BoundedVec, Get},
 		CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 	},
-	sp_arithmetic::{FixedU128, Permill},
+	sp_arithmetic::Permill,
 };
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
@@ -137,14 +136,10 @@ pub struct HaircutSchedule<MaxBands: Get<u32>> {
 pub struct CollateralParams<MaxBands: Get<u32>> {
 	/// Decimals of the asset's smallest unit, at most [`ballast_primitives::math::units::MAX_DECIMALS`].
 	pub decimals: u8,
-	/// Oracle key of the asset's price.
+	/// Oracle key of the asset's price. Must be guarded by the price guard
+	/// (`PriceProvider::bounds` is `Some`), which owns its bounds, maximum age, last valid price
+	/// and volatility.
 	pub oracle_key: OracleKey,
-	/// Oldest price (ms) usable for a risk-increasing action. Positive.
-	pub max_price_age: Moment,
-	/// Lowest price believed; positive.
-	pub min_price: Price,
-	/// Highest price believed; above `min_price`.
-	pub max_price: Price,
 	/// Haircut for the initial margin test.
 	pub haircut: HaircutSchedule<MaxBands>,
 	/// Share of value counted for the maintenance margin test (before the volatility and
@@ -166,29 +161,6 @@ pub struct CollateralParams<MaxBands: Get<u32>> {
 	pub status: AssetStatus,
 }
 
-/// The volatility the registry tracks for one asset.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub struct VolatilityState {
-	/// EWMA of the squared relative price change between consecutive oracle observations.
-	pub variance: FixedU128,
-	/// `sqrt(variance)`, saturating at 100%: what the haircut bands are looked up with.
-	pub volatility: Permill,
-	/// The last oracle price folded into `variance`; only a strictly newer one is used next.
-	pub last_observation: Option<TimestampedPrice>,
-}
-
 /// Why a parameter set is invalid. Each case maps to its own pallet error.
 #[derive(
 	Clone,
@@ -207,10 +179,6 @@ pub enum ParamsError {
 	PermillOutOfRange,
 	/// `decimals` exceeds `MAX_DECIMALS`.
 	DecimalsTooLarge,
-	/// `max_price_age` is zero.
-	ZeroMaxPriceAge,
-	/// `min_price` is zero or not below `max_price`.
-	InvalidPriceBounds,
 	/// The base haircut or a band's haircut is 100% or more.
 	HaircutTooHigh,
 	/// A band's haircut is below the base haircut.

@@ -21,10 +21,11 @@
 //! the cursor — and is done in the next block: never dropped, never over budget.
 //!
 //! **Prices.** Liquidation values accounts, and closes positions, at the *conservative* price
-//! (`PriceMode::Conservative` in `ballast-primitives`): the latest oracle price when it is fresh
-//! and inside its bounds; otherwise the worse, for the holder, of the last valid price (recorded
-//! by the collateral registry every block) and the latest one — the lower for collateral and
-//! longs, the higher for shorts. So a stale or out-of-bounds price never pauses liquidation of
+//! (`PriceMode::Conservative`, defined once by `PriceProvider::checked` in `ballast-primitives`):
+//! the latest oracle price when it is fresh and inside its key's bounds (owned by the price
+//! guard, `pallet-price-guard`); otherwise the worse, for the holder, of the last valid price
+//! (recorded by the price guard) and the latest one — the lower for collateral and longs, the
+//! higher for shorts. So a stale or out-of-bounds price never pauses liquidation of
 //! an account that is unhealthy at it, and never makes an account look healthier than the last
 //! valid price did. (Opening risk, by contrast, needs fresh, in-bounds prices: see
 //! `pallet-margin-accounts`.)
@@ -185,7 +186,7 @@ pub mod pallet {
 		/// Collateral terms (decimals, oracle key) and volatility, for auctions.
 		type Collateral: CollateralRisk;
 
-		/// Prices, timestamped.
+		/// Prices, timestamped, with their bounds (the price guard).
 		type Prices: PriceProvider;
 
 		/// Collateral (for auction lots) by asset id.

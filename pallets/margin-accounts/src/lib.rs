@@ -35,9 +35,11 @@
 //! ## Rules
 //!
 //! * Any withdrawal, transfer out, or risk-increasing action must leave the account at or above
-//!   its **initial** margin, valued at fresh prices inside their bounds. A stale or out-of-bounds
-//!   price fails the action ([`Error::PriceStale`], [`Error::PriceOutOfBounds`]): it fails
-//!   closed. An account with no positions and no debt needs no prices to withdraw.
+//!   its **initial** margin, valued at fresh prices inside their bounds (`PriceMode::Fresh`
+//!   through [`PriceProvider::checked`]; each oracle key's bounds and maximum age are the price
+//!   guard's, `pallet-price-guard`). A stale or out-of-bounds price fails the action
+//!   ([`Error::PriceStale`], [`Error::PriceOutOfBounds`]): it fails closed. An account with no
+//!   positions and no debt needs no prices to withdraw.
 //! * Reducing risk is always allowed: deposits need no margin test, even for unhealthy accounts.
 //! * Asset status: `Active` accepts deposits; `ReduceOnly` and `Delisted` only withdrawals;
 //!   `Frozen` nothing (liquidation only). A delisted asset counts for nothing as margin.
@@ -147,7 +149,8 @@ pub mod pallet {
 		/// Collateral risk parameters (the collateral registry).
 		type Risk: CollateralRisk;
 
-		/// Prices, timestamped.
+		/// Prices, timestamped, with their bounds and maximum age per oracle key (the price
+		/// guard). Collateral is valued through [`PriceProvider::checked`].
 		type Prices: PriceProvider;
 
 		/// Positions secured by margin accounts: perpetuals, and any other product as a tuple

@@ -11,8 +11,8 @@ use ballast_primitives::{
 		units::{quote_value, Rounding},
 	},
 	traits::{
-		checked_price, AccountSnapshot, CollateralRisk, Derivatives, Exposure, MarginSide,
-		PriceError, PriceMode,
+		AccountSnapshot, CollateralRisk, Derivatives, Exposure, MarginSide, PriceError, PriceMode,
+		PriceProvider,
 	},
 	AssetId, AssetStatus, Balance, Price, SignedBalance, SubAccount,
 };
@@ -57,13 +57,8 @@ impl<T: Config> Pallet<T> {
 		if terms.status == AssetStatus::Delisted {
 			return Ok(None);
 		}
-		let price = checked_price::<T::Prices>(
-			terms.oracle_key,
-			terms.max_price_age,
-			terms.min_price,
-			terms.max_price,
-			mode,
-		)?;
+		// Collateral is hurt by a fall: `low_is_worse`. Bounds and age are the price guard's.
+		let price = T::Prices::checked(terms.oracle_key, mode, true)?;
 		// Rounded down; a value too large to represent counts for nothing (never healthier).
 		let value =
 			quote_value(amount, terms.decimals, price, T::QuoteDecimals::get(), Rounding::Down)
@@ -108,15 +103,7 @@ impl<T: Config> Pallet<T> {
 			let terms = T::Risk::terms(*asset, *amount);
 			let (price, stale) = match terms {
 				Some(t) => {
-					let check = |mode| {
-						checked_price::<T::Prices>(
-							t.oracle_key,
-							t.max_price_age,
-							t.min_price,
-							t.max_price,
-							mode,
-						)
-					};
+					let check = |mode| T::Prices::checked(t.oracle_key, mode, true);
 					(check(PriceMode::LastKnown).ok(), check(PriceMode::Fresh).is_err())
 				},
 				None => (None, true),

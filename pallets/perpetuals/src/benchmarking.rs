@@ -5,7 +5,8 @@
 //! position after the price moved: it takes the initial-margin test at fresh prices, and the
 //! liquidation engine (`OnChange`) re-files the account under a new liquidation price and the
 //! position under a new entry price. Accounts are funded by the runtime's
-//! [`crate::BenchmarkHelper`] through the margin pallet.
+//! [`crate::BenchmarkHelper`] through the margin pallet; `create_market` and `update_market` run
+//! on an oracle key the helper has guarded (both read the key's guard).
 
 use super::*;
 use ballast_primitives::OracleKey;
@@ -19,14 +20,23 @@ fn assert_last_event<T: Config>(event: Event<T>) {
 	System::<T>::assert_last_event(<T as Config>::RuntimeEvent::from(event).into());
 }
 
+/// The oracle key the benchmarks create markets on.
+const KEY: OracleKey = 1;
+
+/// Have the runtime guard `key` (a market can only be created on a guarded key).
+fn guarded<T: Config>(key: OracleKey) -> Result<(), BenchmarkError> {
+	T::BenchmarkHelper::guard(key);
+	if T::Prices::bounds(key).is_none() {
+		return Err(BenchmarkError::Stop("BenchmarkHelper::guard left the oracle key unguarded"));
+	}
+	Ok(())
+}
+
 /// Valid parameters for a new market on `oracle_key`.
 fn params(oracle_key: OracleKey) -> MarketParams {
 	MarketParams {
 		oracle_key,
 		base_decimals: 8,
-		max_price_age: 60_000,
-		min_price: Price::from_u32(1),
-		max_price: Price::from_u32(10_000_000),
 		initial_margin: Permill::from_percent(10),
 		maintenance_margin: Permill::from_percent(5),
 		max_leverage: 10,
@@ -63,8 +73,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn create_market() -> Result<(), BenchmarkError> {
+		guarded::<T>(KEY)?;
 		let origin = governance::<T>()?;
-		let p = params(1);
+		let p = params(KEY);
 		let market = NextMarketId::<T>::get();
 
 		#[extrinsic_call]
@@ -76,10 +87,11 @@ mod benchmarks {
 
 	#[benchmark]
 	fn update_market() -> Result<(), BenchmarkError> {
-		let market = Pallet::<T>::do_create_market(params(1))
+		guarded::<T>(KEY)?;
+		let market = Pallet::<T>::do_create_market(params(KEY))
 			.map_err(|_| BenchmarkError::Stop("cannot create a market"))?;
 		let origin = governance::<T>()?;
-		let mut p = params(1);
+		let mut p = params(KEY);
 		p.taker_fee = Permill::from_parts(700);
 
 		#[extrinsic_call]

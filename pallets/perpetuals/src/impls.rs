@@ -4,7 +4,7 @@
 use crate::{pallet::*, types::*, LOG_TARGET};
 use ballast_primitives::{
 	math::perp,
-	traits::{checked_price_for, MarginLedger, OnAccountChange, PriceError, PriceMode},
+	traits::{MarginLedger, OnAccountChange, PriceError, PriceMode, PriceProvider},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -35,9 +35,16 @@ pub(crate) fn to_signed<T: Config>(v: Balance) -> Result<SignedBalance, Error<T>
 }
 
 impl<T: Config> Pallet<T> {
+	/// Valid parameters on a guarded oracle key.
+	fn check_params(params: &MarketParams) -> DispatchResult {
+		params.validate().map_err(Error::<T>::from)?;
+		ensure!(T::Prices::bounds(params.oracle_key).is_some(), Error::<T>::UnguardedOracleKey);
+		Ok(())
+	}
+
 	/// Create a market; see [`Pallet::create_market`].
 	pub fn do_create_market(params: MarketParams) -> Result<MarketId, DispatchError> {
-		params.validate().map_err(Error::<T>::from)?;
+		Self::check_params(&params)?;
 		let id = NextMarketId::<T>::get();
 		ensure!(id < T::MaxMarkets::get(), Error::<T>::TooManyMarkets);
 		let state = MarketState {
@@ -51,7 +58,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Replace a market's parameters; see [`Pallet::update_market`].
 	pub fn do_update_market(market: MarketId, params: MarketParams) -> DispatchResult {
-		params.validate().map_err(Error::<T>::from)?;
+		Self::check_params(&params)?;
 		Markets::<T>::try_mutate(market, |m| -> DispatchResult {
 			let m = m.as_mut().ok_or(Error::<T>::UnknownMarket)?;
 			// Funding so far accrues under the old parameters.
@@ -62,20 +69,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The price a position on one side is valued at (`long`: a lower price is worse for it;
-	/// matters in [`PriceMode::Conservative`] only).
+	/// matters in [`PriceMode::Conservative`] only), checked by the price guard against the
+	/// bounds and maximum age of the market's oracle key. In conservative mode an invalid price
+	/// is weighed against the guard's last valid price for the key, whether or not the
+	/// underlying is also a collateral asset.
 	pub(crate) fn price_for(
 		params: &MarketParams,
 		mode: PriceMode,
 		long: bool,
 	) -> Result<Price, PriceError> {
-		checked_price_for::<T::Prices>(
-			params.oracle_key,
-			params.max_price_age,
-			params.min_price,
-			params.max_price,
-			mode,
-			long,
-		)
+		T::Prices::checked(params.oracle_key, mode, long)
 	}
 
 	/// The funding index `market` would have now, without writing it.

@@ -5,8 +5,11 @@
 //! ## Model
 //!
 //! * **Markets** are created by governance ([`Config::GovernanceOrigin`]): the underlying's
-//!   oracle key, price age and bounds, initial and maintenance margin ratios (of notional), max
-//!   leverage, long and short open-interest caps, taker fee, spread and funding parameters.
+//!   oracle key, initial and maintenance margin ratios (of notional), max leverage, long and
+//!   short open-interest caps, taker fee, spread and funding parameters. A market carries no
+//!   price bounds: the bounds and maximum age of its price are the price guard's, per oracle
+//!   key ([`PriceProvider::bounds`]), and a market can only be created on, or moved to, a key
+//!   the guard has ([`Error::UnguardedOracleKey`]).
 //! * **Traders** open, increase, reduce and close long and short positions from one of their
 //!   margin accounts ([`Pallet::trade`], [`Pallet::close_position`]) at the oracle price plus a
 //!   premium that grows with the trade's size and the skew it adds to
@@ -23,9 +26,17 @@
 //!
 //! ## Rules
 //!
-//! * Every trade needs a fresh oracle price inside the market's bounds: a stale price is never
-//!   used to execute (this includes closing: a position cannot be closed at a price the chain
-//!   does not believe). Margin valuation of other assets follows `pallet-margin-accounts`.
+//! * Every trade needs a fresh oracle price inside the bounds the price guard holds for the
+//!   market's key ([`PriceMode::Fresh`](ballast_primitives::traits::PriceMode::Fresh) through
+//!   [`PriceProvider::checked`]): a stale price is never used to execute (this includes
+//!   closing: a position cannot be closed at a price the chain does not believe). A key whose
+//!   guard was removed has no usable price. Margin valuation of other assets follows
+//!   `pallet-margin-accounts`.
+//! * Liquidation values positions conservatively
+//!   ([`PriceMode::Conservative`](ballast_primitives::traits::PriceMode::Conservative)): a
+//!   stale or out-of-bounds price is weighed against the guard's last valid price for the
+//!   market's key — longs at the lower of the two, shorts at the higher — whether or not the
+//!   underlying is also a collateral asset.
 //! * A trade that increases risk (a bigger position, or a flip) needs an `Active` market, room
 //!   under the OI cap, and leaves the account at its initial margin. A trade that only reduces
 //!   a position is always allowed, even when the account is below maintenance.
@@ -88,10 +99,13 @@ use polkadot_sdk::{
 	sp_arithmetic::Permill,
 };
 
-/// What the benchmarks need from the runtime: prices and funded margin accounts (which only
-/// the margin pallet can fill).
+/// What the benchmarks need from the runtime: guarded oracle keys, prices and funded margin
+/// accounts (which only the margin pallet can fill).
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
+	/// From now on `Prices::bounds(key)` is `Some` (the price guard guards `key`), so that a
+	/// market can be created on it.
+	fn guard(key: ballast_primitives::OracleKey);
 	/// Fresh prices for every market's underlying and every collateral asset.
 	fn setup();
 	/// Fund `who` and give it a margin account: the cross account with ample margin (quote and
@@ -131,7 +145,8 @@ pub mod pallet {
 		/// The margin engine: settlement, margin tests, custody of the quote asset.
 		type Ledger: MarginLedger<Self::AccountId>;
 
-		/// Prices, timestamped.
+		/// Prices, timestamped, checked by the price guard against each oracle key's bounds and
+		/// maximum age.
 		type Prices: PriceProvider;
 
 		/// Decimals of the quote asset.
@@ -198,7 +213,8 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Markets to create, in id order from 0.
+		/// Markets to create, in id order from 0. Each oracle key must already be guarded (the
+		/// price guard's genesis is built first).
 		pub markets: Vec<MarketParams>,
 		/// Initial LP deposits `(who, amount)`; `who` must hold the quote asset at genesis.
 		pub vault_deposits: Vec<(T::AccountId, Balance)>,
@@ -259,10 +275,9 @@ pub mod pallet {
 		InvalidMarginRatios,
 		/// `initial_margin × max_leverage < 1`.
 		InvalidLeverage,
-		/// Price bounds are not `0 < min < max`.
-		InvalidPriceBounds,
-		/// Max price age is zero.
-		ZeroMaxPriceAge,
+		/// The market's oracle key has no price guard (no bounds, no maximum age): none of its
+		/// prices could ever be used.
+		UnguardedOracleKey,
 		/// Skew scale is zero.
 		ZeroSkewScale,
 		/// Base decimals too large.
@@ -281,11 +296,11 @@ pub mod pallet {
 		ShortOpenInterestCapExceeded,
 		/// The execution price is worse than the caller's limit.
 		SlippageExceeded,
-		/// The market's oracle has no price.
+		/// The market's oracle has no price, or its key has no price guard.
 		PriceMissing,
-		/// The market's price is older than its maximum age.
+		/// The market's price is older than the maximum age the price guard holds for its key.
 		PriceStale,
-		/// The market's price is outside its bounds.
+		/// The market's price is outside the bounds the price guard holds for its key.
 		PriceOutOfBounds,
 		/// The caller holds fewer shares.
 		InsufficientShares,
@@ -315,8 +330,6 @@ pub mod pallet {
 			match e {
 				ParamsError::MarginRatios => Error::InvalidMarginRatios,
 				ParamsError::Leverage => Error::InvalidLeverage,
-				ParamsError::PriceBounds => Error::InvalidPriceBounds,
-				ParamsError::PriceAge => Error::ZeroMaxPriceAge,
 				ParamsError::SkewScale => Error::ZeroSkewScale,
 				ParamsError::Decimals => Error::DecimalsTooLarge,
 				ParamsError::OpenInterestCap => Error::ZeroOpenInterestCap,
@@ -338,10 +351,10 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Create a market with `params`. Governance only.
 		///
-		/// Errors: [`Error::TooManyMarkets`] and the parameter errors
-		/// ([`Error::InvalidMarginRatios`], [`Error::InvalidLeverage`],
-		/// [`Error::InvalidPriceBounds`], [`Error::ZeroMaxPriceAge`], [`Error::ZeroSkewScale`],
-		/// [`Error::DecimalsTooLarge`], [`Error::ZeroOpenInterestCap`]).
+		/// Errors: [`Error::TooManyMarkets`], the parameter errors
+		/// ([`Error::InvalidMarginRatios`], [`Error::InvalidLeverage`], [`Error::ZeroSkewScale`],
+		/// [`Error::DecimalsTooLarge`], [`Error::ZeroOpenInterestCap`]), and
+		/// [`Error::UnguardedOracleKey`] if the price guard has no bounds for `params.oracle_key`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_market())]
 		pub fn create_market(origin: OriginFor<T>, params: MarketParams) -> DispatchResult {
@@ -354,7 +367,8 @@ pub mod pallet {
 		/// Replace a market's parameters (including its status). Governance only. Lowering an OI
 		/// cap below the current OI blocks new risk but forces nobody out.
 		///
-		/// Errors: [`Error::UnknownMarket`] and the parameter errors.
+		/// Errors: [`Error::UnknownMarket`], the parameter errors and
+		/// [`Error::UnguardedOracleKey`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_market())]
 		pub fn update_market(

@@ -1,12 +1,13 @@
 //! Test runtime: `frame_system` and perpetuals, with a small margin ledger kept in storage
-//! (so that a failed call rolls it back with the pallet's own storage), prices from a
-//! thread-local table, and a recorder of `OnAccountChange` calls.
+//! (so that a failed call rolls it back with the pallet's own storage), prices, price guards
+//! (bounds and maximum age per oracle key) and last valid prices from thread-local tables, and a
+//! recorder of `OnAccountChange` calls.
 
 use crate::{self as pallet_perpetuals, types::*};
 use ballast_primitives::{
 	traits::{
-		Derivatives, MarginLedger, OnAccountChange, PooledQuote, PriceMode, PriceProvider,
-		TimestampedPrice,
+		Derivatives, MarginLedger, OnAccountChange, PooledQuote, PriceBounds, PriceMode,
+		PriceProvider, TimestampedPrice,
 	},
 	Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
 };
@@ -83,13 +84,38 @@ thread_local! {
 	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> =
 		const { RefCell::new(BTreeMap::new()) };
 	static LAST_VALID: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
+	static BOUNDS: RefCell<BTreeMap<OracleKey, PriceBounds>> =
+		const { RefCell::new(BTreeMap::new()) };
 	static CLOCK: RefCell<Moment> = const { RefCell::new(0) };
 	static CHANGED: RefCell<Vec<(AccountId, SubAccount)>> = const { RefCell::new(Vec::new()) };
 	static MARGIN_FAILS: RefCell<BTreeMap<(AccountId, SubAccount), DispatchError>> =
 		const { RefCell::new(BTreeMap::new()) };
 }
 
-/// Oracle stand-in: whatever the test put in the thread-local tables.
+/// The oracle key no test guards.
+pub const UNGUARDED_KEY: OracleKey = 99;
+
+/// BTC's guard: prices 1,000–1,000,000, a minute old at most.
+pub fn btc_bounds() -> PriceBounds {
+	PriceBounds {
+		min_price: Price::from_u32(1_000),
+		max_price: Price::from_u32(1_000_000),
+		max_age: 60_000,
+	}
+}
+
+/// ETH's guard: prices 10–100,000, a minute old at most.
+pub fn eth_bounds() -> PriceBounds {
+	PriceBounds {
+		min_price: Price::from_u32(10),
+		max_price: Price::from_u32(100_000),
+		..btc_bounds()
+	}
+}
+
+/// Price guard stand-in: whatever the test put in the thread-local tables. At the start of
+/// every test BTC and ETH have their guards, and keys 3 to 9 (the underlyings of markets tests
+/// create) BTC's.
 pub struct MockPrices;
 
 impl MockPrices {
@@ -113,6 +139,16 @@ impl MockPrices {
 		LAST_VALID.with(|p| p.borrow_mut().insert(key, Price::from_u32(price)));
 	}
 
+	/// From now on `key` is guarded by `bounds`.
+	pub fn set_bounds(key: OracleKey, bounds: PriceBounds) {
+		BOUNDS.with(|b| b.borrow_mut().insert(key, bounds));
+	}
+
+	/// From now on `key` has no guard.
+	pub fn remove_bounds(key: OracleKey) {
+		BOUNDS.with(|b| b.borrow_mut().remove(&key));
+	}
+
 	/// Move the clock to `now`.
 	pub fn set_now(now: Moment) {
 		CLOCK.with(|c| *c.borrow_mut() = now);
@@ -121,21 +157,31 @@ impl MockPrices {
 	fn reset() {
 		PRICES.with(|p| p.borrow_mut().clear());
 		LAST_VALID.with(|p| p.borrow_mut().clear());
+		BOUNDS.with(|b| b.borrow_mut().clear());
+		Self::set_bounds(BTC_KEY, btc_bounds());
+		Self::set_bounds(ETH_KEY, eth_bounds());
+		for key in 3..=9 {
+			Self::set_bounds(key, btc_bounds());
+		}
 		Self::set_now(NOW);
 	}
 }
 
 impl PriceProvider for MockPrices {
-	fn price(asset: OracleKey) -> Option<TimestampedPrice> {
-		PRICES.with(|p| p.borrow().get(&asset).copied())
+	fn price(key: OracleKey) -> Option<TimestampedPrice> {
+		PRICES.with(|p| p.borrow().get(&key).copied())
 	}
 
 	fn now() -> Moment {
 		CLOCK.with(|c| *c.borrow())
 	}
 
-	fn last_valid(asset: OracleKey) -> Option<Price> {
-		LAST_VALID.with(|p| p.borrow().get(&asset).copied())
+	fn bounds(key: OracleKey) -> Option<PriceBounds> {
+		BOUNDS.with(|b| b.borrow().get(&key).copied())
+	}
+
+	fn last_valid(key: OracleKey) -> Option<Price> {
+		LAST_VALID.with(|p| p.borrow().get(&key).copied())
 	}
 }
 
@@ -338,6 +384,10 @@ pub fn set_prices(btc: u32) {
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
+	fn guard(key: OracleKey) {
+		MockPrices::set_bounds(key, btc_bounds());
+	}
+
 	fn setup() {
 		set_prices(60_000);
 	}
@@ -388,16 +438,13 @@ impl pallet_perpetuals::Config for Test {
 	type BenchmarkHelper = MockBenchmarkHelper;
 }
 
-/// BTC-PERP: 8 decimals, prices 1,000–1,000,000, 10 % initial and 5 % maintenance margin,
+/// BTC-PERP: 8 decimals, 10 % initial and 5 % maintenance margin,
 /// 10× leverage, OI caps of 10 BTC a side, 0.05 % fee, 0.01 % spread, skew scale 1,000 BTC,
 /// premium capped at 1 %, funding up to 10 % a day.
 pub fn btc_market() -> MarketParams {
 	MarketParams {
 		oracle_key: BTC_KEY,
 		base_decimals: 8,
-		max_price_age: 60_000,
-		min_price: Price::from_u32(1_000),
-		max_price: Price::from_u32(1_000_000),
 		initial_margin: Permill::from_percent(10),
 		maintenance_margin: Permill::from_percent(5),
 		max_leverage: 10,
@@ -412,14 +459,12 @@ pub fn btc_market() -> MarketParams {
 	}
 }
 
-/// ETH-PERP: 18 decimals, prices 10–100,000, 20 % / 10 % margin, 5× leverage, OI caps of 1,000
+/// ETH-PERP: 18 decimals, 20 % / 10 % margin, 5× leverage, OI caps of 1,000
 /// ETH a side, skew scale 100,000 ETH.
 pub fn eth_market() -> MarketParams {
 	MarketParams {
 		oracle_key: ETH_KEY,
 		base_decimals: 18,
-		min_price: Price::from_u32(10),
-		max_price: Price::from_u32(100_000),
 		initial_margin: Permill::from_percent(20),
 		maintenance_margin: Permill::from_percent(10),
 		max_leverage: 5,
@@ -431,7 +476,8 @@ pub fn eth_market() -> MarketParams {
 }
 
 /// Externalities from `genesis` with `wallets` funded first, at block 1, the clock at
-/// [`NOW`], BTC at 60,000 and ETH at 3,000, and the thread-local inputs reset.
+/// [`NOW`], BTC at 60,000 and ETH at 3,000, and the thread-local inputs reset (the guards
+/// before genesis, which creates markets only on guarded keys).
 pub fn new_test_ext_with(
 	genesis: crate::GenesisConfig<Test>,
 	wallets: &[(AccountId, Balance)],

@@ -5,7 +5,7 @@ use crate::{pallet::*, types::*};
 use alloc::vec::Vec;
 use ballast_primitives::{
 	math::perp,
-	traits::{checked_price, PriceMode},
+	traits::{PriceMode, PriceProvider},
 	MarketId, SubAccount,
 };
 use polkadot_sdk::frame_support::traits::Get;
@@ -40,15 +40,7 @@ impl<T: Config> Pallet<T> {
 	pub fn market_report(id: MarketId) -> Option<MarketReport> {
 		let m = Markets::<T>::get(id)?;
 		let p = &m.params;
-		let check = |mode| {
-			checked_price::<T::Prices>(
-				p.oracle_key,
-				p.max_price_age,
-				p.min_price,
-				p.max_price,
-				mode,
-			)
-		};
+		let check = |mode| T::Prices::checked(p.oracle_key, mode, true);
 		let last = check(PriceMode::LastKnown).ok();
 		let side = |delta: i128| {
 			last.map(|price| {

@@ -1,10 +1,10 @@
 //! Markets, positions, the vault, and the reports `MarginApi` serves.
 
 use ballast_primitives::{
-	math::units::MAX_DECIMALS, Balance, MarketId, Moment, OracleKey, Price, SignedBalance,
+	math::units::MAX_DECIMALS, Balance, MarketId, OracleKey, Price, SignedBalance,
 };
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::sp_arithmetic::{traits::Zero, FixedI128, Permill};
+use polkadot_sdk::sp_arithmetic::{FixedI128, Permill};
 use scale_info::TypeInfo;
 
 /// Whether a market takes new risk.
@@ -29,7 +29,10 @@ pub enum MarketStatus {
 	ReduceOnly,
 }
 
-/// A market's parameters, set by governance.
+/// A market's parameters, set by governance. They carry no price bounds: the bounds and the
+/// maximum age of the underlying's price are the price guard's, per oracle key
+/// ([`PriceProvider::bounds`](ballast_primitives::traits::PriceProvider::bounds)), shared by
+/// every market, collateral asset and feed that uses the key.
 #[derive(
 	Clone,
 	Copy,
@@ -46,16 +49,11 @@ pub enum MarketStatus {
 )]
 #[serde(rename_all = "camelCase")]
 pub struct MarketParams {
-	/// Oracle key of the underlying.
+	/// Oracle key of the underlying. It must be guarded (the price guard holds its bounds and
+	/// maximum age) when the market is created or updated.
 	pub oracle_key: OracleKey,
 	/// Decimals of the size unit (the underlying's smallest unit).
 	pub base_decimals: u8,
-	/// Oldest oracle price (ms) a trade may execute at.
-	pub max_price_age: Moment,
-	/// Lowest believable price.
-	pub min_price: Price,
-	/// Highest believable price.
-	pub max_price: Price,
 	/// Initial margin, as a share of notional.
 	pub initial_margin: Permill,
 	/// Maintenance margin, as a share of notional; below `initial_margin`.
@@ -195,10 +193,6 @@ pub enum ParamsError {
 	MarginRatios,
 	/// `initial_margin × max_leverage < 1`, or zero leverage.
 	Leverage,
-	/// Prices not `0 < min < max`.
-	PriceBounds,
-	/// Zero max price age.
-	PriceAge,
 	/// Zero skew scale.
 	SkewScale,
 	/// Decimals too large.
@@ -208,7 +202,8 @@ pub enum ParamsError {
 }
 
 impl MarketParams {
-	/// Check the parameters against hard bounds.
+	/// Check the parameters against hard bounds. (Whether the oracle key is guarded is the
+	/// pallet's check: it asks the price provider.)
 	pub fn validate(&self) -> Result<(), ParamsError> {
 		if self.maintenance_margin.is_zero() || self.maintenance_margin >= self.initial_margin {
 			return Err(ParamsError::MarginRatios);
@@ -217,12 +212,6 @@ impl MarketParams {
 			.saturating_mul(u64::from(self.max_leverage));
 		if self.max_leverage == 0 || covered < 1_000_000 {
 			return Err(ParamsError::Leverage);
-		}
-		if self.min_price.is_zero() || self.min_price >= self.max_price {
-			return Err(ParamsError::PriceBounds);
-		}
-		if self.max_price_age == 0 {
-			return Err(ParamsError::PriceAge);
 		}
 		if self.skew_scale == 0 {
 			return Err(ParamsError::SkewScale);
@@ -268,7 +257,8 @@ pub struct MarketReport {
 	pub short_oi: Balance,
 	/// Oracle price, if any.
 	pub price: Option<Price>,
-	/// Whether trading would refuse that price.
+	/// Whether trading would refuse that price: stale or outside the bounds the price guard
+	/// holds for the market's key, or the key is not guarded.
 	pub price_stale: bool,
 	/// Execution price of a buy of one smallest unit now (premium included), if priced.
 	pub best_buy: Option<Price>,

@@ -1,14 +1,15 @@
 //! Benchmarks of `pallet_price_feed`'s governance calls (frame-benchmarking v2). The offchain
 //! worker costs no block weight; what it submits is `pallet-oracle`'s `feed_values`.
 //!
-//! Worst cases: a new asset (the counted map's counter is read and written), `MaxSources`
-//! sources with the longest URLs and paths (validation walks them all, the whole list is
-//! encoded), and removing an asset that has them.
+//! Worst cases: a new asset (the counted map's counter is read and written, the price guard's
+//! bounds of its key are read), `MaxSources` sources with the longest URLs and paths
+//! (validation walks them all, the whole list is encoded), and removing an asset that has them.
+//! The runtime's [`crate::BenchmarkHelper`] guards the asset's oracle key first.
 
 use super::*;
 use crate::types::{FeedParams, Source, MAX_PATH_LEN, MAX_URL_LEN};
 use alloc::vec::Vec;
-use ballast_primitives::{AssetId, Price};
+use ballast_primitives::{traits::PriceProvider, AssetId};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::traits::{EnsureOrigin, Get},
@@ -25,14 +26,21 @@ fn assert_last_event<T: Config>(event: Event<T>) {
 
 fn params() -> FeedParams {
 	FeedParams {
-		min_price: Price::from_u32(1),
-		max_price: Price::from_u32(10_000_000),
 		min_sources: 1,
 		max_deviation: Permill::from_percent(10),
 		min_interval: 3,
 		move_threshold: Permill::from_parts(5_000),
-		max_age: 60_000,
+		heartbeat: 60_000,
 	}
+}
+
+/// Have the runtime guard [`ASSET`]'s oracle key (only a guarded asset can be fed).
+fn guarded<T: Config>() -> Result<(), BenchmarkError> {
+	<T as Config>::BenchmarkHelper::guard(ASSET);
+	if T::Prices::bounds(ASSET).is_none() {
+		return Err(BenchmarkError::Stop("BenchmarkHelper::guard left the oracle key unguarded"));
+	}
+	Ok(())
 }
 
 /// `MaxSources` sources with URLs and paths of the greatest length.
@@ -58,6 +66,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_params() -> Result<(), BenchmarkError> {
+		guarded::<T>()?;
 		let origin = governance::<T>()?;
 		let p = params();
 
@@ -70,6 +79,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_sources() -> Result<(), BenchmarkError> {
+		guarded::<T>()?;
 		Pallet::<T>::do_set_params(ASSET, params())
 			.map_err(|_| BenchmarkError::Stop("cannot set params"))?;
 		let sources = longest_sources::<T>()?;
@@ -85,6 +95,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn remove_asset() -> Result<(), BenchmarkError> {
+		guarded::<T>()?;
 		Pallet::<T>::do_set_params(ASSET, params())
 			.map_err(|_| BenchmarkError::Stop("cannot set params"))?;
 		Pallet::<T>::do_set_sources(ASSET, longest_sources::<T>()?)

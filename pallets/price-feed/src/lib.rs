@@ -8,13 +8,19 @@
 //!
 //! ## On chain
 //!
-//! Per asset (governance, [`Config::GovernanceOrigin`]):
+//! Per asset (governance, [`Config::GovernanceOrigin`]); the asset id is also its oracle key:
 //!
-//! * [`FeedParams`] in [`Params`] ([`set_params`](Pallet::set_params)): the believable price
-//!   band (`min_price..=max_price`), `min_sources` (fewest sane answers for a median),
-//!   `max_deviation` (largest move away from the current on-chain price, see below),
-//!   `min_interval` and `move_threshold` (rate limit), and `max_age` (when the on-chain price
-//!   counts as stale). An asset is fed only while it has parameters.
+//! * [`FeedParams`] in [`Params`] ([`set_params`](Pallet::set_params)): `min_sources` (fewest
+//!   sane answers for a median), `max_deviation` (largest move away from the current on-chain
+//!   price, see below), `min_interval` and `move_threshold` (rate limit), and `heartbeat` (how
+//!   long an on-chain price anchors the deviation check; older, the feed is late). An asset is fed
+//!   only while it has parameters, and only an asset whose oracle key the price guard guards
+//!   may get them ([`Error::UnguardedOracleKey`]).
+//! * The believable price band (`min_price..=max_price`) and the maximum age (when the
+//!   on-chain price counts as stale) are not the feed's: they are the price guard's bounds for
+//!   the asset's key ([`PriceProvider::bounds`](ballast_primitives::traits::PriceProvider::bounds)
+//!   of [`Config::Prices`]), the same that every market and collateral asset on the key is
+//!   checked against, read afresh by every run of the worker.
 //! * A list of [`Source`]s in [`Sources`] ([`set_sources`](Pallet::set_sources)): a URL, a
 //!   dot-separated path into the JSON answer (`price`, `data.amount`, `result.XXBTZUSD.c.0`)
 //!   and `decimals` (the number found is divided by `10^decimals`).
@@ -42,20 +48,23 @@
 //! 2. Takes the offchain storage lock [`ocw::LOCK_KEY`]: while one run holds it (or until it
 //!    expires, after twice [`Config::HttpTimeout`] plus ten seconds) no other run starts, so
 //!    concurrent runs never double-submit.
-//! 3. Sends `GET` to every source of every asset at once, all with one deadline of
+//! 3. Reads the price guard's bounds of every fed asset's key; an asset whose key has no guard
+//!    is skipped (logged at `warn`, none of its sources is fetched).
+//! 4. Sends `GET` to every source of every remaining asset at once, all with one deadline of
 //!    [`Config::HttpTimeout`] ms.
-//! 4. For each answer: skips (and logs at `warn`) a transport error, a missed deadline, a
+//! 5. For each answer: skips (and logs at `warn`) a transport error, a missed deadline, a
 //!    status other than 200, a body over 64 KiB or cut short, a body that is not one complete
 //!    JSON document, a path that leads nowhere or to something that is not a decimal number, a
-//!    value ≤ 0, and a value outside the asset's band. Numbers are parsed exactly into
-//!    `FixedU128` ([`json`]); no float is ever involved.
-//! 5. For each asset with at least `min_sources` sane values: the median (the mean of the two
-//!    middle values for an even count). It is dropped if the oracle's current price is fresh
-//!    (younger than `max_age`) and the median is further than `max_deviation` from it (a stale
-//!    on-chain price anchors nothing, so the feed can recover after an outage), or if this
-//!    operator submitted the asset fewer than `min_interval` blocks ago and the median moved at
-//!    most `move_threshold` since that submission.
-//! 6. Submits the remaining `(asset, median)` pairs in one signed `oracle.feedValues` and, if
+//!    value ≤ 0, and a value outside the guard's band for the asset (`min_price..=max_price`,
+//!    inclusive). Numbers are parsed exactly into `FixedU128` ([`json`]); no float is ever
+//!    involved.
+//! 6. For each asset with at least `min_sources` sane values: the median (the mean of the two
+//!    middle values for an even count). It is dropped if the oracle's current price is no older
+//!    than the feed's `heartbeat` and the median is further than `max_deviation` from it (an
+//!    older on-chain price anchors nothing, so the feed recovers after an outage or a genuine
+//!    jump within a heartbeat, long before the price stops being usable), or if this operator submitted the asset fewer than `min_interval` blocks ago and
+//!    the median moved at most `move_threshold` since that submission.
+//! 7. Submits the remaining `(asset, median)` pairs in one signed `oracle.feedValues` and, if
 //!    the pool accepted it, records `(price, block)` per asset under
 //!    `price-feed::last::<id>` (offchain local storage) for the rate limit.
 //!
@@ -65,9 +74,11 @@
 //!
 //! The oracle timestamps every combined price; [`ballast_primitives::traits::PriceProvider`]
 //! hands out the timestamp with the value, and [`runtime_api::PriceFeedApi`] reports per fed
-//! asset the latest price, its timestamp and age, `max_age` and whether it is stale
-//! ([`PriceStatus`]). When the sources stop answering, the worker submits nothing: the price
-//! keeps its old timestamp and turns stale after `max_age`.
+//! asset the latest price, its timestamp and age, the guard's `max_age` for the asset's key and
+//! whether the price is stale by it ([`PriceStatus`]; an asset whose key has no guard is
+//! reported stale, with `max_age` 0), and the feed's `heartbeat` and whether the feed is late by
+//! it. When the sources stop answering, the worker submits nothing: the price keeps its old
+//! timestamp, the feed is late after `heartbeat` and the price stale after `max_age`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
@@ -104,6 +115,19 @@ use polkadot_sdk::sp_core::crypto::KeyTypeId;
 
 /// Log target of this pallet (and its offchain worker).
 pub const LOG_TARGET: &str = "runtime::price-feed";
+
+/// What the benchmarks need from the runtime: a guarded oracle key to feed.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// From now on `Prices::bounds(key)` is `Some` (the price guard guards `key`), so that the
+	/// asset `key` can get feed parameters.
+	fn guard(key: ballast_primitives::OracleKey);
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl BenchmarkHelper for () {
+	fn guard(_key: ballast_primitives::OracleKey) {}
+}
 
 /// Key type of operators' feed keys: `feed`.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"feed");
@@ -201,7 +225,8 @@ pub mod pallet {
 		/// Who may set sources and feed parameters (Root, later a governance track).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// The oracle's combined prices with their timestamps, and the clock they are on.
+		/// The oracle's combined prices with their timestamps, the clock they are on, and each
+		/// oracle key's guard (believable band and maximum age): the price guard.
 		type Prices: PriceProvider;
 
 		/// Most assets the feed serves.
@@ -219,6 +244,10 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+
+		/// Guards the oracle keys the benchmarks feed.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
 	}
 
 	/// The source list of an asset in a runtime `T`.
@@ -250,14 +279,15 @@ pub mod pallet {
 		UnknownAsset,
 		/// `MaxAssets` assets are fed already.
 		TooManyAssets,
-		/// `min_price` is zero or not below `max_price`.
-		InvalidPriceBounds,
+		/// The asset's oracle key has no price guard (no band, no maximum age): it cannot be
+		/// fed.
+		UnguardedOracleKey,
 		/// `min_sources` is zero.
 		ZeroMinSources,
 		/// `min_interval` is zero.
 		ZeroInterval,
-		/// `max_age` is zero.
-		ZeroMaxAge,
+		/// `heartbeat` is zero.
+		ZeroHeartbeat,
 		/// A percentage exceeds 100% (only reachable from JSON).
 		PermillOutOfRange,
 		/// A source URL is not an `http://` or `https://` URL in UTF-8.
@@ -271,10 +301,9 @@ pub mod pallet {
 	impl<T> From<ParamsError> for Error<T> {
 		fn from(e: ParamsError) -> Self {
 			match e {
-				ParamsError::InvalidPriceBounds => Error::InvalidPriceBounds,
 				ParamsError::ZeroMinSources => Error::ZeroMinSources,
 				ParamsError::ZeroInterval => Error::ZeroInterval,
-				ParamsError::ZeroMaxAge => Error::ZeroMaxAge,
+				ParamsError::ZeroHeartbeat => Error::ZeroHeartbeat,
 				ParamsError::PermillOutOfRange => Error::PermillOutOfRange,
 			}
 		}
@@ -290,16 +319,17 @@ pub mod pallet {
 		}
 	}
 
-	/// Genesis: the assets fed from block 0 with their parameters and sources.
+	/// Genesis: the assets fed from block 0 with their parameters and sources. Each asset's
+	/// oracle key must be guarded already (the price guard's genesis, which holds the band and
+	/// the maximum age, is built first).
 	///
-	/// JSON, under `"priceFeed"` (prices are `FixedU128` inner values as strings, `10^18` =
-	/// 1.0; percentages are parts per million; `url` and `path` are byte arrays):
+	/// JSON, under `"priceFeed"` (percentages are parts per million; `url` and `path` are byte
+	/// arrays):
 	///
 	/// ```json
 	/// { "assets": [[1, {
-	///     "minPrice": "1000000000000000000000", "maxPrice": "10000000000000000000000000",
 	///     "minSources": 2, "maxDeviation": 100000, "minInterval": 3, "moveThreshold": 5000,
-	///     "maxAge": 60000
+	///     "heartbeat": 60000
 	///   }, [{ "url": [104, 116, ...], "path": [112, 114, 105, 99, 101], "decimals": 0 }]
 	/// ]] }
 	/// ```
@@ -356,12 +386,13 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Set the feed parameters of `asset`; from now on the worker feeds it (once it has
-		/// sources).
+		/// sources, and while the price guard guards its key).
 		///
 		/// Origin: `GovernanceOrigin`. Emits `ParamsSet`.
 		///
-		/// Errors: `BadOrigin`; `TooManyAssets`; `InvalidPriceBounds`, `ZeroMinSources`,
-		/// `ZeroInterval`, `ZeroMaxAge`, `PermillOutOfRange`.
+		/// Errors: `BadOrigin`; `UnguardedOracleKey` (the price guard has no bounds for
+		/// `asset`); `TooManyAssets`; `ZeroMinSources`, `ZeroInterval`, `ZeroHeartbeat`,
+		/// `PermillOutOfRange`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::set_params())]
 		pub fn set_params(
@@ -409,9 +440,10 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// Validate and store `params` for `asset`.
+		/// Validate and store `params` for `asset`, whose oracle key must be guarded.
 		pub fn do_set_params(asset: AssetId, params: FeedParams) -> DispatchResult {
 			params.validate().map_err(Error::<T>::from)?;
+			ensure!(T::Prices::bounds(asset).is_some(), Error::<T>::UnguardedOracleKey);
 			if !Params::<T>::contains_key(asset) {
 				ensure!(Params::<T>::count() < T::MaxAssets::get(), Error::<T>::TooManyAssets);
 			}
@@ -436,17 +468,27 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The feed status of `asset`, if it is fed.
+		/// The feed status of `asset`, if it is fed. Staleness is by the maximum age the price
+		/// guard holds for the asset's key; an unguarded key reports `max_age` 0 and stale.
 		pub fn status(asset: AssetId) -> Option<PriceStatus> {
-			let params = Params::<T>::get(asset)?;
+			if !Params::<T>::contains_key(asset) {
+				return None;
+			}
 			let now = T::Prices::now();
 			let latest = T::Prices::price(asset);
+			let max_age = T::Prices::bounds(asset).map(|b| b.max_age);
+			let heartbeat = Params::<T>::get(asset).map(|p| p.heartbeat).unwrap_or(0);
 			Some(PriceStatus {
 				asset,
 				latest,
 				age: latest.map(|p| p.age(now)),
-				max_age: params.max_age,
-				stale: latest.is_none_or(|p| p.is_stale(now, params.max_age)),
+				max_age: max_age.unwrap_or(0),
+				stale: match (latest, max_age) {
+					(Some(p), Some(max_age)) => p.is_stale(now, max_age),
+					_ => true,
+				},
+				heartbeat,
+				late: latest.is_none_or(|p| p.is_stale(now, heartbeat)),
 				sources: Sources::<T>::decode_len(asset).unwrap_or(0) as u32,
 			})
 		}

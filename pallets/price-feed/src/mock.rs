@@ -1,11 +1,12 @@
-//! Test runtime: `frame_system`, `pallet_oracle` and the price feed, accounts that are sr25519
+//! Test runtime: `frame_system`, `pallet_oracle` and the price feed, a price guard stand-in
+//! (bounds and maximum age per oracle key, from a thread-local table), accounts that are sr25519
 //! keys, a keystore with Alice's feed key, and an offchain environment whose HTTP answers each
 //! test scripts per URL (including timeouts, transport errors and cut-off bodies).
 
 use crate::{self as pallet_price_feed, FeedParams, Source};
 use ballast_primitives::{
-	traits::{PriceProvider, TimestampedPrice},
-	AssetId, Moment, Price,
+	traits::{PriceBounds, PriceProvider, TimestampedPrice},
+	AssetId, Moment, OracleKey, Price,
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -82,6 +83,8 @@ impl frame_system::Config for Test {
 thread_local! {
 	static NOW: RefCell<Moment> = const { RefCell::new(1_000_000) };
 	static MEMBERS: RefCell<Vec<AccountId>> = const { RefCell::new(Vec::new()) };
+	static BOUNDS: RefCell<BTreeMap<OracleKey, PriceBounds>> =
+		const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The block time, as `pallet_oracle` and the feed see it.
@@ -135,16 +138,49 @@ impl pallet_oracle::Config for Test {
 	type BenchmarkHelper = ();
 }
 
-/// The oracle's combined values, on the mock clock.
+/// The price guard stand-in: the oracle's combined values on the mock clock, and the guards
+/// the test put in the thread-local table (at the start of every test, BTC's and ETH's).
 pub struct OraclePrices;
 
+impl OraclePrices {
+	/// From now on `key` is guarded by `bounds`.
+	pub fn set_bounds(key: OracleKey, bounds: PriceBounds) {
+		BOUNDS.with(|b| b.borrow_mut().insert(key, bounds));
+	}
+
+	/// From now on `key` has no guard.
+	pub fn remove_bounds(key: OracleKey) {
+		BOUNDS.with(|b| b.borrow_mut().remove(&key));
+	}
+
+	fn reset() {
+		BOUNDS.with(|b| b.borrow_mut().clear());
+		Self::set_bounds(BTC, btc_bounds());
+		Self::set_bounds(ETH, eth_bounds());
+	}
+}
+
 impl PriceProvider for OraclePrices {
-	fn price(asset: AssetId) -> Option<TimestampedPrice> {
-		pallet_oracle::Pallet::<Test>::get(&asset)
+	fn price(key: OracleKey) -> Option<TimestampedPrice> {
+		pallet_oracle::Pallet::<Test>::get(&key)
 			.map(|v| TimestampedPrice { price: v.value, timestamp: v.timestamp })
 	}
 	fn now() -> Moment {
 		MockTime::now()
+	}
+	fn bounds(key: OracleKey) -> Option<PriceBounds> {
+		BOUNDS.with(|b| b.borrow().get(&key).copied())
+	}
+}
+
+/// Guards oracle keys for the benchmark tests.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper for MockBenchmarkHelper {
+	fn guard(key: OracleKey) {
+		OraclePrices::set_bounds(key, btc_bounds());
 	}
 }
 
@@ -186,6 +222,8 @@ impl pallet_price_feed::Config for Test {
 	type MaxSources = ConstU32<4>;
 	type HttpTimeout = ConstU64<2_000>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
 }
 
 // ---- scripted HTTP ----
@@ -369,17 +407,32 @@ pub const COINBASE: &str = "http://prices.test/coinbase/v2/prices/BTC-USD/spot";
 pub const KRAKEN: &str = "http://prices.test/kraken/0/public/Ticker?pair=XBTUSD";
 pub const ETH_URL: &str = "http://prices.test/binance/api/v3/ticker/price?symbol=ETHUSDT";
 
-/// BTC: band 1,000..10,000,000, 2 sources needed, 10% max deviation, every 3 blocks unless
-/// it moved 0.5%, stale after a minute.
-pub fn btc_params() -> FeedParams {
-	FeedParams {
+/// BTC's guard: band 1,000..=10,000,000, stale after a minute.
+pub fn btc_bounds() -> PriceBounds {
+	PriceBounds {
 		min_price: Price::from_u32(1_000),
 		max_price: Price::from_u32(10_000_000),
+		max_age: 60_000,
+	}
+}
+
+/// ETH's guard: band 50..=1,000,000, stale after a minute.
+pub fn eth_bounds() -> PriceBounds {
+	PriceBounds {
+		min_price: Price::from_u32(50),
+		max_price: Price::from_u32(1_000_000),
+		..btc_bounds()
+	}
+}
+
+/// BTC: 2 sources needed, 10% max deviation, every 3 blocks unless it moved 0.5%.
+pub fn btc_params() -> FeedParams {
+	FeedParams {
 		min_sources: 2,
 		max_deviation: Permill::from_percent(10),
 		min_interval: 3,
 		move_threshold: Permill::from_parts(5_000),
-		max_age: 60_000,
+		heartbeat: 60_000,
 	}
 }
 
@@ -423,7 +476,9 @@ impl Env {
 		Self::with_genesis(vec![(BTC, btc_params(), btc_sources())])
 	}
 
+	/// `assets` fed from genesis; the guards reset to BTC's and ETH's first.
 	pub fn with_genesis(assets: Vec<(AssetId, FeedParams, Vec<Source>)>) -> Self {
+		OraclePrices::reset();
 		let storage = RuntimeGenesisConfig {
 			system: Default::default(),
 			price_feed: crate::GenesisConfig { assets, _config: Default::default() },

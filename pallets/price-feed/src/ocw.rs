@@ -7,7 +7,10 @@ use crate::{
 	Config, Pallet, Params, Sources, LOG_TARGET,
 };
 use alloc::{format, string::String, vec, vec::Vec};
-use ballast_primitives::{traits::PriceProvider, AssetId, Moment, Price};
+use ballast_primitives::{
+	traits::{PriceBounds, PriceProvider},
+	AssetId, Moment, Price,
+};
 use polkadot_sdk::{
 	frame_support::{traits::SortedMembers, BoundedVec},
 	frame_system::{
@@ -72,7 +75,7 @@ pub enum FetchError {
 	Path,
 	/// The value there is no positive decimal number.
 	Number(json::NumberError),
-	/// Outside the asset's `[min_price, max_price]`.
+	/// Outside the band the price guard holds for the asset's key.
 	OutOfBounds(Price),
 }
 
@@ -103,7 +106,9 @@ impl core::fmt::Display for FetchError {
 			FetchError::Json(e) => write!(f, "not one complete JSON document ({e:?})"),
 			FetchError::Path => write!(f, "nothing at the JSON path"),
 			FetchError::Number(e) => write!(f, "not a positive decimal number ({e:?})"),
-			FetchError::OutOfBounds(p) => write!(f, "{} is outside the asset's bounds", show(*p)),
+			FetchError::OutOfBounds(p) => {
+				write!(f, "{} is outside the price guard's bounds", show(*p))
+			},
 		}
 	}
 }
@@ -135,6 +140,8 @@ pub fn deviation(a: Price, b: Price) -> Permill {
 struct AssetPlan {
 	asset: AssetId,
 	params: FeedParams,
+	/// The price guard's bounds and maximum age for the asset's key.
+	bounds: PriceBounds,
 	sources: Vec<Source>,
 	values: Vec<Price>,
 }
@@ -206,14 +213,25 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Fetch every source of every fed asset and decide what to submit.
+	/// Fetch every source of every fed asset whose key is guarded and decide what to submit.
 	fn collect(block: u32) -> Vec<(AssetId, Price)> {
 		let mut plans: Vec<AssetPlan> = Params::<T>::iter()
-			.map(|(asset, params)| AssetPlan {
-				asset,
-				params,
-				sources: Self::sources_for(asset),
-				values: Vec::new(),
+			.filter_map(|(asset, params)| {
+				let Some(bounds) = T::Prices::bounds(asset) else {
+					log::warn!(
+						target: LOG_TARGET,
+						"asset {asset}: its oracle key has no price guard (no band, no maximum \
+						 age); not fed"
+					);
+					return None;
+				};
+				Some(AssetPlan {
+					asset,
+					params,
+					bounds,
+					sources: Self::sources_for(asset),
+					values: Vec::new(),
+				})
 			})
 			.collect();
 		plans.sort_by_key(|p| p.asset);
@@ -244,7 +262,7 @@ impl<T: Config> Pallet<T> {
 					.sources
 					.get(si)
 					.ok_or(FetchError::Request)
-					.and_then(|s| Self::read(response, s, &plan.params, deadline)),
+					.and_then(|s| Self::read(response, s, &plan.bounds, deadline)),
 			};
 			match result {
 				Ok(price) => plan.values.push(price),
@@ -280,11 +298,11 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| FetchError::Request)
 	}
 
-	/// Read and check one answer.
+	/// Read and check one answer (against the guard's band, inclusive).
 	fn read(
 		response: http::Response,
 		source: &Source,
-		params: &FeedParams,
+		bounds: &PriceBounds,
 		deadline: polkadot_sdk::sp_core::offchain::Timestamp,
 	) -> Result<Price, FetchError> {
 		if response.code != 200 {
@@ -303,15 +321,15 @@ impl<T: Config> Pallet<T> {
 		let path = source.path_str().ok_or(FetchError::Path)?;
 		let value = json::select(&doc, path).ok_or(FetchError::Path)?;
 		let price = json::to_price(value, source.decimals).map_err(FetchError::Number)?;
-		if !params.in_bounds(price) {
+		if !bounds.contains(price) {
 			return Err(FetchError::OutOfBounds(price));
 		}
 		Ok(price)
 	}
 
-	/// The median to submit for one asset, if any (see the crate docs, step 5).
+	/// The median to submit for one asset, if any (see the crate docs, step 6).
 	fn decide(mut plan: AssetPlan, block: u32, now: Moment) -> Option<Price> {
-		let AssetPlan { asset, params, ref sources, ref mut values } = plan;
+		let AssetPlan { asset, params, ref sources, ref mut values, .. } = plan;
 		if sources.is_empty() {
 			return None;
 		}
@@ -327,7 +345,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let median = median(values)?;
 		if let Some(on_chain) = T::Prices::price(asset) {
-			if !on_chain.is_stale(now, params.max_age) {
+			if !on_chain.is_stale(now, params.heartbeat) {
 				let d = deviation(median, on_chain.price);
 				if d > params.max_deviation {
 					log::warn!(

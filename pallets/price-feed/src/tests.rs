@@ -5,7 +5,7 @@
 use crate::{
 	json, mock::*, ocw, pallet::*, types::parse_override, Error, Event, FeedParams, Source,
 };
-use ballast_primitives::Price;
+use ballast_primitives::{traits::PriceBounds, Price};
 use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, traits::UnfilteredDispatchable, BoundedVec},
@@ -95,10 +95,59 @@ fn an_even_count_takes_the_mean_of_the_middle_two() {
 #[test]
 fn an_insane_source_is_left_out_of_the_median() {
 	let mut env = Env::new();
-	// Kraken reports a price above the band: the median is of the other two.
+	// Kraken reports a price above the guard's band: the median is of the other two.
 	serve_btc(&env, "60000", "60200", "99999999");
 	env.run_worker(1);
 	assert_eq!(one_feed(&env), vec![(BTC, p("60100"))]);
+}
+
+#[test]
+fn the_band_is_the_price_guards_and_inclusive() {
+	let mut env = Env::new();
+	// The guard narrows BTC's band to 60,000..=60,200: Kraken's 60,300 is left out, the edges
+	// are in.
+	OraclePrices::set_bounds(
+		BTC,
+		PriceBounds { min_price: p("60000"), max_price: p("60200"), ..btc_bounds() },
+	);
+	serve_btc(&env, "60000", "60200", "60300");
+	env.run_worker(1);
+	assert_eq!(one_feed(&env), vec![(BTC, p("60100"))]);
+	// Narrower still: one sane source of the two needed, nothing submitted.
+	OraclePrices::set_bounds(
+		BTC,
+		PriceBounds { min_price: p("60100"), max_price: p("60200"), ..btc_bounds() },
+	);
+	env.run_worker(5);
+	no_feed(&env);
+	// Widened again, all three count.
+	OraclePrices::set_bounds(BTC, btc_bounds());
+	env.run_worker(9);
+	assert_eq!(one_feed(&env), vec![(BTC, p("60200"))]);
+}
+
+#[test]
+fn an_asset_whose_key_has_no_guard_is_not_fed() {
+	let mut env = Env::with_genesis(vec![
+		(BTC, btc_params(), btc_sources()),
+		(
+			ETH,
+			FeedParams { min_sources: 1, ..btc_params() },
+			vec![Source::new(ETH_URL, "price", 0).unwrap()],
+		),
+	]);
+	serve_btc(&env, "60000", "60000", "60000");
+	env.serve(ETH_URL, binance("ETHUSDT", "3000"));
+	// The guard of BTC's key is removed after genesis: BTC is skipped without a request, ETH
+	// is still fed.
+	OraclePrices::remove_bounds(BTC);
+	env.run_worker(1);
+	assert_eq!(one_feed(&env), vec![(ETH, Price::from_u32(3_000))]);
+	assert_eq!(env.requested(), vec![ETH_URL.to_string()]);
+	// Guarded again, it is fed again.
+	OraclePrices::set_bounds(BTC, btc_bounds());
+	env.run_worker(2);
+	assert_eq!(one_feed(&env), vec![(BTC, Price::from_u32(60_000))]);
 }
 
 /// Every way one source can fail. With a single source (and `min_sources = 1`) each of them
@@ -181,10 +230,45 @@ fn a_median_too_far_from_a_fresh_on_chain_price_is_not_submitted() {
 fn a_stale_on_chain_price_anchors_nothing() {
 	let mut env = Env::new();
 	env.feed_on_chain(BTC, Price::from_u32(60_000));
-	// A minute and a bit later the on-chain price is stale: a big move is accepted.
+	// A minute and a bit later the on-chain price is stale by the guard's maximum age (a
+	// minute): a big move is accepted.
 	MockTime::set(1_000_000 + 60_001);
 	serve_btc(&env, "30000", "30000", "30000");
 	env.run_worker(12);
+	assert_eq!(one_feed(&env), vec![(BTC, Price::from_u32(30_000))]);
+}
+
+#[test]
+fn the_deviation_anchor_lasts_one_heartbeat_not_the_guards_max_age() {
+	let mut env = Env::new();
+	env.feed_on_chain(BTC, Price::from_u32(60_000));
+	MockTime::set(1_000_000 + 60_001);
+	serve_btc(&env, "30000", "30000", "30000");
+	// A guard that keeps the price usable for ten minutes changes nothing: one minute on, the
+	// feed is late and a genuine jump gets through.
+	OraclePrices::set_bounds(BTC, PriceBounds { max_age: 600_000, ..btc_bounds() });
+	env.run_worker(12);
+	assert_eq!(one_feed(&env), vec![(BTC, Price::from_u32(30_000))]);
+}
+
+#[test]
+fn a_longer_heartbeat_anchors_longer() {
+	let mut env = Env::new();
+	env.feed_on_chain(BTC, Price::from_u32(60_000));
+	MockTime::set(1_000_000 + 60_001);
+	serve_btc(&env, "30000", "30000", "30000");
+	env.ext.execute_with(|| {
+		let p = btc_params();
+		assert_ok!(PriceFeed::set_params(
+			RuntimeOrigin::root(),
+			BTC,
+			FeedParams { heartbeat: 120_000, ..p }
+		));
+	});
+	env.run_worker(12);
+	no_feed(&env);
+	MockTime::set(1_000_000 + 120_001);
+	env.run_worker(13);
 	assert_eq!(one_feed(&env), vec![(BTC, Price::from_u32(30_000))]);
 }
 
@@ -260,12 +344,7 @@ fn a_refused_submission_is_retried_next_block() {
 
 #[test]
 fn several_assets_go_in_one_feed() {
-	let eth = FeedParams {
-		min_price: Price::from_u32(50),
-		max_price: Price::from_u32(1_000_000),
-		min_sources: 1,
-		..btc_params()
-	};
+	let eth = FeedParams { min_sources: 1, ..btc_params() };
 	let mut env = Env::with_genesis(vec![
 		(BTC, btc_params(), btc_sources()),
 		(ETH, eth, vec![Source::new(ETH_URL, "price", 0).unwrap()]),
@@ -475,17 +554,9 @@ fn invalid_settings_are_refused() {
 	env.ext.execute_with(|| {
 		let set = |p: FeedParams| PriceFeed::set_params(RuntimeOrigin::root(), ETH, p);
 		let b = btc_params();
-		assert_noop!(
-			set(FeedParams { min_price: Price::zero(), ..b }),
-			Error::<Test>::InvalidPriceBounds
-		);
-		assert_noop!(
-			set(FeedParams { max_price: b.min_price, ..b }),
-			Error::<Test>::InvalidPriceBounds
-		);
 		assert_noop!(set(FeedParams { min_sources: 0, ..b }), Error::<Test>::ZeroMinSources);
 		assert_noop!(set(FeedParams { min_interval: 0, ..b }), Error::<Test>::ZeroInterval);
-		assert_noop!(set(FeedParams { max_age: 0, ..b }), Error::<Test>::ZeroMaxAge);
+		assert_noop!(set(FeedParams { heartbeat: 0, ..b }), Error::<Test>::ZeroHeartbeat);
 		let bad = |url: &str, path: &[u8], decimals: u8| {
 			let s = Source {
 				url: BoundedVec::truncate_from(url.as_bytes().to_vec()),
@@ -499,6 +570,9 @@ fn invalid_settings_are_refused() {
 		assert_noop!(bad("http://x.test/a", &[0xff], 0), Error::<Test>::InvalidPath);
 		assert_noop!(bad("http://x.test/a", b"p", 37), Error::<Test>::DecimalsTooLarge);
 		// MaxAssets (4) is enforced.
+		for a in 10..=13 {
+			OraclePrices::set_bounds(a, btc_bounds());
+		}
 		for a in 10..13 {
 			assert_ok!(set_for(a, b));
 		}
@@ -506,6 +580,28 @@ fn invalid_settings_are_refused() {
 		// Replacing an existing asset's parameters is always possible.
 		assert_ok!(set_for(BTC, b));
 	});
+}
+
+#[test]
+fn an_unguarded_key_gets_no_feed_params() {
+	let mut env = Env::new();
+	env.ext.execute_with(|| {
+		let unguarded = 7;
+		assert_noop!(set_for(unguarded, btc_params()), Error::<Test>::UnguardedOracleKey);
+		// Not even replacing the parameters of an asset whose guard was removed.
+		OraclePrices::remove_bounds(BTC);
+		assert_noop!(set_for(BTC, btc_params()), Error::<Test>::UnguardedOracleKey);
+		// Once the key is guarded, the same parameters are taken.
+		OraclePrices::set_bounds(unguarded, btc_bounds());
+		assert_ok!(set_for(unguarded, btc_params()));
+		assert_eq!(Params::<Test>::get(unguarded), Some(btc_params()));
+	});
+}
+
+#[test]
+#[should_panic(expected = "UnguardedOracleKey")]
+fn genesis_refuses_an_unguarded_asset() {
+	Env::with_genesis(vec![(7, btc_params(), btc_sources())]);
 }
 
 fn set_for(asset: u32, p: FeedParams) -> polkadot_sdk::sp_runtime::DispatchResult {
@@ -518,6 +614,7 @@ fn status_reports_age_and_staleness() {
 	env.ext.execute_with(|| {
 		let s = PriceFeed::status(BTC).unwrap();
 		assert_eq!((s.latest, s.stale, s.max_age, s.sources), (None, true, 60_000, 3));
+		assert_eq!((s.heartbeat, s.late), (60_000, true));
 		assert_eq!(PriceFeed::status(ETH), None);
 	});
 	env.feed_on_chain(BTC, Price::from_u32(60_000));
@@ -530,6 +627,19 @@ fn status_reports_age_and_staleness() {
 		MockTime::set(1_000_000 + 60_001);
 		let s = PriceFeed::status(BTC).unwrap();
 		assert_eq!((s.age, s.stale), (Some(60_001), true));
+		assert!(s.late);
 		assert_eq!(PriceFeed::statuses(), vec![s]);
+		// The maximum age is the guard's; the heartbeat the feed's.
+		OraclePrices::set_bounds(BTC, PriceBounds { max_age: 120_000, ..btc_bounds() });
+		let s = PriceFeed::status(BTC).unwrap();
+		assert_eq!((s.max_age, s.stale, s.heartbeat, s.late), (120_000, false, 60_000, true));
+		// Without a guard, no price is fresh.
+		MockTime::set(1_000_000);
+		OraclePrices::remove_bounds(BTC);
+		let s = PriceFeed::status(BTC).unwrap();
+		assert_eq!(
+			(s.latest.unwrap().price, s.age, s.max_age, s.stale),
+			(Price::from_u32(60_000), Some(0), 0, true)
+		);
 	});
 }

@@ -2,11 +2,11 @@
 //! the runtime API.
 
 use alloc::{string::String, vec::Vec};
-use ballast_primitives::{traits::TimestampedPrice, AssetId, Moment, Price};
+use ballast_primitives::{traits::TimestampedPrice, AssetId, Moment};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	frame_support::{traits::ConstU32, BoundedVec},
-	sp_arithmetic::{traits::Zero, PerThing, Permill},
+	sp_arithmetic::{PerThing, Permill},
 };
 use scale_info::TypeInfo;
 
@@ -96,7 +96,10 @@ pub enum SourceError {
 	DecimalsTooLarge,
 }
 
-/// How one asset is fed: sanity rules for values and the submission rate.
+/// How one asset is fed: how many sources make a median, how far it may move, and the
+/// submission rate. The believable price band and the maximum age are not here: they are the
+/// price guard's for the asset's oracle key (the asset id), shared with every other user of the
+/// key.
 #[derive(
 	Clone,
 	Copy,
@@ -113,35 +116,32 @@ pub enum SourceError {
 )]
 #[serde(rename_all = "camelCase")]
 pub struct FeedParams {
-	/// Lowest believable price: a source value below it is skipped.
-	pub min_price: Price,
-	/// Highest believable price: a source value above it is skipped.
-	pub max_price: Price,
 	/// Fewest sane source values that make a median; fewer and nothing is submitted.
 	pub min_sources: u32,
 	/// Largest distance of the median from the current on-chain price (when that price is
-	/// fresh), relative to the on-chain price. Further, nothing is submitted.
+	/// fresh by the guard's maximum age), relative to the on-chain price. Further, nothing is
+	/// submitted.
 	pub max_deviation: Permill,
 	/// An operator submits this asset at most once per this many blocks...
 	pub min_interval: u32,
 	/// ...unless the median moved more than this from the operator's last submission.
 	pub move_threshold: Permill,
-	/// Age (ms) beyond which the on-chain price is reported stale by `PriceFeedApi` and no
-	/// longer anchors the deviation check.
-	pub max_age: Moment,
+	/// The feed's heartbeat (ms): an on-chain price younger than this anchors the deviation
+	/// check, and an older one means the feed is late (`PriceStatus::late`); a late feed
+	/// accepts any median, so it recovers after an outage or a jump. Not a validity rule: whether
+	/// a price may be used is the guard's `max_age` (longer). Positive.
+	pub heartbeat: Moment,
 }
 
 /// Why feed parameters are refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ParamsError {
-	/// `min_price` is zero or not below `max_price`.
-	InvalidPriceBounds,
 	/// `min_sources` is zero.
 	ZeroMinSources,
 	/// `min_interval` is zero.
 	ZeroInterval,
-	/// `max_age` is zero.
-	ZeroMaxAge,
+	/// `heartbeat` is zero.
+	ZeroHeartbeat,
 	/// A percentage above 100% (only reachable from JSON).
 	PermillOutOfRange,
 }
@@ -154,24 +154,16 @@ impl FeedParams {
 		{
 			return Err(ParamsError::PermillOutOfRange);
 		}
-		if self.min_price.is_zero() || self.min_price >= self.max_price {
-			return Err(ParamsError::InvalidPriceBounds);
-		}
 		if self.min_sources == 0 {
 			return Err(ParamsError::ZeroMinSources);
 		}
 		if self.min_interval == 0 {
 			return Err(ParamsError::ZeroInterval);
 		}
-		if self.max_age == 0 {
-			return Err(ParamsError::ZeroMaxAge);
+		if self.heartbeat == 0 {
+			return Err(ParamsError::ZeroHeartbeat);
 		}
 		Ok(())
-	}
-
-	/// Whether `price` is within `[min_price, max_price]`.
-	pub fn in_bounds(&self, price: Price) -> bool {
-		price >= self.min_price && price <= self.max_price
 	}
 }
 
@@ -184,10 +176,16 @@ pub struct PriceStatus {
 	pub latest: Option<TimestampedPrice>,
 	/// Age of that price now (ms), if there is one.
 	pub age: Option<Moment>,
-	/// The asset's `max_age`.
+	/// The maximum age the price guard holds for the asset's key (0 if the key is not
+	/// guarded).
 	pub max_age: Moment,
-	/// No price, or one older than `max_age`.
+	/// No price, one older than `max_age`, or the key is not guarded.
 	pub stale: bool,
+	/// The feed's heartbeat ([`FeedParams::heartbeat`]).
+	pub heartbeat: Moment,
+	/// No price, or one older than the heartbeat: the feed has not updated in time (the price
+	/// may still be valid for `max_age`).
+	pub late: bool,
 	/// Number of on-chain sources.
 	pub sources: u32,
 }

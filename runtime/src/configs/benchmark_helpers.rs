@@ -5,7 +5,11 @@
 use super::derivatives::NativeAndAssets;
 use crate::{AccountId, MarginAccounts, Perpetuals, Runtime, RuntimeOrigin};
 use alloc::vec::Vec;
-use ballast_primitives::{assets, AssetId, Balance, MarketId, Price, SubAccount};
+use ballast_primitives::{
+	assets,
+	traits::{PriceProvider, TimestampedPrice},
+	AssetId, Balance, MarketId, OracleKey, Price, SubAccount,
+};
 use polkadot_sdk::{frame_support::traits::fungibles::Mutate, pallet_oracle, pallet_timestamp};
 
 /// One type implements every pallet's `BenchmarkHelper`.
@@ -143,6 +147,10 @@ impl pallet_margin_accounts::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 }
 
 impl pallet_perpetuals::BenchmarkHelper<AccountId> for BenchmarkHelpers {
+	fn guard(key: OracleKey) {
+		guard_key(key)
+	}
+
 	fn setup() {
 		set_prices(60_000);
 	}
@@ -170,5 +178,45 @@ impl pallet_perpetuals::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 	fn fund_quote(who: &AccountId) -> Balance {
 		mint(who, assets::USDC, 200_000 * USDC);
 		100_000 * USDC
+	}
+}
+
+/// Benchmarks write oracle values directly: the on-chain price path, without operators.
+impl pallet_price_guard::BenchmarkHelper for BenchmarkHelpers {
+	fn set_price(key: OracleKey, price: TimestampedPrice) {
+		pallet_oracle::Values::<Runtime>::insert(
+			key,
+			pallet_oracle::TimestampedValue { value: price.price, timestamp: price.timestamp },
+		);
+	}
+}
+
+/// Guards `key` with wide bounds unless the price guard guards it already (the dev genesis
+/// guards 1..=3): benchmarks list assets, markets and feeds only on guarded keys.
+fn guard_key(key: OracleKey) {
+	if <crate::PriceGuard as PriceProvider>::bounds(key).is_some() {
+		return;
+	}
+	let params = pallet_price_guard::GuardParams {
+		min_price: Price::from_u32(1),
+		max_price: Price::from_u32(1_000_000_000),
+		max_age: 10 * 60 * 1_000,
+	};
+	let _ = crate::PriceGuard::set_guard(
+		polkadot_sdk::frame_system::RawOrigin::Root.into(),
+		key,
+		params,
+	);
+}
+
+impl pallet_collateral_registry::BenchmarkHelper for BenchmarkHelpers {
+	fn guard(key: OracleKey) {
+		guard_key(key)
+	}
+}
+
+impl pallet_price_feed::BenchmarkHelper for BenchmarkHelpers {
+	fn guard(key: OracleKey) {
+		guard_key(key)
 	}
 }

@@ -6,12 +6,11 @@
 //! ```text
 //! CollateralRegistry ──CollateralRisk──▶ MarginAccounts ◀──MarginLedger── Perpetuals
 //!         ▲                                   │  ▲                            │
-//!         └──────── PriceProvider (oracle) ───┘  └──Derivatives (Products)────┘
+//!         └───── PriceProvider (PriceGuard) ──┘  └──Derivatives (Products)────┘
 //! ```
 //!
 //! [`Products`] lists the derivative products; a second one (options) joins as a tuple member.
 
-use super::oracle::OraclePrices;
 use crate::{
 	AccountId, AssetId, Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts,
 	Perpetuals, Runtime, RuntimeEvent, DAYS,
@@ -64,8 +63,6 @@ parameter_types! {
 	pub const MaxIsolatedAccounts: u8 = 8;
 	/// A positive unrealized PnL counts 90 % towards margin.
 	pub const UnrealizedPnlHaircut: Permill = Permill::from_percent(10);
-	/// EWMA decay of the volatility estimate per new price (λ = 0.94, RiskMetrics' daily value).
-	pub const VolatilityDecay: Permill = Permill::from_percent(94);
 	/// The vault keeps NAV ≥ 20 % of the net skew notional after an LP withdrawal.
 	pub const VaultReserveRatio: Permill = Permill::from_percent(20);
 	/// Most volatility bands in a haircut schedule.
@@ -78,33 +75,12 @@ impl pallet_collateral_registry::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	/// Root for now; a referenda track plugs in here.
 	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type Prices = OraclePrices;
+	type Prices = crate::PriceGuard;
 	type MaxBands = MaxBands;
 	type MaxAssets = ConstU32<16>;
-	type VolatilityDecay = VolatilityDecay;
 	type WeightInfo = crate::weights::pallet_collateral_registry::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = OracleBenchmarkHelper;
-}
-
-/// Benchmarks write oracle values directly: the on-chain price path, without operators.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct OracleBenchmarkHelper;
-
-#[cfg(feature = "runtime-benchmarks")]
-impl pallet_collateral_registry::BenchmarkHelper for OracleBenchmarkHelper {
-	fn set_price(
-		key: ballast_primitives::OracleKey,
-		price: ballast_primitives::traits::TimestampedPrice,
-	) {
-		polkadot_sdk::pallet_oracle::Values::<Runtime>::insert(
-			key,
-			polkadot_sdk::pallet_oracle::TimestampedValue {
-				value: price.price,
-				timestamp: price.timestamp,
-			},
-		);
-	}
+	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
 }
 
 impl pallet_margin_accounts::Config for Runtime {
@@ -113,7 +89,7 @@ impl pallet_margin_accounts::Config for Runtime {
 	type QuoteAsset = QuoteAsset;
 	type QuoteDecimals = QuoteDecimals;
 	type Risk = CollateralRegistry;
-	type Prices = OraclePrices;
+	type Prices = crate::PriceGuard;
 	type Derivatives = Products;
 	type Pools = QuotePools;
 	type PalletId = MarginPalletId;
@@ -130,7 +106,7 @@ impl pallet_perpetuals::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Ledger = MarginAccounts;
-	type Prices = OraclePrices;
+	type Prices = crate::PriceGuard;
 	type QuoteDecimals = QuoteDecimals;
 	type MaxMarkets = ConstU32<16>;
 	type BlocksPerDay = BlocksPerDay;

@@ -1,10 +1,7 @@
 //! Liquidation: `pallet_liquidation`'s parameters, and its wiring to the margin engine, the
-//! derivative products, the collateral registry and the oracle. No logic lives here.
+//! derivative products, the collateral registry and the price guard. No logic lives here.
 
-use super::{
-	derivatives::{Products, QuoteDecimals},
-	oracle::OraclePrices,
-};
+use super::derivatives::{Products, QuoteDecimals};
 use crate::{CollateralRegistry, MarginAccounts, Runtime, RuntimeEvent};
 use ballast_primitives::Balance;
 use polkadot_sdk::{
@@ -50,7 +47,7 @@ impl pallet_liquidation::Config for Runtime {
 	type Margin = MarginAccounts;
 	type Derivatives = Products;
 	type Collateral = CollateralRegistry;
-	type Prices = OraclePrices;
+	type Prices = crate::PriceGuard;
 	type Assets = super::derivatives::NativeAndAssets;
 	type QuoteDecimals = QuoteDecimals;
 	type PalletId = LiquidationPalletId;

@@ -6,15 +6,20 @@
 //! that are younger than [`OracleValueExpiry`], and only when at least [`OracleMinimumCount`]
 //! such values exist; otherwise the previous combined value (with its old timestamp) is kept,
 //! so consumers can always see how old a price is.
+//!
+//! `pallet_price_guard` stands between the oracle and every consumer: it owns each key's bounds
+//! and maximum age, the last valid price and the volatility, and is the `Prices` of every
+//! Ballast pallet. The oracle's raw values reach it as [`OraclePrices`], its `Source`.
 
 use crate::{
 	AccountId, Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp,
 };
-use ballast_primitives::traits::{PriceProvider, TimestampedPrice};
+use ballast_primitives::traits::{PriceSource, TimestampedPrice};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::Time, PalletId},
 	frame_system::EnsureRoot,
 	pallet_membership, pallet_oracle,
+	sp_arithmetic::Permill,
 };
 
 parameter_types! {
@@ -29,6 +34,10 @@ parameter_types! {
 	pub const MaxOracleOperators: u32 = 32;
 	/// Most `(asset, price)` pairs in one feed.
 	pub const MaxFeedValues: u32 = 32;
+	/// Most oracle keys the price guard watches (it observes each at the end of every block).
+	pub const MaxGuardedKeys: u32 = 32;
+	/// EWMA decay of the volatility estimate per new price (λ = 0.94, RiskMetrics' daily value).
+	pub const VolatilityDecay: Permill = Permill::from_percent(94);
 }
 
 /// The oracle's value type as stored: a price and the moment it was fed.
@@ -67,21 +76,29 @@ impl pallet_membership::Config<OracleMembershipInstance> for Runtime {
 	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
 }
 
-/// The runtime's [`PriceProvider`]: the oracle's combined values with their timestamps, on
-/// `pallet_timestamp`'s clock. Freshness is the consumer's decision, never hidden here.
+/// The oracle's combined values with their timestamps, on `pallet_timestamp`'s clock: the price
+/// guard's raw source. Nothing else reads it.
 pub struct OraclePrices;
 
-impl PriceProvider for OraclePrices {
-	fn price(asset: crate::AssetId) -> Option<TimestampedPrice> {
-		crate::Oracle::get(&asset)
+impl PriceSource for OraclePrices {
+	fn price(key: OracleKey) -> Option<TimestampedPrice> {
+		crate::Oracle::get(&key)
 			.map(|v| TimestampedPrice { price: v.value, timestamp: v.timestamp })
 	}
 
 	fn now() -> Moment {
 		Timestamp::now()
 	}
+}
 
-	fn last_valid(asset: crate::AssetId) -> Option<ballast_primitives::Price> {
-		pallet_collateral_registry::LastValidPrice::<crate::Runtime>::get(asset)
-	}
+impl pallet_price_guard::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// Root for now; a referenda track plugs in here.
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Source = OraclePrices;
+	type MaxKeys = MaxGuardedKeys;
+	type VolatilityDecay = VolatilityDecay;
+	type WeightInfo = crate::weights::pallet_price_guard::WeightInfo<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
 }

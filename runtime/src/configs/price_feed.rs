@@ -6,9 +6,8 @@
 //! [`TxExtension`], bare extrinsics).
 
 use crate::{
-	configs::{oracle::OraclePrices, system::BlockHashCount},
-	AccountId, Nonce, Runtime, RuntimeCall, RuntimeEvent, Signature, SignedPayload, System,
-	TxExtension, UncheckedExtrinsic,
+	configs::system::BlockHashCount, AccountId, Nonce, Runtime, RuntimeCall, RuntimeEvent,
+	Signature, SignedPayload, System, TxExtension, UncheckedExtrinsic,
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -36,11 +35,13 @@ impl pallet_price_feed::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type AuthorityId = pallet_price_feed::crypto::FeedAuthId;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type Prices = OraclePrices;
+	type Prices = crate::PriceGuard;
 	type MaxAssets = ConstU32<16>;
 	type MaxSources = ConstU32<8>;
 	type HttpTimeout = PriceFeedHttpTimeout;
 	type WeightInfo = crate::weights::pallet_price_feed::WeightInfo<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
 }
 
 impl SigningTypes for Runtime {

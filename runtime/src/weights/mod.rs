@@ -6,3 +6,4 @@ pub mod pallet_liquidation;
 pub mod pallet_margin_accounts;
 pub mod pallet_perpetuals;
 pub mod pallet_price_feed;
+pub mod pallet_price_guard;

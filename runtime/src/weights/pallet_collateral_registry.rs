@@ -85,45 +85,4 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightIn
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(195), added: 2670, mode: `MaxEncodedLen`)
-	/// Storage: `CollateralRegistry::AssetVolatility` (r:1 w:1)
-	/// Proof: `CollateralRegistry::AssetVolatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
-	fn set_volatility() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `98`
-		//  Estimated: `3660`
-		// Minimum execution time: 13_600_000 picoseconds.
-		Weight::from_parts(15_062_000, 0)
-			.saturating_add(Weight::from_parts(0, 3660))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(1))
-	}
-	/// Storage: `CollateralRegistry::ListedAssets` (r:1 w:0)
-	/// Proof: `CollateralRegistry::ListedAssets` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
-	/// Storage: `CollateralRegistry::AssetParams` (r:16 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(195), added: 2670, mode: `MaxEncodedLen`)
-	/// Storage: `Oracle::Values` (r:16 w:0)
-	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `CollateralRegistry::LastValidPrice` (r:16 w:16)
-	/// Proof: `CollateralRegistry::LastValidPrice` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `CollateralRegistry::AssetVolatility` (r:16 w:16)
-	/// Proof: `CollateralRegistry::AssetVolatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 16]`.
-	fn on_initialize(n: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `163 + n * (328 ±0)`
-		//  Estimated: `1550 + n * (2670 ±0)`
-		// Minimum execution time: 1_742_000 picoseconds.
-		Weight::from_parts(6_734_793, 0)
-			.saturating_add(Weight::from_parts(0, 1550))
-			// Standard Error: 6_605
-			.saturating_add(Weight::from_parts(18_090_491, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2670).saturating_mul(n.into()))
-	}
 }

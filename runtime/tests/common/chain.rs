@@ -7,8 +7,8 @@
 use super::ext_for_preset;
 use ballast_primitives::{assets, AssetStatus, Price, CROSS_ACCOUNT};
 use ballast_runtime::{
-	CollateralRegistry, Liquidation, MarginAccounts, Oracle, Perpetuals, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, System,
+	CollateralRegistry, Liquidation, MarginAccounts, Oracle, Perpetuals, PriceGuard, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, System,
 };
 use pallet_margin_accounts::{Error as MarginError, Event as MarginEvent};
 use pallet_perpetuals::{Error as PerpError, Event as PerpEvent, MarketParams, MarketStatus};
@@ -63,6 +63,7 @@ pub fn set_now(ms: u64) {
 }
 
 pub fn try_state() {
+	PriceGuard::do_try_state().expect("price guard invariants");
 	CollateralRegistry::do_try_state().expect("registry invariants");
 	MarginAccounts::do_try_state().expect("margin invariants");
 	Perpetuals::do_try_state().expect("perpetuals invariants");
@@ -91,11 +92,11 @@ pub fn try_state() {
 pub fn next_block() {
 	let n = System::block_number();
 	Oracle::on_finalize(n);
-	CollateralRegistry::on_finalize(n);
+	PriceGuard::on_finalize(n);
 	try_state();
 	System::set_block_number(n + 1);
 	set_now(pallet_timestamp::Now::<Runtime>::get() + 6_000);
-	CollateralRegistry::on_initialize(n + 1);
+	PriceGuard::on_initialize(n + 1);
 	Liquidation::on_initialize(n + 1);
 	try_state();
 }

@@ -25,7 +25,7 @@ use ballast_primitives::{
 	},
 	traits::{
 		AccountSnapshot, CollateralRisk, CollateralTerms, Derivatives, Exposure, MarginLedger,
-		MarginSide, OnAccountChange, PooledQuote, PositionView, PriceError, PriceMode,
+		MarginSide, OnAccountChange, PooledQuote, PositionView, PriceBounds, PriceError, PriceMode,
 		PriceProvider, TimestampedPrice,
 	},
 	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
@@ -325,7 +325,8 @@ fn fails(set: &'static std::thread::LocalKey<RefCell<BTreeSet<u64>>>, who: u64) 
 	set.with(|f| f.borrow().contains(&who))
 }
 
-/// Oracle stand-in: prices from the thread-local table, always fresh.
+/// Price guard stand-in: prices from the thread-local table, always fresh; the collateral keys
+/// (BTC, ETH) guarded between 1 and 10,000,000, at most a minute old.
 pub struct MockPrices;
 
 impl PriceProvider for MockPrices {
@@ -336,6 +337,14 @@ impl PriceProvider for MockPrices {
 
 	fn now() -> Moment {
 		0
+	}
+
+	fn bounds(key: OracleKey) -> Option<PriceBounds> {
+		matches!(key, BTC | ETH).then(|| PriceBounds {
+			min_price: Price::from_u32(1),
+			max_price: Price::from_u32(10_000_000),
+			max_age: 60_000,
+		})
 	}
 }
 
@@ -354,9 +363,6 @@ impl CollateralRisk for MockCollateral {
 			status: AssetStatus::Active,
 			decimals,
 			oracle_key: asset,
-			max_price_age: 60_000,
-			min_price: Price::from_u32(1),
-			max_price: Price::from_u32(10_000_000),
 			haircut: Permill::from_percent(100 - weight),
 			maintenance_weight: Permill::from_percent(weight),
 			liquidation_penalty: Permill::from_percent(5),

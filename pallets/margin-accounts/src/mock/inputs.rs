@@ -1,5 +1,6 @@
-//! The mock's external inputs behind the pallet's `Config` traits: collateral terms, prices,
-//! derivative positions, pooled quote and change notifications, from the thread-local tables.
+//! The mock's external inputs behind the pallet's `Config` traits: collateral terms, prices and
+//! their bounds (the price guard's), derivative positions, pooled quote and change
+//! notifications, from the thread-local tables.
 
 use super::*;
 
@@ -43,7 +44,8 @@ impl CollateralRisk for MockRisk {
 	}
 }
 
-/// Oracle stand-in.
+/// Price guard stand-in: the oracle's prices, and per key the bounds and maximum age a price
+/// must meet and the last valid price.
 pub struct MockPrices;
 
 impl MockPrices {
@@ -73,6 +75,27 @@ impl MockPrices {
 		LAST_VALID.with(|p| p.borrow_mut().insert(key, Price::from_u32(price)));
 	}
 
+	/// Guard `key` with `bounds` (`None`: the key is not guarded).
+	pub fn set_bounds(key: OracleKey, bounds: Option<PriceBounds>) {
+		BOUNDS.with(|b| match bounds {
+			Some(bounds) => b.borrow_mut().insert(key, bounds),
+			None => b.borrow_mut().remove(&key),
+		});
+	}
+
+	/// Change the bounds of a guarded key.
+	pub fn update_bounds(key: OracleKey, f: impl FnOnce(&mut PriceBounds)) {
+		BOUNDS.with(|b| f(b.borrow_mut().get_mut(&key).expect("key guarded")));
+	}
+
+	/// Every key guarded as in [`bounds_at_genesis`].
+	pub fn reset_bounds() {
+		BOUNDS.with(|b| {
+			*b.borrow_mut() =
+				ALL_ASSETS.iter().filter_map(|k| Some((*k, bounds_at_genesis(*k)?))).collect();
+		});
+	}
+
 	/// Set the clock.
 	pub fn set_now(now: Moment) {
 		CLOCK.with(|c| *c.borrow_mut() = now);
@@ -96,6 +119,10 @@ impl PriceProvider for MockPrices {
 
 	fn now() -> Moment {
 		CLOCK.with(|c| *c.borrow())
+	}
+
+	fn bounds(key: OracleKey) -> Option<PriceBounds> {
+		BOUNDS.with(|b| b.borrow().get(&key).copied())
 	}
 
 	fn last_valid(key: OracleKey) -> Option<Price> {

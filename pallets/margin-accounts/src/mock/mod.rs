@@ -1,11 +1,12 @@
 //! Test runtime: `frame_system`, real `pallet_balances` and `pallet_assets` for custody, and the
-//! pallet; collateral terms, prices, positions and pooled quote from thread-local tables.
+//! pallet; collateral terms, prices (with the price guard's bounds per key), positions and pooled
+//! quote from thread-local tables.
 
 use crate::{self as pallet_margin_accounts};
 use ballast_primitives::{
 	traits::{
 		CollateralRisk, CollateralTerms, Derivatives, Exposure, OnAccountChange, PooledQuote,
-		PositionView, PriceError, PriceMode, PriceProvider, TimestampedPrice,
+		PositionView, PriceBounds, PriceError, PriceMode, PriceProvider, TimestampedPrice,
 	},
 	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
 };
@@ -176,6 +177,7 @@ thread_local! {
 	static VOLATILITY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
 	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> = const { RefCell::new(BTreeMap::new()) };
 	static LAST_VALID: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
+	static BOUNDS: RefCell<BTreeMap<OracleKey, PriceBounds>> = const { RefCell::new(BTreeMap::new()) };
 	static CLOCK: RefCell<Moment> = const { RefCell::new(0) };
 	static MARKET_SET: RefCell<BTreeSet<MarketId>> = const { RefCell::new(BTreeSet::new()) };
 	static BOOKS: RefCell<BTreeMap<(AccountId, SubAccount), Book>> = const { RefCell::new(BTreeMap::new()) };
@@ -187,15 +189,12 @@ thread_local! {
 }
 
 /// BTC-like terms: 10% haircut, 95% maintenance weight, caps of 10,000 BTC in total and 1,000 BTC
-/// per account, prices believed between 1,000 and 1,000,000, at most a minute old.
+/// per account. Its price's bounds are the price guard's: [`bounds_at_genesis`].
 pub fn btc_terms() -> CollateralTerms {
 	CollateralTerms {
 		status: AssetStatus::Active,
 		decimals: 8,
 		oracle_key: BTC,
-		max_price_age: 60_000,
-		min_price: Price::from_u32(1_000),
-		max_price: Price::from_u32(1_000_000),
 		haircut: Permill::from_percent(10),
 		maintenance_weight: Permill::from_percent(95),
 		liquidation_penalty: Permill::from_percent(5),
@@ -210,8 +209,6 @@ pub fn eth_terms() -> CollateralTerms {
 	CollateralTerms {
 		decimals: 18,
 		oracle_key: ETH,
-		min_price: Price::from_u32(50),
-		max_price: Price::from_u32(1_000_000),
 		haircut: Permill::from_percent(20),
 		maintenance_weight: Permill::from_percent(90),
 		supply_cap: 100_000 * ETH_UNIT,
@@ -225,8 +222,6 @@ pub fn dot_terms() -> CollateralTerms {
 	CollateralTerms {
 		decimals: 10,
 		oracle_key: DOT,
-		min_price: Price::from_u32(1),
-		max_price: Price::from_u32(10_000),
 		haircut: Permill::from_percent(30),
 		maintenance_weight: Permill::from_percent(80),
 		supply_cap: 20_000_000 * DOT_UNIT,
@@ -235,19 +230,35 @@ pub fn dot_terms() -> CollateralTerms {
 	}
 }
 
-/// Terms for an extra asset (LINK, DUSTY): 0 decimals, priced under its own key at 1..=1,000.
+/// Terms for an extra asset (LINK, DUSTY): 0 decimals, priced under its own key.
 pub fn plain_terms(asset: AssetId) -> CollateralTerms {
 	CollateralTerms {
 		decimals: 0,
 		oracle_key: asset,
-		min_price: Price::from_u32(1),
-		max_price: Price::from_u32(1_000),
 		haircut: Permill::from_percent(50),
 		maintenance_weight: Permill::from_percent(60),
 		supply_cap: Balance::MAX,
 		account_cap: Balance::MAX,
 		..btc_terms()
 	}
+}
+
+/// The price guard's bounds of `key` after [`reset_tables`], every price at most a minute old:
+/// BTC believed between 1,000 and 1,000,000, ETH between 50 and 1,000,000, DOT between 1 and
+/// 10,000, LINK and DUSTY between 1 and 1,000. The quote asset's key is not guarded.
+pub fn bounds_at_genesis(key: OracleKey) -> Option<PriceBounds> {
+	let (min, max) = match key {
+		BTC => (1_000, 1_000_000),
+		ETH => (50, 1_000_000),
+		DOT => (1, 10_000),
+		LINK | DUSTY => (1, 1_000),
+		_ => return None,
+	};
+	Some(PriceBounds {
+		min_price: Price::from_u32(min),
+		max_price: Price::from_u32(max),
+		max_age: 60_000,
+	})
 }
 
 mod inputs;
@@ -302,7 +313,8 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 }
 
 /// Reset every thread-local table to its default: BTC, ETH and DOT listed and priced (see
-/// [`MockPrices::set_defaults`]), the default markets, no positions, no pools, no changes.
+/// [`MockPrices::set_defaults`]), every key guarded as in [`bounds_at_genesis`], the default
+/// markets, no positions, no pools, no changes.
 pub fn reset_tables() {
 	TERMS.with(|t| {
 		*t.borrow_mut() = [(BTC, btc_terms()), (ETH, eth_terms()), (DOT, dot_terms())].into();
@@ -310,6 +322,7 @@ pub fn reset_tables() {
 	VOLATILITY.with(|t| t.borrow_mut().clear());
 	MockPrices::clear();
 	MockPrices::set_defaults();
+	MockPrices::reset_bounds();
 	MockDerivatives::reset();
 	MockPools::set(0);
 	MockOnChange::take();

@@ -111,6 +111,30 @@ fn withdraw_with_a_price_out_of_bounds_fails_closed_with_price_out_of_bounds() {
 }
 
 #[test]
+fn withdraw_checks_collateral_prices_against_the_price_guard() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		open_position(ALICE, CROSS, 100, 50);
+		// The key's bounds are the guard's: narrowing them refuses the same price.
+		MockPrices::update_bounds(BTC, |b| b.max_price = Price::from_u32(49_999));
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceOutOfBounds);
+		MockPrices::update_bounds(BTC, |b| b.max_price = Price::from_u32(50_000));
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+		// So is its maximum age.
+		MockPrices::set_now(NOW + 1_000);
+		MockPrices::update_bounds(BTC, |b| b.max_age = 999);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceStale);
+		MockPrices::update_bounds(BTC, |b| b.max_age = 1_000);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+		// A key the guard does not guard has no usable price, whatever the oracle says.
+		MockPrices::set_bounds(BTC, None);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceMissing);
+		MockPrices::set_bounds(BTC, bounds_at_genesis(BTC));
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+	});
+}
+
+#[test]
 fn withdraw_with_a_stale_mark_price_fails_closed() {
 	test(|| {
 		deposit(ALICE, CROSS, BTC, BTC_UNIT);

@@ -73,6 +73,75 @@ fn exposure_follows_the_price_mode() {
 }
 
 #[test]
+fn conservative_mode_weighs_an_out_of_bounds_print_against_the_guards_last_valid_price() {
+	test(|| {
+		// A market on key 9: an underlying that is no collateral asset, only the price guard
+		// knows its last valid price.
+		assert_ok!(Perpetuals::create_market(
+			root(),
+			MarketParams { oracle_key: 9, ..btc_market() }
+		));
+		let market: MarketId = 2;
+		MockPrices::set(9, 60_000);
+		fund(ALICE, 100_000);
+		fund(BOB, 100_000);
+		trade(ALICE, market, BTC);
+		trade(BOB, market, -BTC);
+		MockPrices::set_last_valid(9, 60_000);
+		let notional = |who, mode| Perps::exposure(&who, CROSS_ACCOUNT, mode).map(|e| e.notional);
+
+		// A fresh print above the guard's bounds (1,000–1,000,000): trading refuses it …
+		MockPrices::set(9, 1_000_001);
+		assert_eq!(notional(ALICE, PriceMode::Fresh), Err(PriceError::OutOfBounds));
+		// … liquidation values the long at the lower of the two, the short at the higher.
+		assert_eq!(Perps::mark_price(market, true), Some(price(60_000)));
+		assert_eq!(Perps::mark_price(market, false), Some(price(1_000_001)));
+		assert_eq!(notional(ALICE, PriceMode::Conservative), Ok(60_000 * USDC));
+		assert_eq!(notional(BOB, PriceMode::Conservative), Ok(1_000_001 * USDC));
+
+		// A print below the bounds: the reverse.
+		MockPrices::set(9, 999);
+		assert_eq!(Perps::mark_price(market, true), Some(price(999)));
+		assert_eq!(Perps::mark_price(market, false), Some(price(60_000)));
+		assert_eq!(notional(ALICE, PriceMode::Conservative), Ok(999 * USDC));
+		assert_eq!(notional(BOB, PriceMode::Conservative), Ok(60_000 * USDC));
+
+		// The bounds are the guard's: widened, the same print is valid for both sides.
+		MockPrices::set_bounds(
+			9,
+			ballast_primitives::traits::PriceBounds { min_price: price(1), ..btc_bounds() },
+		);
+		assert_eq!(Perps::mark_price(market, true), Some(price(999)));
+		assert_eq!(Perps::mark_price(market, false), Some(price(999)));
+	});
+}
+
+#[test]
+fn a_key_that_lost_its_guard_has_no_usable_price() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		MockPrices::remove_bounds(BTC_KEY);
+		assert_eq!(
+			Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh),
+			Err(PriceError::Missing)
+		);
+		assert_eq!(
+			Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Conservative),
+			Err(PriceError::Missing)
+		);
+		assert_eq!(Perps::mark_price(BTC_PERP, true), None);
+		assert_noop!(
+			Perpetuals::trade(signed(ALICE), CROSS_ACCOUNT, BTC_PERP, -BTC, None),
+			Error::<Test>::PriceMissing
+		);
+		// Reports still show the latest price, flagged.
+		let m = Perpetuals::market_report(BTC_PERP).unwrap();
+		assert_eq!((m.price, m.price_stale), (Some(price(60_000)), true));
+	});
+}
+
+#[test]
 fn positions_carry_the_entry_price() {
 	test(|| {
 		fund(ALICE, 100_000);

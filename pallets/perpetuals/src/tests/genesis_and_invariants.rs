@@ -36,6 +36,18 @@ fn genesis_refuses_an_invalid_market() {
 }
 
 #[test]
+#[should_panic(expected = "UnguardedOracleKey")]
+fn genesis_refuses_a_market_on_an_unguarded_oracle_key() {
+	new_test_ext_with(
+		crate::GenesisConfig {
+			markets: vec![MarketParams { oracle_key: UNGUARDED_KEY, ..btc_market() }],
+			..Default::default()
+		},
+		&[],
+	);
+}
+
+#[test]
 #[should_panic(expected = "Perpetuals genesis: vault deposit")]
 fn genesis_refuses_an_unfunded_vault_deposit() {
 	new_test_ext_with(

@@ -91,17 +91,35 @@ fn invalid_leverage() {
 }
 
 #[test]
-fn invalid_price_bounds() {
+fn create_market_refuses_an_unguarded_oracle_key() {
 	test(|| {
-		assert_params_rejected(|p| p.min_price = price(0), Error::InvalidPriceBounds);
-		assert_params_rejected(|p| p.min_price = p.max_price, Error::InvalidPriceBounds);
-		assert_params_rejected(|p| p.max_price = price(999), Error::InvalidPriceBounds);
+		let params = MarketParams { oracle_key: UNGUARDED_KEY, ..btc_market() };
+		assert!(params.validate().is_ok());
+		assert_noop!(Perpetuals::create_market(root(), params), Error::<Test>::UnguardedOracleKey);
+		// Once the price guard has the key, the same parameters make a market.
+		MockPrices::set_bounds(UNGUARDED_KEY, btc_bounds());
+		assert_ok!(Perpetuals::create_market(root(), params));
+		assert_eq!(Markets::<Test>::get(2).unwrap().params, params);
 	});
 }
 
 #[test]
-fn zero_max_price_age() {
-	test(|| assert_params_rejected(|p| p.max_price_age = 0, Error::ZeroMaxPriceAge));
+fn update_market_refuses_an_unguarded_oracle_key() {
+	test(|| {
+		let params = MarketParams { oracle_key: UNGUARDED_KEY, ..btc_market() };
+		assert_noop!(
+			Perpetuals::update_market(root(), BTC_PERP, params),
+			Error::<Test>::UnguardedOracleKey
+		);
+		// A market whose key lost its guard keeps its parameters until the key is guarded again.
+		MockPrices::remove_bounds(BTC_KEY);
+		assert_noop!(
+			Perpetuals::update_market(root(), BTC_PERP, btc_market()),
+			Error::<Test>::UnguardedOracleKey
+		);
+		MockPrices::set_bounds(BTC_KEY, btc_bounds());
+		assert_ok!(Perpetuals::update_market(root(), BTC_PERP, btc_market()));
+	});
 }
 
 #[test]

@@ -1,0 +1,382 @@
+//! Pallet tests: every call's events and error paths, the end-of-block observation, the
+//! guarded `PriceProvider`, and `try_state` (positive after every block, negative per rule).
+
+use crate::{mock::*, pallet::*, types::*};
+use ballast_primitives::{
+	traits::{PriceError, PriceMode, PriceProvider, TimestampedPrice},
+	OracleKey, Price,
+};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec},
+	frame_system::{self, RawOrigin},
+	sp_arithmetic::{traits::Zero, Permill},
+	sp_runtime::{BuildStorage, DispatchError},
+};
+use proptest::prelude::*;
+
+const ETH: OracleKey = 2;
+
+fn root() -> RuntimeOrigin {
+	RawOrigin::Root.into()
+}
+
+fn eth_guard() -> GuardParams {
+	GuardParams {
+		min_price: Price::from_u32(10),
+		max_price: Price::from_u32(100_000),
+		max_age: 30_000,
+	}
+}
+
+fn price(p: u32) -> Price {
+	Price::from_u32(p)
+}
+
+fn last_event() -> RuntimeEvent {
+	frame_system::Pallet::<Test>::events().pop().expect("an event").event
+}
+
+/// A JSON-decoded `Permill` above 100% (SCALE refuses one; serde does not).
+fn raw_permill(parts: u32) -> Permill {
+	polkadot_sdk::frame_support::__private::serde_json::from_str(&parts.to_string()).unwrap()
+}
+
+// ---- set_guard ----
+
+#[test]
+fn set_guard_guards_a_new_key_and_emits() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(PriceGuard::set_guard(root(), ETH, eth_guard()));
+		assert_eq!(Guards::<Test>::get(ETH), Some(eth_guard()));
+		assert_eq!(GuardedKeys::<Test>::get().into_inner(), vec![BTC, ETH]);
+		assert_eq!(last_event(), Event::GuardSet { key: ETH, params: eth_guard() }.into());
+		assert_eq!(PriceGuard::bounds(ETH), Some(eth_guard().bounds()));
+	});
+}
+
+#[test]
+fn replacing_a_guard_keeps_the_key_once_and_its_history() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		assert_ok!(PriceGuard::set_volatility(root(), BTC, Permill::from_percent(30)));
+		let narrower = GuardParams { min_price: price(60_000), ..btc_guard() };
+		assert_ok!(PriceGuard::set_guard(root(), BTC, narrower));
+		assert_eq!(GuardedKeys::<Test>::get().into_inner(), vec![BTC]);
+		assert_eq!(PriceGuard::bounds(BTC), Some(narrower.bounds()));
+		// History stays as recorded, even below the new floor.
+		assert_eq!(PriceGuard::last_valid(BTC), Some(price(50_000)));
+		assert_eq!(PriceGuard::volatility(BTC), Permill::from_percent(30));
+		PriceGuard::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn set_guard_needs_governance() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			PriceGuard::set_guard(RuntimeOrigin::signed(1), ETH, eth_guard()),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn set_guard_refuses_bad_bounds() {
+	new_test_ext().execute_with(|| {
+		for bad in [
+			GuardParams { min_price: Price::zero(), ..eth_guard() },
+			GuardParams { min_price: price(100_000), ..eth_guard() },
+			GuardParams { min_price: price(100_001), ..eth_guard() },
+		] {
+			assert_noop!(
+				PriceGuard::set_guard(root(), ETH, bad),
+				Error::<Test>::InvalidPriceBounds
+			);
+			// Replacing a guard with bad bounds changes nothing either.
+			assert_noop!(
+				PriceGuard::set_guard(root(), BTC, bad),
+				Error::<Test>::InvalidPriceBounds
+			);
+		}
+	});
+}
+
+#[test]
+fn set_guard_refuses_a_zero_max_age() {
+	new_test_ext().execute_with(|| {
+		let bad = GuardParams { max_age: 0, ..eth_guard() };
+		assert_noop!(PriceGuard::set_guard(root(), ETH, bad), Error::<Test>::ZeroMaxAge);
+	});
+}
+
+#[test]
+fn set_guard_refuses_a_key_beyond_max_keys_but_still_replaces() {
+	new_test_ext().execute_with(|| {
+		for key in 2..=MAX_KEYS {
+			assert_ok!(PriceGuard::set_guard(root(), key, eth_guard()));
+		}
+		assert_noop!(
+			PriceGuard::set_guard(root(), MAX_KEYS + 1, eth_guard()),
+			Error::<Test>::TooManyKeys
+		);
+		assert_ok!(PriceGuard::set_guard(root(), BTC, eth_guard()));
+	});
+}
+
+// ---- set_volatility ----
+
+#[test]
+fn set_volatility_sets_the_variance_and_emits() {
+	new_test_ext().execute_with(|| {
+		let v = Permill::from_percent(20);
+		assert_ok!(PriceGuard::set_volatility(root(), BTC, v));
+		let state = Volatility::<Test>::get(BTC).unwrap();
+		assert_eq!(state.volatility, v);
+		assert_eq!(state.variance, Price::from_rational(4, 100));
+		assert_eq!(PriceGuard::volatility(BTC), v);
+		assert_eq!(last_event(), Event::VolatilitySet { key: BTC, volatility: v }.into());
+	});
+}
+
+#[test]
+fn set_volatility_errors() {
+	new_test_ext().execute_with(|| {
+		let v = Permill::from_percent(20);
+		assert_noop!(
+			PriceGuard::set_volatility(RuntimeOrigin::signed(1), BTC, v),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(PriceGuard::set_volatility(root(), ETH, v), Error::<Test>::UnguardedKey);
+		assert_noop!(
+			PriceGuard::set_volatility(root(), BTC, raw_permill(1_000_001)),
+			Error::<Test>::PermillOutOfRange
+		);
+	});
+}
+
+// ---- observation ----
+
+#[test]
+fn a_fresh_price_inside_its_bounds_becomes_the_last_valid_one() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		assert_eq!(PriceGuard::last_valid(BTC), None);
+		next_block();
+		assert_eq!(
+			PriceGuard::last_valid_price(BTC),
+			Some(TimestampedPrice { price: price(50_000), timestamp: 1_000 })
+		);
+	});
+}
+
+#[test]
+fn outlier_print_never_becomes_the_last_valid_price() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		let before = Volatility::<Test>::get(BTC);
+		// An operator prints BTC = 1 (below the 1,000 floor), then 10,000,000 (above the cap).
+		for outlier in [1, 10_000_000] {
+			MockSource::set(BTC, outlier, 2_000);
+			next_block();
+			assert_eq!(PriceGuard::last_valid(BTC), Some(price(50_000)));
+			assert_eq!(Volatility::<Test>::get(BTC), before);
+		}
+	});
+}
+
+#[test]
+fn a_stale_price_is_not_recorded_as_valid() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		MockSource::set_now(1_000 + 60_001);
+		next_block();
+		assert_eq!(PriceGuard::last_valid(BTC), None);
+		// Exactly the maximum age is still fresh.
+		MockSource::set(BTC, 51_000, 2_000);
+		MockSource::set_now(2_000 + 60_000);
+		next_block();
+		assert_eq!(PriceGuard::last_valid(BTC), Some(price(51_000)));
+	});
+}
+
+#[test]
+fn volatility_moves_from_the_second_newer_price_on() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		assert_eq!(PriceGuard::volatility(BTC), Permill::zero());
+		// The same print again (same timestamp) is not a new observation.
+		next_block();
+		assert_eq!(PriceGuard::volatility(BTC), Permill::zero());
+		// +10%: variance = 10% × 0.01 = 0.001, volatility ≈ 3.16%.
+		MockSource::set(BTC, 55_000, 2_000);
+		next_block();
+		let v = PriceGuard::volatility(BTC);
+		assert!(v > Permill::from_parts(31_000) && v < Permill::from_parts(32_000), "{v:?}");
+	});
+}
+
+#[test]
+fn an_unguarded_key_is_neither_observed_nor_usable() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(ETH, 2_000, 1_000);
+		next_block();
+		assert_eq!(PriceGuard::last_valid(ETH), None);
+		assert_eq!(Volatility::<Test>::get(ETH), None);
+		assert_eq!(PriceGuard::checked(ETH, PriceMode::Fresh, true), Err(PriceError::Missing));
+		assert_eq!(PriceGuard::checked(ETH, PriceMode::LastKnown, true), Ok(price(2_000)));
+	});
+}
+
+#[test]
+fn a_key_guarded_for_a_market_alone_gets_conservative_pricing() {
+	// ETH is not collateral anywhere here: guarding its key is all it takes.
+	new_test_ext().execute_with(|| {
+		assert_ok!(PriceGuard::set_guard(root(), ETH, eth_guard()));
+		MockSource::set(ETH, 2_000, 1_000);
+		next_block();
+		MockSource::set(ETH, 5, 2_000); // below ETH's floor of 10
+		let long = PriceGuard::checked(ETH, PriceMode::Conservative, true);
+		let short = PriceGuard::checked(ETH, PriceMode::Conservative, false);
+		assert_eq!((long, short), (Ok(price(5)), Ok(price(2_000))));
+		assert_eq!(PriceGuard::checked(ETH, PriceMode::Fresh, true), Err(PriceError::OutOfBounds));
+	});
+}
+
+#[test]
+fn the_observation_reserves_and_reports_its_weight() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(PriceGuard::set_guard(root(), ETH, eth_guard()));
+		let expected = <() as crate::WeightInfo>::observe(2);
+		assert_eq!(PriceGuard::on_initialize(2), expected);
+		assert_eq!(PriceGuard::observe_prices(), expected);
+		assert!(expected.ref_time() > <() as crate::WeightInfo>::observe(1).ref_time());
+	});
+}
+
+// ---- genesis ----
+
+#[test]
+#[should_panic(expected = "cannot guard key 2")]
+fn genesis_refuses_an_invalid_guard() {
+	let _ = RuntimeGenesisConfig {
+		system: Default::default(),
+		price_guard: crate::GenesisConfig {
+			guards: vec![(ETH, GuardParams { max_age: 0, ..eth_guard() })],
+			volatility: vec![],
+			_config: Default::default(),
+		},
+	}
+	.build_storage();
+}
+
+#[test]
+fn genesis_sets_volatility() {
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		price_guard: crate::GenesisConfig {
+			guards: vec![(ETH, eth_guard())],
+			volatility: vec![(ETH, Permill::from_percent(50))],
+			_config: Default::default(),
+		},
+	}
+	.build_storage()
+	.unwrap();
+	polkadot_sdk::sp_io::TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(PriceGuard::volatility(ETH), Permill::from_percent(50));
+		PriceGuard::do_try_state().unwrap();
+	});
+}
+
+// ---- try_state ----
+
+#[test]
+fn try_state_catches_a_duplicate_key() {
+	new_test_ext().execute_with(|| {
+		GuardedKeys::<Test>::put(BoundedVec::truncate_from(vec![BTC, BTC]));
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_a_guard_missing_from_the_key_list() {
+	new_test_ext().execute_with(|| {
+		Guards::<Test>::insert(ETH, eth_guard());
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_an_invalid_stored_guard() {
+	new_test_ext().execute_with(|| {
+		Guards::<Test>::insert(BTC, GuardParams { max_age: 0, ..btc_guard() });
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_history_of_an_unguarded_key() {
+	new_test_ext().execute_with(|| {
+		LastValid::<Test>::insert(ETH, TimestampedPrice { price: price(1), timestamp: 1 });
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+	new_test_ext().execute_with(|| {
+		Volatility::<Test>::insert(ETH, VolatilityState::default());
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_a_volatility_above_one_as_undecodable() {
+	new_test_ext().execute_with(|| {
+		let state = VolatilityState { volatility: raw_permill(1_000_001), ..Default::default() };
+		Volatility::<Test>::insert(BTC, state);
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+}
+
+// ---- VolatilityState::observe ----
+
+fn at(p: u32, t: u64) -> TimestampedPrice {
+	TimestampedPrice { price: price(p), timestamp: t }
+}
+
+#[test]
+fn observe_needs_a_strictly_newer_price_inside_the_band() {
+	let bounds = btc_guard().bounds();
+	let decay = Permill::from_percent(90);
+	let mut s = VolatilityState::default();
+	assert!(s.observe(at(50_000, 10), &bounds, decay));
+	assert_eq!(s.variance, Price::zero());
+	assert!(!s.observe(at(60_000, 10), &bounds, decay));
+	assert!(!s.observe(at(60_000, 9), &bounds, decay));
+	assert!(!s.observe(at(999, 11), &bounds, decay));
+	assert!(s.observe(at(60_000, 11), &bounds, decay));
+	// (20%)² × 10% = 0.004.
+	assert_eq!(s.variance, Price::from_rational(4, 1_000));
+	assert_eq!(s.last_observation, Some(at(60_000, 11)));
+}
+
+proptest! {
+	#[test]
+	fn volatility_stays_within_one_and_matches_the_variance(
+		prints in proptest::collection::vec((1_000u32..=1_000_000, 1u64..1_000), 1..40),
+		decay in 0u32..=1_000_000,
+	) {
+		let bounds = btc_guard().bounds();
+		let decay = Permill::from_parts(decay);
+		let mut s = VolatilityState::default();
+		let mut t = 0u64;
+		for (p, dt) in prints {
+			t += dt;
+			prop_assert!(s.observe(at(p, t), &bounds, decay));
+			prop_assert!(s.volatility <= Permill::one());
+			prop_assert_eq!(
+				s.volatility,
+				ballast_primitives::math::haircut::volatility_from_variance(s.variance)
+			);
+		}
+	}
+}

@@ -1,0 +1,123 @@
+//! The guard's data: a key's [`GuardParams`] (what a price of it must satisfy), the
+//! [`VolatilityState`] tracked from its prices, and [`GuardError`], why parameters are refused.
+//!
+//! `GuardParams` derives serde for the runtime's genesis presets: field names camelCase, prices
+//! as `FixedU128` inner values in strings (`"1000000000000000000"` = 1.0), `maxAge` in
+//! milliseconds.
+
+use ballast_primitives::{
+	math::haircut::{next_variance, relative_change, volatility_from_variance},
+	traits::{PriceBounds, TimestampedPrice},
+	Moment, Price,
+};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{
+	frame_support::__private::serde::{Deserialize, Serialize},
+	sp_arithmetic::{traits::Zero, FixedU128, Permill},
+};
+use scale_info::TypeInfo;
+
+/// What a price of one oracle key must satisfy to be used for a risk decision.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Serialize,
+	Deserialize,
+)]
+#[serde(crate = "polkadot_sdk::frame_support::__private::serde")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GuardParams {
+	/// Lowest price believed; positive. Below it the oracle is assumed broken.
+	pub min_price: Price,
+	/// Highest price believed; above `min_price`.
+	pub max_price: Price,
+	/// Oldest price (ms) usable for a risk-increasing action; positive.
+	pub max_age: Moment,
+}
+
+impl GuardParams {
+	/// Checks the parameters: `0 < min_price < max_price`, `max_age > 0`.
+	pub fn validate(&self) -> Result<(), GuardError> {
+		if self.min_price.is_zero() || self.min_price >= self.max_price {
+			return Err(GuardError::InvalidPriceBounds);
+		}
+		if self.max_age == 0 {
+			return Err(GuardError::ZeroMaxAge);
+		}
+		Ok(())
+	}
+
+	/// The bounds consumers check prices against ([`PriceBounds::admit`]).
+	pub fn bounds(&self) -> PriceBounds {
+		PriceBounds { min_price: self.min_price, max_price: self.max_price, max_age: self.max_age }
+	}
+}
+
+/// Why guard parameters are refused. Each case maps to its own pallet error.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GuardError {
+	/// `min_price` is zero or not below `max_price`.
+	InvalidPriceBounds,
+	/// `max_age` is zero.
+	ZeroMaxAge,
+}
+
+/// The volatility the guard tracks for one oracle key.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct VolatilityState {
+	/// EWMA of the squared relative price change between consecutive observations.
+	pub variance: FixedU128,
+	/// `sqrt(variance)`, saturating at 100%.
+	pub volatility: Permill,
+	/// The last price folded into `variance`; only a strictly newer one is used next.
+	pub last_observation: Option<TimestampedPrice>,
+}
+
+impl VolatilityState {
+	/// Fold `observed` into the estimate with decay `decay`, if it is strictly newer than the
+	/// last observation and inside `bounds`' price band (outside it the oracle is assumed
+	/// broken and the print is ignored). Age is not checked: an old price is simply not newer.
+	/// The first observation only becomes the reference; the variance moves from the second
+	/// on. Returns whether the state changed.
+	pub fn observe(
+		&mut self,
+		observed: TimestampedPrice,
+		bounds: &PriceBounds,
+		decay: Permill,
+	) -> bool {
+		if self.last_observation.is_some_and(|last| observed.timestamp <= last.timestamp) {
+			return false;
+		}
+		if !bounds.contains(observed.price) {
+			return false;
+		}
+		if let Some(last) = self.last_observation {
+			if let Some(change) = relative_change(last.price, observed.price) {
+				self.variance = next_variance(self.variance, change, decay);
+				self.volatility = volatility_from_variance(self.variance);
+			}
+		}
+		self.last_observation = Some(observed);
+		true
+	}
+}

@@ -22,15 +22,17 @@ describe('auto-deleveraging on the dev chain', () => {
   let api;
   let alice;
   let bob;
+  let operatorBob;
   let charlie;
   let eve;
 
+  // Two operators (Alice and Bob): the dev chain's oracle needs two values for a price.
   const feed = async (btc) => {
-    const r = await signAndFinalize(api, api.tx.oracle.feedValues([
-      [ID_BTC, btc * ONE], [ID_ETH, 3_000n * ONE], [ID_DOT, 6n * ONE],
-    ]), alice);
-    assert.equal(r.error, null);
-    return r;
+    const values = [[ID_BTC, btc * ONE], [ID_ETH, 3_000n * ONE], [ID_DOT, 6n * ONE]];
+    const results = await Promise.all([alice, operatorBob].map((who) =>
+      signAndFinalize(api, api.tx.oracle.feedValues(values), who)));
+    for (const r of results) assert.equal(r.error, null);
+    return results[1];
   };
 
   const submitAll = async (signer, txs) => {
@@ -62,6 +64,7 @@ describe('auto-deleveraging on the dev chain', () => {
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     [alice, bob, charlie, eve] = ['//Alice', '//Bob', '//Charlie', '//Eve'].map((u) => keyring.addFromUri(u));
+    operatorBob = bob; // Bob trades here too, and is an oracle operator
     // Prices are fed by hand: the price-feed worker is off.
     node = await startDevNode('deleveraging', ['--offchain-worker', 'never']);
     api = await connect(node.wsUrl);

@@ -103,12 +103,17 @@ describe('ballast-node --dev', () => {
     assert.equal(afterAt - before, amount);
   });
 
-  test('an operator feeds a price; OracleApi returns it with its timestamp; others are refused', async () => {
+  test('two operators feed a price; OracleApi returns it with its timestamp; others are refused', async () => {
     const alice = keyring.addFromUri('//Alice');
+    const bob = keyring.addFromUri('//Bob');
     const price = 97_000n * FIXED_ONE;
-    const fed = await signAndFinalize(api, api.tx.oracle.feedValues([[1, price]]), alice);
+    const first = await signAndFinalize(api, api.tx.oracle.feedValues([[1, price]]), alice);
+    assert.equal(first.error, null);
+    assert.ok(first.events.some(({ event }) => api.events.oracle.NewFeedData.is(event)));
+    // One operator is not the oracle: the dev chain's feed rules want two values.
+    assert.ok((await api.call.oracleApi.getValue(0, 1)).isNone, 'one value makes no price');
+    const fed = await signAndFinalize(api, api.tx.oracle.feedValues([[1, price]]), bob);
     assert.equal(fed.error, null);
-    assert.ok(fed.events.some(({ event }) => api.events.oracle.NewFeedData.is(event)));
 
     const value = await api.call.oracleApi.getValue(0, 1);
     assert.ok(value.isSome, 'OracleApi has a BTC price');

@@ -21,16 +21,30 @@ describe('liquidation on the dev chain', () => {
   let node;
   let api;
   let alice;
+  let bob;
   let dave;
   let ferdie;
   let eve;
 
+  // Two operators (Alice and Bob): the dev chain's oracle needs two values for a price.
   const feed = async (btc, eth) => {
-    const r = await signAndFinalize(api, api.tx.oracle.feedValues([
-      [ID_BTC, btc * ONE], [ID_ETH, eth * ONE], [ID_DOT, 6n * ONE],
-    ]), alice);
-    assert.equal(r.error, null);
-    return r;
+    const values = [[ID_BTC, btc * ONE], [ID_ETH, eth * ONE], [ID_DOT, 6n * ONE]];
+    const results = await Promise.all([alice, bob].map((who) =>
+      signAndFinalize(api, api.tx.oracle.feedValues(values), who)));
+    for (const r of results) assert.equal(r.error, null);
+    const numbers = await Promise.all(results.map(async (r) =>
+      (await api.rpc.chain.getHeader(r.blockHash)).number.toNumber()));
+    return numbers[0] >= numbers[1] ? results[0] : results[1];
+  };
+
+  /** Events of blocks `from..=to`, with their block numbers. */
+  const eventsOf = async (from, to) => {
+    const all = [];
+    for (let n = from; n <= to; n += 1) {
+      const hash = await api.rpc.chain.getBlockHash(n);
+      for (const { event } of await api.query.system.events.at(hash)) all.push([n, event]);
+    }
+    return all;
   };
 
   const submitAll = async (signer, txs) => {
@@ -43,7 +57,7 @@ describe('liquidation on the dev chain', () => {
   before(async () => {
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    [alice, dave, ferdie, eve] = ['//Alice', '//Dave', '//Ferdie', '//Eve'].map((u) => keyring.addFromUri(u));
+    [alice, bob, dave, ferdie, eve] = ['//Alice', '//Bob', '//Dave', '//Ferdie', '//Eve'].map((u) => keyring.addFromUri(u));
     // This test feeds prices by hand: the node's price-feed worker is off, so a price server
     // that another test file runs concurrently on 127.0.0.1:8088 cannot feed this chain.
     node = await startDevNode('liquidation', ['--offchain-worker', 'never']);
@@ -75,28 +89,51 @@ describe('liquidation on the dev chain', () => {
     assert.equal((await api.call.liquidationApi.atRisk(10)).length, 0);
   });
 
-  test('a price move makes them liquidatable and the chain liquidates them by itself', async () => {
-    // BTC −10 %, ETH ×3. Nobody but the oracle operator submits anything from here on.
+  test('a price move makes them liquidatable and the chain liquidates them by itself; a tripled print waits for the circuit breaker', async () => {
+    // BTC −10 %: inside the price guard's 25 % circuit breaker, used at once. ETH ×3: held as a
+    // possible outlier (nothing executes at it) until operators have kept printing it for a
+    // minute. Nobody but the oracle operators submits anything from here on.
     const fed = await feed(54_000n, 9_000n);
     const fedAt = (await api.rpc.chain.getHeader(fed.blockHash)).number.toNumber();
-    // Read every block since the feed (the sweep may well have run before this line).
     const liquidated = new Map();
-    const deadline = Date.now() + 60_000;
-    let next = fedAt + 1;
-    while (liquidated.size < 2 && Date.now() < deadline) {
+    let confirmedAt = null;
+    let next = fedAt;
+    const scan = async () => {
       const head = (await api.rpc.chain.getHeader()).number.toNumber();
-      for (; next <= head; next += 1) {
-        const hash = await api.rpc.chain.getBlockHash(next);
-        for (const { event } of await api.query.system.events.at(hash)) {
-          if (api.events.liquidation.PositionsLiquidated.is(event) && !liquidated.has(event.data.who.toString())) liquidated.set(event.data.who.toString(), next);
-        }
+      for (const [n, event] of await eventsOf(next, head)) {
+        if (api.events.liquidation.PositionsLiquidated.is(event) && !liquidated.has(event.data.who.toString())) liquidated.set(event.data.who.toString(), n);
+        if (api.events.priceGuard.JumpConfirmed.is(event) && event.data.key.toNumber() === ID_ETH) confirmedAt ??= n;
       }
-      if (liquidated.size < 2) await new Promise((r) => setTimeout(r, 2_000));
+      next = head + 1;
+    };
+    // Dave's BTC long goes within two blocks; Ferdie's ETH short is untouched while ETH is held.
+    const deadline = Date.now() + 30_000;
+    while (!liquidated.has(dave.address) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await scan();
     }
-    assert.ok(liquidated.has(dave.address) && liquidated.has(ferdie.address));
-    for (const [who, at] of liquidated) {
-      assert.ok(at - fedAt <= 2, `${who} acted on in block #${at}, price fed in #${fedAt}`);
+    assert.ok(liquidated.has(dave.address), 'Dave liquidated');
+    assert.ok(liquidated.get(dave.address) - fedAt <= 2, `Dave acted on in #${liquidated.get(dave.address)}, fed in #${fedAt}`);
+    assert.ok(!liquidated.has(ferdie.address), 'nothing executes at an unconfirmed jump');
+    assert.equal((await api.query.priceGuard.lastValid(ID_ETH)).unwrap().price.toBigInt(), 3_000n * ONE);
+    const held = (await eventsOf(fedAt, fedAt + 1)).some(([, e]) => api.events.priceGuard.JumpHeld.is(e) && e.data.key.toNumber() === ID_ETH);
+    assert.ok(held, 'the guard reported the held jump');
+
+    // The operators keep printing ETH at 9 000: after a minute the move is confirmed, and the
+    // chain liquidates Ferdie within two blocks of that.
+    const confirmBy = Date.now() + 120_000;
+    while (confirmedAt === null && Date.now() < confirmBy) {
+      await feed(54_000n, 9_000n);
+      await scan();
     }
+    assert.ok(confirmedAt !== null, 'the jump was confirmed');
+    const liquidateBy = Date.now() + 30_000;
+    while (!liquidated.has(ferdie.address) && Date.now() < liquidateBy) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await scan();
+    }
+    assert.ok(liquidated.has(ferdie.address), 'Ferdie liquidated');
+    assert.ok(liquidated.get(ferdie.address) - confirmedAt <= 2, `Ferdie acted on in #${liquidated.get(ferdie.address)}, confirmed in #${confirmedAt}`);
 
     // Dave's isolated long was partially closed and is healthy again.
     const health = (await api.call.liquidationApi.health(dave.address, 1)).unwrap();

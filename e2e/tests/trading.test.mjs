@@ -22,13 +22,16 @@ describe('trading on the dev chain', () => {
   let node;
   let api;
   let alice;
+  let operatorBob;
   let dave;
 
+  // Two operators (Alice and Bob): the dev chain's oracle needs two values for a price.
   const feed = async (btc) => {
-    const r = await signAndFinalize(api, api.tx.oracle.feedValues([
-      [ID_BTC, btc * ONE], [ID_ETH, 3_000n * ONE], [ID_DOT, 6n * ONE],
-    ]), alice);
-    assert.equal(r.error, null);
+    const values = [[ID_BTC, btc * ONE], [ID_ETH, 3_000n * ONE], [ID_DOT, 6n * ONE]];
+    const results = await Promise.all([alice, operatorBob].map((who) =>
+      signAndFinalize(api, api.tx.oracle.feedValues(values), who)));
+    for (const r of results) assert.equal(r.error, null);
+    return results[1];
   };
 
   /** Submit `txs` from `signer` with consecutive nonces, so they land in order, in one go. */
@@ -48,6 +51,7 @@ describe('trading on the dev chain', () => {
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     alice = keyring.addFromUri('//Alice');
+    operatorBob = keyring.addFromUri('//Bob');
     dave = keyring.addFromUri('//Dave');
     // This test feeds prices by hand: the node's price-feed worker is off, so a price server
     // that another test file runs concurrently on 127.0.0.1:8088 cannot feed this chain.

@@ -161,13 +161,24 @@ pub fn new_full<
 
 	// Dev keys (`--dev`, `--alice`, ...): besides the session keys the service inserts, the
 	// price feed's key (not a session key) from the same seed, so a dev validator that is an
-	// oracle operator feeds prices with no setup.
+	// oracle operator feeds prices with no setup. The single-node development chain also holds
+	// Bob's and Charlie's feed keys: its oracle needs two operators' values for a price.
 	if let Some(seed) = config.dev_key_seed.as_deref() {
-		use polkadot_sdk::sp_keystore::Keystore;
-		keystore_container
-			.keystore()
-			.sr25519_generate_new(ballast_runtime::configs::price_feed::FEED_KEY_TYPE, Some(seed))
-			.map_err(|e| ServiceError::Other(format!("cannot insert the dev feed key: {e}")))?;
+		use polkadot_sdk::{sc_service::ChainType, sp_keystore::Keystore};
+		let mut seeds = vec![seed.to_owned()];
+		if config.chain_spec.chain_type() == ChainType::Development {
+			seeds.extend(["//Bob".to_owned(), "//Charlie".to_owned()]);
+			seeds.dedup();
+		}
+		for seed in &seeds {
+			keystore_container
+				.keystore()
+				.sr25519_generate_new(
+					ballast_runtime::configs::price_feed::FEED_KEY_TYPE,
+					Some(seed),
+				)
+				.map_err(|e| ServiceError::Other(format!("cannot insert the dev feed key: {e}")))?;
+		}
 	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<

@@ -73,18 +73,30 @@ pub struct PriceBounds {
 	pub min_price: Price,
 	/// Highest price believed.
 	pub max_price: Price,
-	/// Oldest price (ms) usable for a risk-increasing action.
+	/// Oldest price (ms) usable for any decision.
 	pub max_age: Moment,
+	/// Circuit breaker: the largest move from the last valid price a print may make and still
+	/// be used at once. A larger move is used only after the price guard has seen it persist
+	/// (then it becomes the new last valid price).
+	pub max_jump: Permill,
 }
 
 impl PriceBounds {
-	/// Whether `p` is usable at `now`: why not, if it is not.
-	pub fn admit(&self, p: TimestampedPrice, now: Moment) -> Result<Price, PriceError> {
+	/// Whether `p` is usable at `now`, given the last valid price: why not, if it is not.
+	pub fn admit(
+		&self,
+		p: TimestampedPrice,
+		now: Moment,
+		last_valid: Option<Price>,
+	) -> Result<Price, PriceError> {
 		if p.is_stale(now, self.max_age) {
 			return Err(PriceError::Stale);
 		}
 		if !self.contains(p.price) {
 			return Err(PriceError::OutOfBounds);
+		}
+		if last_valid.is_some_and(|last| self.jumps(last, p.price)) {
+			return Err(PriceError::Jump);
 		}
 		Ok(p.price)
 	}
@@ -92,6 +104,16 @@ impl PriceBounds {
 	/// Whether `price` lies inside the bounds (inclusive).
 	pub fn contains(&self, price: Price) -> bool {
 		price >= self.min_price && price <= self.max_price
+	}
+
+	/// Whether moving from `from` to `to` is a larger relative move than `max_jump` (a move
+	/// from zero always is).
+	pub fn jumps(&self, from: Price, to: Price) -> bool {
+		let (from, to) = (from.into_inner(), to.into_inner());
+		if from == 0 {
+			return to != 0;
+		}
+		Permill::from_rational(from.abs_diff(to), from) > self.max_jump
 	}
 }
 
@@ -108,12 +130,13 @@ pub trait PriceProvider {
 	fn now() -> Moment;
 
 	/// The guard of `key`; `None` if the key is not guarded (then no price of it is usable for
-	/// a risk decision: [`PriceProvider::checked`] reports it as [`PriceError::Missing`]).
+	/// a decision: [`PriceProvider::checked`] reports it as [`PriceError::Missing`]).
 	fn bounds(key: OracleKey) -> Option<PriceBounds>;
 
-	/// The last price of `key` that was fresh and inside its bounds when the chain saw it
-	/// (`None` if none is recorded): the reference of [`PriceMode::Conservative`].
-	fn last_valid(_key: OracleKey) -> Option<Price> {
+	/// The last price of `key` that was usable (fresh, inside its bounds, no unconfirmed jump)
+	/// when a block ended, with its oracle timestamp (`None` if none is recorded): the
+	/// reference of the circuit breaker and of [`PriceMode::Conservative`].
+	fn last_valid(_key: OracleKey) -> Option<TimestampedPrice> {
 		None
 	}
 
@@ -122,24 +145,29 @@ pub trait PriceProvider {
 		Permill::zero()
 	}
 
-	/// The price of `key` for `mode`. `low_is_worse`: whether a lower price is worse for the
-	/// holder (collateral, longs) or a higher one (shorts); it only matters in
-	/// [`PriceMode::Conservative`].
-	fn checked(key: OracleKey, mode: PriceMode, low_is_worse: bool) -> Result<Price, PriceError> {
+	/// How many blocks have ended, so far, without a price of `key` usable in
+	/// [`PriceMode::Conservative`]: a clock that stands still while the key's price is valid.
+	/// Auctions subtract it so that their price does not decay while they are paused.
+	fn invalid_blocks(_key: OracleKey) -> u32 {
+		0
+	}
+
+	/// The price of `key` for `mode` (see [`PriceMode`]).
+	fn checked(key: OracleKey, mode: PriceMode) -> Result<Price, PriceError> {
 		let p = Self::price(key).ok_or(PriceError::Missing)?;
 		if mode == PriceMode::LastKnown {
 			return Ok(p.price);
 		}
 		let bounds = Self::bounds(key).ok_or(PriceError::Missing)?;
-		let admitted = bounds.admit(p, Self::now());
-		match mode {
-			PriceMode::Conservative => Ok(match (admitted, Self::last_valid(key)) {
-				(Ok(price), _) => price,
-				(Err(_), Some(last)) if low_is_worse => last.min(p.price),
-				(Err(_), Some(last)) => last.max(p.price),
-				(Err(_), None) => p.price,
-			}),
-			_ => admitted,
+		let now = Self::now();
+		let last = Self::last_valid(key);
+		let admitted = bounds.admit(p, now, last.map(|l| l.price));
+		match (mode, admitted) {
+			(PriceMode::Conservative, Err(e)) => match last {
+				Some(l) if !l.is_stale(now, bounds.max_age) => Ok(l.price),
+				_ => Err(e),
+			},
+			(_, admitted) => admitted,
 		}
 	}
 }
@@ -164,21 +192,24 @@ pub enum PriceError {
 	Stale,
 	/// The latest price lies outside the key's bounds.
 	OutOfBounds,
+	/// The latest price moved further from the last valid price than the key's circuit breaker
+	/// allows, and the move is not confirmed yet.
+	Jump,
 }
 
 /// Which prices a valuation may use.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PriceMode {
-	/// Only fresh prices inside their bounds; anything else is an error. Used for every
-	/// risk-increasing action: it fails closed.
+	/// Only a usable latest price: fresh, inside its bounds, no unconfirmed jump; anything else
+	/// is an error. Used for every risk-increasing action: it fails closed.
 	Fresh,
 	/// The latest price whatever its age, for reporting (the report says it is stale).
 	LastKnown,
-	/// For liquidation: the latest price if it is fresh and inside its bounds; otherwise the
-	/// worse, for the holder, of the last valid price ([`PriceProvider::last_valid`]) and the
-	/// latest one — lower for collateral and longs, higher for shorts. A stale or out-of-bounds
-	/// price never stops liquidation of an account that is unhealthy at that price, and never
-	/// makes an account look healthier than the last valid price did.
+	/// For liquidation: the latest price if it is usable; otherwise it is ignored and the last
+	/// valid price is used, as long as that one is not older than the maximum age. Nothing
+	/// executes at an outlier, stale or unconfirmed print, and an account unhealthy at the last
+	/// valid price is still liquidated; with no usable price at all, liquidation of the key's
+	/// holdings and positions pauses (the error says why).
 	Conservative,
 }
 
@@ -325,9 +356,9 @@ pub trait Derivatives<AccountId> {
 	/// Positions of `(who, sub)`.
 	fn positions(who: &AccountId, sub: SubAccount) -> Vec<PositionView>;
 
-	/// The conservative price ([`PriceMode::Conservative`]) of `market`'s underlying for its
-	/// longs (`long`) or its shorts.
-	fn mark_price(market: MarketId, long: bool) -> Option<Price>;
+	/// The conservative price ([`PriceMode::Conservative`]) of `market`'s underlying, the same
+	/// for its longs and its shorts (`None` while it has no usable price).
+	fn mark_price(market: MarketId) -> Option<Price>;
 
 	/// For an account whose only position is in this product: its market, whether it is long,
 	/// and the price at which it becomes liquidatable given `other_equity` (collateral at
@@ -386,8 +417,8 @@ impl<AccountId> Derivatives<AccountId> for Tuple {
 		all
 	}
 
-	fn mark_price(market: MarketId, long: bool) -> Option<Price> {
-		for_tuples!( #( if let Some(p) = Tuple::mark_price(market, long) { return Some(p); } )* );
+	fn mark_price(market: MarketId) -> Option<Price> {
+		for_tuples!( #( if let Some(p) = Tuple::mark_price(market) { return Some(p); } )* );
 		None
 	}
 
@@ -567,7 +598,7 @@ mod tests {
 
 	std::thread_local! {
 		static LATEST: core::cell::Cell<(u128, u64)> = const { core::cell::Cell::new((0, 0)) };
-		static LAST_VALID: core::cell::Cell<Option<u128>> = const { core::cell::Cell::new(None) };
+		static LAST_VALID: core::cell::Cell<Option<(u128, u64)>> = const { core::cell::Cell::new(None) };
 	}
 
 	struct Feed;
@@ -584,73 +615,91 @@ mod tests {
 				min_price: Price::from_u32(100),
 				max_price: Price::from_u32(1_000),
 				max_age: 5_000,
+				max_jump: Permill::from_percent(20),
 			})
 		}
-		fn last_valid(_: OracleKey) -> Option<Price> {
-			LAST_VALID.with(|c| c.get()).map(|p| Price::from_u32(p as u32))
+		fn last_valid(_: OracleKey) -> Option<TimestampedPrice> {
+			LAST_VALID
+				.with(|c| c.get())
+				.map(|(p, t)| TimestampedPrice { price: Price::from_u32(p as u32), timestamp: t })
 		}
 	}
 
-	/// `(price for a holder hurt by a fall, price for one hurt by a rise)` in conservative mode.
-	fn conservative(latest: u128, at: u64, last_valid: Option<u128>) -> (Price, Price) {
-		LATEST.with(|c| c.set((latest, at)));
+	fn set(latest: (u128, u64), last_valid: Option<(u128, u64)>) {
+		LATEST.with(|c| c.set(latest));
 		LAST_VALID.with(|c| c.set(last_valid));
-		let get = |low| Feed::checked(1, PriceMode::Conservative, low).unwrap();
-		(get(true), get(false))
+	}
+
+	fn conservative() -> Result<Price, PriceError> {
+		Feed::checked(1, PriceMode::Conservative)
 	}
 
 	#[test]
-	fn conservative_prices_use_a_valid_price_as_is() {
-		assert_eq!(
-			conservative(500, 9_000, Some(400)),
-			(Price::from_u32(500), Price::from_u32(500))
-		);
+	fn conservative_prices_use_a_usable_print_as_is() {
+		set((500, 9_000), Some((450, 8_000)));
+		assert_eq!(conservative(), Ok(Price::from_u32(500)));
 	}
 
 	#[test]
-	fn conservative_prices_take_the_worse_of_last_valid_and_an_invalid_latest() {
-		// Out of bounds below: longs and collateral see the crash, shorts the last valid price.
-		assert_eq!(conservative(50, 9_000, Some(400)), (Price::from_u32(50), Price::from_u32(400)));
-		// Out of bounds above: the reverse.
-		assert_eq!(
-			conservative(2_000, 9_000, Some(400)),
-			(Price::from_u32(400), Price::from_u32(2_000))
-		);
-		// Stale: the worse of the two.
-		assert_eq!(
-			conservative(300, 1_000, Some(400)),
-			(Price::from_u32(300), Price::from_u32(400))
-		);
-		// Nothing recorded: the latest price, whatever it is (liquidation never stops).
-		assert_eq!(conservative(50, 1_000, None), (Price::from_u32(50), Price::from_u32(50)));
+	fn an_outlier_print_is_ignored_for_the_last_valid_price() {
+		// Below the floor, above the cap, or a jump beyond 20%: the last valid price, for
+		// holders hurt by a fall and by a rise alike.
+		for outlier in [1, 50, 2_000, 350, 700] {
+			set((outlier, 9_000), Some((500, 8_000)));
+			assert_eq!(conservative(), Ok(Price::from_u32(500)), "print {outlier}");
+		}
+		// A move of exactly 20% is not a jump.
+		set((600, 9_000), Some((500, 8_000)));
+		assert_eq!(conservative(), Ok(Price::from_u32(600)));
 	}
 
 	#[test]
-	fn fresh_mode_still_fails_closed() {
-		LATEST.with(|c| c.set((50, 9_000)));
-		assert_eq!(Feed::checked(1, PriceMode::Fresh, true), Err(PriceError::OutOfBounds));
-		LATEST.with(|c| c.set((500, 1_000)));
-		assert_eq!(Feed::checked(1, PriceMode::Fresh, true), Err(PriceError::Stale));
-		LATEST.with(|c| c.set((500, 5_000)));
-		assert_eq!(Feed::checked(1, PriceMode::Fresh, false), Ok(Price::from_u32(500)));
+	fn nothing_executes_at_a_price_older_than_the_maximum_age() {
+		// The print is stale and so is the last valid price: no price at all.
+		set((500, 4_000), Some((500, 4_000)));
+		assert_eq!(conservative(), Err(PriceError::Stale));
+		// An outlier with a last valid price that has aged out: paused, with the print's reason.
+		set((1, 9_000), Some((500, 4_999)));
+		assert_eq!(conservative(), Err(PriceError::OutOfBounds));
+		// An outlier and nothing recorded: paused.
+		set((2_000, 9_000), None);
+		assert_eq!(conservative(), Err(PriceError::OutOfBounds));
+	}
+
+	#[test]
+	fn fresh_mode_fails_closed() {
+		set((50, 9_000), None);
+		assert_eq!(Feed::checked(1, PriceMode::Fresh), Err(PriceError::OutOfBounds));
+		set((500, 1_000), None);
+		assert_eq!(Feed::checked(1, PriceMode::Fresh), Err(PriceError::Stale));
+		set((700, 9_000), Some((500, 9_000)));
+		assert_eq!(Feed::checked(1, PriceMode::Fresh), Err(PriceError::Jump));
+		set((500, 5_000), Some((450, 5_000)));
+		assert_eq!(Feed::checked(1, PriceMode::Fresh), Ok(Price::from_u32(500)));
 	}
 
 	#[test]
 	fn an_unguarded_key_has_no_usable_price_but_can_be_reported() {
-		LATEST.with(|c| c.set((500, 9_000)));
-		assert_eq!(Feed::checked(2, PriceMode::Fresh, true), Err(PriceError::Missing));
-		assert_eq!(Feed::checked(2, PriceMode::Conservative, true), Err(PriceError::Missing));
-		assert_eq!(Feed::checked(2, PriceMode::LastKnown, true), Ok(Price::from_u32(500)));
+		set((500, 9_000), Some((500, 9_000)));
+		assert_eq!(Feed::checked(2, PriceMode::Fresh), Err(PriceError::Missing));
+		assert_eq!(Feed::checked(2, PriceMode::Conservative), Err(PriceError::Missing));
+		assert_eq!(Feed::checked(2, PriceMode::LastKnown), Ok(Price::from_u32(500)));
 	}
 
 	#[test]
-	fn bounds_are_inclusive() {
+	fn bounds_are_inclusive_and_jumps_relative() {
 		let b = Feed::bounds(1).unwrap();
 		assert!(b.contains(Price::from_u32(100)) && b.contains(Price::from_u32(1_000)));
 		assert!(!b.contains(Price::from_u32(99)) && !b.contains(Price::from_u32(1_001)));
 		let at = |t| TimestampedPrice { price: Price::from_u32(100), timestamp: t };
-		assert_eq!(b.admit(at(5_000), 10_000), Ok(Price::from_u32(100)));
-		assert_eq!(b.admit(at(4_999), 10_000), Err(PriceError::Stale));
+		assert_eq!(b.admit(at(5_000), 10_000, None), Ok(Price::from_u32(100)));
+		assert_eq!(b.admit(at(4_999), 10_000, None), Err(PriceError::Stale));
+		assert!(!b.jumps(Price::from_u32(100), Price::from_u32(120)));
+		assert!(b.jumps(Price::from_u32(100), Price::from_u32(121)));
+		assert!(b.jumps(Price::from_u32(100), Price::from_rational(7_999, 100)));
+		assert!(!b.jumps(Price::from_u32(100), Price::from_u32(80)));
+		assert!(b.jumps(Price::from_u32(0), Price::from_u32(1)));
+		assert!(b.jumps(Price::from_u32(1), Price::from_u32(u32::MAX)));
 	}
 
 	#[test]

@@ -33,7 +33,7 @@ impl<const FIRST: u32, const SIZE: i128> Derivatives<u64> for Product<FIRST, SIZ
 			entry_price: Price::from_u32(1),
 		}]
 	}
-	fn mark_price(market: MarketId, _: bool) -> Option<Price> {
+	fn mark_price(market: MarketId) -> Option<Price> {
 		Self::market_exists(market).then(|| Price::from_u32(FIRST + 7))
 	}
 	fn liquidation_price(
@@ -88,8 +88,8 @@ fn sums_add_up_and_lists_concatenate() {
 fn per_market_questions_go_to_the_member_with_the_market() {
 	assert!(<Both as Derivatives<u64>>::market_exists(11));
 	assert!(!<Both as Derivatives<u64>>::market_exists(5));
-	assert_eq!(<Both as Derivatives<u64>>::mark_price(11, true), Some(Price::from_u32(17)));
-	assert_eq!(<Both as Derivatives<u64>>::mark_price(1, false), Some(Price::from_u32(7)));
+	assert_eq!(<Both as Derivatives<u64>>::mark_price(11), Some(Price::from_u32(17)));
+	assert_eq!(<Both as Derivatives<u64>>::mark_price(1), Some(Price::from_u32(7)));
 	assert_eq!(<Both as Derivatives<u64>>::deleverage(&1, 0, 10, Permill::one()), Ok(1_010));
 	assert_eq!(<Both as Derivatives<u64>>::deleverage(&1, 0, 1, Permill::one()), Ok(1_001));
 	assert!(<Both as Derivatives<u64>>::deleverage(&1, 0, 5, Permill::one()).is_err());

@@ -153,8 +153,10 @@ const COLLATERAL: [CollateralSetup; 3] = [
 /// Oldest price (ms) that collateral valuation and trading accept: the oracle's value expiry.
 const MAX_PRICE_AGE_MS: u64 = 10 * 60 * 1_000;
 
-/// The price guard of each genesis oracle key: believable prices in whole USD per token, and
-/// the maximum age. The collateral listings, perpetual markets and feeds refer to these keys.
+/// The price guard of each genesis oracle key: believable prices in whole USD per token, the
+/// maximum age, and a circuit breaker (a move of more than 25% from the last valid price is used
+/// only once it has persisted for a minute). The collateral listings, perpetual markets and
+/// feeds refer to these keys.
 pub fn price_guards() -> Vec<(AssetId, pallet_price_guard::GuardParams)> {
 	[(assets::BTC, 1_000, 10_000_000), (assets::ETH, 50, 1_000_000), (assets::DOT, 1, 10_000)]
 		.iter()
@@ -163,6 +165,8 @@ pub fn price_guards() -> Vec<(AssetId, pallet_price_guard::GuardParams)> {
 				min_price: Price::from_u32(*min),
 				max_price: Price::from_u32(*max),
 				max_age: MAX_PRICE_AGE_MS,
+				max_jump: Permill::from_percent(25),
+				jump_confirm: 60_000,
 			};
 			(*key, guard)
 		})
@@ -341,7 +345,15 @@ fn genesis(setup: Setup) -> Value {
 				.collect::<Vec<_>>(),
 		},
 		oracle_membership: OracleMembershipConfig { members: BoundedVec::truncate_from(operators) },
-		price_guard: PriceGuardConfig { guards: price_guards() },
+		price_guard: PriceGuardConfig {
+			guards: price_guards(),
+			// Two operators' values make a price; one further than 5 % from the others' median
+			// is rejected.
+			feed_rules: pallet_price_guard::FeedRules {
+				min_count: 2,
+				max_deviation: Permill::from_percent(5),
+			},
+		},
 		collateral_registry: CollateralRegistryConfig { assets: collateral_params() },
 		price_feed: PriceFeedConfig { assets: price_feed_assets() },
 		perpetuals: PerpetualsConfig {

@@ -223,6 +223,7 @@ fn isolated_accounts_lifecycle_and_transfers() {
 #[test]
 fn an_isolated_loss_never_reaches_the_cross_account() {
 	chain().execute_with(|| {
+		open_breaker(assets::BTC);
 		assert_ok!(deposit(&dave(), 0, assets::ETH, 10 * ETH));
 		assert_ok!(create_isolated(&dave(), BTC_PERP));
 		assert_ok!(deposit(&dave(), 1, assets::USDC, 7_000 * USDC));

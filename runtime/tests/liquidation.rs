@@ -12,7 +12,7 @@
 
 mod common;
 
-use ballast_primitives::{assets, Price};
+use ballast_primitives::{assets, traits::PriceProvider, Price};
 use ballast_runtime::{
 	configs::liquidation::SweepBudget, Assets, Liquidation, Oracle, PriceGuard, Runtime,
 	RuntimeEvent, RuntimeOrigin, System,
@@ -165,6 +165,7 @@ fn a_thousand_accounts_crossing_in_one_block_are_all_liquidated_within_budget() 
 #[test]
 fn seized_collateral_is_auctioned_never_below_the_floor_and_repays_the_debt() {
 	chain().execute_with(|| {
+		open_breaker(assets::ETH);
 		// A cross account: 1 BTC of collateral, 10 ETH short.
 		assert_ok!(deposit(&dave(), 0, assets::BTC, BTC));
 		assert_ok!(trade(&dave(), 0, ETH_PERP, -(10 * ETH as i128)));
@@ -179,14 +180,17 @@ fn seized_collateral_is_auctioned_never_below_the_floor_and_repays_the_debt() {
 		let fund_before = pallet_liquidation::GlobalInsurance::<Runtime>::get();
 		assert!(fund_before > 0, "the penalty went to the global fund");
 
-		// No bids for a thousand blocks: the price decays to the floor and stops there; nothing
-		// can be taken below it.
+		// No bids for two hundred blocks (the operators keep the price fresh): the price decays
+		// to the floor and stops there; nothing can be taken below it.
 		let floor = Price::from_u32(54_000); // 60 000 × (1 − 10 %)
 		let take = |who: &AccountId, amount, max_price| {
 			call(who, pallet_liquidation::Call::<Runtime>::take { id, amount, max_price })
 		};
 		let mut needed_reset_at = None;
-		for _ in 0..1_000 {
+		for n in 0..200 {
+			if n % 10 == 0 {
+				feed_now(&[(assets::BTC, 60_000), (assets::ETH, 9_000), (assets::DOT, 6)]);
+			}
 			let a = pallet_liquidation::Auctions::<Runtime>::get(id).unwrap();
 			let (price, f, reset) = Liquidation::auction_price(&a).unwrap();
 			assert_eq!(f, floor);
@@ -457,7 +461,7 @@ fn deleveraging_walks_down_the_profit_order_and_writes_off_only_what_no_one_cove
 }
 
 #[test]
-fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
+fn outlier_print_executes_nothing() {
 	chain().execute_with(|| {
 		// Dave: isolated 1 BTC long, liquidation price ≈ 42 000. Eve: cross 1 BTC short.
 		assert_ok!(create_isolated(&dave(), BTC_PERP));
@@ -467,46 +471,66 @@ fn an_out_of_bounds_price_neither_stops_liquidation_nor_flatters_an_account() {
 		assert_ok!(deposit(&short, 0, assets::USDC, 20_000 * USDC));
 		assert_ok!(trade(&short, 0, BTC_PERP, -(BTC as i128)));
 		next_block();
-		assert_eq!(
-			<PriceGuard as ballast_primitives::traits::PriceProvider>::last_valid(assets::BTC),
-			Some(Price::from_u32(60_000))
-		);
+		let last_valid = || <PriceGuard as PriceProvider>::last_valid(assets::BTC).map(|p| p.price);
+		assert_eq!(last_valid(), Some(Price::from_u32(60_000)));
+		let dave_before = health(&dave(), 1).unwrap().maintenance_equity;
 		let short_before = health(&short, 0).unwrap().maintenance_equity;
 
-		// A print of 900 — below BTC's bounds (1 000 .. 10 000 000): fresh trading refuses it,
-		// liquidation does not wait. The long is valued at the worse of 60 000 and 900.
-		feed_now(&[(assets::BTC, 900), (assets::ETH, 3_000), (assets::DOT, 6)]);
-		assert_noop!(
-			trade(&dave(), 1, BTC_PERP, (BTC / 10) as i128),
-			pallet_perpetuals::Error::<Runtime>::PriceOutOfBounds
-		);
-		// The short is valued at 60 000, not at the print that would make it look rich.
-		let short_now = health(&short, 0).unwrap().maintenance_equity;
-		assert!(short_now <= short_before, "{short_before} → {short_now}");
-		let flattering = pallet_margin_accounts::Pallet::<Runtime>::valuation_of(
-			&short,
-			0,
-			&pallet_margin_accounts::Accounts::<Runtime>::get(&short, 0).unwrap(),
-			ballast_primitives::traits::PriceMode::LastKnown,
-		)
-		.unwrap()
-		.0
-		.maintenance_equity;
-		assert!(flattering > short_now + 50_000 * USDC as i128);
-		// The last valid price stays what it was.
+		// Operators print BTC = 900 (below BTC's bounds), then 30 000 (inside them, but a 50 %
+		// jump beyond the 25 % circuit breaker). Trading refuses both; liquidation ignores both
+		// and values everyone at the last valid 60 000: nobody is closed at the outlier.
+		for (print, error) in [
+			(900, pallet_perpetuals::Error::<Runtime>::PriceOutOfBounds),
+			(30_000, pallet_perpetuals::Error::<Runtime>::PriceJump),
+		] {
+			feed_now(&[(assets::BTC, print), (assets::ETH, 3_000), (assets::DOT, 6)]);
+			assert_noop!(trade(&dave(), 1, BTC_PERP, (BTC / 10) as i128), error);
+			assert_eq!(health(&dave(), 1).unwrap().maintenance_equity, dave_before);
+			assert_eq!(health(&short, 0).unwrap().maintenance_equity, short_before);
+			next_block();
+			next_block();
+			assert_eq!(last_valid(), Some(Price::from_u32(60_000)), "print {print}");
+			assert!(liquidation_events().is_empty(), "print {print}: {:?}", liquidation_events());
+			for who in [(dave(), 1), (short.clone(), 0)] {
+				assert!(pallet_perpetuals::Positions::<Runtime>::get(&who, BTC_PERP).is_some());
+			}
+		}
+	});
+}
+
+#[test]
+fn a_crash_that_persists_is_liquidated_once_the_breaker_confirms_it() {
+	chain().execute_with(|| {
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		assert_ok!(deposit(&dave(), 1, assets::USDC, 20_000 * USDC));
+		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
 		next_block();
-		assert_eq!(
-			<PriceGuard as ballast_primitives::traits::PriceProvider>::last_valid(assets::BTC),
-			Some(Price::from_u32(60_000))
-		);
-		let closed = liquidation_events().iter().any(
-			|e| matches!(e, LiqEvent::PositionsLiquidated { who, sub: 1, .. } if *who == dave()),
-		);
-		assert!(closed, "the long was liquidated at the conservative price");
-		// The short was not touched.
-		assert_eq!(
-			pallet_perpetuals::Positions::<Runtime>::get((&short, 0), BTC_PERP).unwrap().quantity,
-			-(BTC as i128)
-		);
+		// A genuine crash to 30 000, fed every block: held for a minute, then confirmed, and the
+		// long (liquidation price ≈ 42 000) goes in the next block.
+		let mut liquidated_at = None;
+		let mut confirmed_at = None;
+		for n in 0..20 {
+			feed(&[(assets::BTC, 30_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+			let events = System::events();
+			if confirmed_at.is_none()
+				&& events.iter().any(|r| {
+					matches!(
+						r.event,
+						RuntimeEvent::PriceGuard(pallet_price_guard::Event::JumpConfirmed { .. })
+					)
+				}) {
+				confirmed_at = Some(n);
+			}
+			if liquidated_at.is_none()
+				&& liquidation_events().iter().any(
+					|e| matches!(e, LiqEvent::PositionsLiquidated { who, sub: 1, .. } if *who == dave()),
+				) {
+				liquidated_at = Some(n);
+			}
+		}
+		let (confirmed, liquidated) =
+			(confirmed_at.expect("confirmed"), liquidated_at.expect("liquidated"));
+		assert!(confirmed >= 9, "held for a minute of 6 s blocks, confirmed after {confirmed}");
+		assert!(liquidated <= confirmed + 1, "liquidated {liquidated}, confirmed {confirmed}");
 	});
 }

@@ -51,6 +51,12 @@ fn an_operator_can_feed_a_price_and_it_is_timestamped() {
 			RuntimeOrigin::signed(alice.clone()),
 			feed(&[(assets::BTC, 97_000), (assets::ETH, 3_500)])
 		));
+		// One operator is not the oracle: the dev chain needs two values for a price.
+		assert_eq!(Oracle::get(&assets::BTC), None);
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id()),
+			feed(&[(assets::BTC, 97_000), (assets::ETH, 3_500)])
+		));
 
 		let btc = Oracle::get(&assets::BTC).expect("BTC has a combined value");
 		assert_eq!(btc.value, Price::from_u32(97_000));
@@ -67,10 +73,7 @@ fn an_operator_can_feed_a_price_and_it_is_timestamped() {
 		assert_eq!(p.timestamp, NOW);
 		assert_eq!(PriceGuard::now(), NOW);
 		assert_eq!(PriceGuard::price(assets::DOT), None);
-		assert_eq!(
-			PriceGuard::checked(assets::ETH, PriceMode::Fresh, true),
-			Ok(Price::from_u32(3_500))
-		);
+		assert_eq!(PriceGuard::checked(assets::ETH, PriceMode::Fresh), Ok(Price::from_u32(3_500)));
 	});
 }
 
@@ -104,6 +107,7 @@ fn an_operator_feeds_at_most_once_per_block() {
 	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		set_now(NOW);
 		let bob = Sr25519Keyring::Bob.to_account_id();
+		let charlie = Sr25519Keyring::Charlie.to_account_id();
 		assert_ok!(Oracle::feed_values(
 			RuntimeOrigin::signed(bob.clone()),
 			feed(&[(assets::DOT, 7)])
@@ -118,6 +122,7 @@ fn an_operator_feeds_at_most_once_per_block() {
 		System::set_block_number(2);
 		set_now(NOW + 6_000);
 		assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(bob), feed(&[(assets::DOT, 8)])));
+		assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(charlie), feed(&[(assets::DOT, 8)])));
 		let dot = Oracle::get(&assets::DOT).expect("priced");
 		assert_eq!(dot.value, Price::from_u32(8));
 		assert_eq!(dot.timestamp, NOW + 6_000);
@@ -129,16 +134,90 @@ fn the_combined_price_is_the_median_of_the_operators() {
 	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		set_now(NOW);
 		for (who, price) in [
-			(Sr25519Keyring::Alice, 100u32),
-			(Sr25519Keyring::Bob, 300),
-			(Sr25519Keyring::Charlie, 200),
+			(Sr25519Keyring::Alice, 3_000u32),
+			(Sr25519Keyring::Bob, 3_060),
+			(Sr25519Keyring::Charlie, 3_030),
 		] {
 			assert_ok!(Oracle::feed_values(
 				RuntimeOrigin::signed(who.to_account_id()),
 				feed(&[(assets::ETH, price)])
 			));
 		}
-		assert_eq!(Oracle::get(&assets::ETH).map(|v| v.value), Some(Price::from_u32(200)));
+		assert_eq!(Oracle::get(&assets::ETH).map(|v| v.value), Some(Price::from_u32(3_030)));
+	});
+}
+
+#[test]
+fn one_key_is_not_the_oracle() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		set_now(NOW);
+		let signed = |k: Sr25519Keyring| RuntimeOrigin::signed(k.to_account_id());
+		assert_ok!(Oracle::feed_values(
+			signed(Sr25519Keyring::Alice),
+			feed(&[(assets::BTC, 60_000)])
+		));
+		assert_ok!(Oracle::feed_values(
+			signed(Sr25519Keyring::Bob),
+			feed(&[(assets::BTC, 60_100)])
+		));
+		assert_eq!(Oracle::get(&assets::BTC).map(|v| v.value), Some(Price::from_u32(60_100)));
+		// Next block, Charlie alone prints BTC = 1: the chain rejects it (more than 5 % from the
+		// operators' median), and the combined price stays.
+		Oracle::on_finalize(1);
+		System::set_block_number(2);
+		set_now(NOW + 6_000);
+		assert_ok!(Oracle::feed_values(signed(Sr25519Keyring::Charlie), feed(&[(assets::BTC, 1)])));
+		assert_eq!(
+			Oracle::get(&assets::BTC).map(|v| (v.value, v.timestamp)),
+			Some((Price::from_u32(60_100), NOW))
+		);
+		System::assert_has_event(RuntimeEvent::PriceGuard(
+			pallet_price_guard::Event::FeedValueRejected {
+				key: assets::BTC,
+				value: Price::from_u32(1),
+				median: Price::from_u32(60_000),
+			},
+		));
+		// A value within 5 % of the median counts: it is the new median.
+		Oracle::on_finalize(2);
+		System::set_block_number(3);
+		set_now(NOW + 12_000);
+		assert_ok!(Oracle::feed_values(
+			signed(Sr25519Keyring::Charlie),
+			feed(&[(assets::BTC, 60_050)])
+		));
+		assert_eq!(Oracle::get(&assets::BTC).map(|v| v.value), Some(Price::from_u32(60_050)));
+	});
+}
+
+#[test]
+fn the_minimum_count_and_deviation_are_governed() {
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		set_now(NOW);
+		let rules = pallet_price_guard::FeedRules {
+			min_count: 3,
+			max_deviation: polkadot_sdk::sp_arithmetic::Permill::from_percent(1),
+		};
+		assert_noop!(
+			PriceGuard::set_feed_rules(
+				RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()),
+				rules
+			),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(PriceGuard::set_feed_rules(RuntimeOrigin::root(), rules));
+		for who in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+			assert_ok!(Oracle::feed_values(
+				RuntimeOrigin::signed(who.to_account_id()),
+				feed(&[(assets::DOT, 6)])
+			));
+		}
+		assert_eq!(Oracle::get(&assets::DOT), None, "two of three required values");
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(Sr25519Keyring::Charlie.to_account_id()),
+			feed(&[(assets::DOT, 6)])
+		));
+		assert_eq!(Oracle::get(&assets::DOT).map(|v| v.value), Some(Price::from_u32(6)));
 	});
 }
 

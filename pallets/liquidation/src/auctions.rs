@@ -8,7 +8,7 @@ use ballast_primitives::{
 		liquidation as rules,
 		units::{amount_for_value, quote_value, Rounding},
 	},
-	traits::{CollateralRisk, MarginLedger, MarginSide, PriceProvider},
+	traits::{CollateralRisk, MarginLedger, MarginSide, PriceMode, PriceProvider},
 	AssetId, Balance, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -22,11 +22,18 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Latest oracle price of a collateral asset and its decimals.
+	/// The price of a collateral asset usable for liquidation (`PriceMode::Conservative`: never
+	/// an outlier, unconfirmed or stale print) and its decimals; `None` pauses seizures and
+	/// auctions of the asset.
 	pub fn collateral_price(asset: AssetId) -> Option<(Price, u8)> {
 		let terms = T::Collateral::terms(asset, 0)?;
-		let p = T::Prices::price(terms.oracle_key)?;
-		Some((p.price, terms.decimals))
+		let price = T::Prices::checked(terms.oracle_key, PriceMode::Conservative).ok()?;
+		Some((price, terms.decimals))
+	}
+
+	/// The price guard's pause clock for `asset`'s oracle key.
+	fn pause_clock(asset: AssetId) -> u32 {
+		T::Collateral::terms(asset, 0).map_or(0, |t| T::Prices::invalid_blocks(t.oracle_key))
 	}
 
 	/// Seize enough of `collateral` to cover `debt` (at oracle prices, sized to still cover it
@@ -93,6 +100,7 @@ impl<T: Config> Pallet<T> {
 					started: frame_system::Pallet::<T>::block_number(),
 					decay,
 					value: covered,
+					paused_at_start: Self::pause_clock(asset),
 				},
 			);
 			LiveAuctions::<T>::mutate((who, sub), |n| *n = n.saturating_add(1));
@@ -122,14 +130,18 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::SeizureQueued { who: who.clone(), sub });
 	}
 
-	/// Current price and floor of an auction, and whether it must be restarted.
+	/// Current price and floor of an auction, and whether it must be restarted; `None` while
+	/// the auction is paused (no usable price). Its age counts only blocks that ended with a
+	/// usable price, so a pause never erodes it towards the floor.
 	pub fn auction_price(
 		a: &Auction<T::AccountId, BlockNumberFor<T>>,
 	) -> Option<(Price, Price, bool)> {
 		let (oracle, _) = Self::collateral_price(a.asset)?;
 		let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
 		let then: u64 = a.started.unique_saturated_into();
-		let age = u32::try_from(now.saturating_sub(then)).unwrap_or(u32::MAX);
+		let paused = Self::pause_clock(a.asset).saturating_sub(a.paused_at_start);
+		let age =
+			u32::try_from(now.saturating_sub(then)).unwrap_or(u32::MAX).saturating_sub(paused);
 		let price = rules::decayed_price(a.start_price, a.decay, age);
 		let floor = rules::floor_price(oracle, T::AuctionMaxDiscount::get());
 		Some((price, floor, rules::needs_reset(price, floor, age, T::AuctionMaxAge::get())))
@@ -144,10 +156,10 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		let mut a = Auctions::<T>::get(id).ok_or(Error::<T>::UnknownAuction)?;
-		let (price, _floor, reset) = Self::auction_price(&a).ok_or(Error::<T>::PriceMissing)?;
+		let (price, _floor, reset) = Self::auction_price(&a).ok_or(Error::<T>::AuctionPaused)?;
 		ensure!(!reset, Error::<T>::AuctionNeedsReset);
 		ensure!(price <= max_price, Error::<T>::PriceAboveMax);
-		let (_, decimals) = Self::collateral_price(a.asset).ok_or(Error::<T>::PriceMissing)?;
+		let (_, decimals) = Self::collateral_price(a.asset).ok_or(Error::<T>::AuctionPaused)?;
 		let amount = amount.min(a.lot);
 		// The bidder pays the price rounded up, and at least one unit.
 		let paid = quote_value(amount, decimals, price, T::QuoteDecimals::get(), Rounding::Up)
@@ -194,9 +206,9 @@ impl<T: Config> Pallet<T> {
 	/// Restart a stale auction; see [`Pallet::restart`].
 	pub fn do_restart(keeper: &T::AccountId, id: AuctionId) -> DispatchResult {
 		let mut a = Auctions::<T>::get(id).ok_or(Error::<T>::UnknownAuction)?;
-		let (_, _, reset) = Self::auction_price(&a).ok_or(Error::<T>::PriceMissing)?;
+		let (_, _, reset) = Self::auction_price(&a).ok_or(Error::<T>::AuctionPaused)?;
 		ensure!(reset, Error::<T>::AuctionNotStale);
-		let (oracle, _) = Self::collateral_price(a.asset).ok_or(Error::<T>::PriceMissing)?;
+		let (oracle, _) = Self::collateral_price(a.asset).ok_or(Error::<T>::AuctionPaused)?;
 		let (premium, decay) = rules::adaptive_curve(
 			T::Collateral::volatility(a.asset),
 			T::AuctionBasePremium::get(),
@@ -206,6 +218,7 @@ impl<T: Config> Pallet<T> {
 		a.start_price = rules::start_price(oracle, premium);
 		a.decay = decay;
 		a.started = frame_system::Pallet::<T>::block_number();
+		a.paused_at_start = Self::pause_clock(a.asset);
 		let fund = GlobalInsurance::<T>::get();
 		let reward = T::KeeperReward::get().min(fund);
 		if reward > 0 {

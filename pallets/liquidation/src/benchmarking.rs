@@ -23,7 +23,7 @@ use polkadot_sdk::{
 };
 
 fn crossed_longs<T: Config>(market: MarketId) -> usize {
-	let Some(mark) = T::Derivatives::mark_price(market, true) else { return 0 };
+	let Some(mark) = T::Derivatives::mark_price(market) else { return 0 };
 	Index::<T>::iter_prefix((market, LONG))
 		.take_while(|((k, _), ())| mark <= key_price(LONG, *k))
 		.count()
@@ -64,6 +64,7 @@ fn live_auction<T: Config>(
 			started: BlockNumberFor::<T>::from(0u32),
 			decay: T::AuctionBaseDecay::get(),
 			value,
+			paused_at_start: 0,
 		},
 	);
 	LiveAuctions::<T>::insert((who, sub), 1);

@@ -94,7 +94,7 @@ impl<T: Config> Pallet<T> {
 		let limit = usize::try_from(limit).unwrap_or(usize::MAX);
 		for market in 0..T::MaxMarkets::get() {
 			for side in [LONG, SHORT] {
-				let Some(mark) = T::Derivatives::mark_price(market, side == LONG) else { continue };
+				let Some(mark) = T::Derivatives::mark_price(market) else { continue };
 				for ((k, (who, sub)), ()) in Index::<T>::iter_prefix((market, side)) {
 					let liq = key_price(side, k);
 					let crossed = if side == LONG { mark <= liq } else { mark >= liq };

@@ -481,8 +481,10 @@ pub mod pallet {
 		AuctionNeedsReset,
 		/// The auction can still sell: nothing to restart.
 		AuctionNotStale,
-		/// The collateral asset has no price.
-		PriceMissing,
+		/// The auction's collateral has no price usable for liquidation (missing, an outlier, an
+		/// unconfirmed jump, or the last valid price is too old): the auction is paused, and its
+		/// price does not decay meanwhile.
+		AuctionPaused,
 		/// An amount overflowed.
 		Overflow,
 		/// No such margin account.
@@ -515,7 +517,7 @@ pub mod pallet {
 		/// liquidated account's debt.
 		///
 		/// Errors: [`Error::UnknownAuction`], [`Error::ZeroAmount`], [`Error::PriceAboveMax`],
-		/// [`Error::AuctionNeedsReset`], [`Error::PriceMissing`], [`Error::Overflow`], token
+		/// [`Error::AuctionNeedsReset`], [`Error::AuctionPaused`], [`Error::Overflow`], token
 		/// errors.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::take())]
@@ -533,7 +535,7 @@ pub mod pallet {
 		/// oracle price; the caller earns the keeper reward from the global insurance fund (as
 		/// far as it holds it).
 		///
-		/// Errors: [`Error::UnknownAuction`], [`Error::AuctionNotStale`], [`Error::PriceMissing`].
+		/// Errors: [`Error::UnknownAuction`], [`Error::AuctionNotStale`], [`Error::AuctionPaused`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::restart())]
 		pub fn restart(origin: OriginFor<T>, id: AuctionId) -> DispatchResult {

@@ -37,7 +37,7 @@ impl<T: Config> Pallet<T> {
 		// 1. The index: per market and side, the head while it has crossed.
 		'markets: for market in 0..T::MaxMarkets::get() {
 			for side in [LONG, SHORT] {
-				let Some(mark) = T::Derivatives::mark_price(market, side == LONG) else { continue };
+				let Some(mark) = T::Derivatives::mark_price(market) else { continue };
 				while let Some((k, (who, sub))) = Self::crossed_head(market, side, mark) {
 					if !meter.can_consume(act) {
 						break 'markets;

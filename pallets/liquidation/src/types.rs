@@ -36,6 +36,10 @@ pub struct Auction<AccountId, BlockNumber> {
 	/// Value of the remaining lot at the oracle price when it was seized, counted against the
 	/// live-auction caps.
 	pub value: Balance,
+	/// The price guard's pause clock of the asset's key at the (re)start
+	/// (`PriceProvider::invalid_blocks`): blocks without a usable price since then do not
+	/// count towards the decay.
+	pub paused_at_start: u32,
 }
 
 /// A shortfall waiting for auto-deleveraging.

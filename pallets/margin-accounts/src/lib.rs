@@ -35,11 +35,20 @@
 //! ## Rules
 //!
 //! * Any withdrawal, transfer out, or risk-increasing action must leave the account at or above
-//!   its **initial** margin, valued at fresh prices inside their bounds (`PriceMode::Fresh`
-//!   through [`PriceProvider::checked`]; each oracle key's bounds and maximum age are the price
-//!   guard's, `pallet-price-guard`). A stale or out-of-bounds price fails the action
-//!   ([`Error::PriceStale`], [`Error::PriceOutOfBounds`]): it fails closed. An account with no
-//!   positions and no debt needs no prices to withdraw.
+//!   its **initial** margin, valued at usable prices: fresh, inside their bounds, and within the
+//!   circuit breaker of the last valid price (`PriceMode::Fresh` through
+//!   [`PriceProvider::checked`]; each oracle key's bounds, maximum age and maximum jump are the
+//!   price guard's, `pallet-price-guard`). A stale, out-of-bounds or unconfirmed jumped price
+//!   fails the action ([`Error::PriceStale`], [`Error::PriceOutOfBounds`],
+//!   [`Error::PriceJump`]): it fails closed. An account with no positions and no debt needs no
+//!   prices to withdraw.
+//! * The liquidation engine's snapshot
+//!   ([`MarginSide::snapshot`](ballast_primitives::traits::MarginSide::snapshot)) values the
+//!   account at conservative prices (`PriceMode::Conservative`): a usable latest print as is;
+//!   otherwise the print is ignored and the key's last valid price is used while it is within
+//!   the maximum age. An outlier print therefore never values collateral, whichever way it
+//!   moved. With no such price for some holding (or position), there is no snapshot (`None`):
+//!   liquidation of the account pauses until a usable price returns.
 //! * Reducing risk is always allowed: deposits need no margin test, even for unhealthy accounts.
 //! * Asset status: `Active` accepts deposits; `ReduceOnly` and `Delisted` only withdrawals;
 //!   `Frozen` nothing (liquidation only). A delisted asset counts for nothing as margin.
@@ -149,8 +158,8 @@ pub mod pallet {
 		/// Collateral risk parameters (the collateral registry).
 		type Risk: CollateralRisk;
 
-		/// Prices, timestamped, with their bounds and maximum age per oracle key (the price
-		/// guard). Collateral is valued through [`PriceProvider::checked`].
+		/// Prices, timestamped, with their bounds, maximum age and circuit breaker per oracle key
+		/// (the price guard). Collateral is valued through [`PriceProvider::checked`].
 		type Prices: PriceProvider;
 
 		/// Positions secured by margin accounts: perpetuals, and any other product as a tuple
@@ -263,6 +272,8 @@ pub mod pallet {
 		PriceStale,
 		/// A price needed for the margin test is outside its valid bounds.
 		PriceOutOfBounds,
+		/// The latest price moved beyond the circuit breaker and is not confirmed yet.
+		PriceJump,
 		/// Source and destination are the same account.
 		SameAccount,
 		/// The account still holds collateral, quote balance or positions.
@@ -279,6 +290,7 @@ pub mod pallet {
 				PriceError::Missing => Error::PriceMissing,
 				PriceError::Stale => Error::PriceStale,
 				PriceError::OutOfBounds => Error::PriceOutOfBounds,
+				PriceError::Jump => Error::PriceJump,
 			}
 		}
 	}
@@ -327,7 +339,8 @@ pub mod pallet {
 		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownAccount`], [`Error::AssetFrozen`],
 		/// [`Error::InsufficientBalance`], [`Error::InsufficientMargin`],
-		/// [`Error::PriceMissing`], [`Error::PriceStale`], [`Error::PriceOutOfBounds`].
+		/// [`Error::PriceMissing`], [`Error::PriceStale`], [`Error::PriceOutOfBounds`],
+		/// [`Error::PriceJump`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(

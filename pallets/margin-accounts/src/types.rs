@@ -57,7 +57,8 @@ pub struct CollateralReport {
 	pub amount: Balance,
 	/// Price used, if any (quote per whole token).
 	pub price: Option<Price>,
-	/// Whether that price is too old or out of bounds for risk-increasing actions.
+	/// Whether that price is unusable for risk-increasing actions: too old, out of bounds, or an
+	/// unconfirmed jump beyond the circuit breaker (or the asset has no price).
 	pub price_stale: bool,
 	/// Haircut for the initial test (with the concentration add-on for this holding).
 	pub haircut: Permill,
@@ -90,7 +91,8 @@ pub struct AccountReport {
 	pub health_ratio: Option<FixedU128>,
 	/// Initial equity above the initial requirement.
 	pub free_margin: Balance,
-	/// Whether any price used is stale or out of bounds.
+	/// Whether any price used is unusable for risk-increasing actions (stale, out of bounds or
+	/// an unconfirmed jump).
 	pub uses_stale_prices: bool,
 	/// Isolated accounts with one position: the price at which it becomes liquidatable, other
 	/// prices unchanged.

@@ -57,8 +57,8 @@ impl<T: Config> Pallet<T> {
 		if terms.status == AssetStatus::Delisted {
 			return Ok(None);
 		}
-		// Collateral is hurt by a fall: `low_is_worse`. Bounds and age are the price guard's.
-		let price = T::Prices::checked(terms.oracle_key, mode, true)?;
+		// Bounds, age and circuit breaker are the price guard's.
+		let price = T::Prices::checked(terms.oracle_key, mode)?;
 		// Rounded down; a value too large to represent counts for nothing (never healthier).
 		let value =
 			quote_value(amount, terms.decimals, price, T::QuoteDecimals::get(), Rounding::Down)
@@ -103,7 +103,7 @@ impl<T: Config> Pallet<T> {
 			let terms = T::Risk::terms(*asset, *amount);
 			let (price, stale) = match terms {
 				Some(t) => {
-					let check = |mode| T::Prices::checked(t.oracle_key, mode, true);
+					let check = |mode| T::Prices::checked(t.oracle_key, mode);
 					(check(PriceMode::LastKnown).ok(), check(PriceMode::Fresh).is_err())
 				},
 				None => (None, true),

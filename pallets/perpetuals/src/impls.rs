@@ -68,17 +68,13 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// The price a position on one side is valued at (`long`: a lower price is worse for it;
-	/// matters in [`PriceMode::Conservative`] only), checked by the price guard against the
-	/// bounds and maximum age of the market's oracle key. In conservative mode an invalid price
-	/// is weighed against the guard's last valid price for the key, whether or not the
-	/// underlying is also a collateral asset.
-	pub(crate) fn price_for(
-		params: &MarketParams,
-		mode: PriceMode,
-		long: bool,
-	) -> Result<Price, PriceError> {
-		T::Prices::checked(params.oracle_key, mode, long)
+	/// The price of the market's underlying for `mode`, checked by the price guard against the
+	/// bounds, maximum age and circuit breaker of the market's oracle key. In conservative mode
+	/// an unusable print is ignored and the guard's last valid price for the key is used while
+	/// it is within the maximum age (else an error: liquidation pauses), for longs and shorts
+	/// alike, whether or not the underlying is also a collateral asset.
+	pub(crate) fn price_for(params: &MarketParams, mode: PriceMode) -> Result<Price, PriceError> {
+		T::Prices::checked(params.oracle_key, mode)
 	}
 
 	/// The funding index `market` would have now, without writing it.
@@ -100,7 +96,7 @@ impl<T: Config> Pallet<T> {
 	/// Bring a market's funding index up to now, at its last known price (funding keeps
 	/// accruing at the last price while the oracle is silent; with no price ever, none accrues).
 	pub(crate) fn accrue(m: &mut Market<BlockNumberFor<T>>) {
-		if let Ok(price) = Self::price_for(&m.params, PriceMode::LastKnown, true) {
+		if let Ok(price) = Self::price_for(&m.params, PriceMode::LastKnown) {
 			m.state.funding_index = Self::current_index(m, price);
 		}
 		m.state.funding_updated = frame_system::Pallet::<T>::block_number();
@@ -118,7 +114,7 @@ impl<T: Config> Pallet<T> {
 		let mut market = Markets::<T>::get(market_id).ok_or(Error::<T>::UnknownMarket)?;
 		T::Ledger::ensure_can_trade(who, sub, market_id)?;
 		let params = market.params;
-		let oracle = Self::price_for(&params, PriceMode::Fresh, true).map_err(Error::<T>::from)?;
+		let oracle = Self::price_for(&params, PriceMode::Fresh).map_err(Error::<T>::from)?;
 		Self::accrue(&mut market);
 		let premium = perp::premium(
 			delta,
@@ -290,7 +286,7 @@ impl<T: Config> Pallet<T> {
 		mode: PriceMode,
 	) -> Result<(Price, Balance, SignedBalance), PriceError> {
 		let m = Markets::<T>::get(market).ok_or(PriceError::Missing)?;
-		let price = Self::price_for(&m.params, mode, pos.quantity > 0)?;
+		let price = Self::price_for(&m.params, mode)?;
 		let bd = m.params.base_decimals;
 		let marked =
 			perp::mark(pos.quantity, pos.entry_notional, bd, price, T::QuoteDecimals::get());

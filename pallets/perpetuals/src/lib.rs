@@ -7,9 +7,9 @@
 //! * **Markets** are created by governance ([`Config::GovernanceOrigin`]): the underlying's
 //!   oracle key, initial and maintenance margin ratios (of notional), max leverage, long and
 //!   short open-interest caps, taker fee, spread and funding parameters. A market carries no
-//!   price bounds: the bounds and maximum age of its price are the price guard's, per oracle
-//!   key ([`PriceProvider::bounds`]), and a market can only be created on, or moved to, a key
-//!   the guard has ([`Error::UnguardedOracleKey`]).
+//!   price bounds: the bounds, maximum age and circuit breaker of its price are the price
+//!   guard's, per oracle key ([`PriceProvider::bounds`]), and a market can only be created on,
+//!   or moved to, a key the guard has ([`Error::UnguardedOracleKey`]).
 //! * **Traders** open, increase, reduce and close long and short positions from one of their
 //!   margin accounts ([`Pallet::trade`], [`Pallet::close_position`]) at the oracle price plus a
 //!   premium that grows with the trade's size and the skew it adds to
@@ -26,17 +26,21 @@
 //!
 //! ## Rules
 //!
-//! * Every trade needs a fresh oracle price inside the bounds the price guard holds for the
-//!   market's key ([`PriceMode::Fresh`](ballast_primitives::traits::PriceMode::Fresh) through
-//!   [`PriceProvider::checked`]): a stale price is never used to execute (this includes
-//!   closing: a position cannot be closed at a price the chain does not believe). A key whose
-//!   guard was removed has no usable price. Margin valuation of other assets follows
-//!   `pallet-margin-accounts`.
-//! * Liquidation values positions conservatively
-//!   ([`PriceMode::Conservative`](ballast_primitives::traits::PriceMode::Conservative)): a
-//!   stale or out-of-bounds price is weighed against the guard's last valid price for the
-//!   market's key — longs at the lower of the two, shorts at the higher — whether or not the
-//!   underlying is also a collateral asset.
+//! * Every trade needs a usable oracle price for the market's key: fresh, inside the bounds the
+//!   price guard holds for it, and within its circuit breaker of the last valid price
+//!   ([`PriceMode::Fresh`](ballast_primitives::traits::PriceMode::Fresh) through
+//!   [`PriceProvider::checked`]): a stale, out-of-bounds or unconfirmed jumped price is never
+//!   used to execute ([`Error::PriceStale`], [`Error::PriceOutOfBounds`], [`Error::PriceJump`];
+//!   this includes closing: a position cannot be closed at a price the chain does not
+//!   believe). A key without a guard has no usable price. Margin valuation of other assets
+//!   follows `pallet-margin-accounts`.
+//! * Liquidation values and closes positions conservatively
+//!   ([`PriceMode::Conservative`](ballast_primitives::traits::PriceMode::Conservative)): the
+//!   latest print if it is usable; otherwise the print is ignored and the guard's last valid
+//!   price for the market's key is used, as long as it is within the maximum age — longs and
+//!   shorts alike, whether or not the underlying is also a collateral asset. An outlier print
+//!   therefore never marks, closes or deleverages a position. With no usable price at all,
+//!   liquidation of the market's positions pauses (the close fails with the price error).
 //! * A trade that increases risk (a bigger position, or a flip) needs an `Active` market, room
 //!   under the OI cap, and leaves the account at its initial margin. A trade that only reduces
 //!   a position is always allowed, even when the account is below maintenance.
@@ -145,8 +149,8 @@ pub mod pallet {
 		/// The margin engine: settlement, margin tests, custody of the quote asset.
 		type Ledger: MarginLedger<Self::AccountId>;
 
-		/// Prices, timestamped, checked by the price guard against each oracle key's bounds and
-		/// maximum age.
+		/// Prices, timestamped, checked by the price guard against each oracle key's bounds,
+		/// maximum age and circuit breaker.
 		type Prices: PriceProvider;
 
 		/// Decimals of the quote asset.
@@ -302,6 +306,9 @@ pub mod pallet {
 		PriceStale,
 		/// The market's price is outside the bounds the price guard holds for its key.
 		PriceOutOfBounds,
+		/// The market's latest price moved beyond the circuit breaker the price guard holds for
+		/// its key, and is not confirmed yet.
+		PriceJump,
 		/// The caller holds fewer shares.
 		InsufficientShares,
 		/// The withdrawal would leave the vault below its reserve.
@@ -321,6 +328,7 @@ pub mod pallet {
 				PriceError::Missing => Error::PriceMissing,
 				PriceError::Stale => Error::PriceStale,
 				PriceError::OutOfBounds => Error::PriceOutOfBounds,
+				PriceError::Jump => Error::PriceJump,
 			}
 		}
 	}
@@ -387,8 +395,9 @@ pub mod pallet {
 		/// acceptable execution price (highest for a buy, lowest for a sell).
 		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownMarket`], [`Error::PriceMissing`],
-		/// [`Error::PriceStale`], [`Error::PriceOutOfBounds`], [`Error::SlippageExceeded`],
-		/// [`Error::MarketReduceOnly`], [`Error::LongOpenInterestCapExceeded`],
+		/// [`Error::PriceStale`], [`Error::PriceOutOfBounds`], [`Error::PriceJump`],
+		/// [`Error::SlippageExceeded`], [`Error::MarketReduceOnly`],
+		/// [`Error::LongOpenInterestCapExceeded`],
 		/// [`Error::ShortOpenInterestCapExceeded`], [`Error::Overflow`]; from the margin engine
 		/// `UnknownAccount`, `WrongMarket` (an isolated account bound elsewhere) and
 		/// `InsufficientMargin`.

@@ -1,7 +1,7 @@
 //! Test runtime: `frame_system` and perpetuals, with a small margin ledger kept in storage
 //! (so that a failed call rolls it back with the pallet's own storage), prices, price guards
-//! (bounds and maximum age per oracle key) and last valid prices from thread-local tables, and a
-//! recorder of `OnAccountChange` calls.
+//! (bounds, maximum age and circuit breaker per oracle key) and last valid prices from
+//! thread-local tables, and a recorder of `OnAccountChange` calls.
 
 use crate::{self as pallet_perpetuals, types::*};
 use ballast_primitives::{
@@ -83,7 +83,8 @@ parameter_types! {
 thread_local! {
 	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> =
 		const { RefCell::new(BTreeMap::new()) };
-	static LAST_VALID: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
+	static LAST_VALID: RefCell<BTreeMap<OracleKey, TimestampedPrice>> =
+		const { RefCell::new(BTreeMap::new()) };
 	static BOUNDS: RefCell<BTreeMap<OracleKey, PriceBounds>> =
 		const { RefCell::new(BTreeMap::new()) };
 	static CLOCK: RefCell<Moment> = const { RefCell::new(0) };
@@ -95,16 +96,19 @@ thread_local! {
 /// The oracle key no test guards.
 pub const UNGUARDED_KEY: OracleKey = 99;
 
-/// BTC's guard: prices 1,000–1,000,000, a minute old at most.
+/// BTC's guard: prices 1,000–1,000,000, a minute old at most, at most 50% from the last
+/// valid price.
 pub fn btc_bounds() -> PriceBounds {
 	PriceBounds {
 		min_price: Price::from_u32(1_000),
 		max_price: Price::from_u32(1_000_000),
 		max_age: 60_000,
+		max_jump: Permill::from_percent(50),
 	}
 }
 
-/// ETH's guard: prices 10–100,000, a minute old at most.
+/// ETH's guard: prices 10–100,000, a minute old at most, at most 50% from the last valid
+/// price.
 pub fn eth_bounds() -> PriceBounds {
 	PriceBounds {
 		min_price: Price::from_u32(10),
@@ -134,9 +138,16 @@ impl MockPrices {
 		PRICES.with(|p| p.borrow_mut().remove(&key));
 	}
 
-	/// The last valid price of `key` (the reference of `PriceMode::Conservative`).
+	/// The last valid price of `key` (the reference of the circuit breaker and of
+	/// `PriceMode::Conservative`), stamped now.
 	pub fn set_last_valid(key: OracleKey, price: u32) {
-		LAST_VALID.with(|p| p.borrow_mut().insert(key, Price::from_u32(price)));
+		Self::set_last_valid_at(key, price, Self::now());
+	}
+
+	/// The last valid price of `key`, with the oracle timestamp `timestamp`.
+	pub fn set_last_valid_at(key: OracleKey, price: u32, timestamp: Moment) {
+		let last = TimestampedPrice { price: Price::from_u32(price), timestamp };
+		LAST_VALID.with(|p| p.borrow_mut().insert(key, last));
 	}
 
 	/// From now on `key` is guarded by `bounds`.
@@ -180,7 +191,7 @@ impl PriceProvider for MockPrices {
 		BOUNDS.with(|b| b.borrow().get(&key).copied())
 	}
 
-	fn last_valid(key: OracleKey) -> Option<Price> {
+	fn last_valid(key: OracleKey) -> Option<TimestampedPrice> {
 		LAST_VALID.with(|p| p.borrow().get(&key).copied())
 	}
 }

@@ -40,7 +40,7 @@ impl<T: Config> Pallet<T> {
 	pub fn market_report(id: MarketId) -> Option<MarketReport> {
 		let m = Markets::<T>::get(id)?;
 		let p = &m.params;
-		let check = |mode| T::Prices::checked(p.oracle_key, mode, true);
+		let check = |mode| T::Prices::checked(p.oracle_key, mode);
 		let last = check(PriceMode::LastKnown).ok();
 		let side = |delta: i128| {
 			last.map(|price| {

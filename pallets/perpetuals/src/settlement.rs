@@ -22,8 +22,8 @@ impl<T: Config> Pallet<T> {
 		fraction: Permill,
 	) -> Result<(Balance, SignedBalance), DispatchError> {
 		let mut market = Markets::<T>::get(market_id).ok_or(Error::<T>::UnknownMarket)?;
-		let price = Self::price_for(&market.params, PriceMode::Conservative, pos.quantity > 0)
-			.map_err(Error::<T>::from)?;
+		let price =
+			Self::price_for(&market.params, PriceMode::Conservative).map_err(Error::<T>::from)?;
 		Self::accrue(&mut market);
 		let size = perp::fraction_of_size(pos.quantity, fraction);
 		if size == 0 {
@@ -94,9 +94,11 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 			.collect()
 	}
 
-	fn mark_price(market: MarketId, long: bool) -> Option<Price> {
+	/// The same conservative price for longs and shorts: an outlier print is never used for
+	/// either side.
+	fn mark_price(market: MarketId) -> Option<Price> {
 		let m = Markets::<T>::get(market)?;
-		Self::price_for(&m.params, PriceMode::Conservative, long).ok()
+		Self::price_for(&m.params, PriceMode::Conservative).ok()
 	}
 
 	fn liquidation_price(

@@ -257,8 +257,9 @@ pub struct MarketReport {
 	pub short_oi: Balance,
 	/// Oracle price, if any.
 	pub price: Option<Price>,
-	/// Whether trading would refuse that price: stale or outside the bounds the price guard
-	/// holds for the market's key, or the key is not guarded.
+	/// Whether trading would refuse that price: stale, outside the bounds the price guard holds
+	/// for the market's key, an unconfirmed jump beyond its circuit breaker, or the key is not
+	/// guarded.
 	pub price_stale: bool,
 	/// Execution price of a buy of one smallest unit now (premium included), if priced.
 	pub best_buy: Option<Price>,

@@ -25,7 +25,7 @@ impl<T: Config> Pallet<T> {
 			if m.state.long_oi == 0 && m.state.short_oi == 0 {
 				continue;
 			}
-			let price = Self::price_for(&m.params, mode, true)?;
+			let price = Self::price_for(&m.params, mode)?;
 			let bd = m.params.base_decimals;
 			let longs = i128::try_from(m.state.long_oi).unwrap_or(i128::MAX);
 			let shorts = i128::try_from(m.state.short_oi).unwrap_or(i128::MAX).saturating_neg();

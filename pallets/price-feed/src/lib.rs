@@ -44,7 +44,9 @@
 //!
 //! ## What the worker does, each block
 //!
-//! 1. Finds a feed key in the keystore whose account is an oracle operator; else stops.
+//! 1. Finds the feed keys in the keystore whose accounts are oracle operators; none, it stops.
+//!    (An operator's node holds one; the dev chain's single node holds Alice's, Bob's and
+//!    Charlie's, so that its minimum count of two is met.)
 //! 2. Takes the offchain storage lock [`ocw::LOCK_KEY`]: while one run holds it (or until it
 //!    expires, after twice [`Config::HttpTimeout`] plus ten seconds) no other run starts, so
 //!    concurrent runs never double-submit.
@@ -64,7 +66,8 @@
 //!    older on-chain price anchors nothing, so the feed recovers after an outage or a genuine
 //!    jump within a heartbeat, long before the price stops being usable), or if this operator submitted the asset fewer than `min_interval` blocks ago and
 //!    the median moved at most `move_threshold` since that submission.
-//! 7. Submits the remaining `(asset, median)` pairs in one signed `oracle.feedValues` and, if
+//! 7. Submits the remaining `(asset, median)` pairs in one signed `oracle.feedValues` per feed key
+//!    and, if
 //!    the pool accepted it, records `(price, block)` per asset under
 //!    `price-feed::last::<id>` (offchain local storage) for the rate limit.
 //!

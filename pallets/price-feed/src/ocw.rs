@@ -6,7 +6,7 @@ use crate::{
 	types::{parse_override, FeedParams, Source},
 	Config, Pallet, Params, Sources, LOG_TARGET,
 };
-use alloc::{format, string::String, vec, vec::Vec};
+use alloc::{format, string::String, vec::Vec};
 use ballast_primitives::{
 	traits::{PriceBounds, PriceProvider},
 	AssetId, Moment, Price,
@@ -150,10 +150,11 @@ impl<T: Config> Pallet<T> {
 	/// One run of the worker for block `n`.
 	pub fn run_offchain_worker(n: BlockNumberFor<T>) {
 		let block: u32 = n.saturated_into();
-		let Some(public) = Self::feeder() else {
+		let feeders = Self::feeders();
+		if feeders.is_empty() {
 			log::debug!(target: LOG_TARGET, "no feed key of an oracle operator in the keystore");
 			return;
-		};
+		}
 		let expiry = T::HttpTimeout::get().saturating_mul(2).saturating_add(LOCK_MARGIN_MS);
 		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(expiry));
 		let Ok(_guard) = lock.try_lock() else {
@@ -164,20 +165,22 @@ impl<T: Config> Pallet<T> {
 		if feed.is_empty() {
 			return;
 		}
-		Self::submit(public, block, feed);
+		Self::submit(feeders, block, feed);
 	}
 
-	/// The public key of a feed key in the keystore whose account is an oracle operator.
-	pub fn feeder() -> Option<T::Public> {
+	/// The public keys of the feed keys in the keystore whose accounts are oracle operators
+	/// (one on an operator's node; the dev chain's single node holds three).
+	pub fn feeders() -> Vec<T::Public> {
 		<T::AuthorityId as AppCrypto<T::Public, T::Signature>>::RuntimeAppPublic::all()
 			.into_iter()
-			.find_map(|key| {
+			.filter_map(|key| {
 				let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic =
 					key.into();
 				let public: T::Public = generic.into();
 				let account = public.clone().into_account();
 				<T as pallet_oracle::Config>::Members::contains(&account).then_some(public)
 			})
+			.collect()
 	}
 
 	/// The sources this node uses for `asset`: the operator's override if there is a valid
@@ -376,8 +379,8 @@ impl<T: Config> Pallet<T> {
 		Some(median)
 	}
 
-	/// Submit `feed` in one signed `oracle.feedValues` from `public`'s account.
-	fn submit(public: T::Public, block: u32, mut feed: Vec<(AssetId, Price)>) {
+	/// Submit `feed` in one signed `oracle.feedValues` from each feeder's account.
+	fn submit(feeders: Vec<T::Public>, block: u32, mut feed: Vec<(AssetId, Price)>) {
 		let max = <T as pallet_oracle::Config>::MaxFeedValues::get() as usize;
 		if feed.len() > max {
 			log::warn!(target: LOG_TARGET, "{} prices, {max} fit in one feed", feed.len());
@@ -385,7 +388,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let values: BoundedVec<(AssetId, Price), <T as pallet_oracle::Config>::MaxFeedValues> =
 			BoundedVec::truncate_from(feed.clone());
-		let signer = Signer::<T, T::AuthorityId>::all_accounts().with_filter(vec![public]);
+		let signer = Signer::<T, T::AuthorityId>::all_accounts().with_filter(feeders);
 		let results = signer.send_signed_transaction(|_account| {
 			pallet_oracle::Call::<T>::feed_values { values: values.clone() }
 		});

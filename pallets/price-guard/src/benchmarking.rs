@@ -24,6 +24,8 @@ fn params() -> GuardParams {
 		min_price: Price::from_u32(1),
 		max_price: Price::from_u32(1_000_000),
 		max_age: 60_000,
+		max_jump: Permill::from_percent(20),
+		jump_confirm: 60_000,
 	}
 }
 
@@ -69,6 +71,19 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, key, volatility);
 
 		assert_last_event::<T>(Event::VolatilitySet { key, volatility });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_feed_rules() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let rules = FeedRules { min_count: 2, max_deviation: Permill::from_percent(5) };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, rules);
+
+		assert_last_event::<T>(Event::FeedRulesSet { rules });
 		Ok(())
 	}
 

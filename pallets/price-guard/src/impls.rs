@@ -1,11 +1,11 @@
 //! The guard's logic, outside the `#[pallet]` module so that the workspace's panic lints apply
 //! in full.
 
-use crate::{pallet::*, weights::WeightInfo, GuardParams, LOG_TARGET};
+use crate::{pallet::*, weights::WeightInfo, FeedRules, GuardParams, LOG_TARGET};
 use ballast_primitives::{
 	math::haircut::variance_from_volatility,
-	traits::{PriceBounds, PriceProvider, PriceSource, TimestampedPrice},
-	Moment, OracleKey, Price,
+	traits::{PriceBounds, PriceError, PriceMode, PriceProvider, PriceSource, TimestampedPrice},
+	Moment, OracleKey,
 };
 use polkadot_sdk::{
 	frame_support::{dispatch::DispatchResult, ensure, pallet_prelude::Get, weights::Weight},
@@ -38,8 +38,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Observe every guarded key's latest price: record it as the last valid price if it is
-	/// fresh and inside its bounds, and fold it into the volatility. Returns the weight used.
+	/// Validate and store the feed rules. Used by `set_feed_rules` and genesis.
+	pub(crate) fn do_set_feed_rules(rules: FeedRules) -> DispatchResult {
+		rules.validate().map_err(Error::<T>::from)?;
+		FeedRulesOf::<T>::put(rules);
+		Self::deposit_event(Event::FeedRulesSet { rules });
+		Ok(())
+	}
+
+	/// Observe every guarded key's latest price (see [`Self::observe`]). Returns the weight
+	/// used.
 	pub(crate) fn observe_prices() -> Weight {
 		let keys = GuardedKeys::<T>::get();
 		let decay = T::VolatilityDecay::get();
@@ -49,17 +57,67 @@ impl<T: Config> Pallet<T> {
 				log::error!(target: LOG_TARGET, "guarded key {key} has no guard");
 				continue;
 			};
-			let Some(observed) = T::Source::price(key) else { continue };
-			let bounds = guard.bounds();
-			if bounds.admit(observed, now).is_ok() && LastValid::<T>::get(key) != Some(observed) {
-				LastValid::<T>::insert(key, observed);
+			if let Some(observed) = T::Source::price(key) {
+				Self::observe(key, &guard, observed, now, decay);
 			}
-			let mut state = Volatility::<T>::get(key).unwrap_or_default();
-			if state.observe(observed, &bounds, decay) {
-				Volatility::<T>::insert(key, state);
+			if Self::checked(key, PriceMode::Conservative).is_err() {
+				InvalidBlocks::<T>::mutate(key, |n| *n = n.saturating_add(1));
 			}
 		}
 		T::WeightInfo::observe(u32::try_from(keys.len()).unwrap_or(u32::MAX))
+	}
+
+	/// Observe `key`'s latest print: a usable one becomes the last valid price and moves the
+	/// volatility; a move beyond the circuit breaker is held until it has persisted for
+	/// `jump_confirm`, then accepted; a stale or out-of-bounds print is ignored.
+	fn observe(
+		key: OracleKey,
+		guard: &GuardParams,
+		observed: TimestampedPrice,
+		now: Moment,
+		decay: Permill,
+	) {
+		let bounds = guard.bounds();
+		let last = LastValid::<T>::get(key);
+		match bounds.admit(observed, now, last.map(|l| l.price)) {
+			Ok(_) => {
+				PendingJump::<T>::remove(key);
+				Self::accept(key, &bounds, observed, last, decay);
+			},
+			Err(PriceError::Jump) => match PendingJump::<T>::get(key) {
+				None => {
+					PendingJump::<T>::insert(key, observed.timestamp);
+					let last_valid = last.map(|l| l.price).unwrap_or_default();
+					Self::deposit_event(Event::JumpHeld { key, last_valid, print: observed.price });
+				},
+				Some(since) if observed.timestamp.saturating_sub(since) >= guard.jump_confirm => {
+					PendingJump::<T>::remove(key);
+					Self::accept(key, &bounds, observed, last, decay);
+					let from = last.map(|l| l.price).unwrap_or_default();
+					Self::deposit_event(Event::JumpConfirmed { key, from, to: observed.price });
+				},
+				Some(_) => {},
+			},
+			Err(_) => {},
+		}
+	}
+
+	/// Record `observed` as `key`'s last valid price and fold it into the volatility.
+	fn accept(
+		key: OracleKey,
+		bounds: &PriceBounds,
+		observed: TimestampedPrice,
+		last: Option<TimestampedPrice>,
+		decay: Permill,
+	) {
+		if last == Some(observed) {
+			return;
+		}
+		LastValid::<T>::insert(key, observed);
+		let mut state = Volatility::<T>::get(key).unwrap_or_default();
+		if state.observe(observed, bounds, decay) {
+			Volatility::<T>::insert(key, state);
+		}
 	}
 
 	/// The last valid price of `key` with its oracle timestamp.
@@ -71,7 +129,8 @@ impl<T: Config> Pallet<T> {
 	///
 	/// * every stored guard validates;
 	/// * [`GuardedKeys`] holds no duplicates and exactly the keys of [`Guards`];
-	/// * [`LastValid`] and [`Volatility`] have entries only for guarded keys, and they decode
+	/// * [`LastValid`], [`PendingJump`], [`InvalidBlocks`] and [`Volatility`] have entries only
+	///   for guarded keys, and volatilities decode
 	///   (a volatility above 100% does not).
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeSet;
@@ -86,9 +145,13 @@ impl<T: Config> Pallet<T> {
 			guarded.insert(key);
 		}
 		ensure!(guarded == key_set, "GuardedKeys differs from the keys of Guards");
+		ensure!(FeedRulesOf::<T>::get().validate().is_ok(), "stored feed rules do not validate");
 
 		for key in LastValid::<T>::iter_keys() {
 			ensure!(key_set.contains(&key), "last valid price of an unguarded key");
+		}
+		for key in PendingJump::<T>::iter_keys().chain(InvalidBlocks::<T>::iter_keys()) {
+			ensure!(key_set.contains(&key), "breaker state of an unguarded key");
 		}
 		for key in Volatility::<T>::iter_keys() {
 			ensure!(key_set.contains(&key), "volatility of an unguarded key");
@@ -113,8 +176,12 @@ impl<T: Config> PriceProvider for Pallet<T> {
 		Guards::<T>::get(key).map(|g| g.bounds())
 	}
 
-	fn last_valid(key: OracleKey) -> Option<Price> {
-		LastValid::<T>::get(key).map(|p| p.price)
+	fn last_valid(key: OracleKey) -> Option<TimestampedPrice> {
+		LastValid::<T>::get(key)
+	}
+
+	fn invalid_blocks(key: OracleKey) -> u32 {
+		InvalidBlocks::<T>::get(key)
 	}
 
 	fn volatility(key: OracleKey) -> Permill {

@@ -12,14 +12,22 @@
 //!
 //! * **Source** ([`Config::Source`]): the raw combined price of a key and its timestamp (in the
 //!   Ballast runtime, `pallet-oracle`'s median of the operators' fresh values).
-//! * **Guard** ([`Guards`]): `min_price ≤ price ≤ max_price` and `age ≤ max_age`. A key without a
-//!   guard has no usable price (`PriceError::Missing`), so an asset or a market can only be
-//!   listed on a guarded key (their pallets check). A guard is replaced, never removed: assets
-//!   and markets keep referring to their key.
-//! * **Last valid price** ([`LastValid`]): the last price of the key that was fresh and inside its
-//!   bounds when a block ended. Conservative (liquidation) pricing falls back to it when the
-//!   latest print is stale or out of bounds. It stays as recorded when governance later
-//!   narrows the bounds.
+//! * **Guard** ([`Guards`]): a print is usable when `min_price ≤ price ≤ max_price`,
+//!   `age ≤ max_age`, and it moved at most `max_jump` from the last valid price (the circuit
+//!   breaker). A key without a guard has no usable price (`PriceError::Missing`), so an asset,
+//!   a market or a feed can only be listed on a guarded key (their pallets check). A guard is
+//!   replaced, never removed: assets and markets keep referring to their key.
+//! * **Last valid price** ([`LastValid`]): the last usable print of the key when a block ended,
+//!   with its timestamp. Liquidation (`PriceMode::Conservative`) ignores an unusable print and
+//!   uses this one while it is within `max_age`; older, liquidation on the key pauses. It stays
+//!   as recorded when governance later narrows the bounds.
+//! * **Circuit breaker** ([`PendingJump`]): a print beyond `max_jump` from the last valid price
+//!   is held, not used; if prints keep landing beyond it for `jump_confirm` (oracle time), the
+//!   latest becomes the new last valid price (`JumpConfirmed`). One print back within the
+//!   breaker ends the hold. A single outlier therefore never executes, while a genuine crash is
+//!   followed within `jump_confirm`.
+//! * **Pause clock** ([`InvalidBlocks`]): blocks that ended with no price usable for
+//!   liquidation; auctions of the key's collateral stop decaying while it ticks.
 //! * **Volatility** ([`Volatility`]): an exponentially weighted moving average of the squared
 //!   relative change between consecutive prices inside the bounds (decay
 //!   [`Config::VolatilityDecay`]); the volatility is its square root, saturating at 100%.
@@ -58,6 +66,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 #[cfg_attr(test, allow(clippy::float_arithmetic))]
 mod benchmarking;
+pub mod combine;
 mod impls;
 #[cfg(test)]
 mod mock;
@@ -66,7 +75,8 @@ mod tests;
 pub mod types;
 pub mod weights;
 
-pub use types::{GuardError, GuardParams, VolatilityState};
+pub use combine::GuardedMedian;
+pub use types::{FeedRules, GuardError, GuardParams, VolatilityState};
 pub use weights::WeightInfo;
 
 /// Log target of this pallet.
@@ -101,7 +111,7 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use ballast_primitives::{
 		traits::{PriceSource, TimestampedPrice},
-		OracleKey,
+		Moment, OracleKey, Price,
 	};
 	use polkadot_sdk::{
 		frame_support::pallet_prelude::*,
@@ -161,6 +171,22 @@ pub mod pallet {
 	pub type LastValid<T: Config> =
 		StorageMap<_, Twox64Concat, OracleKey, TimestampedPrice, OptionQuery>;
 
+	/// How operators' values combine into one price (the oracle's `CombineData` reads them).
+	#[pallet::storage]
+	pub type FeedRulesOf<T: Config> = StorageValue<_, FeedRules, ValueQuery>;
+
+	/// Per key, the oracle timestamp of the first print of a move beyond the circuit breaker
+	/// that has persisted since (every print after it beyond the breaker too). Cleared when a
+	/// print is usable again or the move is confirmed.
+	#[pallet::storage]
+	pub type PendingJump<T: Config> = StorageMap<_, Twox64Concat, OracleKey, Moment, OptionQuery>;
+
+	/// Per key, how many blocks have ended without a price usable for liquidation (no usable
+	/// print and no last valid price within the maximum age). Auctions of the key's collateral
+	/// do not decay while it ticks.
+	#[pallet::storage]
+	pub type InvalidBlocks<T: Config> = StorageMap<_, Twox64Concat, OracleKey, u32, ValueQuery>;
+
 	/// Tracked volatility per key; absent until the first observation or `set_volatility`
 	/// (absent means zero).
 	#[pallet::storage]
@@ -174,6 +200,17 @@ pub mod pallet {
 		GuardSet { key: OracleKey, params: GuardParams },
 		/// Governance set a key's tracked volatility.
 		VolatilitySet { key: OracleKey, volatility: Permill },
+		/// A print moved beyond the key's circuit breaker: it is not used until it persists
+		/// for `jump_confirm`.
+		JumpHeld { key: OracleKey, last_valid: Price, print: Price },
+		/// A move beyond the circuit breaker persisted for `jump_confirm`: its latest print is
+		/// the key's new last valid price.
+		JumpConfirmed { key: OracleKey, from: Price, to: Price },
+		/// Governance set the feed rules.
+		FeedRulesSet { rules: FeedRules },
+		/// An operator's value just fed was rejected: further than the feed rules'
+		/// `max_deviation` from the median of the operators' fresh values.
+		FeedValueRejected { key: OracleKey, value: Price, median: Price },
 	}
 
 	#[pallet::error]
@@ -182,6 +219,14 @@ pub mod pallet {
 		InvalidPriceBounds,
 		/// `max_age` is zero.
 		ZeroMaxAge,
+		/// `max_jump` is zero or above 100%.
+		InvalidMaxJump,
+		/// `jump_confirm` is zero.
+		ZeroJumpConfirm,
+		/// The feed rules' `min_count` is zero.
+		ZeroMinCount,
+		/// The feed rules' `max_deviation` is zero or above 100%.
+		InvalidMaxDeviation,
 		/// `MaxKeys` keys are guarded already.
 		TooManyKeys,
 		/// The key has no guard.
@@ -195,6 +240,10 @@ pub mod pallet {
 			match e {
 				GuardError::InvalidPriceBounds => Error::InvalidPriceBounds,
 				GuardError::ZeroMaxAge => Error::ZeroMaxAge,
+				GuardError::InvalidMaxJump => Error::InvalidMaxJump,
+				GuardError::ZeroJumpConfirm => Error::ZeroJumpConfirm,
+				GuardError::ZeroMinCount => Error::ZeroMinCount,
+				GuardError::InvalidMaxDeviation => Error::InvalidMaxDeviation,
 			}
 		}
 	}
@@ -220,6 +269,8 @@ pub mod pallet {
 		pub guards: Vec<(OracleKey, GuardParams)>,
 		/// Initial volatility of some of those keys.
 		pub volatility: Vec<(OracleKey, Permill)>,
+		/// How operators' values combine (default: one value, no rejection).
+		pub feed_rules: FeedRules,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -233,6 +284,9 @@ pub mod pallet {
 				if let Err(e) = Pallet::<T>::do_set_guard(*key, *params) {
 					panic!("PriceGuard genesis: cannot guard key {key}: {e:?}");
 				}
+			}
+			if let Err(e) = Pallet::<T>::do_set_feed_rules(self.feed_rules) {
+				panic!("PriceGuard genesis: feed rules: {e:?}");
 			}
 			for (key, volatility) in &self.volatility {
 				if let Err(e) = Pallet::<T>::do_set_volatility(*key, *volatility) {
@@ -306,6 +360,19 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_set_volatility(key, volatility)
+		}
+
+		/// Set how operators' values combine: the fewest fresh values that make a price, and the
+		/// largest deviation of one value from the median of the others.
+		///
+		/// Origin: `GovernanceOrigin`. Emits `FeedRulesSet`.
+		///
+		/// Errors: `BadOrigin`; `ZeroMinCount`; `InvalidMaxDeviation`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_feed_rules())]
+		pub fn set_feed_rules(origin: OriginFor<T>, rules: FeedRules) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_feed_rules(rules)
 		}
 	}
 }

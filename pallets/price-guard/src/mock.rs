@@ -46,7 +46,8 @@ impl frame_system::Config for Test {
 
 /// Most guarded keys in the mock.
 pub const MAX_KEYS: u32 = 4;
-/// The key guarded at genesis (BTC-like bounds: 1,000 ..= 1,000,000, one minute).
+/// The key guarded at genesis (BTC-like bounds: 1,000 ..= 1,000,000, one minute, a 20% breaker
+/// confirmed after 30 s).
 pub const BTC: OracleKey = 1;
 
 parameter_types! {
@@ -119,6 +120,8 @@ pub fn btc_guard() -> GuardParams {
 		min_price: Price::from_u32(1_000),
 		max_price: Price::from_u32(1_000_000),
 		max_age: 60_000,
+		max_jump: Permill::from_percent(20),
+		jump_confirm: 30_000,
 	}
 }
 
@@ -131,7 +134,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		price_guard: pallet_price_guard::GenesisConfig {
 			guards: vec![(BTC, btc_guard())],
 			volatility: vec![],
-			_config: Default::default(),
+			..Default::default()
 		},
 	}
 	.build_storage()

@@ -3,7 +3,7 @@
 
 use crate::{mock::*, pallet::*, types::*};
 use ballast_primitives::{
-	traits::{PriceError, PriceMode, PriceProvider, TimestampedPrice},
+	traits::{PriceError, PriceMode, PriceProvider, PriceSource, TimestampedPrice},
 	OracleKey, Price,
 };
 use polkadot_sdk::{
@@ -25,11 +25,18 @@ fn eth_guard() -> GuardParams {
 		min_price: Price::from_u32(10),
 		max_price: Price::from_u32(100_000),
 		max_age: 30_000,
+		max_jump: Permill::from_percent(50),
+		jump_confirm: 12_000,
 	}
 }
 
 fn price(p: u32) -> Price {
 	Price::from_u32(p)
+}
+
+/// The last valid price of `key`, without its timestamp.
+fn lv(key: OracleKey) -> Option<Price> {
+	PriceGuard::last_valid(key).map(|p| p.price)
 }
 
 fn last_event() -> RuntimeEvent {
@@ -65,7 +72,7 @@ fn replacing_a_guard_keeps_the_key_once_and_its_history() {
 		assert_eq!(GuardedKeys::<Test>::get().into_inner(), vec![BTC]);
 		assert_eq!(PriceGuard::bounds(BTC), Some(narrower.bounds()));
 		// History stays as recorded, even below the new floor.
-		assert_eq!(PriceGuard::last_valid(BTC), Some(price(50_000)));
+		assert_eq!(lv(BTC), Some(price(50_000)));
 		assert_eq!(PriceGuard::volatility(BTC), Permill::from_percent(30));
 		PriceGuard::do_try_state().unwrap();
 	});
@@ -161,7 +168,7 @@ fn set_volatility_errors() {
 fn a_fresh_price_inside_its_bounds_becomes_the_last_valid_one() {
 	new_test_ext().execute_with(|| {
 		MockSource::set(BTC, 50_000, 1_000);
-		assert_eq!(PriceGuard::last_valid(BTC), None);
+		assert_eq!(lv(BTC), None);
 		next_block();
 		assert_eq!(
 			PriceGuard::last_valid_price(BTC),
@@ -180,7 +187,7 @@ fn outlier_print_never_becomes_the_last_valid_price() {
 		for outlier in [1, 10_000_000] {
 			MockSource::set(BTC, outlier, 2_000);
 			next_block();
-			assert_eq!(PriceGuard::last_valid(BTC), Some(price(50_000)));
+			assert_eq!(lv(BTC), Some(price(50_000)));
 			assert_eq!(Volatility::<Test>::get(BTC), before);
 		}
 	});
@@ -192,12 +199,12 @@ fn a_stale_price_is_not_recorded_as_valid() {
 		MockSource::set(BTC, 50_000, 1_000);
 		MockSource::set_now(1_000 + 60_001);
 		next_block();
-		assert_eq!(PriceGuard::last_valid(BTC), None);
+		assert_eq!(lv(BTC), None);
 		// Exactly the maximum age is still fresh.
 		MockSource::set(BTC, 51_000, 2_000);
 		MockSource::set_now(2_000 + 60_000);
 		next_block();
-		assert_eq!(PriceGuard::last_valid(BTC), Some(price(51_000)));
+		assert_eq!(lv(BTC), Some(price(51_000)));
 	});
 }
 
@@ -223,10 +230,10 @@ fn an_unguarded_key_is_neither_observed_nor_usable() {
 	new_test_ext().execute_with(|| {
 		MockSource::set(ETH, 2_000, 1_000);
 		next_block();
-		assert_eq!(PriceGuard::last_valid(ETH), None);
+		assert_eq!(lv(ETH), None);
 		assert_eq!(Volatility::<Test>::get(ETH), None);
-		assert_eq!(PriceGuard::checked(ETH, PriceMode::Fresh, true), Err(PriceError::Missing));
-		assert_eq!(PriceGuard::checked(ETH, PriceMode::LastKnown, true), Ok(price(2_000)));
+		assert_eq!(PriceGuard::checked(ETH, PriceMode::Fresh), Err(PriceError::Missing));
+		assert_eq!(PriceGuard::checked(ETH, PriceMode::LastKnown), Ok(price(2_000)));
 	});
 }
 
@@ -238,10 +245,112 @@ fn a_key_guarded_for_a_market_alone_gets_conservative_pricing() {
 		MockSource::set(ETH, 2_000, 1_000);
 		next_block();
 		MockSource::set(ETH, 5, 2_000); // below ETH's floor of 10
-		let long = PriceGuard::checked(ETH, PriceMode::Conservative, true);
-		let short = PriceGuard::checked(ETH, PriceMode::Conservative, false);
-		assert_eq!((long, short), (Ok(price(5)), Ok(price(2_000))));
-		assert_eq!(PriceGuard::checked(ETH, PriceMode::Fresh, true), Err(PriceError::OutOfBounds));
+		assert_eq!(PriceGuard::checked(ETH, PriceMode::Conservative), Ok(price(2_000)));
+		assert_eq!(PriceGuard::checked(ETH, PriceMode::Fresh), Err(PriceError::OutOfBounds));
+	});
+}
+
+// ---- circuit breaker ----
+
+fn conservative(key: OracleKey) -> Result<Price, PriceError> {
+	PriceGuard::checked(key, PriceMode::Conservative)
+}
+
+#[test]
+fn one_outlier_print_inside_the_bounds_never_executes() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		// −60% in one print, still inside BTC's bounds: held, not used.
+		MockSource::set(BTC, 20_000, 7_000);
+		assert_eq!(PriceGuard::checked(BTC, PriceMode::Fresh), Err(PriceError::Jump));
+		assert_eq!(conservative(BTC), Ok(price(50_000)));
+		next_block();
+		assert_eq!(PendingJump::<Test>::get(BTC), Some(7_000));
+		assert_eq!(
+			last_event(),
+			Event::JumpHeld { key: BTC, last_valid: price(50_000), print: price(20_000) }.into()
+		);
+		// The next print is back near the last valid price: the hold ends, nothing moved.
+		MockSource::set(BTC, 50_500, 13_000);
+		next_block();
+		assert_eq!(PendingJump::<Test>::get(BTC), None);
+		assert_eq!(lv(BTC), Some(price(50_500)));
+	});
+}
+
+#[test]
+fn a_crash_that_persists_is_followed_after_jump_confirm() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		// A genuine crash, fed every 6 s: held for 30 s of oracle time, then accepted.
+		for (i, p) in [30_000, 29_000, 28_500, 28_000, 27_000].iter().enumerate() {
+			MockSource::set(BTC, *p, 10_000 + 6_000 * i as u64);
+			next_block();
+			assert_eq!(lv(BTC), Some(price(50_000)), "still held at print {i}");
+		}
+		MockSource::set(BTC, 26_000, 40_000);
+		next_block();
+		assert_eq!(lv(BTC), Some(price(26_000)));
+		assert_eq!(PendingJump::<Test>::get(BTC), None);
+		assert_eq!(
+			last_event(),
+			Event::JumpConfirmed { key: BTC, from: price(50_000), to: price(26_000) }.into()
+		);
+		// The jump entered the volatility: haircuts widen after a crash.
+		assert!(PriceGuard::volatility(BTC) > Permill::from_percent(10));
+	});
+}
+
+#[test]
+fn a_jump_is_not_confirmed_by_a_print_that_is_not_refreshed() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		MockSource::set(BTC, 20_000, 7_000);
+		// The same print, never refreshed, however long: never confirmed.
+		for _ in 0..20 {
+			MockSource::set_now(MockSource::now() + 6_000);
+			next_block();
+		}
+		assert_eq!(lv(BTC), Some(price(50_000)));
+	});
+}
+
+#[test]
+fn nothing_executes_once_the_last_valid_price_is_too_old_and_the_pause_clock_ticks() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		assert_eq!(InvalidBlocks::<Test>::get(BTC), 0);
+		MockSource::set(BTC, 1, 2_000); // out of bounds
+		next_block();
+		assert_eq!(conservative(BTC), Ok(price(50_000)));
+		assert_eq!(InvalidBlocks::<Test>::get(BTC), 0);
+		// One minute after the last valid print, liquidation on BTC pauses.
+		MockSource::set_now(1_000 + 60_001);
+		assert_eq!(conservative(BTC), Err(PriceError::OutOfBounds));
+		next_block();
+		next_block();
+		assert_eq!(PriceGuard::invalid_blocks(BTC), 2);
+		// A usable print resumes it, and the clock stands still again.
+		MockSource::set(BTC, 49_000, 61_500);
+		next_block();
+		assert_eq!(conservative(BTC), Ok(price(49_000)));
+		assert_eq!(PriceGuard::invalid_blocks(BTC), 2);
+	});
+}
+
+#[test]
+fn set_guard_refuses_a_bad_breaker() {
+	new_test_ext().execute_with(|| {
+		let zero = GuardParams { max_jump: Permill::zero(), ..eth_guard() };
+		assert_noop!(PriceGuard::set_guard(root(), ETH, zero), Error::<Test>::InvalidMaxJump);
+		let over = GuardParams { max_jump: raw_permill(1_000_001), ..eth_guard() };
+		assert_noop!(PriceGuard::set_guard(root(), ETH, over), Error::<Test>::InvalidMaxJump);
+		let instant = GuardParams { jump_confirm: 0, ..eth_guard() };
+		assert_noop!(PriceGuard::set_guard(root(), ETH, instant), Error::<Test>::ZeroJumpConfirm);
 	});
 }
 
@@ -266,7 +375,7 @@ fn genesis_refuses_an_invalid_guard() {
 		price_guard: crate::GenesisConfig {
 			guards: vec![(ETH, GuardParams { max_age: 0, ..eth_guard() })],
 			volatility: vec![],
-			_config: Default::default(),
+			..Default::default()
 		},
 	}
 	.build_storage();
@@ -279,7 +388,7 @@ fn genesis_sets_volatility() {
 		price_guard: crate::GenesisConfig {
 			guards: vec![(ETH, eth_guard())],
 			volatility: vec![(ETH, Permill::from_percent(50))],
-			_config: Default::default(),
+			..Default::default()
 		},
 	}
 	.build_storage()
@@ -288,6 +397,84 @@ fn genesis_sets_volatility() {
 		assert_eq!(PriceGuard::volatility(ETH), Permill::from_percent(50));
 		PriceGuard::do_try_state().unwrap();
 	});
+}
+
+// ---- feed rules and combination ----
+
+#[test]
+fn set_feed_rules_stores_them_and_emits() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(FeedRulesOf::<Test>::get(), FeedRules::default());
+		let rules = FeedRules { min_count: 2, max_deviation: Permill::from_percent(5) };
+		assert_ok!(PriceGuard::set_feed_rules(root(), rules));
+		assert_eq!(FeedRulesOf::<Test>::get(), rules);
+		assert_eq!(last_event(), Event::FeedRulesSet { rules }.into());
+	});
+}
+
+#[test]
+fn set_feed_rules_errors() {
+	new_test_ext().execute_with(|| {
+		let rules = FeedRules { min_count: 2, max_deviation: Permill::from_percent(5) };
+		assert_noop!(
+			PriceGuard::set_feed_rules(RuntimeOrigin::signed(1), rules),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			PriceGuard::set_feed_rules(root(), FeedRules { min_count: 0, ..rules }),
+			Error::<Test>::ZeroMinCount
+		);
+		for bad in [Permill::zero(), raw_permill(1_000_001)] {
+			assert_noop!(
+				PriceGuard::set_feed_rules(root(), FeedRules { max_deviation: bad, ..rules }),
+				Error::<Test>::InvalidMaxDeviation
+			);
+		}
+	});
+}
+
+fn fed(values: &[u32], at: u64) -> Vec<TimestampedPrice> {
+	values.iter().map(|v| TimestampedPrice { price: price(*v), timestamp: at }).collect()
+}
+
+const RULES: FeedRules = FeedRules { min_count: 2, max_deviation: Permill::from_percent(5) };
+
+#[test]
+fn one_key_is_not_the_oracle() {
+	use crate::combine::combine;
+	// One operator alone makes no price under a minimum count of two.
+	assert_eq!(combine(&fed(&[1], 1_000), 1_000, 600_000, RULES).price, None);
+	// Its outlier among three honest operators is rejected; the price is the honest median.
+	let c = combine(&fed(&[60_000, 60_100, 59_900, 1], 1_000), 1_000, 600_000, RULES);
+	assert_eq!(c.price.map(|p| p.price), Some(price(60_000)));
+	assert_eq!(c.rejected, vec![(fed(&[1], 1_000)[0], price(60_000))]);
+	// Among two honest ones, high or low, too: it can neither move nor freeze the price.
+	for rogue in [1, 1_000_000] {
+		let c = combine(&fed(&[60_000, 60_100, rogue], 1_000), 1_000, 600_000, RULES);
+		assert_eq!(c.price.map(|p| p.price), Some(price(60_100)), "rogue {rogue}");
+	}
+	// Two operators that disagree by more than the deviation make no price at all.
+	assert_eq!(combine(&fed(&[60_000, 30_000], 1_000), 1_000, 600_000, RULES).price, None);
+	// Expired values take no part.
+	let mut values = fed(&[60_000], 1_000);
+	values.extend(fed(&[61_000, 61_100], 700_000));
+	let c = combine(&values, 700_000, 600_000, RULES);
+	assert_eq!(c.price.map(|p| p.price), Some(price(61_100)));
+}
+
+proptest! {
+	#[test]
+	fn one_rogue_among_honest_operators_never_moves_the_price_beyond_the_deviation(
+		honest in proptest::collection::vec(59_000u32..=61_000, 3..8),
+		rogue in 1u32..=10_000_000,
+	) {
+		let mut values = fed(&honest, 1_000);
+		values.extend(fed(&[rogue], 1_000));
+		let c = crate::combine::combine(&values, 1_000, 600_000, RULES);
+		let p = c.price.expect("honest operators agree within 5%").price;
+		// Within the honest range.
+		prop_assert!(p >= price(59_000) && p <= price(61_000), "{p:?}");
+	}
 }
 
 // ---- try_state ----
@@ -324,6 +511,14 @@ fn try_state_catches_history_of_an_unguarded_key() {
 	});
 	new_test_ext().execute_with(|| {
 		Volatility::<Test>::insert(ETH, VolatilityState::default());
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+	new_test_ext().execute_with(|| {
+		PendingJump::<Test>::insert(ETH, 1);
+		assert!(PriceGuard::do_try_state().is_err());
+	});
+	new_test_ext().execute_with(|| {
+		InvalidBlocks::<Test>::insert(ETH, 1);
 		assert!(PriceGuard::do_try_state().is_err());
 	});
 }

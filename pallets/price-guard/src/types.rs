@@ -13,7 +13,7 @@ use ballast_primitives::{
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	frame_support::__private::serde::{Deserialize, Serialize},
-	sp_arithmetic::{traits::Zero, FixedU128, Permill},
+	sp_arithmetic::{traits::Zero, FixedU128, PerThing, Permill},
 };
 use scale_info::TypeInfo;
 
@@ -39,8 +39,14 @@ pub struct GuardParams {
 	pub min_price: Price,
 	/// Highest price believed; above `min_price`.
 	pub max_price: Price,
-	/// Oldest price (ms) usable for a risk-increasing action; positive.
+	/// Oldest price (ms) usable for any decision; positive.
 	pub max_age: Moment,
+	/// Circuit breaker: the largest relative move from the last valid price a print may make
+	/// and be used at once; positive.
+	pub max_jump: Permill,
+	/// How long (ms, oracle time) a larger move must persist, every print in between beyond
+	/// the breaker too, before it is accepted as the new last valid price; positive.
+	pub jump_confirm: Moment,
 }
 
 impl GuardParams {
@@ -52,12 +58,69 @@ impl GuardParams {
 		if self.max_age == 0 {
 			return Err(GuardError::ZeroMaxAge);
 		}
+		if self.max_jump.is_zero() || self.max_jump.deconstruct() > Permill::ACCURACY {
+			return Err(GuardError::InvalidMaxJump);
+		}
+		if self.jump_confirm == 0 {
+			return Err(GuardError::ZeroJumpConfirm);
+		}
 		Ok(())
 	}
 
 	/// The bounds consumers check prices against ([`PriceBounds::admit`]).
 	pub fn bounds(&self) -> PriceBounds {
-		PriceBounds { min_price: self.min_price, max_price: self.max_price, max_age: self.max_age }
+		PriceBounds {
+			min_price: self.min_price,
+			max_price: self.max_price,
+			max_age: self.max_age,
+			max_jump: self.max_jump,
+		}
+	}
+}
+
+/// How operators' values combine into one price (see [`crate::combine`]). Governed.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Serialize,
+	Deserialize,
+)]
+#[serde(crate = "polkadot_sdk::frame_support::__private::serde")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeedRules {
+	/// Fewest fresh, non-rejected operator values that make a new price; at least 1.
+	pub min_count: u32,
+	/// A fresh value further than this from the median of the other fresh values is rejected;
+	/// positive.
+	pub max_deviation: Permill,
+}
+
+impl Default for FeedRules {
+	/// One value suffices and none is rejected: the oracle's plain behaviour, until governance
+	/// (or genesis) sets rules.
+	fn default() -> Self {
+		Self { min_count: 1, max_deviation: Permill::one() }
+	}
+}
+
+impl FeedRules {
+	/// Checks the rules: `min_count ≥ 1`, `0 < max_deviation ≤ 100%`.
+	pub fn validate(&self) -> Result<(), GuardError> {
+		if self.min_count == 0 {
+			return Err(GuardError::ZeroMinCount);
+		}
+		if self.max_deviation.is_zero() || self.max_deviation.deconstruct() > Permill::ACCURACY {
+			return Err(GuardError::InvalidMaxDeviation);
+		}
+		Ok(())
 	}
 }
 
@@ -68,6 +131,14 @@ pub enum GuardError {
 	InvalidPriceBounds,
 	/// `max_age` is zero.
 	ZeroMaxAge,
+	/// `max_jump` is zero or above 100%.
+	InvalidMaxJump,
+	/// `jump_confirm` is zero.
+	ZeroJumpConfirm,
+	/// The feed rules' `min_count` is zero.
+	ZeroMinCount,
+	/// The feed rules' `max_deviation` is zero or above 100%.
+	InvalidMaxDeviation,
 }
 
 /// The volatility the guard tracks for one oracle key.

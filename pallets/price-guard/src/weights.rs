@@ -22,6 +22,7 @@ use polkadot_sdk::frame_support::{
 pub trait WeightInfo {
 	fn set_guard() -> Weight;
 	fn set_volatility() -> Weight;
+	fn set_feed_rules() -> Weight;
 	/// The end-of-block observation of `n` guarded keys (reserved in `on_initialize`).
 	fn observe(n: u32) -> Weight;
 }
@@ -50,11 +51,13 @@ fn keys_proof<T: Config>() -> u64 {
 }
 
 fn per_key(db: RuntimeDbWeight) -> Weight {
-	// Reads the guard, the source price, `LastValid`, `Volatility`; writes the last two.
+	// Reads the guard, the source price, `LastValid`, `PendingJump`, `Volatility`,
+	// `InvalidBlocks`; writes all but the first two.
 	let proof = item(GuardParams::max_encoded_len())
 		.saturating_add(item(TimestampedPrice::max_encoded_len()).saturating_mul(2))
-		.saturating_add(item(VolatilityState::max_encoded_len()));
-	Weight::from_parts(HOOK_PER_KEY_REF_TIME, proof).saturating_add(db.reads_writes(4, 2))
+		.saturating_add(item(VolatilityState::max_encoded_len()))
+		.saturating_add(item(8).saturating_add(item(4)));
+	Weight::from_parts(HOOK_PER_KEY_REF_TIME, proof).saturating_add(db.reads_writes(6, 4))
 }
 
 fn base(db: RuntimeDbWeight, keys_proof: u64) -> Weight {
@@ -76,6 +79,9 @@ impl<T: Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(item(VolatilityState::max_encoded_len()));
 		call(T::DbWeight::get(), 2, 1, proof)
 	}
+	fn set_feed_rules() -> Weight {
+		call(T::DbWeight::get(), 0, 1, 0)
+	}
 	fn observe(n: u32) -> Weight {
 		let db = T::DbWeight::get();
 		base(db, keys_proof::<T>()).saturating_add(per_key(db).saturating_mul(u64::from(n)))
@@ -89,6 +95,9 @@ impl WeightInfo for () {
 	}
 	fn set_volatility() -> Weight {
 		call(RocksDbWeight::get(), 2, 1, item(VolatilityState::max_encoded_len()))
+	}
+	fn set_feed_rules() -> Weight {
+		call(RocksDbWeight::get(), 0, 1, 0)
 	}
 	fn observe(n: u32) -> Weight {
 		let db = RocksDbWeight::get();

@@ -3,9 +3,11 @@
 //!
 //! Operators call `oracle.feedValues` with `(AssetId, Price)` pairs; every value is stamped
 //! with the block time. The combined price of an asset is the median of the operators' values
-//! that are younger than [`OracleValueExpiry`], and only when at least [`OracleMinimumCount`]
-//! such values exist; otherwise the previous combined value (with its old timestamp) is kept,
-//! so consumers can always see how old a price is.
+//! that are younger than [`OracleValueExpiry`], after rejecting any value further than the
+//! governed `max_deviation` from the median of the others, and only when at least the governed
+//! `min_count` values are left (`pallet_price_guard::GuardedMedian`, rules in
+//! `priceGuard.feedRules`); otherwise the previous combined value (with its old timestamp) is
+//! kept, so consumers can always see how old a price is.
 //!
 //! `pallet_price_guard` stands between the oracle and every consumer: it owns each key's bounds
 //! and maximum age, the last valid price and the volatility, and is the `Prices` of every
@@ -25,9 +27,6 @@ use polkadot_sdk::{
 parameter_types! {
 	/// Values older than ten minutes take no part in the median.
 	pub const OracleValueExpiry: Moment = 10 * 60 * 1_000;
-	/// Fewest fresh operator values that make a new median. One while the network has a single
-	/// operator node (the dev chain); governance raises it as operators join.
-	pub const OracleMinimumCount: u32 = 1;
 	/// The oracle's own account, used when Root feeds a value.
 	pub const OraclePalletId: PalletId = PalletId(*b"bal/orcl");
 	/// Most operators that may feed in one block; equal to the largest operator set.
@@ -45,8 +44,7 @@ pub type TimestampedOracleValue = pallet_oracle::TimestampedValue<Price, Moment>
 
 impl pallet_oracle::Config for Runtime {
 	type OnNewData = ();
-	type CombineData =
-		pallet_oracle::DefaultCombineData<Runtime, OracleMinimumCount, OracleValueExpiry>;
+	type CombineData = pallet_price_guard::GuardedMedian<Runtime, Runtime, OracleValueExpiry>;
 	type Time = Timestamp;
 	type OracleKey = OracleKey;
 	type OracleValue = Price;

@@ -101,20 +101,30 @@ pub fn next_block() {
 	try_state();
 }
 
-/// Alice feeds `(asset, whole USD)` prices in the current block (no block passes).
-pub fn feed_now(prices: &[(u32, u32)]) {
-	let values = BoundedVec::truncate_from(
-		prices.iter().map(|(k, v)| (*k, Price::from_u32(*v))).collect::<Vec<_>>(),
-	);
-	assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(alice()), values));
+/// Opens `key`'s circuit breaker to a 100 % move, for tests about what happens after a crash
+/// rather than about the breaker (which holds a move beyond 25 % for a minute).
+pub fn open_breaker(key: u32) {
+	let guard = pallet_price_guard::Guards::<Runtime>::get(key).expect("guarded");
+	assert_ok!(root(pallet_price_guard::Call::<Runtime>::set_guard {
+		key,
+		params: pallet_price_guard::GuardParams { max_jump: Permill::one(), ..guard },
+	}));
 }
 
-/// Alice (an oracle operator) feeds `(asset, whole USD)` prices, then a block passes.
-pub fn feed(prices: &[(u32, u32)]) {
-	let values = BoundedVec::truncate_from(
+/// Alice and Bob (two oracle operators: the dev chain's minimum count) feed `(asset, whole
+/// USD)` prices in the current block (no block passes).
+pub fn feed_now(prices: &[(u32, u32)]) {
+	let values: BoundedVec<_, _> = BoundedVec::truncate_from(
 		prices.iter().map(|(k, v)| (*k, Price::from_u32(*v))).collect::<Vec<_>>(),
 	);
-	assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(alice()), values));
+	for who in [alice(), Sr25519Keyring::Bob.to_account_id()] {
+		assert_ok!(Oracle::feed_values(RuntimeOrigin::signed(who), values.clone()));
+	}
+}
+
+/// Alice and Bob feed `(asset, whole USD)` prices, then a block passes.
+pub fn feed(prices: &[(u32, u32)]) {
+	feed_now(prices);
 	next_block();
 }
 

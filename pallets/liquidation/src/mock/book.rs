@@ -255,7 +255,7 @@ impl Derivatives<u64> for MockPerps {
 			.collect()
 	}
 
-	fn mark_price(market: MarketId, _long: bool) -> Option<Price> {
+	fn mark_price(market: MarketId) -> Option<Price> {
 		base_decimals(market)?;
 		market_price(market)
 	}

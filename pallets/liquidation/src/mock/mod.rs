@@ -225,6 +225,8 @@ thread_local! {
 	static MARKS: RefCell<BTreeMap<MarketId, Price>> = const { RefCell::new(BTreeMap::new()) };
 	/// Volatility of collateral assets.
 	static VOLATILITY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
+	/// The price guard's pause clock per oracle key.
+	static INVALID_BLOCKS: RefCell<BTreeMap<OracleKey, u32>> = const { RefCell::new(BTreeMap::new()) };
 	/// Accounts whose `close_fraction` fails (after closing: the storage layer must undo it).
 	static FAIL_CLOSE: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
 	/// Accounts whose `deleverage` fails (after closing).
@@ -241,6 +243,11 @@ pub fn set_oracle(asset: AssetId, price: u32) {
 /// The oracle now reports `price` for collateral `asset`.
 pub fn set_oracle_exact(asset: AssetId, price: Price) {
 	ORACLE.with(|o| o.borrow_mut().insert(asset, price));
+}
+
+/// `n` more blocks ended without a usable price of `key` (the guard's pause clock).
+pub fn add_invalid_blocks(key: OracleKey, n: u32) {
+	INVALID_BLOCKS.with(|c| *c.borrow_mut().entry(key).or_default() += n);
 }
 
 /// The oracle forgets `asset`.
@@ -344,7 +351,12 @@ impl PriceProvider for MockPrices {
 			min_price: Price::from_u32(1),
 			max_price: Price::from_u32(10_000_000),
 			max_age: 60_000,
+			max_jump: polkadot_sdk::sp_arithmetic::Permill::from_percent(50),
 		})
+	}
+
+	fn invalid_blocks(key: OracleKey) -> u32 {
+		INVALID_BLOCKS.with(|c| c.borrow().get(&key).copied().unwrap_or(0))
 	}
 }
 
@@ -493,6 +505,7 @@ pub fn check_custody() {
 /// levels (BTC 1,000, ETH 100, both as collateral and as markets), no knob is set.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	ORACLE.with(|o| o.borrow_mut().clear());
+	INVALID_BLOCKS.with(|c| c.borrow_mut().clear());
 	MARKS.with(|m| m.borrow_mut().clear());
 	VOLATILITY.with(|v| v.borrow_mut().clear());
 	clear_failures();

@@ -89,11 +89,50 @@ fn take_and_restart_need_a_collateral_price() {
 		remove_oracle(BTC);
 		assert_noop!(
 			Liquidation::take(signed(BIDDER), id, 1_000, Price::from_u32(2_000)),
-			Error::<Test>::PriceMissing
+			Error::<Test>::AuctionPaused
 		);
-		assert_noop!(Liquidation::restart(signed(KEEPER), id), Error::<Test>::PriceMissing);
+		assert_noop!(Liquidation::restart(signed(KEEPER), id), Error::<Test>::AuctionPaused);
 		let report = &Liquidation::auction_reports()[0];
 		assert_eq!((report.price, report.needs_reset), (None, true));
+	});
+}
+
+#[test]
+fn an_outlier_print_pauses_auctions_instead_of_selling_at_it() {
+	test(|| {
+		let id = start_auction();
+		// An operator prints BTC = 0.5, below BTC's floor of 1: no take, no restart.
+		set_oracle_exact(BTC, Price::from_rational(1, 2));
+		assert_noop!(
+			Liquidation::take(signed(BIDDER), id, 1_000, Price::from_u32(2_000)),
+			Error::<Test>::AuctionPaused
+		);
+		assert_noop!(Liquidation::restart(signed(KEEPER), id), Error::<Test>::AuctionPaused);
+	});
+}
+
+#[test]
+fn a_paused_auction_does_not_decay_towards_its_floor() {
+	test(|| {
+		let id = start_auction();
+		next_block();
+		let (before, floor, _) =
+			Liquidation::auction_price(&Auctions::<Test>::get(id).unwrap()).expect("priced");
+		// Thirty blocks without a usable price: the guard's pause clock ticks with them.
+		remove_oracle(BTC);
+		for _ in 0..30 {
+			next_block();
+			add_invalid_blocks(BTC, 1);
+		}
+		set_oracle(BTC, 1_000);
+		let (after, floor_after, reset) =
+			Liquidation::auction_price(&Auctions::<Test>::get(id).unwrap()).expect("priced");
+		assert_eq!((after, floor_after, reset), (before, floor, false));
+		// Once priced again it decays as before.
+		next_block();
+		let (later, _, _) =
+			Liquidation::auction_price(&Auctions::<Test>::get(id).unwrap()).expect("priced");
+		assert!(later < before);
 	});
 }
 
@@ -120,6 +159,7 @@ fn take_rejects_a_payment_that_overflows() {
 				started: System::block_number(),
 				decay: Permill::from_parts(5_000),
 				value: 0,
+				paused_at_start: 0,
 			},
 		);
 		LiveAuctions::<Test>::insert((CHARLIE, CROSS_ACCOUNT), 1);

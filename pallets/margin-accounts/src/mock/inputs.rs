@@ -44,8 +44,8 @@ impl CollateralRisk for MockRisk {
 	}
 }
 
-/// Price guard stand-in: the oracle's prices, and per key the bounds and maximum age a price
-/// must meet and the last valid price.
+/// Price guard stand-in: the oracle's prices, and per key the bounds, maximum age and circuit
+/// breaker a price must meet and the last valid price (with its timestamp).
 pub struct MockPrices;
 
 impl MockPrices {
@@ -70,9 +70,15 @@ impl MockPrices {
 		LAST_VALID.with(|p| p.borrow_mut().clear());
 	}
 
-	/// The last valid price recorded for `key`.
+	/// The last valid price recorded for `key`, stamped with the mock's current time.
 	pub fn set_last_valid(key: OracleKey, price: u32) {
-		LAST_VALID.with(|p| p.borrow_mut().insert(key, Price::from_u32(price)));
+		Self::set_last_valid_at(key, price, Self::now());
+	}
+
+	/// The last valid price recorded for `key`, with the oracle timestamp `timestamp`.
+	pub fn set_last_valid_at(key: OracleKey, price: u32, timestamp: Moment) {
+		let last = TimestampedPrice { price: Price::from_u32(price), timestamp };
+		LAST_VALID.with(|p| p.borrow_mut().insert(key, last));
 	}
 
 	/// Guard `key` with `bounds` (`None`: the key is not guarded).
@@ -106,7 +112,7 @@ impl MockPrices {
 	pub fn set_defaults() {
 		for (key, price) in [(BTC, 50_000), (ETH, 3_000), (DOT, 5), (USDC, 1)] {
 			Self::set(key, price, NOW);
-			Self::set_last_valid(key, price);
+			Self::set_last_valid_at(key, price, NOW);
 		}
 		Self::set_now(NOW);
 	}
@@ -125,7 +131,7 @@ impl PriceProvider for MockPrices {
 		BOUNDS.with(|b| b.borrow().get(&key).copied())
 	}
 
-	fn last_valid(key: OracleKey) -> Option<Price> {
+	fn last_valid(key: OracleKey) -> Option<TimestampedPrice> {
 		LAST_VALID.with(|p| p.borrow().get(&key).copied())
 	}
 }
@@ -223,7 +229,7 @@ impl Derivatives<AccountId> for MockDerivatives {
 		Self::book(who, sub).positions
 	}
 
-	fn mark_price(_market: MarketId, _long: bool) -> Option<Price> {
+	fn mark_price(_market: MarketId) -> Option<Price> {
 		None
 	}
 

@@ -1,6 +1,6 @@
 //! Test runtime: `frame_system`, real `pallet_balances` and `pallet_assets` for custody, and the
-//! pallet; collateral terms, prices (with the price guard's bounds per key), positions and pooled
-//! quote from thread-local tables.
+//! pallet; collateral terms, prices (with the price guard's bounds, maximum age and circuit
+//! breaker per key, and last valid prices), positions and pooled quote from thread-local tables.
 
 use crate::{self as pallet_margin_accounts};
 use ballast_primitives::{
@@ -176,7 +176,7 @@ thread_local! {
 	static TERMS: RefCell<BTreeMap<AssetId, CollateralTerms>> = const { RefCell::new(BTreeMap::new()) };
 	static VOLATILITY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
 	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> = const { RefCell::new(BTreeMap::new()) };
-	static LAST_VALID: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
+	static LAST_VALID: RefCell<BTreeMap<OracleKey, TimestampedPrice>> = const { RefCell::new(BTreeMap::new()) };
 	static BOUNDS: RefCell<BTreeMap<OracleKey, PriceBounds>> = const { RefCell::new(BTreeMap::new()) };
 	static CLOCK: RefCell<Moment> = const { RefCell::new(0) };
 	static MARKET_SET: RefCell<BTreeSet<MarketId>> = const { RefCell::new(BTreeSet::new()) };
@@ -243,8 +243,8 @@ pub fn plain_terms(asset: AssetId) -> CollateralTerms {
 	}
 }
 
-/// The price guard's bounds of `key` after [`reset_tables`], every price at most a minute old:
-/// BTC believed between 1,000 and 1,000,000, ETH between 50 and 1,000,000, DOT between 1 and
+/// The price guard's bounds of `key` after [`reset_tables`], every price at most a minute old
+/// and at most 50% away from the last valid price (the circuit breaker): BTC believed between 1,000 and 1,000,000, ETH between 50 and 1,000,000, DOT between 1 and
 /// 10,000, LINK and DUSTY between 1 and 1,000. The quote asset's key is not guarded.
 pub fn bounds_at_genesis(key: OracleKey) -> Option<PriceBounds> {
 	let (min, max) = match key {
@@ -258,6 +258,7 @@ pub fn bounds_at_genesis(key: OracleKey) -> Option<PriceBounds> {
 		min_price: Price::from_u32(min),
 		max_price: Price::from_u32(max),
 		max_age: 60_000,
+		max_jump: Permill::from_percent(50),
 	})
 }
 

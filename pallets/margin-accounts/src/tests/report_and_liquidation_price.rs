@@ -62,6 +62,11 @@ fn report_flags_stale_prices() {
 		MockPrices::set(BTC, 999, NOW);
 		let r = MarginAccounts::report(&ALICE, CROSS).unwrap();
 		assert!(r.uses_stale_prices && r.collateral[0].price_stale);
+		// A jump beyond the circuit breaker too: the print is reported, and flagged.
+		MockPrices::set(BTC, 80_000, NOW);
+		let r = MarginAccounts::report(&ALICE, CROSS).unwrap();
+		assert!(r.uses_stale_prices && r.collateral[0].price_stale);
+		assert_eq!(r.collateral[0].price, Some(Price::from_u32(80_000)));
 		// Fresh again.
 		MockPrices::set(BTC, 50_000, NOW);
 		assert!(!MarginAccounts::report(&ALICE, CROSS).unwrap().uses_stale_prices);

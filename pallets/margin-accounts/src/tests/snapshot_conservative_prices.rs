@@ -2,15 +2,26 @@
 
 use super::*;
 
+/// Maintenance equity of ALICE's cross account holding one BTC and 100 USDC, at `price`.
+fn equity(price: u32) -> SignedBalance {
+	susdc(price as i128 * 95 / 100) + susdc(100)
+}
+
+/// ALICE's cross account: one BTC, 100 USDC, one position (maintenance 500 USDC).
+fn alice_with_one_btc_and_a_position() {
+	deposit(ALICE, CROSS, BTC, BTC_UNIT);
+	deposit(ALICE, CROSS, USDC, usdc(100));
+	open_position(ALICE, CROSS, 1_000, 500);
+}
+
+fn snapshot() -> ballast_primitives::traits::AccountSnapshot {
+	MarginAccounts::snapshot(&ALICE, CROSS).unwrap()
+}
+
 #[test]
 fn snapshot_values_collateral_at_conservative_prices() {
 	test(|| {
-		deposit(ALICE, CROSS, BTC, BTC_UNIT);
-		deposit(ALICE, CROSS, USDC, usdc(100));
-		open_position(ALICE, CROSS, 1_000, 500);
-		let equity = |price: u32| susdc(price as i128 * 95 / 100) + susdc(100);
-		let snapshot = || MarginAccounts::snapshot(&ALICE, CROSS).unwrap();
-
+		alice_with_one_btc_and_a_position();
 		let s = snapshot();
 		assert_eq!(s.maintenance_equity, equity(50_000));
 		assert_eq!(s.equity_without_pnl, equity(50_000));
@@ -23,30 +34,104 @@ fn snapshot_values_collateral_at_conservative_prices() {
 		assert!(s.is_healthy());
 		assert!(MockDerivatives::take_modes().contains(&PriceMode::Conservative));
 
-		// An out-of-bounds print above: the last valid price (the worse of the two).
-		MockPrices::set(BTC, 2_000_000, NOW);
-		assert_eq!(snapshot().maintenance_equity, equity(50_000));
-		// An out-of-bounds print below: the print itself (the worse of the two).
-		MockPrices::set(BTC, 500, NOW);
-		assert_eq!(snapshot().maintenance_equity, equity(500));
-		// A stale price: the worse of it and the last valid price.
-		MockPrices::set(BTC, 60_000, NOW - 60_001);
-		assert_eq!(snapshot().maintenance_equity, equity(50_000));
-		MockPrices::set(BTC, 40_000, NOW - 60_001);
-		assert_eq!(snapshot().maintenance_equity, equity(40_000));
-		// Meanwhile, any risk-increasing action fails closed.
-		assert_noop!(withdraw(ALICE, CROSS, USDC, 1), Error::<Test>::PriceStale);
+		// A usable print is used as is, up to the circuit breaker (50% of the last valid price,
+		// inclusive) either way.
+		for price in [30_000, 25_000, 75_000] {
+			MockPrices::set(BTC, price, NOW);
+			assert_eq!(snapshot().maintenance_equity, equity(price), "print {price}");
+		}
+		// A crash the price guard has confirmed is the new last valid price: the account is
+		// valued, and liquidated, at it.
+		MockPrices::set(BTC, 400, NOW);
+		MockPrices::update_bounds(BTC, |b| b.min_price = Price::from_u32(100));
+		MockPrices::set_last_valid(BTC, 400);
+		let s = snapshot();
+		assert_eq!(s.maintenance_equity, equity(400));
+		assert!(!s.is_healthy());
 	});
 }
 
 #[test]
-fn snapshot_without_a_recorded_valid_price_uses_the_latest_print() {
+fn an_outlier_print_never_values_collateral_in_liquidation() {
+	test(|| {
+		alice_with_one_btc_and_a_position();
+		// The attack: one print far below (or above) the last valid price, to make an account
+		// look unhealthy (or healthy) and have it liquidated (or spared) at the print. Below the
+		// floor, above the cap, a jump beyond the circuit breaker either way, or a stale print:
+		// the print is ignored and the last valid price values the collateral.
+		for (price, at, refused) in [
+			(500, NOW, Error::<Test>::PriceOutOfBounds),
+			(2_000_000, NOW, Error::<Test>::PriceOutOfBounds),
+			(24_999, NOW, Error::<Test>::PriceJump),
+			(75_001, NOW, Error::<Test>::PriceJump),
+			(1_000, NOW, Error::<Test>::PriceJump),
+			(40_000, NOW - 60_001, Error::<Test>::PriceStale),
+			(60_000, NOW - 60_001, Error::<Test>::PriceStale),
+		] {
+			MockPrices::set(BTC, price, at);
+			let s = snapshot();
+			assert_eq!(s.maintenance_equity, equity(50_000), "print {price} at {at}");
+			assert_eq!(s.equity_without_pnl, equity(50_000), "print {price} at {at}");
+			assert!(s.is_healthy());
+			// Meanwhile, any risk-increasing action fails closed.
+			assert_noop!(withdraw(ALICE, CROSS, USDC, 1), refused);
+		}
+		// An account unhealthy at the last valid price is still liquidatable when the print
+		// jumps up: the outlier never spares it either.
+		MockPrices::set_last_valid(BTC, 400);
+		MockPrices::update_bounds(BTC, |b| b.min_price = Price::from_u32(100));
+		MockPrices::set(BTC, 50_000, NOW);
+		let s = snapshot();
+		assert_eq!(s.maintenance_equity, equity(400));
+		assert!(!s.is_healthy());
+	});
+}
+
+#[test]
+fn conservative_valuation_pauses_on_an_outlier_print_when_the_last_valid_price_is_too_old() {
+	test(|| {
+		alice_with_one_btc_and_a_position();
+		let account = account(ALICE, CROSS);
+		let conservative =
+			|| MarginAccounts::valuation_of(&ALICE, CROSS, &account, PriceMode::Conservative);
+		// An out-of-bounds print, and a last valid price exactly the maximum age old: that one.
+		MockPrices::set(BTC, 500, NOW);
+		MockPrices::set_last_valid_at(BTC, 50_000, NOW - 60_000);
+		assert_eq!(conservative().unwrap().0.maintenance_equity, equity(50_000));
+		// A millisecond older: no usable price at all. The print is not used instead; the
+		// valuation fails with the print's reason and there is no snapshot, so liquidation of
+		// the account pauses (and so does the liquidation price).
+		MockPrices::set_last_valid_at(BTC, 50_000, NOW - 60_001);
+		assert_eq!(conservative().map(|_| ()), Err(PriceError::OutOfBounds));
+		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
+		assert_eq!(MarginAccounts::liquidation_price(&ALICE, CROSS), None);
+		// Likewise a jumped print (the jump is measured from the old last valid price).
+		MockPrices::set(BTC, 20_000, NOW);
+		assert_eq!(conservative().map(|_| ()), Err(PriceError::Jump));
+		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
+		// Once a usable print returns, liquidation resumes at it.
+		MockPrices::set(BTC, 45_000, NOW);
+		assert_eq!(snapshot().maintenance_equity, equity(45_000));
+	});
+}
+
+#[test]
+fn snapshot_without_a_recorded_valid_price_uses_only_a_usable_print() {
 	test(|| {
 		deposit(ALICE, CROSS, BTC, BTC_UNIT);
 		MockPrices::clear();
 		MockPrices::set_now(NOW);
-		MockPrices::set(BTC, 500, NOW - 1_000_000);
-		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS).unwrap().maintenance_equity, susdc(475));
+		// Nothing recorded: a usable print is used (no reference for the circuit breaker).
+		MockPrices::set(BTC, 500_000, NOW);
+		assert_eq!(
+			MarginAccounts::snapshot(&ALICE, CROSS).unwrap().maintenance_equity,
+			susdc(475_000)
+		);
+		// An unusable one is not: there is no snapshot, liquidation pauses.
+		MockPrices::set(BTC, 500, NOW);
+		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
+		MockPrices::set(BTC, 50_000, NOW - 1_000_000);
+		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
 	});
 }
 

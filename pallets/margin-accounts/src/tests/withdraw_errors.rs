@@ -104,8 +104,37 @@ fn withdraw_with_a_price_out_of_bounds_fails_closed_with_price_out_of_bounds() {
 			MockPrices::set(BTC, price, NOW);
 			assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceOutOfBounds);
 		}
-		// The bounds themselves are valid.
+		// The bounds themselves are valid (once the price guard has confirmed the move).
 		MockPrices::set(BTC, 1_000_000, NOW);
+		MockPrices::set_last_valid(BTC, 1_000_000);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+	});
+}
+
+#[test]
+fn withdraw_at_a_print_beyond_the_circuit_breaker_fails_closed_with_price_jump() {
+	test(|| {
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		open_position(ALICE, CROSS, 100, 50);
+		// Inside the bounds, but more than 50% from the last valid price (50,000), either way:
+		// an outlier that would inflate (or deflate) the collateral is refused.
+		for price in [75_001, 24_999, 1_000_000] {
+			MockPrices::set(BTC, price, NOW);
+			assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceJump);
+		}
+		// A move of exactly 50% is within the breaker.
+		MockPrices::set(BTC, 75_000, NOW);
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+		// The breaker is the price guard's, per key.
+		MockPrices::set(BTC, 80_000, NOW);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceJump);
+		MockPrices::update_bounds(BTC, |b| b.max_jump = Permill::from_percent(60));
+		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
+		// Once the guard has confirmed the move, the new price is the reference.
+		MockPrices::update_bounds(BTC, |b| b.max_jump = Permill::from_percent(50));
+		MockPrices::set(BTC, 200_000, NOW);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceJump);
+		MockPrices::set_last_valid(BTC, 200_000);
 		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
 	});
 }
@@ -143,6 +172,8 @@ fn withdraw_with_a_stale_mark_price_fails_closed() {
 		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceStale);
 		MockDerivatives::fail_fresh(ALICE, CROSS, PriceError::OutOfBounds);
 		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceOutOfBounds);
+		MockDerivatives::fail_fresh(ALICE, CROSS, PriceError::Jump);
+		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceJump);
 	});
 }
 

@@ -66,53 +66,125 @@ fn exposure_follows_the_price_mode() {
 		);
 		let last = Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::LastKnown).unwrap();
 		assert_eq!(last.unrealized_pnl, usdc(59_000 - 60_036));
-		// Conservative for a long: the lower of 59,000 and the last valid 60,000.
+		// Conservative: the stale print is ignored for the last valid 60,000.
 		let cons = Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Conservative).unwrap();
-		assert_eq!(cons.notional, 59_000 * USDC);
+		assert_eq!(cons.notional, 60_000 * USDC);
+		// Unless that one is older than the maximum age too: no price, no exposure.
+		MockPrices::set_last_valid_at(BTC_KEY, 60_000, NOW - 60_001);
+		assert_eq!(
+			Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Conservative),
+			Err(PriceError::Stale)
+		);
+	});
+}
+
+/// A market on key 9 (an underlying that is no collateral asset: only the price guard knows
+/// its last valid price), ALICE long 1 BTC and BOB short 1 BTC on it, the last valid price
+/// 60,000. Returns the market.
+fn long_and_short_on_key_9() -> MarketId {
+	assert_ok!(Perpetuals::create_market(root(), MarketParams { oracle_key: 9, ..btc_market() }));
+	let market: MarketId = 2;
+	MockPrices::set(9, 60_000);
+	fund(ALICE, 100_000);
+	fund(BOB, 100_000);
+	trade(ALICE, market, BTC);
+	trade(BOB, market, -BTC);
+	MockPrices::set_last_valid(9, 60_000);
+	market
+}
+
+#[test]
+fn an_outlier_print_never_closes_positions_at_the_outlier() {
+	test(|| {
+		let market = long_and_short_on_key_9();
+		let notional = |who, mode| Perps::exposure(&who, CROSS_ACCOUNT, mode).map(|e| e.notional);
+
+		// Above the guard's bounds (1,000–1,000,000), below them, or inside them but beyond the
+		// circuit breaker (50% of the last valid price) either way: trading refuses the print,
+		// and liquidation ignores it, valuing the long and the short alike at the last valid
+		// price. Neither side can be liquidated, or spared, by one outlier.
+		for (print, why) in [
+			(1_000_001, PriceError::OutOfBounds),
+			(999, PriceError::OutOfBounds),
+			(90_001, PriceError::Jump),
+			(29_999, PriceError::Jump),
+		] {
+			MockPrices::set(9, print);
+			assert_eq!(notional(ALICE, PriceMode::Fresh), Err(why), "print {print}");
+			assert_eq!(Perps::mark_price(market), Some(price(60_000)), "print {print}");
+			assert_eq!(Perps::mark_price(market), Some(price(60_000)), "print {print}");
+			assert_eq!(notional(ALICE, PriceMode::Conservative), Ok(60_000 * USDC));
+			assert_eq!(notional(BOB, PriceMode::Conservative), Ok(60_000 * USDC));
+		}
+
+		// Closing both at an outlier below: at 60,000, not at the print.
+		MockPrices::set(9, 999);
+		assert_eq!(Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::one()), Ok(60_000 * USDC));
+		assert_eq!(Perps::close_fraction(&BOB, CROSS_ACCOUNT, Permill::one()), Ok(60_000 * USDC));
+		assert!(Perps::positions(&ALICE, CROSS_ACCOUNT).is_empty());
+		assert!(Perps::positions(&BOB, CROSS_ACCOUNT).is_empty());
 	});
 }
 
 #[test]
-fn conservative_mode_weighs_an_out_of_bounds_print_against_the_guards_last_valid_price() {
+fn a_move_the_guard_confirmed_is_the_conservative_price_for_both_sides() {
 	test(|| {
-		// A market on key 9: an underlying that is no collateral asset, only the price guard
-		// knows its last valid price.
-		assert_ok!(Perpetuals::create_market(
-			root(),
-			MarketParams { oracle_key: 9, ..btc_market() }
-		));
-		let market: MarketId = 2;
-		MockPrices::set(9, 60_000);
-		fund(ALICE, 100_000);
-		fund(BOB, 100_000);
-		trade(ALICE, market, BTC);
-		trade(BOB, market, -BTC);
-		MockPrices::set_last_valid(9, 60_000);
-		let notional = |who, mode| Perps::exposure(&who, CROSS_ACCOUNT, mode).map(|e| e.notional);
-
-		// A fresh print above the guard's bounds (1,000–1,000,000): trading refuses it …
-		MockPrices::set(9, 1_000_001);
-		assert_eq!(notional(ALICE, PriceMode::Fresh), Err(PriceError::OutOfBounds));
-		// … liquidation values the long at the lower of the two, the short at the higher.
-		assert_eq!(Perps::mark_price(market, true), Some(price(60_000)));
-		assert_eq!(Perps::mark_price(market, false), Some(price(1_000_001)));
-		assert_eq!(notional(ALICE, PriceMode::Conservative), Ok(60_000 * USDC));
-		assert_eq!(notional(BOB, PriceMode::Conservative), Ok(1_000_001 * USDC));
-
-		// A print below the bounds: the reverse.
+		let market = long_and_short_on_key_9();
+		// Within the circuit breaker, a usable print is used as is.
+		MockPrices::set(9, 90_000);
+		assert_eq!(Perps::mark_price(market), Some(price(90_000)));
+		assert_eq!(Perps::mark_price(market), Some(price(90_000)));
+		// The bounds and breaker are the guard's: widened, and the crash confirmed as the new
+		// last valid price, the same print is used for both sides.
 		MockPrices::set(9, 999);
-		assert_eq!(Perps::mark_price(market, true), Some(price(999)));
-		assert_eq!(Perps::mark_price(market, false), Some(price(60_000)));
-		assert_eq!(notional(ALICE, PriceMode::Conservative), Ok(999 * USDC));
-		assert_eq!(notional(BOB, PriceMode::Conservative), Ok(60_000 * USDC));
-
-		// The bounds are the guard's: widened, the same print is valid for both sides.
+		assert_eq!(Perps::mark_price(market), Some(price(60_000)));
 		MockPrices::set_bounds(
 			9,
 			ballast_primitives::traits::PriceBounds { min_price: price(1), ..btc_bounds() },
 		);
-		assert_eq!(Perps::mark_price(market, true), Some(price(999)));
-		assert_eq!(Perps::mark_price(market, false), Some(price(999)));
+		MockPrices::set_last_valid(9, 999);
+		assert_eq!(Perps::mark_price(market), Some(price(999)));
+		assert_eq!(Perps::mark_price(market), Some(price(999)));
+	});
+}
+
+#[test]
+fn a_liquidation_close_at_an_outlier_print_executes_at_the_last_valid_price() {
+	test(|| {
+		fund(ALICE, 100_000);
+		fund(BOB, 100_000);
+		trade(ALICE, BTC_PERP, 2 * BTC);
+		// A short, sold against the long skew.
+		trade(BOB, BTC_PERP, -BTC);
+		let bob_entry = position(BOB, BTC_PERP).unwrap().entry_notional;
+		MockPrices::set_last_valid(BTC_KEY, 60_000);
+		// A print inside the bounds, but a 90% crash the guard has not confirmed.
+		MockPrices::set(BTC_KEY, 6_000);
+		assert_noop!(
+			Perpetuals::close_position(signed(ALICE), CROSS_ACCOUNT, BTC_PERP, None),
+			Error::<Test>::PriceJump
+		);
+		// Liquidating half of the long: 1 BTC at 60,000, not at 6,000.
+		let (quote0, cash0, _) = books();
+		let closed = Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::from_percent(50));
+		assert_eq!(closed, Ok(60_000 * USDC));
+		let realized = usdc(60_000 - 60_066);
+		let (quote1, cash1, _) = books();
+		assert_eq!((quote1 - quote0, cash1 - cash0), (realized, -realized));
+		// Deleveraging the short at a spike: at 60,000 too, not at the print.
+		MockPrices::set(BTC_KEY, 600_000);
+		assert_eq!(
+			Perps::deleverage(&BOB, CROSS_ACCOUNT, BTC_PERP, Permill::one()),
+			Ok(bob_entry as SignedBalance - usdc(60_000))
+		);
+		assert_eq!(position(BOB, BTC_PERP), None);
+		// The same through the one fill path directly.
+		let pos = position(ALICE, BTC_PERP).unwrap();
+		assert_eq!(
+			Perps::close_part(&ALICE, CROSS_ACCOUNT, BTC_PERP, pos, Permill::one()),
+			Ok((60_000 * USDC, usdc(60_000 - 60_066)))
+		);
+		assert_eq!(position(ALICE, BTC_PERP), None);
 	});
 }
 
@@ -130,7 +202,7 @@ fn a_key_that_lost_its_guard_has_no_usable_price() {
 			Perps::exposure(&ALICE, CROSS_ACCOUNT, PriceMode::Conservative),
 			Err(PriceError::Missing)
 		);
-		assert_eq!(Perps::mark_price(BTC_PERP, true), None);
+		assert_eq!(Perps::mark_price(BTC_PERP), None);
 		assert_noop!(
 			Perpetuals::trade(signed(ALICE), CROSS_ACCOUNT, BTC_PERP, -BTC, None),
 			Error::<Test>::PriceMissing
@@ -178,17 +250,18 @@ fn market_exists_and_mark_price_is_conservative() {
 	test(|| {
 		assert!(Perps::market_exists(BTC_PERP) && Perps::market_exists(ETH_PERP));
 		assert!(!Perps::market_exists(2));
-		assert_eq!(Perps::mark_price(BTC_PERP, true), Some(price(60_000)));
+		assert_eq!(Perps::mark_price(BTC_PERP), Some(price(60_000)));
+		// A stale print is ignored for the last valid price, for longs and shorts alike.
 		MockPrices::set_exact(BTC_KEY, price(59_000), NOW - 60_001);
 		MockPrices::set_last_valid(BTC_KEY, 60_000);
-		assert_eq!(Perps::mark_price(BTC_PERP, true), Some(price(59_000)));
-		assert_eq!(Perps::mark_price(BTC_PERP, false), Some(price(60_000)));
-		assert_eq!(Perps::mark_price(2, true), None);
+		assert_eq!(Perps::mark_price(BTC_PERP), Some(price(60_000)));
+		assert_eq!(Perps::mark_price(BTC_PERP), Some(price(60_000)));
+		assert_eq!(Perps::mark_price(2), None);
 		assert_ok!(Perpetuals::create_market(
 			root(),
 			MarketParams { oracle_key: 9, ..btc_market() }
 		));
-		assert_eq!(Perps::mark_price(2, true), None);
+		assert_eq!(Perps::mark_price(2), None);
 	});
 }
 
@@ -235,12 +308,16 @@ fn position_pnl_is_at_the_conservative_price() {
 			Perps::position_pnl(&ALICE, CROSS_ACCOUNT, BTC_PERP),
 			Some((usdc(-36), 60_036 * USDC))
 		);
+		// A stale print is ignored for the last valid price.
 		MockPrices::set_exact(BTC_KEY, price(59_000), NOW - 60_001);
 		MockPrices::set_last_valid(BTC_KEY, 61_000);
 		assert_eq!(
 			Perps::position_pnl(&ALICE, CROSS_ACCOUNT, BTC_PERP),
-			Some((usdc(59_000 - 60_036), 60_036 * USDC))
+			Some((usdc(61_000 - 60_036), 60_036 * USDC))
 		);
+		// None at all: no PnL to deleverage on.
+		MockPrices::set_last_valid_at(BTC_KEY, 61_000, NOW - 60_001);
+		assert_eq!(Perps::position_pnl(&ALICE, CROSS_ACCOUNT, BTC_PERP), None);
 	});
 }
 
@@ -250,15 +327,16 @@ fn close_fraction_closes_at_the_conservative_price_without_fee() {
 		fund(ALICE, 100_000);
 		trade(ALICE, BTC_PERP, 2 * BTC);
 		trade(ALICE, ETH_PERP, -ETH);
-		// BTC stale at 58,000 with 60,000 last valid: the long closes at 58,000.
+		// BTC stale at 58,000 with 60,000 last valid: the print is ignored, the long closes at
+		// 60,000.
 		MockPrices::set_exact(BTC_KEY, price(58_000), NOW - 60_001);
 		MockPrices::set_last_valid(BTC_KEY, 60_000);
 		let (quote0, cash0, fees0) = books();
 		MockOnChange::clear();
 		let closed = Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::from_percent(50));
-		// 1 BTC at 58,000 and 0.5 ETH bought back at 3,000.
-		assert_eq!(closed, Ok(58_000 * USDC + 1_500 * USDC));
-		let realized = usdc(58_000 - 60_066) + (1_499_842_500 - 1_500_000_000);
+		// 1 BTC at 60,000 and 0.5 ETH bought back at 3,000.
+		assert_eq!(closed, Ok(60_000 * USDC + 1_500 * USDC));
+		let realized = usdc(60_000 - 60_066) + (1_499_842_500 - 1_500_000_000);
 		let (quote1, cash1, fees1) = books();
 		assert_eq!(quote1 - quote0, realized);
 		assert_eq!(cash1 - cash0, -realized);
@@ -305,6 +383,27 @@ fn close_fraction_needs_some_price() {
 			Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::one()),
 			Err(Error::<Test>::PriceMissing.into())
 		);
+	});
+}
+
+#[test]
+fn a_liquidation_close_pauses_on_an_outlier_print_with_a_last_valid_price_too_old() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		MockPrices::set_last_valid_at(BTC_KEY, 60_000, NOW - 60_001);
+		// The print is never used instead: the close fails with the print's reason, and the
+		// position stays open until a usable price returns.
+		for (print, why) in [(999, PriceError::OutOfBounds), (6_000, PriceError::Jump)] {
+			MockPrices::set(BTC_KEY, print);
+			let why = || Error::<Test>::from(why);
+			assert_noop!(Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::one()), why());
+			assert_noop!(Perps::deleverage(&ALICE, CROSS_ACCOUNT, BTC_PERP, Permill::one()), why());
+			assert_eq!(Perps::mark_price(BTC_PERP), None);
+			assert_eq!(position(ALICE, BTC_PERP).unwrap().quantity, BTC);
+		}
+		MockPrices::set(BTC_KEY, 59_000);
+		assert_eq!(Perps::close_fraction(&ALICE, CROSS_ACCOUNT, Permill::one()), Ok(59_000 * USDC));
 	});
 }
 

@@ -213,6 +213,9 @@ fn vault_needs_fresh_prices_with_open_interest() {
 		MockPrices::set_now(NOW);
 		MockPrices::set(BTC_KEY, 10);
 		assert_noop!(Perpetuals::remove_liquidity(signed(LP), 1), Error::<Test>::PriceOutOfBounds);
+		MockPrices::set_last_valid(BTC_KEY, 60_000);
+		MockPrices::set(BTC_KEY, 100_000);
+		assert_noop!(Perpetuals::remove_liquidity(signed(LP), 1), Error::<Test>::PriceJump);
 		// A market without open interest needs no price at all.
 		MockPrices::set(BTC_KEY, 60_000);
 		assert_ok!(Perpetuals::create_market(

@@ -142,6 +142,39 @@ fn price_out_of_bounds() {
 }
 
 #[test]
+fn price_jump() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC / 10);
+		MockPrices::set_last_valid(BTC_KEY, 60_000);
+		// Inside the bounds, but more than 50% from the last valid price, either way.
+		for print in [90_001, 29_999] {
+			MockPrices::set(BTC_KEY, print);
+			assert_noop!(
+				Perpetuals::trade(signed(ALICE), CROSS_ACCOUNT, BTC_PERP, BTC, None),
+				Error::<Test>::PriceJump
+			);
+			// Closing at an unconfirmed jump is refused too.
+			assert_noop!(
+				Perpetuals::close_position(signed(ALICE), CROSS_ACCOUNT, BTC_PERP, None),
+				Error::<Test>::PriceJump
+			);
+		}
+		// Exactly 50% is within the breaker.
+		MockPrices::set(BTC_KEY, 90_000);
+		trade(ALICE, BTC_PERP, BTC / 10);
+		// Once the guard has confirmed a move, it is the reference.
+		MockPrices::set(BTC_KEY, 150_000);
+		assert_noop!(
+			Perpetuals::trade(signed(ALICE), CROSS_ACCOUNT, BTC_PERP, BTC / 10, None),
+			Error::<Test>::PriceJump
+		);
+		MockPrices::set_last_valid(BTC_KEY, 150_000);
+		trade(ALICE, BTC_PERP, BTC / 10);
+	});
+}
+
+#[test]
 fn slippage_exceeded() {
 	test(|| {
 		fund(ALICE, 100_000);

@@ -73,8 +73,11 @@ pub struct PriceBounds {
 	pub min_price: Price,
 	/// Highest price believed.
 	pub max_price: Price,
-	/// Oldest price (ms) usable for any decision.
+	/// Oldest price (ms) usable for liquidation (and the last valid price's lifetime).
 	pub max_age: Moment,
+	/// Oldest price (ms) a risk-increasing action (trade, withdrawal, LP exit) may use: short,
+	/// so that nobody acts on a price the next feed is about to move. At most `max_age`.
+	pub trade_age: Moment,
 	/// Circuit breaker: the largest move from the last valid price a print may make and still
 	/// be used at once. A larger move is used only after the price guard has seen it persist
 	/// (then it becomes the new last valid price).
@@ -82,14 +85,16 @@ pub struct PriceBounds {
 }
 
 impl PriceBounds {
-	/// Whether `p` is usable at `now`, given the last valid price: why not, if it is not.
+	/// Whether `p` is usable at `now` and no older than `age`, given the last valid price: why
+	/// not, if it is not.
 	pub fn admit(
 		&self,
 		p: TimestampedPrice,
 		now: Moment,
 		last_valid: Option<Price>,
+		age: Moment,
 	) -> Result<Price, PriceError> {
-		if p.is_stale(now, self.max_age) {
+		if p.is_stale(now, age) {
 			return Err(PriceError::Stale);
 		}
 		if !self.contains(p.price) {
@@ -161,7 +166,8 @@ pub trait PriceProvider {
 		let bounds = Self::bounds(key).ok_or(PriceError::Missing)?;
 		let now = Self::now();
 		let last = Self::last_valid(key);
-		let admitted = bounds.admit(p, now, last.map(|l| l.price));
+		let age = if mode == PriceMode::Fresh { bounds.trade_age } else { bounds.max_age };
+		let admitted = bounds.admit(p, now, last.map(|l| l.price), age);
 		match (mode, admitted) {
 			(PriceMode::Conservative, Err(e)) => match last {
 				Some(l) if !l.is_stale(now, bounds.max_age) => Ok(l.price),
@@ -200,8 +206,9 @@ pub enum PriceError {
 /// Which prices a valuation may use.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PriceMode {
-	/// Only a usable latest price: fresh, inside its bounds, no unconfirmed jump; anything else
-	/// is an error. Used for every risk-increasing action: it fails closed.
+	/// Only a usable latest price no older than the key's `trade_age`: inside its bounds, no
+	/// unconfirmed jump; anything else is an error. Used for every risk-increasing action: it
+	/// fails closed.
 	Fresh,
 	/// The latest price whatever its age, for reporting (the report says it is stale).
 	LastKnown,
@@ -611,10 +618,12 @@ mod tests {
 			10_000
 		}
 		fn bounds(key: OracleKey) -> Option<PriceBounds> {
-			(key == 1).then(|| PriceBounds {
+			// Key 3: the same, but trading accepts only prices up to one second old.
+			(key == 1 || key == 3).then(|| PriceBounds {
 				min_price: Price::from_u32(100),
 				max_price: Price::from_u32(1_000),
 				max_age: 5_000,
+				trade_age: if key == 3 { 1_000 } else { 5_000 },
 				max_jump: Permill::from_percent(20),
 			})
 		}
@@ -679,6 +688,15 @@ mod tests {
 	}
 
 	#[test]
+	fn trading_needs_a_younger_price_than_liquidation() {
+		set((500, 8_000), Some((500, 8_000)));
+		assert_eq!(Feed::checked(3, PriceMode::Fresh), Err(PriceError::Stale));
+		assert_eq!(Feed::checked(3, PriceMode::Conservative), Ok(Price::from_u32(500)));
+		set((500, 9_000), Some((500, 8_000)));
+		assert_eq!(Feed::checked(3, PriceMode::Fresh), Ok(Price::from_u32(500)));
+	}
+
+	#[test]
 	fn an_unguarded_key_has_no_usable_price_but_can_be_reported() {
 		set((500, 9_000), Some((500, 9_000)));
 		assert_eq!(Feed::checked(2, PriceMode::Fresh), Err(PriceError::Missing));
@@ -692,8 +710,8 @@ mod tests {
 		assert!(b.contains(Price::from_u32(100)) && b.contains(Price::from_u32(1_000)));
 		assert!(!b.contains(Price::from_u32(99)) && !b.contains(Price::from_u32(1_001)));
 		let at = |t| TimestampedPrice { price: Price::from_u32(100), timestamp: t };
-		assert_eq!(b.admit(at(5_000), 10_000, None), Ok(Price::from_u32(100)));
-		assert_eq!(b.admit(at(4_999), 10_000, None), Err(PriceError::Stale));
+		assert_eq!(b.admit(at(5_000), 10_000, None, 5_000), Ok(Price::from_u32(100)));
+		assert_eq!(b.admit(at(4_999), 10_000, None, 5_000), Err(PriceError::Stale));
 		assert!(!b.jumps(Price::from_u32(100), Price::from_u32(120)));
 		assert!(b.jumps(Price::from_u32(100), Price::from_u32(121)));
 		assert!(b.jumps(Price::from_u32(100), Price::from_rational(7_999, 100)));

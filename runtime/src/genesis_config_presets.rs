@@ -150,8 +150,11 @@ const COLLATERAL: [CollateralSetup; 3] = [
 	},
 ];
 
-/// Oldest price (ms) that collateral valuation and trading accept: the oracle's value expiry.
+/// Oldest price (ms) liquidation accepts: the oracle's value expiry.
 const MAX_PRICE_AGE_MS: u64 = 10 * 60 * 1_000;
+/// Oldest price (ms) a trade, a withdrawal or an LP exit accepts: a minute, five feeds of the
+/// dev and local chains' workers, so no one trades against a price the next feed will move.
+const TRADE_PRICE_AGE_MS: u64 = 60 * 1_000;
 
 /// The price guard of each genesis oracle key: believable prices in whole USD per token, the
 /// maximum age, and a circuit breaker (a move of more than 25% from the last valid price is used
@@ -165,6 +168,7 @@ pub fn price_guards() -> Vec<(AssetId, pallet_price_guard::GuardParams)> {
 				min_price: Price::from_u32(*min),
 				max_price: Price::from_u32(*max),
 				max_age: MAX_PRICE_AGE_MS,
+				trade_age: TRADE_PRICE_AGE_MS,
 				max_jump: Permill::from_percent(25),
 				jump_confirm: 60_000,
 			};

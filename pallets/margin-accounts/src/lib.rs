@@ -113,7 +113,7 @@ use polkadot_sdk::{
 pub trait BenchmarkHelper<AccountId> {
 	/// Fresh prices for everything; returns every listed collateral asset with an amount worth
 	/// depositing (about a thousand quote units' worth).
-	fn setup() -> Vec<(AssetId, Balance)>;
+	fn setup() -> alloc::vec::Vec<(AssetId, Balance)>;
 	/// A quote amount worth depositing.
 	fn quote_amount() -> Balance;
 	/// Put `amount` of `asset` (collateral or quote) in `who`'s wallet.

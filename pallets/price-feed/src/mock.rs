@@ -413,6 +413,7 @@ pub fn btc_bounds() -> PriceBounds {
 		min_price: Price::from_u32(1_000),
 		max_price: Price::from_u32(10_000_000),
 		max_age: 60_000,
+		trade_age: 60_000,
 		max_jump: polkadot_sdk::sp_arithmetic::Permill::from_percent(50),
 	}
 }

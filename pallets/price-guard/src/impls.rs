@@ -79,7 +79,7 @@ impl<T: Config> Pallet<T> {
 	) {
 		let bounds = guard.bounds();
 		let last = LastValid::<T>::get(key);
-		match bounds.admit(observed, now, last.map(|l| l.price)) {
+		match bounds.admit(observed, now, last.map(|l| l.price), bounds.max_age) {
 			Ok(_) => {
 				PendingJump::<T>::remove(key);
 				Self::accept(key, &bounds, observed, last, decay);

@@ -219,6 +219,8 @@ pub mod pallet {
 		InvalidPriceBounds,
 		/// `max_age` is zero.
 		ZeroMaxAge,
+		/// `trade_age` is zero or above `max_age`.
+		InvalidTradeAge,
 		/// `max_jump` is zero or above 100%.
 		InvalidMaxJump,
 		/// `jump_confirm` is zero.
@@ -240,6 +242,7 @@ pub mod pallet {
 			match e {
 				GuardError::InvalidPriceBounds => Error::InvalidPriceBounds,
 				GuardError::ZeroMaxAge => Error::ZeroMaxAge,
+				GuardError::InvalidTradeAge => Error::InvalidTradeAge,
 				GuardError::InvalidMaxJump => Error::InvalidMaxJump,
 				GuardError::ZeroJumpConfirm => Error::ZeroJumpConfirm,
 				GuardError::ZeroMinCount => Error::ZeroMinCount,
@@ -333,7 +336,7 @@ pub mod pallet {
 		/// Origin: `GovernanceOrigin`. Emits `GuardSet`.
 		///
 		/// Errors: `BadOrigin`; `InvalidPriceBounds` (`min_price` zero or not below
-		/// `max_price`); `ZeroMaxAge`; `TooManyKeys` (a new key when `MaxKeys` are guarded).
+		/// `max_price`); `ZeroMaxAge`; `InvalidTradeAge`; `InvalidMaxJump`; `ZeroJumpConfirm`; `TooManyKeys` (a new key when `MaxKeys` are guarded).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_guard())]
 		pub fn set_guard(

@@ -120,6 +120,7 @@ pub fn btc_guard() -> GuardParams {
 		min_price: Price::from_u32(1_000),
 		max_price: Price::from_u32(1_000_000),
 		max_age: 60_000,
+		trade_age: 60_000,
 		max_jump: Permill::from_percent(20),
 		jump_confirm: 30_000,
 	}

@@ -25,6 +25,7 @@ fn eth_guard() -> GuardParams {
 		min_price: Price::from_u32(10),
 		max_price: Price::from_u32(100_000),
 		max_age: 30_000,
+		trade_age: 30_000,
 		max_jump: Permill::from_percent(50),
 		jump_confirm: 12_000,
 	}
@@ -105,6 +106,16 @@ fn set_guard_refuses_bad_bounds() {
 				PriceGuard::set_guard(root(), BTC, bad),
 				Error::<Test>::InvalidPriceBounds
 			);
+		}
+	});
+}
+
+#[test]
+fn set_guard_refuses_a_trade_age_of_zero_or_beyond_the_max_age() {
+	new_test_ext().execute_with(|| {
+		for trade_age in [0, 30_001] {
+			let bad = GuardParams { trade_age, ..eth_guard() };
+			assert_noop!(PriceGuard::set_guard(root(), ETH, bad), Error::<Test>::InvalidTradeAge);
 		}
 	});
 }

@@ -39,8 +39,11 @@ pub struct GuardParams {
 	pub min_price: Price,
 	/// Highest price believed; above `min_price`.
 	pub max_price: Price,
-	/// Oldest price (ms) usable for any decision; positive.
+	/// Oldest price (ms) usable for liquidation, and how long a last valid price lasts; positive.
 	pub max_age: Moment,
+	/// Oldest price (ms) a trade, a withdrawal or an LP exit may use; positive, at most
+	/// `max_age`.
+	pub trade_age: Moment,
 	/// Circuit breaker: the largest relative move from the last valid price a print may make
 	/// and be used at once; positive.
 	pub max_jump: Permill,
@@ -58,6 +61,9 @@ impl GuardParams {
 		if self.max_age == 0 {
 			return Err(GuardError::ZeroMaxAge);
 		}
+		if self.trade_age == 0 || self.trade_age > self.max_age {
+			return Err(GuardError::InvalidTradeAge);
+		}
 		if self.max_jump.is_zero() || self.max_jump.deconstruct() > Permill::ACCURACY {
 			return Err(GuardError::InvalidMaxJump);
 		}
@@ -73,6 +79,7 @@ impl GuardParams {
 			min_price: self.min_price,
 			max_price: self.max_price,
 			max_age: self.max_age,
+			trade_age: self.trade_age,
 			max_jump: self.max_jump,
 		}
 	}
@@ -131,6 +138,8 @@ pub enum GuardError {
 	InvalidPriceBounds,
 	/// `max_age` is zero.
 	ZeroMaxAge,
+	/// `trade_age` is zero or above `max_age`.
+	InvalidTradeAge,
 	/// `max_jump` is zero or above 100%.
 	InvalidMaxJump,
 	/// `jump_confirm` is zero.

@@ -201,6 +201,7 @@ fn guard_key(key: OracleKey) {
 		min_price: Price::from_u32(1),
 		max_price: Price::from_u32(1_000_000_000),
 		max_age: 10 * 60 * 1_000,
+		trade_age: 10 * 60 * 1_000,
 		max_jump: polkadot_sdk::sp_arithmetic::Permill::from_percent(25),
 		jump_confirm: 60_000,
 	};

@@ -351,6 +351,7 @@ impl PriceProvider for MockPrices {
 			min_price: Price::from_u32(1),
 			max_price: Price::from_u32(10_000_000),
 			max_age: 60_000,
+			trade_age: 60_000,
 			max_jump: polkadot_sdk::sp_arithmetic::Permill::from_percent(50),
 		})
 	}

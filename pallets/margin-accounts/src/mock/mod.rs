@@ -258,6 +258,7 @@ pub fn bounds_at_genesis(key: OracleKey) -> Option<PriceBounds> {
 		min_price: Price::from_u32(min),
 		max_price: Price::from_u32(max),
 		max_age: 60_000,
+		trade_age: 60_000,
 		max_jump: Permill::from_percent(50),
 	})
 }

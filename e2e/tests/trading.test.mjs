@@ -122,7 +122,32 @@ describe('trading on the dev chain', () => {
     assert.equal(afterAmount, before);
   });
 
+  test('a tipped trade never lands before the feed of its block', async () => {
+    // The front-runner's move: see a price coming, trade ahead of it with a tip. Feeds carry the
+    // FeedsFirst extension's top priority, so within a block they are always applied first.
+    const BLST = 10n ** 12n;
+    const values = [[ID_BTC, 66_000n * ONE], [ID_ETH, 3_000n * ONE], [ID_DOT, 6n * ONE]];
+    let checked = 0;
+    for (let attempt = 0; attempt < 5 && checked === 0; attempt += 1) {
+      // Right after a block, so all three reach the pool before the next one is authored.
+      await new Promise((resolve) => {
+        const sub = api.rpc.chain.subscribeNewHeads(() => { sub.then((u) => u()); resolve(); });
+      });
+      const trade = await api.tx.perpetuals.trade(0, BTC_PERP, 1_000n, null).signAsync(dave, { tip: 100n * BLST });
+      const feeds = await Promise.all([alice, operatorBob].map((who) => api.tx.oracle.feedValues(values).signAsync(who)));
+      const [t, ...f] = await Promise.all([trade, ...feeds].map((tx) => signAndFinalize(api, tx, null)));
+      assert.equal(t.error, null);
+      for (const r of f) assert.equal(r.error, null);
+      if (f.some((r) => r.blockHash.toHex() !== t.blockHash.toHex())) continue; // not one block: again
+      const index = (r) => r.events[0].phase.asApplyExtrinsic.toNumber();
+      for (const r of f) assert.ok(index(r) < index(t), `feed #${index(r)} before the tipped trade #${index(t)}`);
+      checked += 1;
+    }
+    assert.equal(checked, 1, 'a block held both the feeds and the tipped trade');
+  });
+
   test('closing the long realizes its PnL into the quote balance', async () => {
+    await feed(66_000n); // trading needs a price younger than a minute
     const quoteBefore = (await summaries())[1].margin.quote.toBigInt();
     const r = await signAndFinalize(api, api.tx.perpetuals.closePosition(1, BTC_PERP, null), dave);
     assert.equal(r.error, null);

@@ -13,6 +13,7 @@
 
 extern crate alloc;
 
+pub mod prices;
 pub mod traits;
 
 use polkadot_sdk::{

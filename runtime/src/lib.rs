@@ -120,7 +120,10 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 pub type SignedBlock = generic::SignedBlock<Block>;
 /// The transaction extensions: what a signed transaction carries besides its call.
 ///
-/// All are known to polkadot.js, so clients sign Ballast transactions with no custom types.
+/// All but the last are known to polkadot.js; the last, `FeedsFirst` (oracle operators' feeds
+/// go first in their block), carries no data, so polkadot.js signs with it unconfigured (it
+/// logs that it treats an unknown extension as a no-op; declare
+/// `signedExtensions: { FeedsFirst: { extrinsic: {}, payload: {} } }` to silence that).
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
@@ -131,6 +134,7 @@ pub type TxExtension = (
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
+	pallet_price_guard::FeedsFirst<Runtime>,
 );
 /// Unchecked extrinsic type as expected by this runtime.
 pub type UncheckedExtrinsic =

@@ -251,3 +251,63 @@ fn removing_an_operator_revokes_its_permission_and_values() {
 		);
 	});
 }
+
+#[test]
+fn feeds_go_first_in_their_block() {
+	use ballast_runtime::{RuntimeCall, TxExtension};
+	use polkadot_sdk::{
+		frame_support::dispatch::GetDispatchInfo,
+		sp_runtime::{
+			generic::Era,
+			traits::DispatchTransaction,
+			transaction_validity::{TransactionPriority, TransactionSource},
+		},
+	};
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		set_now(NOW);
+		let ext = |tip: u128| -> TxExtension {
+			(
+				frame_system::CheckNonZeroSender::<Runtime>::new(),
+				frame_system::CheckSpecVersion::<Runtime>::new(),
+				frame_system::CheckTxVersion::<Runtime>::new(),
+				frame_system::CheckGenesis::<Runtime>::new(),
+				frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+				frame_system::CheckNonce::<Runtime>::from(0),
+				frame_system::CheckWeight::<Runtime>::new(),
+				pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+				frame_system::WeightReclaim::<Runtime>::new(),
+				pallet_price_guard::FeedsFirst::<Runtime>::new(),
+			)
+		};
+		let priority = |who: Sr25519Keyring, call: RuntimeCall, tip: u128| -> TransactionPriority {
+			let info = call.get_dispatch_info();
+			ext(tip)
+				.validate_only(
+					RuntimeOrigin::signed(who.to_account_id()),
+					&call,
+					&info,
+					100,
+					TransactionSource::External,
+					0,
+				)
+				.expect("valid")
+				.0
+				.priority
+		};
+		let feed_call: RuntimeCall =
+			pallet_oracle::Call::feed_values { values: feed(&[(assets::BTC, 60_000)]) }.into();
+		let trade: RuntimeCall =
+			pallet_perpetuals::Call::trade { sub: 0, market: 0, size_delta: 1, limit_price: None }
+				.into();
+		// A trader front-running the feed with a tip of a hundred BLST still comes after it.
+		// (Tip-based priority saturates at the same maximum only for a tip of about
+		// u64::MAX ÷ transactions-per-block units: thousands of BLST burned per attempt.)
+		let feed_priority = priority(Sr25519Keyring::Alice, feed_call.clone(), 0);
+		let trade_priority = priority(Sr25519Keyring::Dave, trade, 100 * 10u128.pow(12));
+		assert_eq!(feed_priority, TransactionPriority::MAX);
+		assert!(trade_priority < feed_priority, "{trade_priority} vs {feed_priority}");
+		// A feed from someone who is not an operator gets no head start.
+		let outsider = priority(Sr25519Keyring::Dave, feed_call, 0);
+		assert!(outsider < feed_priority);
+	});
+}

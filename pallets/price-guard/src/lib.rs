@@ -46,6 +46,13 @@
 //!
 //! * [`set_guard`](Pallet::set_guard): guard a key, or replace its guard.
 //! * [`set_volatility`](Pallet::set_volatility): seed or override a key's volatility.
+//! * [`set_feed_rules`](Pallet::set_feed_rules): how operators' values combine
+//!   ([`GuardedMedian`], the oracle's `CombineData`).
+//!
+//! ## Feeds first
+//!
+//! [`FeedsFirst`], a transaction extension, gives operators' feeds the highest priority, so a
+//! new price is applied before any other transaction of its block.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
@@ -67,6 +74,7 @@ pub use pallet::*;
 #[cfg_attr(test, allow(clippy::float_arithmetic))]
 mod benchmarking;
 pub mod combine;
+pub mod feeds_first;
 mod impls;
 #[cfg(test)]
 mod mock;
@@ -76,6 +84,7 @@ pub mod types;
 pub mod weights;
 
 pub use combine::GuardedMedian;
+pub use feeds_first::FeedsFirst;
 pub use types::{FeedRules, GuardError, GuardParams, VolatilityState};
 pub use weights::WeightInfo;
 

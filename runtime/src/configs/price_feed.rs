@@ -93,6 +93,7 @@ where
 			frame_system::CheckWeight::<Runtime>::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 			frame_system::WeightReclaim::<Runtime>::new(),
+			pallet_price_guard::FeedsFirst::<Runtime>::new(),
 		);
 		let raw_payload = SignedPayload::new(call, tx_ext).ok()?;
 		let signature = raw_payload.using_encoded(|payload| S::sign(payload, public))?;

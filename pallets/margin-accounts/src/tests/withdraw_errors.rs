@@ -149,11 +149,11 @@ fn withdraw_checks_collateral_prices_against_the_price_guard() {
 		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceOutOfBounds);
 		MockPrices::update_bounds(BTC, |b| b.max_price = Price::from_u32(50_000));
 		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
-		// So is its maximum age.
+		// So is its trading age (a withdrawal is risk-increasing: the short age applies).
 		MockPrices::set_now(NOW + 1_000);
-		MockPrices::update_bounds(BTC, |b| b.max_age = 999);
+		MockPrices::update_bounds(BTC, |b| b.trade_age = 999);
 		assert_noop!(withdraw(ALICE, CROSS, BTC, 1), Error::<Test>::PriceStale);
-		MockPrices::update_bounds(BTC, |b| b.max_age = 1_000);
+		MockPrices::update_bounds(BTC, |b| b.trade_age = 1_000);
 		assert_ok!(withdraw(ALICE, CROSS, BTC, 1));
 		// A key the guard does not guard has no usable price, whatever the oracle says.
 		MockPrices::set_bounds(BTC, None);

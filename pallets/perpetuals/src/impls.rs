@@ -61,6 +61,10 @@ impl<T: Config> Pallet<T> {
 		Self::check_params(&params)?;
 		Markets::<T>::try_mutate(market, |m| -> DispatchResult {
 			let m = m.as_mut().ok_or(Error::<T>::UnknownMarket)?;
+			let same_underlying = params.oracle_key == m.params.oracle_key
+				&& params.base_decimals == m.params.base_decimals;
+			let open = m.state.long_oi > 0 || m.state.short_oi > 0;
+			ensure!(same_underlying || !open, Error::<T>::UnderlyingInUse);
 			// Funding so far accrues under the old parameters.
 			Self::accrue(m);
 			m.params = params;

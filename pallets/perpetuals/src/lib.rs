@@ -320,6 +320,9 @@ pub mod pallet {
 		VaultInsolvent,
 		/// An amount overflowed.
 		Overflow,
+		/// The market has open interest: its oracle key and base decimals cannot change (every
+		/// open position would be revalued by the swap).
+		UnderlyingInUse,
 	}
 
 	impl<T: Config> From<PriceError> for Error<T> {
@@ -373,10 +376,11 @@ pub mod pallet {
 		}
 
 		/// Replace a market's parameters (including its status). Governance only. Lowering an OI
-		/// cap below the current OI blocks new risk but forces nobody out.
+		/// cap below the current OI blocks new risk but forces nobody out. The oracle key and the
+		/// base decimals change only while the market has no open interest.
 		///
-		/// Errors: [`Error::UnknownMarket`], the parameter errors and
-		/// [`Error::UnguardedOracleKey`].
+		/// Errors: [`Error::UnknownMarket`], the parameter errors,
+		/// [`Error::UnguardedOracleKey`] and [`Error::UnderlyingInUse`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_market())]
 		pub fn update_market(

@@ -170,6 +170,29 @@ fn update_market_replaces_the_params_and_emits_market_updated() {
 }
 
 #[test]
+fn governance_cannot_revalue_open_positions_by_swapping_the_oracle_key_or_decimals() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		let other_key = MarketParams { oracle_key: 3, ..btc_market() };
+		let other_decimals = MarketParams { base_decimals: 18, ..btc_market() };
+		for params in [other_key, other_decimals] {
+			assert_noop!(
+				Perpetuals::update_market(root(), BTC_PERP, params),
+				Error::<Test>::UnderlyingInUse
+			);
+		}
+		// Other parameters still change with positions open.
+		let fee = MarketParams { taker_fee: Permill::from_parts(700), ..btc_market() };
+		assert_ok!(Perpetuals::update_market(root(), BTC_PERP, fee));
+		// Once the market is flat, the underlying may change.
+		trade(ALICE, BTC_PERP, -BTC);
+		assert_eq!((state(BTC_PERP).long_oi, state(BTC_PERP).short_oi), (0, 0));
+		assert_ok!(Perpetuals::update_market(root(), BTC_PERP, other_key));
+	});
+}
+
+#[test]
 fn update_market_requires_governance() {
 	test(|| {
 		assert_noop!(

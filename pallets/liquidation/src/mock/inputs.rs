@@ -1,0 +1,178 @@
+//! External inputs of the mock: prices, volatility, failure knobs, and the price and
+//! collateral stand-ins.
+
+use super::*;
+
+// ----- external inputs: prices, volatility, failure knobs -----
+
+thread_local! {
+	/// Oracle prices of collateral, by oracle key.
+	pub(super) static ORACLE: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
+	/// Mark price of each market.
+	pub(super) static MARKS: RefCell<BTreeMap<MarketId, Price>> = const { RefCell::new(BTreeMap::new()) };
+	/// Volatility of collateral assets.
+	pub(super) static VOLATILITY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
+	/// The price guard's pause clock per oracle key.
+	pub(super) static INVALID_BLOCKS: RefCell<BTreeMap<OracleKey, u32>> = const { RefCell::new(BTreeMap::new()) };
+	/// Accounts whose `close_fraction` fails (after closing: the storage layer must undo it).
+	pub(super) static FAIL_CLOSE: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
+	/// Accounts whose `deleverage` fails (after closing).
+	pub(super) static FAIL_DELEVERAGE: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
+	/// Accounts whose `settle` fails, after how many more successful calls.
+	pub(super) static FAIL_SETTLE: RefCell<BTreeMap<u64, u32>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The oracle now reports `price` (whole USDC) for collateral `asset`.
+pub fn set_oracle(asset: AssetId, price: u32) {
+	set_oracle_exact(asset, Price::from_u32(price));
+}
+
+/// The oracle now reports `price` for collateral `asset`.
+pub fn set_oracle_exact(asset: AssetId, price: Price) {
+	ORACLE.with(|o| o.borrow_mut().insert(asset, price));
+}
+
+/// `n` more blocks ended without a usable price of `key` (the guard's pause clock).
+pub fn add_invalid_blocks(key: OracleKey, n: u32) {
+	INVALID_BLOCKS.with(|c| *c.borrow_mut().entry(key).or_default() += n);
+}
+
+/// The oracle forgets `asset`.
+pub fn remove_oracle(asset: AssetId) {
+	ORACLE.with(|o| o.borrow_mut().remove(&asset));
+}
+
+/// `market`'s mark price is now `price` whole USDC.
+pub fn set_price(market: MarketId, price: u32) {
+	set_price_exact(market, Price::from_u32(price));
+}
+
+/// `market`'s mark price is now `price`.
+pub fn set_price_exact(market: MarketId, price: Price) {
+	MARKS.with(|m| m.borrow_mut().insert(market, price));
+}
+
+/// `market` has no price.
+pub fn remove_price(market: MarketId) {
+	MARKS.with(|m| m.borrow_mut().remove(&market));
+}
+
+/// `market`'s mark price.
+pub fn market_price(market: MarketId) -> Option<Price> {
+	MARKS.with(|m| m.borrow().get(&market).copied())
+}
+
+/// Volatility of `asset`.
+pub fn set_volatility(asset: AssetId, vol: Permill) {
+	VOLATILITY.with(|v| v.borrow_mut().insert(asset, vol));
+}
+
+/// `close_fraction` of `who`'s accounts closes, then fails.
+pub fn fail_close(who: u64) {
+	FAIL_CLOSE.with(|f| f.borrow_mut().insert(who));
+}
+
+/// `deleverage` of `who`'s positions closes, then fails.
+pub fn fail_deleverage(who: u64) {
+	FAIL_DELEVERAGE.with(|f| f.borrow_mut().insert(who));
+}
+
+/// `settle` on `who`'s accounts fails.
+pub fn fail_settle(who: u64) {
+	fail_settle_after(who, 0);
+}
+
+/// `settle` on `who`'s accounts succeeds `n` more times, then fails.
+pub fn fail_settle_after(who: u64, n: u32) {
+	FAIL_SETTLE.with(|f| f.borrow_mut().insert(who, n));
+}
+
+/// Every call works again.
+pub fn clear_failures() {
+	FAIL_CLOSE.with(|f| f.borrow_mut().clear());
+	FAIL_DELEVERAGE.with(|f| f.borrow_mut().clear());
+	FAIL_SETTLE.with(|f| f.borrow_mut().clear());
+}
+
+/// The mock's own errors: module errors of a pallet index no real pallet has, so that they keep
+/// their identity through events (a `DispatchError::Other` loses its text when encoded).
+pub fn mock_error(code: u8) -> DispatchError {
+	DispatchError::Module(ModuleError { index: 99, error: [code, 0, 0, 0], message: None })
+}
+
+/// What a failing `close_fraction` returns.
+pub fn close_failed() -> DispatchError {
+	mock_error(1)
+}
+
+/// What a failing `settle` returns.
+pub fn settle_failed() -> DispatchError {
+	mock_error(2)
+}
+
+/// What a failing `deleverage` returns.
+pub fn deleverage_failed() -> DispatchError {
+	mock_error(3)
+}
+
+pub(super) fn fails(set: &'static std::thread::LocalKey<RefCell<BTreeSet<u64>>>, who: u64) -> bool {
+	set.with(|f| f.borrow().contains(&who))
+}
+
+/// Price guard stand-in: prices from the thread-local table, always fresh; the collateral keys
+/// (BTC, ETH) guarded between 1 and 10,000,000, at most a minute old.
+pub struct MockPrices;
+
+impl PriceProvider for MockPrices {
+	fn price(asset: OracleKey) -> Option<TimestampedPrice> {
+		ORACLE
+			.with(|o| o.borrow().get(&asset).map(|p| TimestampedPrice { price: *p, timestamp: 0 }))
+	}
+
+	fn now() -> Moment {
+		0
+	}
+
+	fn bounds(key: OracleKey) -> Option<PriceBounds> {
+		matches!(key, BTC | ETH).then(|| PriceBounds {
+			min_price: Price::from_u32(1),
+			max_price: Price::from_u32(10_000_000),
+			max_age: 60_000,
+			trade_age: 60_000,
+			max_jump: polkadot_sdk::sp_arithmetic::Permill::from_percent(50),
+		})
+	}
+
+	fn invalid_blocks(key: OracleKey) -> u32 {
+		INVALID_BLOCKS.with(|c| c.borrow().get(&key).copied().unwrap_or(0))
+	}
+}
+
+/// Collateral registry stand-in: BTC (8 decimals, 90 % maintenance weight) and ETH (18
+/// decimals, 80 %).
+pub struct MockCollateral;
+
+impl CollateralRisk for MockCollateral {
+	fn terms(asset: AssetId, _holding: Balance) -> Option<CollateralTerms> {
+		let (decimals, weight) = match asset {
+			BTC => (8, 90),
+			ETH => (18, 80),
+			_ => return None,
+		};
+		Some(CollateralTerms {
+			status: AssetStatus::Active,
+			decimals,
+			oracle_key: asset,
+			haircut: Permill::from_percent(100 - weight),
+			maintenance_weight: Permill::from_percent(weight),
+			liquidation_penalty: Permill::from_percent(5),
+			penalty_to_insurance: Permill::from_percent(50),
+			supply_cap: Balance::MAX,
+			account_cap: Balance::MAX,
+		})
+	}
+
+	fn volatility(asset: AssetId) -> Permill {
+		VOLATILITY.with(|v| v.borrow().get(&asset).copied().unwrap_or_default())
+	}
+}

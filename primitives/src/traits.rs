@@ -285,6 +285,44 @@ impl PooledQuote for Tuple {
 	}
 }
 
+/// The counterparty that bears a loss nobody else can pay: debt written off after the
+/// insurance funds and auto-deleveraging. Implemented by the derivative pallet whose liquidity
+/// vault took the other side of the bankrupt positions (its LPs' claim shrinks by the loss, in
+/// the same block), so bad debt is never a counter that nobody pays.
+pub trait LossBearer {
+	/// Charge `amount` of written-off debt, from positions in `market` (`None`: a cross account,
+	/// several markets). The caller credits the bankrupt account with the same amount.
+	fn bear_loss(market: Option<MarketId>, amount: Balance) -> DispatchResult;
+}
+
+/// Whether the liquidation engine still has business with an account (live auctions of its
+/// collateral, a place in the seizure queue, a shortfall being deleveraged): such an account
+/// must not be closed, or the proceeds of its auctions would have nowhere to go.
+pub trait PendingLiquidation<AccountId> {
+	/// `(who, sub)` has liquidation work outstanding.
+	fn is_pending(who: &AccountId, sub: SubAccount) -> bool;
+}
+
+impl<AccountId> PendingLiquidation<AccountId> for () {
+	fn is_pending(_: &AccountId, _: SubAccount) -> bool {
+		false
+	}
+}
+
+/// How much of a collateral asset margin accounts hold in total (implemented by the margin
+/// engine): governance may not change what an asset is (its oracle key or decimals) while any
+/// of it is held, which would revalue every holding by the change.
+pub trait CollateralHoldings {
+	/// Σ holdings of `asset` over all margin accounts.
+	fn total_held(asset: AssetId) -> Balance;
+}
+
+impl CollateralHoldings for () {
+	fn total_held(_: AssetId) -> Balance {
+		0
+	}
+}
+
 /// What the margin engine offers derivative pallets.
 pub trait MarginLedger<AccountId> {
 	/// Ok if `(who, sub)` exists and may trade `market`: the cross account always may, an

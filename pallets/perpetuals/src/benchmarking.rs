@@ -1,6 +1,6 @@
 //! Benchmarks of `pallet_perpetuals` (frame-benchmarking v2).
 //!
-//! `trade`, `add_liquidity` and `remove_liquidity` run with open interest in every market the
+//! `trade`, `add_liquidity` and `withdraw_liquidity` run with open interest in every market the
 //! chain has (the vault's NAV reads them all). The trade measured adds to an isolated account's
 //! position after the price moved: it takes the initial-margin test at fresh prices, and the
 //! liquidation engine (`OnChange`) re-files the account under a new liquidation price and the
@@ -39,7 +39,6 @@ fn params(oracle_key: OracleKey) -> MarketParams {
 		base_decimals: 8,
 		initial_margin: Permill::from_percent(10),
 		maintenance_margin: Permill::from_percent(5),
-		max_leverage: 10,
 		max_long_oi: 1_000_000_000_000,
 		max_short_oi: 1_000_000_000_000,
 		taker_fee: Permill::from_parts(500),
@@ -51,8 +50,13 @@ fn params(oracle_key: OracleKey) -> MarketParams {
 	}
 }
 
-/// Open interest in every market: a helper account trades a small amount in each.
+/// Open interest in every market: a helper account trades a small amount in each, against a
+/// vault an LP funded (the vault's stress test passes).
 fn open_interest<T: Config>() -> Result<(), BenchmarkError> {
+	let lp: T::AccountId = account("lp", 0, 0);
+	let amount = T::BenchmarkHelper::fund_quote(&lp);
+	Pallet::<T>::do_add_liquidity(&lp, amount, 0)
+		.map_err(|_| BenchmarkError::Stop("cannot fund the vault"))?;
 	let other: T::AccountId = account("other", 0, 0);
 	let sub = T::BenchmarkHelper::margin_account(&other, None);
 	for market in Markets::<T>::iter_keys().collect::<Vec<_>>() {
@@ -61,6 +65,17 @@ fn open_interest<T: Config>() -> Result<(), BenchmarkError> {
 			.map_err(|_| BenchmarkError::Stop("cannot open interest"))?;
 	}
 	Ok(())
+}
+
+/// An LP with shares of a vault with open interest.
+fn funded_lp<T: Config>() -> Result<T::AccountId, BenchmarkError> {
+	T::BenchmarkHelper::setup();
+	open_interest::<T>()?;
+	let who: T::AccountId = whitelisted_caller();
+	let amount = T::BenchmarkHelper::fund_quote(&who);
+	Pallet::<T>::do_add_liquidity(&who, amount, 0)
+		.map_err(|_| BenchmarkError::Stop("cannot add liquidity"))?;
+	Ok(who)
 }
 
 fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
@@ -129,26 +144,80 @@ mod benchmarks {
 		let amount = T::BenchmarkHelper::fund_quote(&who);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), amount);
+		_(RawOrigin::Signed(who.clone()), amount, 1);
 
 		assert!(LpShares::<T>::get(&who) > 0);
 		Ok(())
 	}
 
 	#[benchmark]
-	fn remove_liquidity() -> Result<(), BenchmarkError> {
-		T::BenchmarkHelper::setup();
-		open_interest::<T>()?;
-		let who: T::AccountId = whitelisted_caller();
-		let amount = T::BenchmarkHelper::fund_quote(&who);
-		Pallet::<T>::do_add_liquidity(&who, amount)
-			.map_err(|_| BenchmarkError::Stop("cannot add liquidity"))?;
-		let shares = LpShares::<T>::get(&who) / 2;
+	fn request_withdrawal() -> Result<(), BenchmarkError> {
+		let who = funded_lp::<T>()?;
+		let shares = LpShares::<T>::get(&who) / 4;
+		// A second request (the worst case: it adds to the first).
+		Pallet::<T>::do_request_withdrawal(&who, shares)
+			.map_err(|_| BenchmarkError::Stop("cannot request a withdrawal"))?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), shares);
 
+		assert_eq!(PendingExits::<T>::get(&who).map(|e| e.shares), Some(shares * 2));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn withdraw_liquidity() -> Result<(), BenchmarkError> {
+		let who = funded_lp::<T>()?;
+		let shares = LpShares::<T>::get(&who) / 2;
+		let exit = Pallet::<T>::do_request_withdrawal(&who, shares)
+			.map_err(|_| BenchmarkError::Stop("cannot request a withdrawal"))?;
+		System::<T>::set_block_number(exit.ready_at);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 1);
+
+		assert!(PendingExits::<T>::get(&who).is_none());
 		assert!(LpShares::<T>::get(&who) > 0);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn cancel_withdrawal() -> Result<(), BenchmarkError> {
+		let who = funded_lp::<T>()?;
+		let shares = LpShares::<T>::get(&who) / 2;
+		Pallet::<T>::do_request_withdrawal(&who, shares)
+			.map_err(|_| BenchmarkError::Stop("cannot request a withdrawal"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert!(PendingExits::<T>::get(&who).is_none());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn recapitalise_vault() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		let who: T::AccountId = whitelisted_caller();
+		let amount = T::BenchmarkHelper::fund_quote(&who);
+		let cash = VaultState::<T>::get().cash;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+
+		assert!(VaultState::<T>::get().cash > cash);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_vault_rules() -> Result<(), BenchmarkError> {
+		let origin = governance::<T>()?;
+		let rules = VaultRules { exit_notice: 100, ..Default::default() };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, rules);
+
+		assert_eq!(Rules::<T>::get(), rules);
 		Ok(())
 	}
 

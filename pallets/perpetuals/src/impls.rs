@@ -128,6 +128,8 @@ impl<T: Config> Pallet<T> {
 			params.max_premium,
 		);
 		let price = perp::execution_price(oracle, delta, premium);
+		let rules = Rules::<T>::get();
+		let skew_before = market.state.skew().unsigned_abs();
 		if let Some(limit) = limit {
 			let ok = if delta > 0 { price <= limit } else { price >= limit };
 			ensure!(ok, Error::<T>::SlippageExceeded);
@@ -139,8 +141,17 @@ impl<T: Config> Pallet<T> {
 			&mut market,
 			delta,
 			price,
-			params.taker_fee,
+			(params.taker_fee, rules.min_fee),
 			|state, fill| {
+				// Dust: a trade (and what it leaves) carries a notional of at least the
+				// minimum, unless it closes the position.
+				if fill.quantity != 0 {
+					ensure!(
+						fill.traded_notional >= rules.min_trade_notional
+							&& fill.entry_notional >= rules.min_trade_notional,
+						Error::<T>::TradeTooSmall
+					);
+				}
 				if fill.increases {
 					ensure!(params.status == MarketStatus::Active, Error::<T>::MarketReduceOnly);
 				}
@@ -161,7 +172,11 @@ impl<T: Config> Pallet<T> {
 				Ok(())
 			},
 		)?;
+		let skew_grew = market.state.skew().unsigned_abs() > skew_before;
 		Markets::<T>::insert(market_id, market);
+		if skew_grew {
+			Self::ensure_vault_survives_stress()?;
+		}
 		if done.fill.increases {
 			T::Ledger::ensure_initial_margin(who, sub)?;
 		}
@@ -178,7 +193,7 @@ impl<T: Config> Pallet<T> {
 	/// The one fill path. Fill `delta` of `(who, sub)`'s position in `market_id` at `price`
 	/// (the market already accrued): settle its funding, reduce then open
 	/// (`ballast_math::perp::apply_fill`), book open interest, charge `fee_rate` of the traded
-	/// notional, settle `realized − funding − fee` to the trader and the opposite of PnL and
+	/// notional (at least `min_fee`), settle `realized − funding − fee` to the trader and the opposite of PnL and
 	/// funding to the vault, and store the position. `check` sees the market state and the fill
 	/// before anything is written and may refuse it. The caller stores `market`.
 	#[allow(clippy::too_many_arguments)]
@@ -189,7 +204,7 @@ impl<T: Config> Pallet<T> {
 		market: &mut Market<BlockNumberFor<T>>,
 		delta: i128,
 		price: Price,
-		fee_rate: Permill,
+		(fee_rate, min_fee): (Permill, Balance),
 		check: impl FnOnce(&MarketState<BlockNumberFor<T>>, &perp::Fill) -> DispatchResult,
 	) -> Result<Executed, DispatchError> {
 		let bd = market.params.base_decimals;
@@ -219,7 +234,7 @@ impl<T: Config> Pallet<T> {
 		}
 		check(&market.state, &fill)?;
 
-		let fee = fee_rate.mul_ceil(fill.traded_notional);
+		let fee = fee_rate.mul_ceil(fill.traded_notional).max(min_fee);
 		let settled = fill
 			.realized_pnl
 			.checked_sub(funding)
@@ -302,7 +317,8 @@ impl<T: Config> Pallet<T> {
 	/// Check the pallet's invariants:
 	/// * per market, long and short OI and entry notionals equal the sums over positions;
 	/// * OI within the `u128` / sign conventions; no zero-size position is stored;
-	/// * Σ LP shares == vault shares; market ids below `NextMarketId`.
+	/// * Σ LP shares, free and pending withdrawal, == vault shares; market ids below
+	///   `NextMarketId`; the vault rules within their bounds.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		let mut sums: BTreeMap<MarketId, [Balance; 4]> = BTreeMap::new();
@@ -330,8 +346,17 @@ impl<T: Config> Pallet<T> {
 				"open interest != Σ positions"
 			);
 		}
-		let lp: Balance = LpShares::<T>::iter_values().fold(0, |a, s| a.saturating_add(s));
-		ensure!(lp == VaultState::<T>::get().shares, "Σ LP shares != vault shares");
+		let free: Balance = LpShares::<T>::iter_values().fold(0, |a, s| a.saturating_add(s));
+		let mut pending: Balance = 0;
+		for exit in PendingExits::<T>::iter_values() {
+			ensure!(exit.shares > 0, "empty pending withdrawal stored");
+			pending = pending.saturating_add(exit.shares);
+		}
+		ensure!(
+			free.saturating_add(pending) == VaultState::<T>::get().shares,
+			"Σ LP shares (free and pending withdrawal) != vault shares"
+		);
+		ensure!(Rules::<T>::get().validate().is_ok(), "vault rules out of bounds");
 		Ok(())
 	}
 }

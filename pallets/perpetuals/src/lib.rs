@@ -169,6 +169,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type VaultReserveRatio: Get<Permill>;
 
+		/// Virtual shares and virtual quote (the same amount, quote smallest units) added to
+		/// the vault when shares are priced: a first depositor cannot inflate the share price to
+		/// round later deposits down to nothing, and shares start at one per quote unit.
+		#[pallet::constant]
+		type VirtualShares: Get<Balance>;
+
 		/// Told after a position changed (the liquidation index).
 		type OnChange: OnAccountChange<Self::AccountId>;
 
@@ -179,6 +185,15 @@ pub mod pallet {
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
+
+	/// The vault's risk rules: stress move, LP exit notice, minimum trade notional and fee.
+	#[pallet::storage]
+	pub type Rules<T: Config> = StorageValue<_, VaultRules, ValueQuery>;
+
+	/// Shares each LP asked to withdraw, and from when.
+	#[pallet::storage]
+	pub type PendingExits<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PendingExit<BlockNumberFor<T>>, OptionQuery>;
 
 	/// Markets by id.
 	#[pallet::storage]
@@ -222,6 +237,8 @@ pub mod pallet {
 		pub markets: Vec<MarketParams>,
 		/// Initial LP deposits `(who, amount)`; `who` must hold the quote asset at genesis.
 		pub vault_deposits: Vec<(T::AccountId, Balance)>,
+		/// The vault's risk rules.
+		pub vault_rules: VaultRules,
 	}
 
 	#[pallet::genesis_build]
@@ -231,13 +248,17 @@ pub mod pallet {
 		// is built once, by `build-spec` or at first start, never inside a block.
 		#[allow(clippy::panic)]
 		fn build(&self) {
+			if let Err(e) = self.vault_rules.validate() {
+				panic!("Perpetuals genesis: vault rules {:?}: {e:?}", self.vault_rules);
+			}
+			Rules::<T>::put(self.vault_rules);
 			for params in &self.markets {
 				if let Err(e) = Pallet::<T>::do_create_market(*params) {
 					panic!("Perpetuals genesis: market {params:?}: {e:?}");
 				}
 			}
 			for (who, amount) in &self.vault_deposits {
-				if let Err(e) = Pallet::<T>::do_add_liquidity(who, *amount) {
+				if let Err(e) = Pallet::<T>::do_add_liquidity(who, *amount, 0) {
 					panic!("Perpetuals genesis: vault deposit of {amount}: {e:?}");
 				}
 			}
@@ -265,8 +286,19 @@ pub mod pallet {
 		},
 		/// An LP deposited into the vault.
 		LiquidityAdded { who: T::AccountId, amount: Balance, shares: Balance },
+		/// An LP asked to withdraw `shares` (all it has pending), redeemable from `ready_at`.
+		WithdrawalRequested { who: T::AccountId, shares: Balance, ready_at: BlockNumberFor<T> },
+		/// An LP cancelled its pending withdrawal; the shares are its again.
+		WithdrawalCancelled { who: T::AccountId, shares: Balance },
 		/// An LP redeemed shares.
 		LiquidityRemoved { who: T::AccountId, shares: Balance, amount: Balance },
+		/// Quote was given to the vault without shares (a recapitalisation).
+		VaultRecapitalised { who: T::AccountId, amount: Balance },
+		/// Written-off debt was charged to the vault: the LPs, as the counterparty of the
+		/// bankrupt positions, bear it.
+		LossBorne { market: Option<MarketId>, amount: Balance },
+		/// The vault's risk rules changed.
+		VaultRulesSet { rules: VaultRules },
 	}
 
 	#[pallet::error]
@@ -277,8 +309,8 @@ pub mod pallet {
 		TooManyMarkets,
 		/// Margin ratios are zero, or maintenance is not below initial.
 		InvalidMarginRatios,
-		/// `initial_margin × max_leverage < 1`.
-		InvalidLeverage,
+		/// Taker fee above `MAX_TAKER_FEE`.
+		TakerFeeTooLarge,
 		/// The market's oracle key has no price guard (no bounds, no maximum age): none of its
 		/// prices could ever be used.
 		UnguardedOracleKey,
@@ -323,6 +355,28 @@ pub mod pallet {
 		/// The market has open interest: its oracle key and base decimals cannot change (every
 		/// open position would be revalued by the swap).
 		UnderlyingInUse,
+		/// Premium cap above `MAX_PREMIUM`, or base spread above the premium cap.
+		PremiumTooLarge,
+		/// Funding rate above `MAX_FUNDING_RATE` per day.
+		FundingRateTooLarge,
+		/// Stress move zero or above `MAX_STRESS_MOVE`.
+		InvalidStressMove,
+		/// Exit notice above `MAX_EXIT_NOTICE` blocks.
+		ExitNoticeTooLong,
+		/// Minimum fee above the minimum trade notional.
+		MinFeeAboveMinNotional,
+		/// The trade increases a market's skew while the vault's loss under the stress move of
+		/// [`VaultRules`] would exceed its NAV: the vault cannot take the other side.
+		VaultStressExceeded,
+		/// The trade's notional is below the minimum (and it does not close the position).
+		TradeTooSmall,
+		/// The caller has no pending withdrawal.
+		NoPendingWithdrawal,
+		/// The withdrawal's notice has not passed yet.
+		WithdrawalNotReady,
+		/// The deposit would mint fewer shares, or the withdrawal pay out less, than the
+		/// caller's minimum.
+		BelowMinimumOutput,
 	}
 
 	impl<T: Config> From<PriceError> for Error<T> {
@@ -340,10 +394,22 @@ pub mod pallet {
 		fn from(e: ParamsError) -> Self {
 			match e {
 				ParamsError::MarginRatios => Error::InvalidMarginRatios,
-				ParamsError::Leverage => Error::InvalidLeverage,
+				ParamsError::FeeTooLarge => Error::TakerFeeTooLarge,
+				ParamsError::PremiumTooLarge => Error::PremiumTooLarge,
+				ParamsError::FundingTooLarge => Error::FundingRateTooLarge,
 				ParamsError::SkewScale => Error::ZeroSkewScale,
 				ParamsError::Decimals => Error::DecimalsTooLarge,
 				ParamsError::OpenInterestCap => Error::ZeroOpenInterestCap,
+			}
+		}
+	}
+
+	impl<T: Config> From<RulesError> for Error<T> {
+		fn from(e: RulesError) -> Self {
+			match e {
+				RulesError::StressMove => Error::InvalidStressMove,
+				RulesError::ExitNotice => Error::ExitNoticeTooLong,
+				RulesError::MinFee => Error::MinFeeAboveMinNotional,
 			}
 		}
 	}
@@ -461,36 +527,107 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Deposit `amount` of the quote asset into the liquidity vault for shares at NAV.
+		/// Deposit `amount` of the quote asset into the liquidity vault for shares at NAV
+		/// (priced with [`Config::VirtualShares`]); refused if it would mint fewer than
+		/// `min_shares`.
 		///
-		/// Errors: [`Error::ZeroAmount`], [`Error::VaultInsolvent`], price errors (NAV needs a
-		/// fresh price for every market with open interest), [`Error::Overflow`], token errors.
+		/// Errors: [`Error::ZeroAmount`], [`Error::VaultInsolvent`],
+		/// [`Error::BelowMinimumOutput`], price errors (NAV needs a usable price for every
+		/// market with open interest), [`Error::Overflow`], token errors.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::add_liquidity())]
 		pub fn add_liquidity(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: Balance,
+			#[pallet::compact] min_shares: Balance,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let shares = Self::do_add_liquidity(&who, amount)?;
+			let shares = Self::do_add_liquidity(&who, amount, min_shares)?;
 			Self::deposit_event(Event::LiquidityAdded { who, amount, shares });
 			Ok(())
 		}
 
-		/// Redeem `shares` of the vault for the quote asset at NAV.
+		/// Ask to withdraw `shares` of the vault. They leave the caller's free shares at once
+		/// but stay in the vault, bearing its gains and losses, until the exit notice of
+		/// [`VaultRules`] has passed; then [`Pallet::withdraw_liquidity`] redeems them at the
+		/// NAV of that moment. A second request adds to the first and restarts the notice.
 		///
-		/// Errors: [`Error::ZeroAmount`], [`Error::InsufficientShares`],
-		/// [`Error::VaultInsolvent`], [`Error::VaultInsufficientCash`],
-		/// [`Error::VaultReserveBreached`], price errors, [`Error::Overflow`].
+		/// Errors: [`Error::ZeroAmount`], [`Error::InsufficientShares`], [`Error::Overflow`].
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::remove_liquidity())]
-		pub fn remove_liquidity(
+		#[pallet::weight(T::WeightInfo::request_withdrawal())]
+		pub fn request_withdrawal(
 			origin: OriginFor<T>,
 			#[pallet::compact] shares: Balance,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let amount = Self::do_remove_liquidity(&who, shares)?;
+			let exit = Self::do_request_withdrawal(&who, shares)?;
+			Self::deposit_event(Event::WithdrawalRequested {
+				who,
+				shares: exit.shares,
+				ready_at: exit.ready_at,
+			});
+			Ok(())
+		}
+
+		/// Redeem the caller's pending withdrawal at NAV, once its notice has passed; refused if
+		/// it would pay out less than `min_amount`.
+		///
+		/// Errors: [`Error::NoPendingWithdrawal`], [`Error::WithdrawalNotReady`],
+		/// [`Error::VaultInsolvent`], [`Error::VaultInsufficientCash`],
+		/// [`Error::VaultReserveBreached`], [`Error::BelowMinimumOutput`], price errors,
+		/// [`Error::Overflow`], token errors.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::withdraw_liquidity())]
+		pub fn withdraw_liquidity(
+			origin: OriginFor<T>,
+			#[pallet::compact] min_amount: Balance,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (shares, amount) = Self::do_withdraw_liquidity(&who, min_amount)?;
 			Self::deposit_event(Event::LiquidityRemoved { who, shares, amount });
+			Ok(())
+		}
+
+		/// Cancel the caller's pending withdrawal: the shares are free again.
+		///
+		/// Errors: [`Error::NoPendingWithdrawal`], [`Error::Overflow`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::cancel_withdrawal())]
+		pub fn cancel_withdrawal(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let shares = Self::do_cancel_withdrawal(&who)?;
+			Self::deposit_event(Event::WithdrawalCancelled { who, shares });
+			Ok(())
+		}
+
+		/// Give `amount` of the quote asset to the vault without taking shares: how a vault
+		/// whose NAV fell to zero or below (after a loss beyond it) is recapitalised, so that
+		/// deposits and skew-increasing trades can resume. Anyone may; the existing LPs gain.
+		///
+		/// Errors: [`Error::ZeroAmount`], [`Error::Overflow`], token errors.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::recapitalise_vault())]
+		pub fn recapitalise_vault(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: Balance,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_recapitalise(&who, amount)?;
+			Self::deposit_event(Event::VaultRecapitalised { who, amount });
+			Ok(())
+		}
+
+		/// Set the vault's risk rules. Governance only.
+		///
+		/// Errors: [`Error::InvalidStressMove`], [`Error::ExitNoticeTooLong`],
+		/// [`Error::MinFeeAboveMinNotional`].
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::set_vault_rules())]
+		pub fn set_vault_rules(origin: OriginFor<T>, rules: VaultRules) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			rules.validate().map_err(Error::<T>::from)?;
+			Rules::<T>::put(rules);
+			Self::deposit_event(Event::VaultRulesSet { rules });
 			Ok(())
 		}
 	}

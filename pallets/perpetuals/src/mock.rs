@@ -15,7 +15,7 @@ use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{
 		self, derive_impl, parameter_types,
-		traits::{ConstU32, ConstU8},
+		traits::{ConstU128, ConstU32, ConstU8},
 	},
 	frame_system::{self, EnsureRoot},
 	sp_arithmetic::Permill,
@@ -444,14 +444,14 @@ impl pallet_perpetuals::Config for Test {
 	type MaxMarkets = ConstU32<MAX_MARKETS>;
 	type BlocksPerDay = ConstU32<BLOCKS_PER_DAY>;
 	type VaultReserveRatio = VaultReserveRatio;
+	type VirtualShares = ConstU128<USDC>;
 	type OnChange = MockOnChange;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
 }
 
-/// BTC-PERP: 8 decimals, 10 % initial and 5 % maintenance margin,
-/// 10× leverage, OI caps of 10 BTC a side, 0.05 % fee, 0.01 % spread, skew scale 1,000 BTC,
+/// BTC-PERP: 8 decimals, 10 % initial and 5 % maintenance margin (10× leverage), OI caps of 10 BTC a side, 0.05 % fee, 0.01 % spread, skew scale 1,000 BTC,
 /// premium capped at 1 %, funding up to 10 % a day.
 pub fn btc_market() -> MarketParams {
 	MarketParams {
@@ -459,7 +459,6 @@ pub fn btc_market() -> MarketParams {
 		base_decimals: 8,
 		initial_margin: Permill::from_percent(10),
 		maintenance_margin: Permill::from_percent(5),
-		max_leverage: 10,
 		max_long_oi: 10 * BTC as u128,
 		max_short_oi: 10 * BTC as u128,
 		taker_fee: Permill::from_parts(500),
@@ -471,7 +470,7 @@ pub fn btc_market() -> MarketParams {
 	}
 }
 
-/// ETH-PERP: 18 decimals, 20 % / 10 % margin, 5× leverage, OI caps of 1,000
+/// ETH-PERP: 18 decimals, 20 % / 10 % margin (5× leverage), OI caps of 1,000
 /// ETH a side, skew scale 100,000 ETH.
 pub fn eth_market() -> MarketParams {
 	MarketParams {
@@ -479,7 +478,6 @@ pub fn eth_market() -> MarketParams {
 		base_decimals: 18,
 		initial_margin: Permill::from_percent(20),
 		maintenance_margin: Permill::from_percent(10),
-		max_leverage: 5,
 		max_long_oi: 1_000 * ETH as u128,
 		max_short_oi: 1_000 * ETH as u128,
 		skew_scale: 100_000 * ETH as u128,
@@ -513,8 +511,27 @@ pub fn new_test_ext_with(
 	ext
 }
 
-/// Externalities with BTC-PERP (0) and ETH-PERP (1) and an empty vault, at block 1.
+/// The LP whose deposit at genesis backs the trades of most tests.
+pub const SEED_LP: AccountId = 99;
+/// What [`SEED_LP`] deposits at genesis: 1,000,000 USDC (the vault's stress test lets traders
+/// take up to 10,000,000 USDC of net skew against it).
+pub const SEED: Balance = 1_000_000 * USDC;
+
+/// Externalities with BTC-PERP (0) and ETH-PERP (1) and a vault [`SEED_LP`] funded with
+/// [`SEED`], at block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	new_test_ext_with(
+		crate::GenesisConfig {
+			markets: vec![btc_market(), eth_market()],
+			vault_deposits: vec![(SEED_LP, SEED)],
+			..Default::default()
+		},
+		&[(SEED_LP, SEED)],
+	)
+}
+
+/// Externalities as [`new_test_ext`] but with an empty vault.
+pub fn new_empty_vault_ext() -> sp_io::TestExternalities {
 	new_test_ext_with(
 		crate::GenesisConfig { markets: vec![btc_market(), eth_market()], ..Default::default() },
 		&[],
@@ -530,6 +547,14 @@ pub fn check_invariants() {
 /// Runs `test` on [`new_test_ext`], then checks the invariants.
 pub fn test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
+		test();
+		check_invariants();
+	});
+}
+
+/// Runs `test` on [`new_empty_vault_ext`], then checks the invariants.
+pub fn test_empty_vault(test: impl FnOnce()) {
+	new_empty_vault_ext().execute_with(|| {
 		test();
 		check_invariants();
 	});

@@ -37,7 +37,7 @@ impl<T: Config> Pallet<T> {
 			&mut market,
 			delta,
 			price,
-			Permill::zero(),
+			(Permill::zero(), 0),
 			|_, _| Ok(()),
 		)?;
 		Markets::<T>::insert(market_id, market);

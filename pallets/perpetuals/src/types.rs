@@ -54,12 +54,10 @@ pub struct MarketParams {
 	pub oracle_key: OracleKey,
 	/// Decimals of the size unit (the underlying's smallest unit).
 	pub base_decimals: u8,
-	/// Initial margin, as a share of notional.
+	/// Initial margin, as a share of notional (the market's largest leverage is its inverse).
 	pub initial_margin: Permill,
 	/// Maintenance margin, as a share of notional; below `initial_margin`.
 	pub maintenance_margin: Permill,
-	/// Largest leverage; `initial_margin × max_leverage ≥ 1`.
-	pub max_leverage: u32,
 	/// Cap on the sum of long sizes.
 	pub max_long_oi: Balance,
 	/// Cap on the sum of short sizes.
@@ -165,10 +163,103 @@ pub struct Position {
 	TypeInfo,
 )]
 pub struct Vault {
-	/// Quote asset the vault holds (may go negative only if traders' realized gains exceed it).
+	/// Quote asset the vault holds. It goes below zero only while winners have been paid out of
+	/// what open losing positions still owe the vault (the vault pays winners before losers
+	/// close), or after a loss beyond its NAV (then it waits for recapitalisation).
 	pub cash: SignedBalance,
 	/// LP shares outstanding.
 	pub shares: Balance,
+}
+
+/// The vault's risk rules, set by governance ([`Pallet::set_vault_rules`](crate::Pallet::set_vault_rules)).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultRules {
+	/// The adverse move of every market's price the vault must survive: a trade that increases
+	/// a market's skew is refused if Σ |skew notional| × `stress_move` would exceed the vault's
+	/// NAV. This scales every market's usable open interest with the NAV.
+	pub stress_move: Permill,
+	/// Blocks between an LP's request to withdraw and the redemption. Shares being withdrawn
+	/// keep bearing the vault's gains and losses until then, so leaving just before losses
+	/// land does not work.
+	pub exit_notice: u32,
+	/// Smallest notional a trade may have (quote smallest units), unless it closes the whole
+	/// position: a dust trade would carry no fee, no margin and an entry price of zero.
+	pub min_trade_notional: Balance,
+	/// Smallest fee a trade pays (quote smallest units).
+	pub min_fee: Balance,
+}
+
+impl Default for VaultRules {
+	fn default() -> Self {
+		Self {
+			stress_move: Permill::from_percent(10),
+			exit_notice: 0,
+			min_trade_notional: 0,
+			min_fee: 0,
+		}
+	}
+}
+
+/// Why vault rules are invalid.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RulesError {
+	/// Zero stress move, or above [`MAX_STRESS_MOVE`].
+	StressMove,
+	/// Exit notice above [`MAX_EXIT_NOTICE`].
+	ExitNotice,
+	/// Minimum fee above the minimum notional.
+	MinFee,
+}
+
+impl VaultRules {
+	/// Check the rules against hard bounds.
+	pub fn validate(&self) -> Result<(), RulesError> {
+		if self.stress_move.is_zero() || self.stress_move > MAX_STRESS_MOVE {
+			return Err(RulesError::StressMove);
+		}
+		if self.exit_notice > MAX_EXIT_NOTICE {
+			return Err(RulesError::ExitNotice);
+		}
+		if self.min_fee > self.min_trade_notional {
+			return Err(RulesError::MinFee);
+		}
+		Ok(())
+	}
+}
+
+/// Shares an LP asked to withdraw, redeemable from block `ready_at`.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct PendingExit<BlockNumber> {
+	/// Shares being withdrawn (still counted in the vault's shares).
+	pub shares: Balance,
+	/// First block the withdrawal may complete.
+	pub ready_at: BlockNumber,
 }
 
 /// What a trade did.
@@ -191,8 +282,12 @@ pub struct TradeOutcome {
 pub enum ParamsError {
 	/// Margin ratios zero, or maintenance not below initial.
 	MarginRatios,
-	/// `initial_margin × max_leverage < 1`, or zero leverage.
-	Leverage,
+	/// Taker fee above [`MAX_TAKER_FEE`].
+	FeeTooLarge,
+	/// Base spread above [`MAX_PREMIUM`], or above the premium cap.
+	PremiumTooLarge,
+	/// Funding rate above [`MAX_FUNDING_RATE`] per day.
+	FundingTooLarge,
 	/// Zero skew scale.
 	SkewScale,
 	/// Decimals too large.
@@ -201,6 +296,18 @@ pub enum ParamsError {
 	OpenInterestCap,
 }
 
+/// Largest taker fee governance may set: 5 % of notional.
+pub const MAX_TAKER_FEE: Permill = Permill::from_percent(5);
+/// Largest premium cap (and base spread): 20 % of the oracle price.
+pub const MAX_PREMIUM: Permill = Permill::from_percent(20);
+/// Largest funding rate at full skew: 10 % of notional per day.
+pub const MAX_FUNDING_RATE: Permill = Permill::from_percent(10);
+/// Largest stress move of [`VaultRules`]: a vault asked to survive more than a halving of
+/// every price could never take risk.
+pub const MAX_STRESS_MOVE: Permill = Permill::from_percent(50);
+/// Longest LP exit notice: 30 days of 6-second blocks.
+pub const MAX_EXIT_NOTICE: u32 = 432_000;
+
 impl MarketParams {
 	/// Check the parameters against hard bounds. (Whether the oracle key is guarded is the
 	/// pallet's check: it asks the price provider.)
@@ -208,10 +315,14 @@ impl MarketParams {
 		if self.maintenance_margin.is_zero() || self.maintenance_margin >= self.initial_margin {
 			return Err(ParamsError::MarginRatios);
 		}
-		let covered = u64::from(self.initial_margin.deconstruct())
-			.saturating_mul(u64::from(self.max_leverage));
-		if self.max_leverage == 0 || covered < 1_000_000 {
-			return Err(ParamsError::Leverage);
+		if self.taker_fee > MAX_TAKER_FEE {
+			return Err(ParamsError::FeeTooLarge);
+		}
+		if self.max_premium > MAX_PREMIUM || self.base_spread > self.max_premium {
+			return Err(ParamsError::PremiumTooLarge);
+		}
+		if self.max_funding_rate > MAX_FUNDING_RATE {
+			return Err(ParamsError::FundingTooLarge);
 		}
 		if self.skew_scale == 0 {
 			return Err(ParamsError::SkewScale);

@@ -1,17 +1,15 @@
 //! The liquidity vault: the traders' counterparty. NAV = cash − traders' unrealized PnL.
 
-use crate::{impls::to_signed, pallet::*};
+use crate::{impls::to_signed, pallet::*, types::PendingExit};
 use ballast_primitives::{
-	math::{
-		perp,
-		units::{mul_div, Rounding},
-	},
-	traits::{MarginLedger, PooledQuote, PriceError, PriceMode},
-	Balance, SignedBalance,
+	math::{perp, shares},
+	traits::{LossBearer, MarginLedger, PooledQuote, PriceError, PriceMode},
+	Balance, MarketId, SignedBalance,
 };
 use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get},
-	sp_runtime::DispatchError,
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_runtime::{traits::Saturating, DispatchError},
 };
 
 impl<T: Config> Pallet<T> {
@@ -47,24 +45,43 @@ impl<T: Config> Pallet<T> {
 		Ok(VaultState::<T>::get().cash.saturating_sub(pnl))
 	}
 
+	/// The vault's NAV for pricing shares: at conservative prices (an outlier print never
+	/// prices a share; with no usable price for a market with open interest, deposits and
+	/// withdrawals wait).
+	fn share_nav() -> Result<(SignedBalance, Balance), Error<T>> {
+		let (pnl, skew_notional) =
+			Self::traders_pnl(PriceMode::Conservative).map_err(Error::<T>::from)?;
+		Ok((VaultState::<T>::get().cash.saturating_sub(pnl), skew_notional))
+	}
+
+	/// Refuse a trade that increased a market's skew if the vault could not survive the stress
+	/// move of [`VaultRules`] on every market's skew: Σ |skew notional| × stress ≤ NAV, after
+	/// the trade (its state is written; the dispatch rolls back on error).
+	pub(crate) fn ensure_vault_survives_stress() -> DispatchResult {
+		let (pnl, skew_notional) =
+			Self::traders_pnl(PriceMode::Conservative).map_err(Error::<T>::from)?;
+		let nav = VaultState::<T>::get().cash.saturating_sub(pnl);
+		let stress = to_signed::<T>(Rules::<T>::get().stress_move.mul_ceil(skew_notional))?;
+		ensure!(stress <= nav, Error::<T>::VaultStressExceeded);
+		Ok(())
+	}
+
 	/// LP deposit; see [`Pallet::add_liquidity`].
-	pub fn do_add_liquidity(who: &T::AccountId, amount: Balance) -> Result<Balance, DispatchError> {
+	pub fn do_add_liquidity(
+		who: &T::AccountId,
+		amount: Balance,
+		min_shares: Balance,
+	) -> Result<Balance, DispatchError> {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		let mut vault = VaultState::<T>::get();
-		let shares = if vault.shares == 0 {
-			// No shares to price, but a vault that owes (traders won while no LP was in) must
-			// not be refilled silently by the first LP: its deficit is not theirs.
-			let nav = Self::vault_nav(PriceMode::Fresh).map_err(Error::<T>::from)?;
-			ensure!(nav >= 0, Error::<T>::VaultInsolvent);
-			amount
-		} else {
-			let nav = Self::vault_nav(PriceMode::Fresh).map_err(Error::<T>::from)?;
-			ensure!(nav > 0, Error::<T>::VaultInsolvent);
-			// New shares round down: a deposit never dilutes existing LPs.
-			mul_div(vault.shares, amount, nav.unsigned_abs(), Rounding::Down)
-				.ok_or(Error::<T>::Overflow)?
-		};
+		let (nav, _) = Self::share_nav()?;
+		// A vault that owes (NAV below zero), or has shares worth nothing, must be recapitalised
+		// first: a deposit would cover a deficit that is not the depositor's.
+		ensure!(nav > 0 || (nav == 0 && vault.shares == 0), Error::<T>::VaultInsolvent);
+		let shares = shares::shares_for_deposit(amount, vault.shares, nav, T::VirtualShares::get())
+			.ok_or(Error::<T>::Overflow)?;
 		ensure!(shares > 0, Error::<T>::ZeroAmount);
+		ensure!(shares >= min_shares, Error::<T>::BelowMinimumOutput);
 		T::Ledger::pool_deposit(who, amount)?;
 		vault.cash = vault.cash.checked_add(to_signed::<T>(amount)?).ok_or(Error::<T>::Overflow)?;
 		vault.shares = vault.shares.checked_add(shares).ok_or(Error::<T>::Overflow)?;
@@ -76,35 +93,92 @@ impl<T: Config> Pallet<T> {
 		Ok(shares)
 	}
 
-	/// LP withdrawal; see [`Pallet::remove_liquidity`].
-	pub fn do_remove_liquidity(
+	/// Ask to withdraw; see [`Pallet::request_withdrawal`].
+	pub fn do_request_withdrawal(
 		who: &T::AccountId,
 		shares: Balance,
-	) -> Result<Balance, DispatchError> {
+	) -> Result<PendingExit<BlockNumberFor<T>>, DispatchError> {
 		ensure!(shares > 0, Error::<T>::ZeroAmount);
 		let held = LpShares::<T>::get(who);
 		ensure!(held >= shares, Error::<T>::InsufficientShares);
+		let mut exit = PendingExits::<T>::get(who).unwrap_or_default();
+		exit.shares = exit.shares.checked_add(shares).ok_or(Error::<T>::Overflow)?;
+		exit.ready_at = frame_system::Pallet::<T>::block_number()
+			.saturating_add(Rules::<T>::get().exit_notice.into());
+		Self::set_free_shares(who, held.saturating_sub(shares));
+		PendingExits::<T>::insert(who, exit);
+		Ok(exit)
+	}
+
+	/// Cancel a pending withdrawal; see [`Pallet::cancel_withdrawal`].
+	pub fn do_cancel_withdrawal(who: &T::AccountId) -> Result<Balance, DispatchError> {
+		let exit = PendingExits::<T>::take(who).ok_or(Error::<T>::NoPendingWithdrawal)?;
+		let free = LpShares::<T>::get(who).checked_add(exit.shares).ok_or(Error::<T>::Overflow)?;
+		Self::set_free_shares(who, free);
+		Ok(exit.shares)
+	}
+
+	/// Redeem a pending withdrawal; see [`Pallet::withdraw_liquidity`]. Returns
+	/// `(shares, amount)`.
+	pub fn do_withdraw_liquidity(
+		who: &T::AccountId,
+		min_amount: Balance,
+	) -> Result<(Balance, Balance), DispatchError> {
+		let exit = PendingExits::<T>::get(who).ok_or(Error::<T>::NoPendingWithdrawal)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() >= exit.ready_at,
+			Error::<T>::WithdrawalNotReady
+		);
 		let mut vault = VaultState::<T>::get();
-		let (pnl, skew_notional) = Self::traders_pnl(PriceMode::Fresh).map_err(Error::<T>::from)?;
-		let nav = vault.cash.saturating_sub(pnl);
+		let (nav, skew_notional) = Self::share_nav()?;
 		ensure!(nav > 0, Error::<T>::VaultInsolvent);
-		// Redemptions round down: a withdrawal never takes from the LPs who stay.
-		let amount = mul_div(nav.unsigned_abs(), shares, vault.shares, Rounding::Down)
+		let amount = shares::redemption(exit.shares, vault.shares, nav, T::VirtualShares::get())
 			.ok_or(Error::<T>::Overflow)?;
+		ensure!(amount >= min_amount, Error::<T>::BelowMinimumOutput);
 		ensure!(vault.cash >= to_signed::<T>(amount)?, Error::<T>::VaultInsufficientCash);
 		let nav_after = nav.saturating_sub(to_signed::<T>(amount)?);
 		let reserve = to_signed::<T>(T::VaultReserveRatio::get().mul_ceil(skew_notional))?;
 		ensure!(nav_after >= reserve, Error::<T>::VaultReserveBreached);
 		T::Ledger::pool_withdraw(who, amount)?;
 		vault.cash = vault.cash.saturating_sub(to_signed::<T>(amount)?);
-		vault.shares = vault.shares.saturating_sub(shares);
-		if held == shares {
+		vault.shares = vault.shares.saturating_sub(exit.shares);
+		PendingExits::<T>::remove(who);
+		VaultState::<T>::put(vault);
+		Ok((exit.shares, amount))
+	}
+
+	/// Give quote to the vault without shares; see [`Pallet::recapitalise_vault`].
+	pub fn do_recapitalise(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		let mut vault = VaultState::<T>::get();
+		vault.cash = vault.cash.checked_add(to_signed::<T>(amount)?).ok_or(Error::<T>::Overflow)?;
+		T::Ledger::pool_deposit(who, amount)?;
+		VaultState::<T>::put(vault);
+		Ok(())
+	}
+
+	fn set_free_shares(who: &T::AccountId, shares: Balance) {
+		if shares == 0 {
 			LpShares::<T>::remove(who);
 		} else {
-			LpShares::<T>::insert(who, held.saturating_sub(shares));
+			LpShares::<T>::insert(who, shares);
 		}
-		VaultState::<T>::put(vault);
-		Ok(amount)
+	}
+}
+
+/// Written-off debt lands on the vault: the LPs were the counterparty of the bankrupt
+/// positions, and the gains the vault booked from them were never paid.
+impl<T: Config> LossBearer for Pallet<T> {
+	fn bear_loss(market: Option<MarketId>, amount: Balance) -> DispatchResult {
+		if amount == 0 {
+			return Ok(());
+		}
+		VaultState::<T>::try_mutate(|v| -> DispatchResult {
+			v.cash = v.cash.checked_sub(to_signed::<T>(amount)?).ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::LossBorne { market, amount });
+		Ok(())
 	}
 }
 

@@ -21,7 +21,11 @@ pub trait WeightInfo {
 	fn update_market() -> Weight;
 	fn trade() -> Weight;
 	fn add_liquidity() -> Weight;
-	fn remove_liquidity() -> Weight;
+	fn request_withdrawal() -> Weight;
+	fn withdraw_liquidity() -> Weight;
+	fn cancel_withdrawal() -> Weight;
+	fn recapitalise_vault() -> Weight;
+	fn set_vault_rules() -> Weight;
 }
 
 /// Weights for the Ballast runtime.
@@ -44,9 +48,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(150_000_000, 30_000)
 			.saturating_add(T::DbWeight::get().reads_writes(40, 5))
 	}
-	fn remove_liquidity() -> Weight {
+	fn request_withdrawal() -> Weight {
+		Weight::from_parts(30_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(3, 2))
+	}
+	fn withdraw_liquidity() -> Weight {
+		// NAV reads every market (≤ 16) and its price.
 		Weight::from_parts(150_000_000, 30_000)
 			.saturating_add(T::DbWeight::get().reads_writes(40, 5))
+	}
+	fn cancel_withdrawal() -> Weight {
+		Weight::from_parts(25_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(2, 2))
+	}
+	fn recapitalise_vault() -> Weight {
+		Weight::from_parts(60_000_000, 8_000).saturating_add(T::DbWeight::get().reads_writes(4, 3))
+	}
+	fn set_vault_rules() -> Weight {
+		Weight::from_parts(15_000_000, 1_000).saturating_add(T::DbWeight::get().writes(1))
 	}
 }
 
@@ -63,7 +80,19 @@ impl WeightInfo for () {
 	fn add_liquidity() -> Weight {
 		Weight::from_parts(150_000_000, 30_000)
 	}
-	fn remove_liquidity() -> Weight {
+	fn request_withdrawal() -> Weight {
+		Weight::from_parts(30_000_000, 4_000)
+	}
+	fn withdraw_liquidity() -> Weight {
 		Weight::from_parts(150_000_000, 30_000)
+	}
+	fn cancel_withdrawal() -> Weight {
+		Weight::from_parts(25_000_000, 4_000)
+	}
+	fn recapitalise_vault() -> Weight {
+		Weight::from_parts(60_000_000, 8_000)
+	}
+	fn set_vault_rules() -> Weight {
+		Weight::from_parts(15_000_000, 1_000)
 	}
 }

@@ -8,6 +8,7 @@ fn genesis_creates_markets_and_vault_deposits() {
 		crate::GenesisConfig {
 			markets: vec![btc_market(), eth_market()],
 			vault_deposits: vec![(LP, 1_000 * USDC), (LP2, 500 * USDC)],
+			vault_rules: VaultRules { exit_notice: 7, ..Default::default() },
 		},
 		&[(LP, 5_000 * USDC), (LP2, 500 * USDC)],
 	)
@@ -19,6 +20,7 @@ fn genesis_creates_markets_and_vault_deposits() {
 		assert_eq!(LpShares::<Test>::get(LP2), 500 * USDC);
 		assert_eq!(MockLedger::wallet(LP), 4_000 * USDC);
 		assert_eq!(MockLedger::wallet(LP2), 0);
+		assert_eq!(Rules::<Test>::get().exit_notice, 7);
 		check_invariants();
 	});
 }
@@ -51,8 +53,20 @@ fn genesis_refuses_a_market_on_an_unguarded_oracle_key() {
 #[should_panic(expected = "Perpetuals genesis: vault deposit")]
 fn genesis_refuses_an_unfunded_vault_deposit() {
 	new_test_ext_with(
-		crate::GenesisConfig { markets: vec![], vault_deposits: vec![(LP, 1_000 * USDC)] },
+		crate::GenesisConfig { vault_deposits: vec![(LP, 1_000 * USDC)], ..Default::default() },
 		&[(LP, 999 * USDC)],
+	);
+}
+
+#[test]
+#[should_panic(expected = "Perpetuals genesis: vault rules")]
+fn genesis_refuses_vault_rules_out_of_bounds() {
+	new_test_ext_with(
+		crate::GenesisConfig {
+			vault_rules: VaultRules { stress_move: Permill::zero(), ..Default::default() },
+			..Default::default()
+		},
+		&[],
 	);
 }
 
@@ -72,6 +86,20 @@ fn try_state_catches_open_interest_and_share_drift() {
 		LpShares::<Test>::insert(LP2, 1);
 		assert!(Perpetuals::do_try_state().is_err());
 		LpShares::<Test>::remove(LP2);
+
+		// Shares pending withdrawal count; an empty pending entry is a defect.
+		assert_ok!(Perpetuals::request_withdrawal(signed(LP), 10));
+		assert_ok!(Perpetuals::do_try_state());
+		PendingExits::<Test>::mutate(LP, |e| e.as_mut().unwrap().shares += 1);
+		assert!(Perpetuals::do_try_state().is_err());
+		PendingExits::<Test>::insert(LP2, PendingExit { shares: 0, ready_at: 0 });
+		assert!(Perpetuals::do_try_state().is_err());
+		PendingExits::<Test>::remove(LP2);
+		PendingExits::<Test>::mutate(LP, |e| e.as_mut().unwrap().shares -= 1);
+		assert_ok!(Perpetuals::do_try_state());
+		Rules::<Test>::put(VaultRules { stress_move: Permill::zero(), ..Default::default() });
+		assert!(Perpetuals::do_try_state().is_err());
+		Rules::<Test>::put(VaultRules::default());
 
 		Positions::<Test>::insert((BOB, CROSS_ACCOUNT), BTC_PERP, Position::default());
 		assert!(Perpetuals::do_try_state().is_err());

@@ -75,18 +75,32 @@ fn invalid_margin_ratios() {
 }
 
 #[test]
-fn invalid_leverage() {
+fn fees_premiums_and_funding_have_upper_bounds() {
 	test(|| {
-		assert_params_rejected(|p| p.max_leverage = 0, Error::InvalidLeverage);
-		// 10 % × 9 < 1.
-		assert_params_rejected(|p| p.max_leverage = 9, Error::InvalidLeverage);
 		assert_params_rejected(
-			|p| {
-				p.initial_margin = Permill::from_parts(99_999);
-				p.maintenance_margin = Permill::from_percent(5);
-			},
-			Error::InvalidLeverage,
+			|p| p.taker_fee = Permill::from_parts(50_001),
+			Error::TakerFeeTooLarge,
 		);
+		assert_params_rejected(
+			|p| p.max_premium = Permill::from_parts(200_001),
+			Error::PremiumTooLarge,
+		);
+		// The base spread is a premium every trade pays: never above the cap.
+		assert_params_rejected(
+			|p| p.base_spread = Permill::from_parts(10_001),
+			Error::PremiumTooLarge,
+		);
+		assert_params_rejected(
+			|p| p.max_funding_rate = Permill::from_parts(100_001),
+			Error::FundingRateTooLarge,
+		);
+		// At the bounds: accepted.
+		let mut p = btc_market();
+		p.taker_fee = Permill::from_percent(5);
+		p.max_premium = Permill::from_percent(20);
+		p.base_spread = Permill::from_percent(20);
+		p.max_funding_rate = Permill::from_percent(10);
+		assert_ok!(Perpetuals::update_market(RuntimeOrigin::root(), BTC_PERP, p));
 	});
 }
 

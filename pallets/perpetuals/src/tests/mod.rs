@@ -22,6 +22,7 @@ const ALICE: AccountId = 1;
 const BOB: AccountId = 2;
 const LP: AccountId = 10;
 const LP2: AccountId = 11;
+const EVE: AccountId = 66;
 
 fn root() -> RuntimeOrigin {
 	RuntimeOrigin::root()
@@ -85,7 +86,17 @@ fn books() -> (SignedBalance, SignedBalance, Balance) {
 
 fn add_liquidity(who: AccountId, units: u128) {
 	MockLedger::fund_wallet(who, units * USDC);
-	assert_ok!(Perpetuals::add_liquidity(signed(who), units * USDC));
+	assert_ok!(Perpetuals::add_liquidity(signed(who), units * USDC, 0));
+}
+
+/// Ask to withdraw `shares` and, the exit notice passed, redeem them.
+fn remove_liquidity(who: AccountId, shares: Balance) -> Result<(), DispatchError> {
+	Perpetuals::request_withdrawal(signed(who), shares)?;
+	let ready = PendingExits::<Test>::get(who).unwrap().ready_at;
+	if ready > System::block_number() {
+		run_to_block(ready);
+	}
+	Perpetuals::withdraw_liquidity(signed(who), 0)
 }
 
 fn update(market: MarketId, f: impl FnOnce(&mut MarketParams)) {

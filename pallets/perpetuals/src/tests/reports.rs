@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn reports_show_markets_positions_and_the_vault() {
-	test(|| {
+	test_empty_vault(|| {
 		add_liquidity(LP, 10_000);
 		fund(ALICE, 100_000);
 		trade(ALICE, BTC_PERP, BTC);

@@ -30,7 +30,7 @@ fn trade_opens_a_position_at_the_premium_price_and_emits_traded() {
 		// The fee is the only thing settled on opening.
 		assert_eq!(MockLedger::quote(ALICE, CROSS_ACCOUNT), usdc(100_000) - 30_018_000);
 		assert_eq!(FeePot::<Test>::get(), 30_018_000);
-		assert_eq!(VaultState::<Test>::get().cash, 0);
+		assert_eq!(VaultState::<Test>::get().cash, SEED as i128);
 		assert_eq!(MockOnChange::calls(), vec![(ALICE, CROSS_ACCOUNT)]);
 	});
 }

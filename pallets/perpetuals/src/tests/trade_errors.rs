@@ -315,3 +315,54 @@ fn close_position_without_a_position() {
 		);
 	});
 }
+
+#[test]
+fn a_one_wei_trade_cannot_sit_at_the_head_of_the_adl_index() {
+	// Scenario 7: a 1-wei ETH trade had notional 0: no fee, no margin, entry price 0.
+	test(|| {
+		fund(ALICE, 100_000);
+		assert_ok!(Perpetuals::set_vault_rules(
+			root(),
+			VaultRules {
+				min_trade_notional: 10 * USDC,
+				min_fee: USDC / 20,
+				..Rules::<Test>::get()
+			}
+		));
+		assert_noop!(
+			Perpetuals::trade(signed(ALICE), CROSS_ACCOUNT, ETH_PERP, 1, None),
+			Error::<Test>::TradeTooSmall
+		);
+		// 0.001 ETH is 3 USDC: still too small; 0.01 ETH (30 USDC) trades and pays the
+		// minimum fee of 0.05 USDC (0.05 % would be 0.015 USDC).
+		assert_noop!(
+			Perpetuals::trade(signed(ALICE), CROSS_ACCOUNT, ETH_PERP, ETH / 1_000, None),
+			Error::<Test>::TradeTooSmall
+		);
+		trade(ALICE, ETH_PERP, ETH / 100);
+		assert_eq!(last_fill().0, USDC / 20);
+		// A reduction may not leave dust behind...
+		assert_noop!(
+			Perpetuals::trade(signed(ALICE), CROSS_ACCOUNT, ETH_PERP, -(ETH / 100) + 1, None),
+			Error::<Test>::TradeTooSmall
+		);
+		// ...but closing the whole position is always allowed.
+		assert_ok!(Perpetuals::close_position(signed(ALICE), CROSS_ACCOUNT, ETH_PERP, None));
+	});
+}
+
+#[test]
+fn every_trade_pays_at_least_the_minimum_fee() {
+	test(|| {
+		fund(ALICE, 100_000);
+		assert_ok!(Perpetuals::set_vault_rules(
+			root(),
+			VaultRules { min_trade_notional: 10 * USDC, min_fee: USDC, ..Rules::<Test>::get() }
+		));
+		trade(ALICE, ETH_PERP, ETH / 100);
+		assert_eq!(last_fill().0, USDC);
+		// A big trade pays its rate.
+		trade(ALICE, BTC_PERP, BTC);
+		assert_eq!(last_fill().0, 30_018_000);
+	});
+}

@@ -142,6 +142,24 @@ pub fn funding_owed(size: i128, decimals: u8, from: FixedI128, to: FixedI128) ->
 	let Some(w) = whole(size, decimals) else { return 0 };
 	w.saturating_mul(to.saturating_sub(from)).saturating_mul_int(1i128)
 }
+/// A position's weight in its market's funding basis: `whole(size) × index`, where `index` is
+/// the funding index the position last settled at. A market keeps Σ of its positions' weights,
+/// so the funding all its positions owe together is [`funding_outstanding`], without visiting
+/// them.
+pub fn funding_weight(size: i128, decimals: u8, index: FixedI128) -> FixedI128 {
+	whole(size, decimals).unwrap_or_default().saturating_mul(index)
+}
+/// Funding a market's positions owe together at `index` (negative: they are owed): Σ over
+/// positions of `whole(size) × (index − settled index)` = `whole(skew) × index − basis`, where
+/// `basis` is Σ [`funding_weight`]. The same as Σ [`funding_owed`] up to each term's rounding.
+pub fn funding_outstanding(
+	skew: i128,
+	decimals: u8,
+	basis: FixedI128,
+	index: FixedI128,
+) -> SignedBalance {
+	funding_weight(skew, decimals, index).saturating_sub(basis).saturating_mul_int(1i128)
+}
 /// Unrealized PnL of a position of `size` opened for `entry_notional`, at mark notional
 /// `mark_notional` (both for `|size|`).
 pub fn pnl(size: i128, entry_notional: Balance, mark_notional: Balance) -> SignedBalance {
@@ -546,5 +564,26 @@ mod tests {
 			prop_assert!(part <= n);
 			if cut == size { prop_assert_eq!(part, n) }
 		}
+	}
+}
+
+#[cfg(test)]
+mod funding_basis_tests {
+	use super::*;
+
+	#[test]
+	fn outstanding_funding_is_the_sum_over_positions() {
+		let d = 8;
+		let i = |v: i128| FixedI128::saturating_from_integer(v);
+		// Three positions settled at different indexes, the market now at index 30.
+		let positions = [(300_000_000i128, i(10)), (-50_000_000, i(20)), (25_000_000, i(25))];
+		let basis = positions
+			.iter()
+			.fold(FixedI128::zero(), |b, (q, at)| b.saturating_add(funding_weight(*q, d, *at)));
+		let skew: i128 = positions.iter().map(|(q, _)| q).sum();
+		let each: i128 = positions.iter().map(|(q, at)| funding_owed(*q, d, *at, i(30))).sum();
+		assert_eq!(funding_outstanding(skew, d, basis, i(30)), each);
+		// 3 × 20 − 0.5 × 10 + 0.25 × 5 = 56.25, truncated by both.
+		assert_eq!(each, 56);
 	}
 }

@@ -255,6 +255,11 @@ impl<T: Config> Pallet<T> {
 				Ok(())
 			})?;
 		}
+		market.state.funding_basis = market
+			.state
+			.funding_basis
+			.saturating_sub(perp::funding_weight(pos.quantity, bd, pos.funding_index))
+			.saturating_add(perp::funding_weight(fill.quantity, bd, index));
 		pos.quantity = fill.quantity;
 		pos.entry_notional = fill.entry_notional;
 		pos.funding_index = index;
@@ -315,16 +320,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check the pallet's invariants:
-	/// * per market, long and short OI and entry notionals equal the sums over positions;
+	/// * per market, long and short OI, entry notionals and the funding basis equal the sums
+	///   over positions;
 	/// * OI within the `u128` / sign conventions; no zero-size position is stored;
 	/// * Σ LP shares, free and pending withdrawal, == vault shares; market ids below
 	///   `NextMarketId`; the vault rules within their bounds.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		let mut sums: BTreeMap<MarketId, [Balance; 4]> = BTreeMap::new();
+		let mut bases: BTreeMap<MarketId, FixedI128> = BTreeMap::new();
 		for (_, market, p) in Positions::<T>::iter() {
 			ensure!(p.quantity != 0, "zero-size position stored");
-			ensure!(Markets::<T>::contains_key(market), "position in unknown market");
+			let m = Markets::<T>::get(market).ok_or("position in unknown market")?;
+			let basis = bases.entry(market).or_default();
+			*basis = basis.saturating_add(perp::funding_weight(
+				p.quantity,
+				m.params.base_decimals,
+				p.funding_index,
+			));
 			let s = sums.entry(market).or_default();
 			let (oi, entry) = if p.quantity > 0 { (0, 1) } else { (2, 3) };
 			let a = s.get_mut(oi).ok_or("index")?;
@@ -344,6 +357,10 @@ impl<T: Config> Pallet<T> {
 					m.state.short_entry_notional
 				],
 				"open interest != Σ positions"
+			);
+			ensure!(
+				bases.remove(&id).unwrap_or_default() == m.state.funding_basis,
+				"funding basis != Σ positions' funding weights"
 			);
 		}
 		let free: Balance = LpShares::<T>::iter_values().fold(0, |a, s| a.saturating_add(s));

@@ -103,6 +103,10 @@ pub struct MarketState<BlockNumber> {
 	pub funding_index: FixedI128,
 	/// Block the index was last brought up to date.
 	pub funding_updated: BlockNumber,
+	/// Σ over positions of `whole(size) × the index it last settled at`
+	/// (`ballast_math::perp::funding_weight`): what the vault's NAV needs to count the funding
+	/// positions owe without visiting them.
+	pub funding_basis: FixedI128,
 }
 
 impl<B> MarketState<B> {

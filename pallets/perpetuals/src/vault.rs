@@ -13,8 +13,9 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Traders' unrealized PnL in all markets (the vault's liability) and Σ |skew| notional, at
-	/// prices allowed by `mode`. Each side is marked as one position, rounded against it.
+	/// Traders' unrealized PnL in all markets net of the funding they owe (the vault's
+	/// liability) and Σ |skew| notional, at prices allowed by `mode`. Each side is marked as one
+	/// position, rounded against it; funding is accrued to now on the market's basis.
 	pub(crate) fn traders_pnl(mode: PriceMode) -> Result<(SignedBalance, Balance), PriceError> {
 		let qd = T::QuoteDecimals::get();
 		let mut pnl: SignedBalance = 0;
@@ -27,19 +28,24 @@ impl<T: Config> Pallet<T> {
 			let bd = m.params.base_decimals;
 			let longs = i128::try_from(m.state.long_oi).unwrap_or(i128::MAX);
 			let shorts = i128::try_from(m.state.short_oi).unwrap_or(i128::MAX).saturating_neg();
+			let funding = perp::funding_outstanding(
+				m.state.skew(),
+				bd,
+				m.state.funding_basis,
+				Self::current_index(&m, price),
+			);
 			pnl = pnl
 				.saturating_add(perp::mark(longs, m.state.long_entry_notional, bd, price, qd).pnl)
-				.saturating_add(
-					perp::mark(shorts, m.state.short_entry_notional, bd, price, qd).pnl,
-				);
+				.saturating_add(perp::mark(shorts, m.state.short_entry_notional, bd, price, qd).pnl)
+				.saturating_sub(funding);
 			skew_notional =
 				skew_notional.saturating_add(perp::mark(m.state.skew(), 0, bd, price, qd).notional);
 		}
 		Ok((pnl, skew_notional))
 	}
 
-	/// The vault's net asset value: cash minus traders' unrealized PnL. Funding accrued but
-	/// not yet settled by positions is not counted (it is settled on each trade).
+	/// The vault's net asset value: cash minus traders' unrealized PnL, counting the funding
+	/// positions owe it (accrued to now, settled or not) as its asset.
 	pub fn vault_nav(mode: PriceMode) -> Result<SignedBalance, PriceError> {
 		let (pnl, _) = Self::traders_pnl(mode)?;
 		Ok(VaultState::<T>::get().cash.saturating_sub(pnl))

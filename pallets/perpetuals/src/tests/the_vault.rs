@@ -485,3 +485,46 @@ fn pooled_quote_is_vault_cash_plus_fees() {
 		assert_eq!(MockLedger::custody() - MockLedger::total_quote(), Perpetuals::pooled_quote());
 	});
 }
+
+#[test]
+fn nav_counts_the_funding_positions_owe_so_a_deposit_cannot_buy_it_cheap() {
+	// Scenario 9: NAV ignored accrued funding, so an LP could buy in just before a crowded side
+	// settled a day of funding into the vault, and take a share of it.
+	test_empty_vault(|| {
+		add_liquidity(LP, 100_000);
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		let nav = Perpetuals::vault_nav(PriceMode::Fresh).unwrap();
+		run_to_block(1 + BLOCKS_PER_DAY as u64);
+		let accrued = Perpetuals::vault_nav(PriceMode::Fresh).unwrap() - nav;
+		// 1 BTC of skew over a 1,000 BTC scale: 0.1 % of the 10 %/day maximum, 6 USDC a day.
+		assert!(accrued > 5 * USDC as i128 && accrued <= 6 * USDC as i128, "{accrued}");
+		// The depositor pays for it: settling it afterwards does not move NAV.
+		add_liquidity(LP2, 100_000);
+		let before = Perpetuals::vault_nav(PriceMode::Fresh).unwrap();
+		trade(ALICE, BTC_PERP, -BTC / 2);
+		let (_, _, funding) = last_fill();
+		assert!(funding > 5 * USDC as i128, "{funding}");
+		// NAV moves by the fee-less trade's spread only, not by the funding it settled.
+		let after = Perpetuals::vault_nav(PriceMode::Fresh).unwrap();
+		assert!((after - before).abs() < USDC as i128 * 20, "{before} -> {after}");
+	});
+}
+
+#[test]
+fn try_state_catches_a_drifted_funding_basis() {
+	test(|| {
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		assert_ok!(Perpetuals::do_try_state());
+		Markets::<Test>::mutate(BTC_PERP, |m| {
+			let s = &mut m.as_mut().unwrap().state;
+			s.funding_basis = s.funding_basis + FixedI128::from_inner(1);
+		});
+		assert!(Perpetuals::do_try_state().is_err());
+		Markets::<Test>::mutate(BTC_PERP, |m| {
+			let s = &mut m.as_mut().unwrap().state;
+			s.funding_basis = s.funding_basis - FixedI128::from_inner(1);
+		});
+	});
+}

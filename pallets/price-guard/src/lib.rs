@@ -85,7 +85,7 @@ pub mod weights;
 
 pub use combine::GuardedMedian;
 pub use feeds_first::FeedsFirst;
-pub use types::{FeedRules, GuardError, GuardParams, VolatilityState};
+pub use types::{FeedRules, GuardError, GuardParams, VolatilityState, MAX_PRICE_AGE};
 pub use weights::WeightInfo;
 
 /// Log target of this pallet.
@@ -244,6 +244,10 @@ pub mod pallet {
 		UnguardedKey,
 		/// A percentage exceeds 100% (only reachable from JSON).
 		PermillOutOfRange,
+		/// `max_age` is above one hour (`MAX_PRICE_AGE`).
+		MaxAgeTooLong,
+		/// `jump_confirm` is above one hour (`MAX_PRICE_AGE`).
+		JumpConfirmTooLong,
 	}
 
 	impl<T> From<GuardError> for Error<T> {
@@ -256,6 +260,8 @@ pub mod pallet {
 				GuardError::ZeroJumpConfirm => Error::ZeroJumpConfirm,
 				GuardError::ZeroMinCount => Error::ZeroMinCount,
 				GuardError::InvalidMaxDeviation => Error::InvalidMaxDeviation,
+				GuardError::MaxAgeTooLong => Error::MaxAgeTooLong,
+				GuardError::JumpConfirmTooLong => Error::JumpConfirmTooLong,
 			}
 		}
 	}
@@ -345,7 +351,8 @@ pub mod pallet {
 		/// Origin: `GovernanceOrigin`. Emits `GuardSet`.
 		///
 		/// Errors: `BadOrigin`; `InvalidPriceBounds` (`min_price` zero or not below
-		/// `max_price`); `ZeroMaxAge`; `InvalidTradeAge`; `InvalidMaxJump`; `ZeroJumpConfirm`; `TooManyKeys` (a new key when `MaxKeys` are guarded).
+		/// `max_price`); `ZeroMaxAge`; `InvalidTradeAge`; `InvalidMaxJump`; `ZeroJumpConfirm`; `MaxAgeTooLong`,
+		/// `JumpConfirmTooLong` (above one hour); `TooManyKeys` (a new key when `MaxKeys` are guarded).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_guard())]
 		pub fn set_guard(

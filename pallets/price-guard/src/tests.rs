@@ -362,6 +362,23 @@ fn set_guard_refuses_a_bad_breaker() {
 		assert_noop!(PriceGuard::set_guard(root(), ETH, over), Error::<Test>::InvalidMaxJump);
 		let instant = GuardParams { jump_confirm: 0, ..eth_guard() };
 		assert_noop!(PriceGuard::set_guard(root(), ETH, instant), Error::<Test>::ZeroJumpConfirm);
+		let forever = GuardParams { jump_confirm: MAX_PRICE_AGE + 1, ..eth_guard() };
+		assert_noop!(
+			PriceGuard::set_guard(root(), ETH, forever),
+			Error::<Test>::JumpConfirmTooLong
+		);
+	});
+}
+
+#[test]
+fn a_stale_price_cannot_be_made_valid_forever() {
+	// Scenario 10: with no upper bound, governance (or a mistaken referendum) could set a
+	// maximum age of years, and liquidation would act on a price from then.
+	new_test_ext().execute_with(|| {
+		let years = GuardParams { max_age: u64::MAX, ..eth_guard() };
+		assert_noop!(PriceGuard::set_guard(root(), ETH, years), Error::<Test>::MaxAgeTooLong);
+		let hour = GuardParams { max_age: MAX_PRICE_AGE, ..eth_guard() };
+		assert_ok!(PriceGuard::set_guard(root(), ETH, hour));
 	});
 }
 

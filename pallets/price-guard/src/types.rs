@@ -53,13 +53,18 @@ pub struct GuardParams {
 }
 
 impl GuardParams {
-	/// Checks the parameters: `0 < min_price < max_price`, `max_age > 0`.
+	/// Checks the parameters: `0 < min_price < max_price`, `0 < max_age ≤` [`MAX_PRICE_AGE`],
+	/// `0 < trade_age ≤ max_age`, `0 < max_jump ≤ 100 %`, `0 < jump_confirm ≤`
+	/// [`MAX_PRICE_AGE`].
 	pub fn validate(&self) -> Result<(), GuardError> {
 		if self.min_price.is_zero() || self.min_price >= self.max_price {
 			return Err(GuardError::InvalidPriceBounds);
 		}
 		if self.max_age == 0 {
 			return Err(GuardError::ZeroMaxAge);
+		}
+		if self.max_age > MAX_PRICE_AGE {
+			return Err(GuardError::MaxAgeTooLong);
 		}
 		if self.trade_age == 0 || self.trade_age > self.max_age {
 			return Err(GuardError::InvalidTradeAge);
@@ -69,6 +74,9 @@ impl GuardParams {
 		}
 		if self.jump_confirm == 0 {
 			return Err(GuardError::ZeroJumpConfirm);
+		}
+		if self.jump_confirm > MAX_PRICE_AGE {
+			return Err(GuardError::JumpConfirmTooLong);
 		}
 		Ok(())
 	}
@@ -148,7 +156,16 @@ pub enum GuardError {
 	ZeroMinCount,
 	/// The feed rules' `max_deviation` is zero or above 100%.
 	InvalidMaxDeviation,
+	/// `max_age` is above [`MAX_PRICE_AGE`].
+	MaxAgeTooLong,
+	/// `jump_confirm` is above [`MAX_PRICE_AGE`].
+	JumpConfirmTooLong,
 }
+
+/// The longest maximum age (and circuit-breaker confirmation time) governance may set: one
+/// hour, in milliseconds. Liquidation acts on a last valid price up to the maximum age; a
+/// price older than an hour says nothing about today's market.
+pub const MAX_PRICE_AGE: Moment = 3_600_000;
 
 /// The volatility the guard tracks for one oracle key.
 #[derive(

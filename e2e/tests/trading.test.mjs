@@ -133,7 +133,7 @@ describe('trading on the dev chain', () => {
       await new Promise((resolve) => {
         const sub = api.rpc.chain.subscribeNewHeads(() => { sub.then((u) => u()); resolve(); });
       });
-      const trade = await api.tx.perpetuals.trade(0, BTC_PERP, 1_000n, null).signAsync(dave, { tip: 100n * BLST });
+      const trade = await api.tx.perpetuals.trade(0, BTC_PERP, 1_000_000n, null).signAsync(dave, { tip: 100n * BLST });
       const feeds = await Promise.all([alice, operatorBob].map((who) => api.tx.oracle.feedValues(values).signAsync(who)));
       const [t, ...f] = await Promise.all([trade, ...feeds].map((tx) => signAndFinalize(api, tx, null)));
       for (const r of f) assert.equal(r.error, null);

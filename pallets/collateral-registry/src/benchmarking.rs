@@ -1,8 +1,8 @@
 //! Benchmarks of `pallet_collateral_registry` (frame-benchmarking v2).
 //!
 //! Every call is measured in its worst case: a parameter set with `MaxBands` bands (validation
-//! walks them all) and, for `register_asset`, a nearly full `ListedAssets` (the whole vector is
-//! decoded and re-encoded). Registering an asset or replacing its parameters needs a guarded
+//! walks them all); for `register_asset`, a nearly full `ListedAssets` (the whole vector is
+//! decoded and re-encoded); for `update_params`, a change of decimals (the holdings are read). Registering an asset or replacing its parameters needs a guarded
 //! oracle key: the runtime's [`crate::BenchmarkHelper`] guards the keys the benchmarks use.
 //!
 //! Run the tests: `cargo test -p pallet-collateral-registry --features runtime-benchmarks`.
@@ -104,6 +104,8 @@ mod benches {
 		let mut params = worst_case_params::<T>(1);
 		params.status = AssetStatus::ReduceOnly;
 		params.liquidation_penalty = Permill::from_percent(5);
+		// A change of decimals: the margin engine's holdings of the asset are read (none).
+		params.decimals = 8;
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, 1, Box::new(params.clone()));

@@ -4,7 +4,7 @@
 use crate::{pallet::*, risk, CollateralParamsOf, LOG_TARGET};
 use alloc::vec::Vec;
 use ballast_primitives::{
-	traits::{CollateralRisk, CollateralTerms, PriceProvider},
+	traits::{CollateralHoldings, CollateralRisk, CollateralTerms, PriceProvider},
 	AssetId, AssetStatus, Balance,
 };
 use polkadot_sdk::{
@@ -52,7 +52,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Replace the parameter set of a listed `asset`. Used by `update_params`.
+	/// Replace the parameter set of a listed `asset`. Used by `update_params`. What the asset
+	/// is (its oracle key and decimals) changes only while margin accounts hold none of it.
 	pub(crate) fn do_update_params(
 		asset: AssetId,
 		params: CollateralParamsOf<T>,
@@ -60,6 +61,9 @@ impl<T: Config> Pallet<T> {
 		AssetParams::<T>::try_mutate(asset, |stored| -> DispatchResult {
 			let stored = stored.as_mut().ok_or(Error::<T>::UnknownAsset)?;
 			Self::check(&params)?;
+			if (stored.oracle_key, stored.decimals) != (params.oracle_key, params.decimals) {
+				ensure!(T::Holdings::total_held(asset) == 0, Error::<T>::AssetInUse);
+			}
 			let (from, to) = (stored.status, params.status);
 			*stored = params;
 			if from != to {

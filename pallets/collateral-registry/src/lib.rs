@@ -45,11 +45,16 @@
 //! [`Error`] (see [`ParamsError`]): every haircut below 100%, bands strictly ascending in
 //! volatility with haircuts at least the base and non-decreasing, a positive market depth, a
 //! positive threshold no stricter than the initial margin (`threshold ≥ 1 − base`), a penalty
-//! that leaves a liquidated account solvent (`threshold × (1 + penalty) ≤ 100%`), positive
-//! caps with `account_cap ≤ supply_cap`, and sane decimals. In addition the oracle key must be
+//! of at most [`risk::MAX_LIQUIDATION_PENALTY`] (25%) that leaves a liquidated account solvent
+//! (`threshold × (1 + penalty) ≤ 100%`), positive caps with `account_cap ≤ supply_cap`, and
+//! sane decimals. In addition the oracle key must be
 //! guarded ([`PriceProvider::bounds`](ballast_primitives::traits::PriceProvider::bounds) is
 //! `Some`), else [`Error::UnguardedOracleKey`]: an asset whose price no guard checks could never
 //! be valued. An invalid call changes nothing.
+//!
+//! What an asset *is* (its oracle key and decimals) cannot change while margin accounts hold
+//! any of it ([`Config::Holdings`]), else [`Error::AssetInUse`]: that would revalue every
+//! holding by another key's price or by a power of ten at once. Its risk parameters can.
 //!
 //! ## Volatility
 //!
@@ -63,7 +68,8 @@
 //! All calls need [`Config::GovernanceOrigin`]:
 //!
 //! * [`register_asset`](Pallet::register_asset): list a new asset.
-//! * [`update_params`](Pallet::update_params): replace an asset's whole parameter set.
+//! * [`update_params`](Pallet::update_params): replace an asset's whole parameter set (its
+//!   oracle key and decimals only while none of it is held).
 //! * [`set_status`](Pallet::set_status): change the listing status.
 //! * [`set_caps`](Pallet::set_caps): change the supply and account caps.
 //!
@@ -130,7 +136,10 @@ impl BenchmarkHelper for () {
 pub mod pallet {
 	use super::*;
 	use alloc::{boxed::Box, vec::Vec};
-	use ballast_primitives::{traits::PriceProvider, AssetId, AssetStatus, Balance};
+	use ballast_primitives::{
+		traits::{CollateralHoldings, PriceProvider},
+		AssetId, AssetStatus, Balance,
+	};
 	use polkadot_sdk::{frame_support::pallet_prelude::*, frame_system::pallet_prelude::*};
 
 	/// The in-code storage version.
@@ -154,6 +163,10 @@ pub mod pallet {
 		/// The price guard: which oracle keys are guarded, and the tracked volatility of each
 		/// (what the haircut bands are looked up with).
 		type Prices: PriceProvider;
+
+		/// How much of each asset margin accounts hold (the margin engine): what an asset is
+		/// (its oracle key and decimals) cannot change while any of it is held.
+		type Holdings: CollateralHoldings;
 
 		/// Most collateral assets that can be listed.
 		#[pallet::constant]
@@ -231,6 +244,11 @@ pub mod pallet {
 		InvalidCaps,
 		/// The price guard has no bounds for the oracle key: no price of it could be used.
 		UnguardedOracleKey,
+		/// `liquidation_penalty` exceeds [`risk::MAX_LIQUIDATION_PENALTY`].
+		PenaltyAboveMaximum,
+		/// Margin accounts hold the asset: its oracle key and decimals cannot change (that
+		/// would revalue every holding).
+		AssetInUse,
 	}
 
 	impl<T> From<ParamsError> for Error<T> {
@@ -247,6 +265,7 @@ pub mod pallet {
 				ParamsError::ZeroLiquidationThreshold => Error::ZeroLiquidationThreshold,
 				ParamsError::ThresholdBelowInitialWeight => Error::ThresholdBelowInitialWeight,
 				ParamsError::PenaltyTooLarge => Error::PenaltyTooLarge,
+				ParamsError::PenaltyAboveMaximum => Error::PenaltyAboveMaximum,
 				ParamsError::InvalidCaps => Error::InvalidCaps,
 			}
 		}
@@ -329,7 +348,7 @@ pub mod pallet {
 		/// parameter set (`PermillOutOfRange`, `DecimalsTooLarge`, `HaircutTooHigh`,
 		/// `BandBelowBase`, `BandsNotAscending`, `BandHaircutDecreasing`, `ZeroMarketDepth`,
 		/// `AddOnTooHigh`, `ZeroLiquidationThreshold`, `ThresholdBelowInitialWeight`,
-		/// `PenaltyTooLarge`, `InvalidCaps`); `UnguardedOracleKey` (the price guard has no
+		/// `PenaltyAboveMaximum`, `PenaltyTooLarge`, `InvalidCaps`); `UnguardedOracleKey` (the price guard has no
 		/// bounds for `params.oracle_key`); `TooManyAssets`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_asset())]
@@ -342,13 +361,15 @@ pub mod pallet {
 			Self::do_register_asset(asset, *params)
 		}
 
-		/// Replace the whole parameter set of `asset`, status included.
+		/// Replace the whole parameter set of `asset`, status included. The oracle key and
+		/// decimals may change only while margin accounts hold none of the asset.
 		///
 		/// Origin: `GovernanceOrigin`. Emits `StatusChanged` if the status differs, then
 		/// `ParamsUpdated`.
 		///
 		/// Errors: `BadOrigin`; `UnknownAsset`; any validation error of the parameter set (see
-		/// `register_asset`); `UnguardedOracleKey`.
+		/// `register_asset`); `UnguardedOracleKey`; `AssetInUse` (a new oracle key or decimals
+		/// while the asset is held).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_params())]
 		pub fn update_params(

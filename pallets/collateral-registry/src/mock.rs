@@ -1,10 +1,11 @@
 //! Test runtime: `frame_system` and the registry, with a price guard stand-in ([`MockPrices`]):
-//! bounds and volatility per oracle key from thread-local tables (the registry reads no prices).
+//! bounds and volatility per oracle key from thread-local tables (the registry reads no prices),
+//! and a margin engine stand-in ([`MockHoldings`]): how much of each asset is held.
 
 use crate::{self as pallet_collateral_registry, types::*, CollateralParamsOf};
 use ballast_primitives::{
-	traits::{PriceBounds, PriceProvider, TimestampedPrice},
-	AssetStatus, Moment, OracleKey, Price,
+	traits::{CollateralHoldings, PriceBounds, PriceProvider, TimestampedPrice},
+	AssetId, AssetStatus, Balance, Moment, OracleKey, Price,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -70,6 +71,28 @@ thread_local! {
 		const { RefCell::new(BTreeMap::new()) };
 	static VOLATILITY: RefCell<BTreeMap<OracleKey, Permill>> =
 		const { RefCell::new(BTreeMap::new()) };
+	static HOLDINGS: RefCell<BTreeMap<AssetId, Balance>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Margin engine stand-in: how much of each asset margin accounts hold.
+pub struct MockHoldings;
+
+impl MockHoldings {
+	/// From now on margin accounts hold `amount` of `asset` in total.
+	pub fn set(asset: AssetId, amount: Balance) {
+		HOLDINGS.with(|h| h.borrow_mut().insert(asset, amount));
+	}
+
+	/// Nothing is held.
+	pub fn clear() {
+		HOLDINGS.with(|h| h.borrow_mut().clear());
+	}
+}
+
+impl CollateralHoldings for MockHoldings {
+	fn total_held(asset: AssetId) -> Balance {
+		HOLDINGS.with(|h| h.borrow().get(&asset).copied()).unwrap_or_default()
+	}
 }
 
 /// Price guard stand-in: whatever the test put in the thread-local tables.
@@ -134,6 +157,7 @@ impl pallet_collateral_registry::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<u64>;
 	type Prices = MockPrices;
+	type Holdings = MockHoldings;
 	type MaxAssets = ConstU32<MAX_ASSETS>;
 	type MaxBands = ConstU32<MAX_BANDS>;
 	type WeightInfo = ();
@@ -186,9 +210,10 @@ pub fn raw_permill(parts: u32) -> Permill {
 }
 
 /// Externalities from `genesis`, at block 1 (so that events are recorded), with the price guard
-/// stand-in reset ([`MockPrices::reset`]).
+/// stand-in reset ([`MockPrices::reset`]) and nothing held ([`MockHoldings`]).
 pub fn new_test_ext_with(genesis: crate::GenesisConfig<Test>) -> sp_io::TestExternalities {
 	MockPrices::reset();
+	MockHoldings::clear();
 	let storage = RuntimeGenesisConfig { system: Default::default(), collateral_registry: genesis }
 		.build_storage()
 		.unwrap();

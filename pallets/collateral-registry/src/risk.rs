@@ -44,6 +44,11 @@ use polkadot_sdk::{
 /// is for.
 pub const MAX_HAIRCUT: Permill = Permill::from_parts(999_999);
 
+/// The largest liquidation penalty: 25% of the seized collateral's value. The solvency rule
+/// (`threshold × (1 + penalty) ≤ 100%`) alone allows up to 100% for a low threshold, which would
+/// hand a liquidated account's whole collateral to the liquidator and the insurance fund.
+pub const MAX_LIQUIDATION_PENALTY: Permill = Permill::from_percent(25);
+
 /// `ACCURACY` of [`Permill`] as `u64`, for products of parts.
 const PERMILL_ONE: u64 = 1_000_000;
 
@@ -107,8 +112,9 @@ pub fn validate_schedule<MaxBands: Get<u32>>(
 	Ok(())
 }
 
-/// The liquidation rules: a positive threshold no stricter than the initial margin, and a
-/// penalty that leaves a liquidated account solvent (`threshold × (1 + penalty) ≤ 100%`).
+/// The liquidation rules: a positive threshold no stricter than the initial margin, a penalty
+/// of at most [`MAX_LIQUIDATION_PENALTY`] that leaves a liquidated account solvent
+/// (`threshold × (1 + penalty) ≤ 100%`).
 pub fn validate_liquidation<MaxBands: Get<u32>>(
 	params: &CollateralParams<MaxBands>,
 ) -> Result<(), ParamsError> {
@@ -118,6 +124,9 @@ pub fn validate_liquidation<MaxBands: Get<u32>>(
 	}
 	if threshold < params.haircut.base.left_from_one() {
 		return Err(ParamsError::ThresholdBelowInitialWeight);
+	}
+	if params.liquidation_penalty > MAX_LIQUIDATION_PENALTY {
+		return Err(ParamsError::PenaltyAboveMaximum);
 	}
 	// Both factors are at most 10^6 (checked by the caller), so the product fits in u64 with
 	// room to spare; `saturating_*` only to satisfy the arithmetic lint.

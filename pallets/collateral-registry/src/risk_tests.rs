@@ -48,6 +48,7 @@ fn each_rule_has_its_error() {
 		(|p| p.liquidation_threshold = Permill::zero(), ParamsError::ZeroLiquidationThreshold),
 		(|p| p.liquidation_threshold = pm(899), ParamsError::ThresholdBelowInitialWeight),
 		(|p| p.liquidation_penalty = pm(112), ParamsError::PenaltyTooLarge),
+		(|p| p.liquidation_penalty = pm(251), ParamsError::PenaltyAboveMaximum),
 		(|p| p.supply_cap = 0, ParamsError::InvalidCaps),
 		(|p| p.account_cap = 0, ParamsError::InvalidCaps),
 		(|p| p.account_cap = p.supply_cap + 1, ParamsError::InvalidCaps),
@@ -75,6 +76,14 @@ fn boundaries_are_inclusive_where_documented() {
 	p.haircut.bands[0].haircut = Permill::from_percent(20);
 	p.liquidation_penalty = Permill::from_percent(25);
 	assert_eq!(validate(&p), Ok(()));
+	// The penalty exactly at its maximum (under a threshold that leaves room for more).
+	p.liquidation_threshold = Permill::from_percent(50);
+	p.haircut.base = Permill::from_percent(50);
+	p.haircut.bands = BoundedVec::default();
+	p.liquidation_penalty = MAX_LIQUIDATION_PENALTY;
+	assert_eq!(validate(&p), Ok(()));
+	p.liquidation_penalty = Permill::from_parts(MAX_LIQUIDATION_PENALTY.deconstruct() + 1);
+	assert_eq!(validate(&p), Err(ParamsError::PenaltyAboveMaximum));
 	// account cap equal to supply cap; equal band haircuts; no bands at all.
 	let mut p = sample();
 	p.account_cap = p.supply_cap;
@@ -183,8 +192,10 @@ fn valid_params() -> impl Strategy<Value = Params> {
 		.prop_flat_map(|(schedule, key, supply_cap, decimals)| {
 			let base = u64::from(schedule.base.deconstruct());
 			let one = u64::from(ONE);
-			// threshold ∈ [1 - base, 1] with threshold × (1 + penalty) ≤ 1.
-			let max_penalty = (base * one / (one - base)).min(one);
+			// threshold ∈ [1 - base, 1] with threshold × (1 + penalty) ≤ 1, and the penalty at
+			// most MAX_LIQUIDATION_PENALTY.
+			let max_penalty =
+				(base * one / (one - base)).min(u64::from(MAX_LIQUIDATION_PENALTY.deconstruct()));
 			(Just(schedule), 0..=max_penalty, Just((key, supply_cap, decimals)))
 		})
 		.prop_flat_map(|(schedule, penalty, (key, supply_cap, decimals))| {
@@ -281,12 +292,12 @@ fn break_one(p: &mut Params, which: u8) -> ParamsError {
 			ParamsError::ZeroLiquidationThreshold
 		},
 		8 => {
-			// The smallest penalty that pushes threshold × (1 + penalty) over 100%, if a
-			// Permill can hold it; else raise the threshold to 100% under a positive
-			// penalty; else (zero penalty, threshold ≤ 50%) break the caps instead.
+			// The smallest penalty that pushes threshold × (1 + penalty) over 100%, if it is
+			// within MAX_LIQUIDATION_PENALTY; else raise the threshold to 100% under a
+			// positive penalty; else (zero penalty, threshold < 80%) break the caps instead.
 			let t = u64::from(p.liquidation_threshold.deconstruct());
 			let needed = 1_000_000_000_000 / t - 1_000_000 + 1;
-			if needed <= u64::from(ONE) {
+			if needed <= u64::from(MAX_LIQUIDATION_PENALTY.deconstruct()) {
 				p.liquidation_penalty = Permill::from_parts(needed as u32);
 				ParamsError::PenaltyTooLarge
 			} else if !p.liquidation_penalty.is_zero() {

@@ -57,6 +57,7 @@ fn invalid_cases() -> Vec<(Box<CollateralParamsOf<Test>>, Error<Test>)> {
 			Error::ThresholdBelowInitialWeight,
 		),
 		(with(|p| p.liquidation_penalty = Permill::from_percent(12)), Error::PenaltyTooLarge),
+		(with(|p| p.liquidation_penalty = Permill::from_percent(26)), Error::PenaltyAboveMaximum),
 		(with(|p| p.supply_cap = 0), Error::InvalidCaps),
 		(with(|p| p.account_cap = 0), Error::InvalidCaps),
 		(with(|p| p.account_cap = p.supply_cap + 1), Error::InvalidCaps),
@@ -596,4 +597,82 @@ fn params_encode_within_max_encoded_len() {
 	let mut p = params_for(BTC);
 	while p.haircut.bands.try_push(VolatilityBand::default()).is_ok() {}
 	assert!(p.encoded_size() <= CollateralParamsOf::<Test>::max_encoded_len());
+}
+
+// ----- scenario 10: redefining a held asset -----
+
+#[test]
+fn changing_the_oracle_key_or_decimals_of_a_held_asset_is_refused() {
+	test(|| {
+		// The attack (or the accident): margin accounts hold BTC; governance moves BTC to
+		// another key, or declares it 6 decimals instead of 8, and every holding is revalued
+		// by the other key's price or by 10^2, making healthy accounts liquidatable (or
+		// letting unhealthy ones withdraw) in one call.
+		register(BTC);
+		MockHoldings::set(BTC, 1);
+		System::reset_events();
+		assert_noop!(
+			CollateralRegistry::update_params(root(), BTC, Box::new(params_for(3))),
+			Error::<Test>::AssetInUse
+		);
+		assert_noop!(
+			CollateralRegistry::update_params(root(), BTC, with(|p| p.decimals = 6)),
+			Error::<Test>::AssetInUse
+		);
+		// Risk parameters of a held asset still change.
+		assert_ok!(CollateralRegistry::update_params(
+			root(),
+			BTC,
+			with(|p| p.liquidation_penalty = Permill::from_percent(10))
+		));
+		// Holdings of another asset are no reason.
+		register(ETH);
+		assert_ok!(CollateralRegistry::update_params(root(), ETH, Box::new(params_for(4))));
+		// Once nothing is held, the asset can be redefined.
+		MockHoldings::set(BTC, 0);
+		assert_ok!(CollateralRegistry::update_params(
+			root(),
+			BTC,
+			with(|p| {
+				p.oracle_key = 3;
+				p.decimals = 6;
+			})
+		));
+		let t = CollateralRegistry::terms(BTC, 0).unwrap();
+		assert_eq!((t.oracle_key, t.decimals), (3, 6));
+	});
+}
+
+#[test]
+fn an_absurd_liquidation_penalty_is_refused() {
+	test(|| {
+		// A low threshold lets `threshold × (1 + penalty) ≤ 100%` accept a penalty of up to
+		// 100%: a liquidation would hand over all the seized collateral's value again.
+		let low_threshold = |penalty: Permill| {
+			with(|p| {
+				p.haircut.base = Permill::from_percent(50);
+				p.haircut.bands = BoundedVec::default();
+				p.liquidation_threshold = Permill::from_percent(50);
+				p.liquidation_penalty = penalty;
+			})
+		};
+		assert_noop!(
+			CollateralRegistry::register_asset(root(), BTC, low_threshold(Permill::one())),
+			Error::<Test>::PenaltyAboveMaximum
+		);
+		let just_above = Permill::from_parts(risk::MAX_LIQUIDATION_PENALTY.deconstruct() + 1);
+		assert_noop!(
+			CollateralRegistry::register_asset(root(), BTC, low_threshold(just_above)),
+			Error::<Test>::PenaltyAboveMaximum
+		);
+		assert_ok!(CollateralRegistry::register_asset(
+			root(),
+			BTC,
+			low_threshold(risk::MAX_LIQUIDATION_PENALTY)
+		));
+		assert_noop!(
+			CollateralRegistry::update_params(root(), BTC, low_threshold(Permill::one())),
+			Error::<Test>::PenaltyAboveMaximum
+		);
+	});
 }

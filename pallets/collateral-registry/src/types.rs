@@ -145,7 +145,8 @@ pub struct CollateralParams<MaxBands: Get<u32>> {
 	/// Share of value counted for the maintenance margin test (before the volatility and
 	/// concentration add-ons). Positive and at least `1 - haircut.base`.
 	pub liquidation_threshold: Permill,
-	/// Penalty charged on collateral seized in liquidation. `liquidation_threshold × (1 +
+	/// Penalty charged on collateral seized in liquidation: at most
+	/// [`crate::risk::MAX_LIQUIDATION_PENALTY`], and `liquidation_threshold × (1 +
 	/// liquidation_penalty)` must not exceed 100%.
 	pub liquidation_penalty: Permill,
 	/// Share of the penalty that goes to the insurance fund.
@@ -199,6 +200,8 @@ pub enum ParamsError {
 	/// `liquidation_threshold × (1 + liquidation_penalty)` exceeds 100%: a liquidation would
 	/// leave the account less solvent than before.
 	PenaltyTooLarge,
+	/// `liquidation_penalty` exceeds [`crate::risk::MAX_LIQUIDATION_PENALTY`].
+	PenaltyAboveMaximum,
 	/// A cap is zero, or `account_cap` exceeds `supply_cap`.
 	InvalidCaps,
 }

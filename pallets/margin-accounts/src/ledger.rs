@@ -5,7 +5,10 @@
 use crate::{pallet::*, types::*};
 use alloc::vec::Vec;
 use ballast_primitives::{
-	traits::{CollateralRisk, Derivatives, MarginLedger, PooledQuote},
+	traits::{
+		CollateralHoldings, CollateralRisk, Derivatives, MarginLedger, PendingLiquidation,
+		PooledQuote, PriceMode, PriceProvider,
+	},
 	AssetId, AssetStatus, Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
 use polkadot_sdk::{
@@ -27,17 +30,38 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
-	/// Pay `amount` of `asset` out of custody to `to`. Custody may close only by paying out all
-	/// it holds: a payment that would leave it below the asset's minimum balance (so that the
-	/// asset pallet would reap it and destroy what others own there) is refused.
+	/// Pay `amount` of `asset` out of custody to `to`. Never more than custody holds by the
+	/// books ([`CustodyLedger`]; a donation is not paid out): else [`Error::CustodyShort`].
+	/// Custody may close only by paying out all it holds: a payment that would leave it below
+	/// the asset's minimum balance (so that the asset pallet would reap it and destroy what
+	/// others own there) is refused.
 	pub(crate) fn pay_out(asset: AssetId, to: &T::AccountId, amount: Balance) -> DispatchResult {
+		let booked =
+			CustodyLedger::<T>::get(asset).checked_sub(amount).ok_or(Error::<T>::CustodyShort)?;
 		let custody = Self::custody_account();
 		let keep = if T::Assets::balance(asset, &custody) == amount {
 			Preservation::Expendable
 		} else {
 			Preservation::Preserve
 		};
-		T::Assets::transfer(asset, &custody, to, amount, keep).map(|_| ())
+		T::Assets::transfer(asset, &custody, to, amount, keep)?;
+		CustodyLedger::<T>::insert(asset, booked);
+		Ok(())
+	}
+
+	/// Take `amount` of `asset` from `from`'s wallet into custody, on the books.
+	pub(crate) fn pay_in(asset: AssetId, from: &T::AccountId, amount: Balance) -> DispatchResult {
+		let booked =
+			CustodyLedger::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		T::Assets::transfer(
+			asset,
+			from,
+			&Self::custody_account(),
+			amount,
+			Preservation::Expendable,
+		)?;
+		CustodyLedger::<T>::insert(asset, booked);
+		Ok(())
 	}
 
 	pub(crate) fn account_or_cross(
@@ -111,29 +135,22 @@ impl<T: Config> Pallet<T> {
 			let total = TotalQuote::<T>::get()
 				.checked_add(SignedBalance::try_from(amount).map_err(|_| Error::<T>::Overflow)?)
 				.ok_or(Error::<T>::Overflow)?;
-			T::Assets::transfer(
-				asset,
-				who,
-				&Self::custody_account(),
-				amount,
-				Preservation::Expendable,
-			)?;
+			Self::pay_in(asset, who, amount)?;
 			TotalQuote::<T>::put(total);
 		} else {
 			let holding = account.holding(asset);
 			let terms = T::Risk::terms(asset, holding).ok_or(Error::<T>::AssetNotListed)?;
 			ensure!(terms.status == AssetStatus::Active, Error::<T>::AssetNotAccepted);
+			// Only an asset the liquidation engine can value (the snapshot's conservative
+			// prices) is accepted: one unit of a never-priced asset must not make an account
+			// unvaluable. Deposits need no fresh price, so a late feed does not stop a top-up.
+			T::Prices::checked(terms.oracle_key, PriceMode::Conservative)
+				.map_err(Error::<T>::from)?;
 			let total =
 				TotalCollateral::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
 			ensure!(total <= terms.supply_cap, Error::<T>::SupplyCapExceeded);
 			Self::credit_collateral(&mut account, asset, amount, terms.account_cap)?;
-			T::Assets::transfer(
-				asset,
-				who,
-				&Self::custody_account(),
-				amount,
-				Preservation::Expendable,
-			)?;
+			Self::pay_in(asset, who, amount)?;
 			TotalCollateral::<T>::insert(asset, total);
 		}
 		Accounts::<T>::insert(who, sub, account);
@@ -226,10 +243,13 @@ impl<T: Config> Pallet<T> {
 		Ok(sub)
 	}
 
-	/// Close an empty isolated account; see [`Pallet::close_isolated`].
+	/// Close an empty isolated account the liquidation engine is done with; see
+	/// [`Pallet::close_isolated`].
 	pub fn do_close_isolated(who: &T::AccountId, sub: SubAccount) -> DispatchResult {
 		ensure!(sub != CROSS_ACCOUNT, Error::<T>::CannotCloseCross);
 		let account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		// Live auctions settle their proceeds to the account: it must outlive them.
+		ensure!(!T::PendingLiquidation::is_pending(who, sub), Error::<T>::LiquidationPending);
 		ensure!(
 			account.is_empty() && T::Derivatives::positions(who, sub).is_empty(),
 			Error::<T>::AccountNotEmpty
@@ -277,13 +297,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check the pallet's invariants:
-	/// * per asset, Σ account collateral == `TotalCollateral`, and custody holds at least that;
-	/// * Σ quote balances == `TotalQuote`, and custody holds at least `TotalQuote` + pooled quote
-	///   (exactly, unless someone donated to the custody account);
+	/// * per asset, Σ account collateral == `TotalCollateral`;
+	/// * Σ quote balances == `TotalQuote`;
+	/// * custody's books are exact: per collateral asset [`CustodyLedger`] == `TotalCollateral`,
+	///   and for the quote asset [`CustodyLedger`] == `TotalQuote` + pooled quote
+	///   ([`Config::Pools`]), to the unit: a claim credited from nothing (or a payment booked to
+	///   no claim) breaks it, whatever the custody account's balance;
+	/// * custody holds at least its books of every asset (more only after a donation, which is
+	///   surplus, not a break);
 	/// * every account's collateral is sorted, without zero entries; only isolated accounts are
 	///   bound to a market; isolated indices are within `1..=MaxIsolatedAccounts`.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
+		use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
 		let mut totals: BTreeMap<AssetId, Balance> = BTreeMap::new();
 		let mut quote: SignedBalance = 0;
 		for (_, sub, account) in Accounts::<T>::iter() {
@@ -303,18 +328,39 @@ impl<T: Config> Pallet<T> {
 			}
 			quote = quote.checked_add(account.quote).ok_or("quote sum overflows")?;
 		}
+		let quote_asset = T::QuoteAsset::get();
 		let custody = Self::custody_account();
+		let mut assets: BTreeSet<AssetId> = TotalCollateral::<T>::iter_keys().collect();
 		for (asset, total) in TotalCollateral::<T>::iter() {
 			ensure!(totals.remove(&asset).unwrap_or(0) == total, "TotalCollateral mismatch");
-			ensure!(T::Assets::balance(asset, &custody) >= total, "custody short of collateral");
+			ensure!(
+				CustodyLedger::<T>::get(asset) == total,
+				"custody books differ from Σ collateral"
+			);
 		}
 		ensure!(totals.is_empty(), "collateral without a TotalCollateral entry");
 		ensure!(quote == TotalQuote::<T>::get(), "TotalQuote mismatch");
-		let owed = quote.saturating_add(T::Pools::pooled_quote());
-		let held = SignedBalance::try_from(T::Assets::balance(T::QuoteAsset::get(), &custody))
-			.map_err(|_| "quote held overflows")?;
-		ensure!(held >= owed, "custody short of quote asset");
+		let claims = quote.checked_add(T::Pools::pooled_quote()).ok_or("quote claims overflow")?;
+		let booked = SignedBalance::try_from(CustodyLedger::<T>::get(quote_asset))
+			.map_err(|_| "quote books overflow")?;
+		ensure!(booked == claims, "custody books differ from Σ quote balances + pools");
+		assets.insert(quote_asset);
+		for (asset, booked) in CustodyLedger::<T>::iter() {
+			ensure!(
+				assets.contains(&asset) || booked == 0,
+				"custody books hold an asset nobody has a claim on"
+			);
+			ensure!(T::Assets::balance(asset, &custody) >= booked, "custody short of its books");
+		}
 		Ok(())
+	}
+}
+
+impl<T: Config> CollateralHoldings for Pallet<T> {
+	/// [`TotalCollateral`]: Σ holdings of `asset` over all margin accounts (collateral seized
+	/// into auctions is no longer held here).
+	fn total_held(asset: AssetId) -> Balance {
+		TotalCollateral::<T>::get(asset)
 	}
 }
 
@@ -344,14 +390,7 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 	}
 
 	fn pool_deposit(who: &T::AccountId, amount: Balance) -> DispatchResult {
-		T::Assets::transfer(
-			T::QuoteAsset::get(),
-			who,
-			&Self::custody_account(),
-			amount,
-			Preservation::Expendable,
-		)
-		.map(|_| ())
+		Self::pay_in(T::QuoteAsset::get(), who, amount)
 	}
 
 	fn pool_withdraw(who: &T::AccountId, amount: Balance) -> DispatchResult {

@@ -47,9 +47,18 @@
 //!   account at conservative prices (`PriceMode::Conservative`): a usable latest print as is;
 //!   otherwise the print is ignored and the key's last valid price is used while it is within
 //!   the maximum age. An outlier print therefore never values collateral, whichever way it
-//!   moved. With no such price for some holding (or position), there is no snapshot (`None`):
-//!   liquidation of the account pauses until a usable price returns.
+//!   moved. A holding with no such price counts for nothing: the account is still valued, and
+//!   liquidated if that leaves it unhealthy, rather than spared until a price returns (the
+//!   holding itself can only be sold once it has one again). A position with no such price
+//!   leaves no snapshot (`None`): it could not be closed at any price either.
+//! * The margin tests of risk-increasing actions never count such a holding: they fail closed
+//!   with the price's reason instead (above).
 //! * Reducing risk is always allowed: deposits need no margin test, even for unhealthy accounts.
+//!   A collateral deposit needs only a price the snapshot can use ([`Error::PriceMissing`],
+//!   [`Error::PriceStale`], ... otherwise): a unit of an asset nobody can value is refused
+//!   rather than held at zero. Quote deposits need no price.
+//! * An isolated account closes only once it is empty and the liquidation engine is done with
+//!   it ([`Config::PendingLiquidation`]): live auctions settle their proceeds to it.
 //! * Asset status: `Active` accepts deposits; `ReduceOnly` and `Delisted` only withdrawals;
 //!   `Frozen` nothing (liquidation only). A delisted asset counts for nothing as margin.
 //!
@@ -58,10 +67,15 @@
 //! All collateral and quote balances sit in one pallet account ([`Pallet::custody_account`]),
 //! moved with `fungibles::Mutate::transfer`, rather than under holds on the users' own
 //! accounts. Reasons: `pallet-assets` has no native holds; one custody account makes the
-//! custody invariant a single comparison (`held == Σ account collateral` per asset, and
-//! `held == Σ quote balances + pooled quote` for the quote asset, checked by
-//! [`Pallet::do_try_state`]); and liquidation can move seized collateral to auctions without
-//! touching users' free balances. The native token is collateral asset
+//! custody invariant a single comparison per asset; and liquidation can move seized collateral
+//! to auctions without touching users' free balances.
+//!
+//! Every unit in or out goes through this pallet, which books it ([`CustodyLedger`]). Checked
+//! by [`Pallet::do_try_state`], exactly: per collateral asset `booked == Σ account collateral`,
+//! for the quote asset `booked == Σ quote balances + pooled quote` ([`Config::Pools`]: the
+//! vault, insurance funds, ...), and custody's balance `≥ booked` (a donation is surplus, never
+//! paid out: a payment beyond the books fails with [`Error::CustodyShort`]). A claim credited
+//! from nothing breaks the equality even when a donation would cover it. The native token is collateral asset
 //! [`ballast_primitives::assets::NATIVE`], routed to `pallet-balances` by the runtime's
 //! `fungibles` adapter.
 
@@ -97,7 +111,8 @@ pub use weights::WeightInfo;
 
 use ballast_primitives::{
 	traits::{
-		CollateralRisk, Derivatives, OnAccountChange, PooledQuote, PriceError, PriceProvider,
+		CollateralRisk, Derivatives, OnAccountChange, PendingLiquidation, PooledQuote, PriceError,
+		PriceProvider,
 	},
 	AssetId, Balance, MarketId, SignedBalance, SubAccount,
 };
@@ -167,7 +182,9 @@ pub mod pallet {
 		type Derivatives: Derivatives<Self::AccountId>;
 
 		/// Quote held in the custody account outside margin accounts (the vault, fees,
-		/// insurance funds): custody must cover `Σ quote balances + Self::Pools`.
+		/// insurance funds): custody's books must equal `Σ quote balances + Self::Pools`
+		/// exactly. Every settlement to an account must be booked to a pool in the same
+		/// block.
 		type Pools: PooledQuote;
 
 		/// The custody account's id.
@@ -188,6 +205,11 @@ pub mod pallet {
 
 		/// Told after an account's collateral or quote balance changed (the liquidation index).
 		type OnChange: OnAccountChange<Self::AccountId>;
+
+		/// Whether the liquidation engine still has business with an account (live auctions of
+		/// its collateral, a queued seizure, a shortfall being deleveraged): such an isolated
+		/// account cannot be closed, or what its auctions raise would have nowhere to go.
+		type PendingLiquidation: PendingLiquidation<Self::AccountId>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -216,6 +238,14 @@ pub mod pallet {
 	/// Σ over accounts of quote balances.
 	#[pallet::storage]
 	pub type TotalQuote<T: Config> = StorageValue<_, SignedBalance, ValueQuery>;
+
+	/// What the custody account holds of each asset by this pallet's own books: every unit it
+	/// took in (deposits, pool deposits) less every unit it paid out (withdrawals, seizures,
+	/// pool withdrawals). It must equal the claims on custody exactly (see
+	/// [`Pallet::do_try_state`]); units that reach the custody account any other way (a
+	/// donation) are surplus, nobody's claim, and are never paid out.
+	#[pallet::storage]
+	pub type CustodyLedger<T: Config> = StorageMap<_, Twox64Concat, AssetId, Balance, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -258,6 +288,9 @@ pub mod pallet {
 		AssetFrozen,
 		/// The account holds less of the asset (or less positive quote balance) than asked.
 		InsufficientBalance,
+		/// A payment out of custody exceeds what custody holds of the asset by the pallet's
+		/// books ([`CustodyLedger`]): the claims on it are not all backed (unpaid debt).
+		CustodyShort,
 		/// The deposit would exceed the asset's global supply cap.
 		SupplyCapExceeded,
 		/// The deposit would exceed the asset's per-account cap.
@@ -266,11 +299,14 @@ pub mod pallet {
 		TooManyAssets,
 		/// The action would leave the account below its initial margin.
 		InsufficientMargin,
-		/// A price needed for the margin test has never been set.
+		/// A price needed (for the margin test, or to accept a collateral deposit) has never
+		/// been set, or its oracle key has no guard.
 		PriceMissing,
-		/// A price needed for the margin test is older than its maximum age.
+		/// A price needed (for the margin test, or to accept a collateral deposit) is older
+		/// than its maximum age.
 		PriceStale,
-		/// A price needed for the margin test is outside its valid bounds.
+		/// A price needed (for the margin test, or to accept a collateral deposit) is outside
+		/// its valid bounds.
 		PriceOutOfBounds,
 		/// The latest price moved beyond the circuit breaker and is not confirmed yet.
 		PriceJump,
@@ -280,6 +316,9 @@ pub mod pallet {
 		AccountNotEmpty,
 		/// The cross account cannot be closed.
 		CannotCloseCross,
+		/// The liquidation engine still has business with the account (e.g. live auctions of
+		/// its collateral): it cannot be closed until that is done.
+		LiquidationPending,
 		/// An amount overflowed.
 		Overflow,
 	}
@@ -311,10 +350,13 @@ pub mod pallet {
 		///
 		/// Depositing the quote asset credits the quote balance (repaying any debt first). The
 		/// cross account is created by its first deposit; an isolated account must have been
-		/// created with [`Pallet::create_isolated`]. Never needs a margin test.
+		/// created with [`Pallet::create_isolated`]. Never needs a margin test; collateral needs
+		/// a price the liquidation snapshot can use (conservative: a usable print, or the last
+		/// valid price within the maximum age), so that no account holds what nobody can value.
 		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownAccount`], [`Error::AssetNotListed`],
-		/// [`Error::AssetNotAccepted`], [`Error::SupplyCapExceeded`],
+		/// [`Error::AssetNotAccepted`], [`Error::PriceMissing`], [`Error::PriceStale`],
+		/// [`Error::PriceOutOfBounds`], [`Error::PriceJump`], [`Error::SupplyCapExceeded`],
 		/// [`Error::AccountCapExceeded`], [`Error::TooManyAssets`], [`Error::Overflow`], and the
 		/// token errors of the transfer (e.g. not enough funds).
 		#[pallet::call_index(0)]
@@ -340,7 +382,7 @@ pub mod pallet {
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownAccount`], [`Error::AssetFrozen`],
 		/// [`Error::InsufficientBalance`], [`Error::InsufficientMargin`],
 		/// [`Error::PriceMissing`], [`Error::PriceStale`], [`Error::PriceOutOfBounds`],
-		/// [`Error::PriceJump`].
+		/// [`Error::PriceJump`], [`Error::CustodyShort`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(
@@ -395,10 +437,12 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Close the caller's empty isolated account `sub`, freeing its index.
+		/// Close the caller's empty isolated account `sub`, freeing its index. An account the
+		/// liquidation engine still has business with ([`Config::PendingLiquidation`]: live
+		/// auctions of its collateral, ...) stays open until that is done.
 		///
 		/// Errors: [`Error::CannotCloseCross`], [`Error::UnknownAccount`],
-		/// [`Error::AccountNotEmpty`].
+		/// [`Error::LiquidationPending`], [`Error::AccountNotEmpty`].
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::close_isolated())]
 		pub fn close_isolated(origin: OriginFor<T>, sub: SubAccount) -> DispatchResult {

@@ -25,6 +25,13 @@ use polkadot_sdk::{
 impl<T: Config> Pallet<T> {
 	/// Value `account` (owned by `(who, sub)`) at prices allowed by `mode`: the valuation and
 	/// the derivative exposure it was made from (one pass over collateral and positions).
+	///
+	/// A holding without a price `mode` allows fails the valuation, except in
+	/// [`PriceMode::Conservative`] (liquidation), where it counts for nothing: an account is
+	/// never unvaluable, and so never spared, because of a holding nobody can price. The
+	/// margin tests of risk-increasing actions ([`PriceMode::Fresh`]) fail closed instead, with
+	/// the price's reason. Positions without a price fail the valuation in every mode (they
+	/// could not be closed at any price either).
 	pub fn valuation_of(
 		who: &T::AccountId,
 		sub: SubAccount,
@@ -33,8 +40,10 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(Valuation, Exposure), PriceError> {
 		let mut lines = Vec::with_capacity(account.collateral.len());
 		for (asset, amount) in account.collateral.iter() {
-			if let Some(line) = Self::line(*asset, *amount, mode)? {
-				lines.push(line);
+			match Self::line(*asset, *amount, mode) {
+				Ok(line) => lines.extend(line),
+				Err(_) if mode == PriceMode::Conservative => {},
+				Err(e) => return Err(e),
 			}
 		}
 		let exposure = T::Derivatives::exposure(who, sub, mode)?;

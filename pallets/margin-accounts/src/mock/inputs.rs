@@ -1,6 +1,6 @@
 //! The mock's external inputs behind the pallet's `Config` traits: collateral terms, prices and
-//! their bounds (the price guard's), derivative positions, pooled quote and change
-//! notifications, from the thread-local tables.
+//! their bounds (the price guard's), derivative positions, pooled quote, change notifications
+//! and pending liquidations, from the thread-local tables.
 
 use super::*;
 
@@ -298,5 +298,33 @@ impl MockOnChange {
 impl OnAccountChange<AccountId> for MockOnChange {
 	fn changed(who: &AccountId, sub: SubAccount) {
 		CHANGES.with(|c| c.borrow_mut().push((*who, sub)));
+	}
+}
+
+/// Liquidation engine stand-in: the accounts it still has business with.
+pub struct MockPendingLiquidation;
+
+impl MockPendingLiquidation {
+	/// From now on the liquidation engine has (`true`) or has no (`false`) business with
+	/// `(who, sub)` (e.g. a live auction of its collateral).
+	pub fn set(who: AccountId, sub: SubAccount, pending: bool) {
+		PENDING.with(|p| {
+			if pending {
+				p.borrow_mut().insert((who, sub));
+			} else {
+				p.borrow_mut().remove(&(who, sub));
+			}
+		});
+	}
+
+	/// Nothing is pending.
+	pub fn clear() {
+		PENDING.with(|p| p.borrow_mut().clear());
+	}
+}
+
+impl PendingLiquidation<AccountId> for MockPendingLiquidation {
+	fn is_pending(who: &AccountId, sub: SubAccount) -> bool {
+		PENDING.with(|p| p.borrow().contains(&(*who, sub)))
 	}
 }

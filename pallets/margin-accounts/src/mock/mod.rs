@@ -5,8 +5,9 @@
 use crate::{self as pallet_margin_accounts};
 use ballast_primitives::{
 	traits::{
-		CollateralRisk, CollateralTerms, Derivatives, Exposure, OnAccountChange, PooledQuote,
-		PositionView, PriceBounds, PriceError, PriceMode, PriceProvider, TimestampedPrice,
+		CollateralRisk, CollateralTerms, Derivatives, Exposure, OnAccountChange,
+		PendingLiquidation, PooledQuote, PositionView, PriceBounds, PriceError, PriceMode,
+		PriceProvider, TimestampedPrice,
 	},
 	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
 };
@@ -154,6 +155,7 @@ impl pallet_margin_accounts::Config for Test {
 	type MaxCollateralAssets = ConstU32<MAX_COLLATERAL>;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
 	type OnChange = MockOnChange;
+	type PendingLiquidation = MockPendingLiquidation;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -186,6 +188,7 @@ thread_local! {
 	static EXPOSURE_MODES: RefCell<Vec<PriceMode>> = const { RefCell::new(Vec::new()) };
 	static POOLED: RefCell<SignedBalance> = const { RefCell::new(0) };
 	static CHANGES: RefCell<Vec<(AccountId, SubAccount)>> = const { RefCell::new(Vec::new()) };
+	static PENDING: RefCell<BTreeSet<(AccountId, SubAccount)>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 /// BTC-like terms: 10% haircut, 95% maintenance weight, caps of 10,000 BTC in total and 1,000 BTC
@@ -328,6 +331,7 @@ pub fn reset_tables() {
 	MockDerivatives::reset();
 	MockPools::set(0);
 	MockOnChange::take();
+	MockPendingLiquidation::clear();
 }
 
 /// Externalities at block 1 (so that events are recorded): every asset of [`ALL_ASSETS`]

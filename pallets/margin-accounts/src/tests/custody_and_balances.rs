@@ -79,8 +79,12 @@ fn deposits_never_need_a_margin_test() {
 		deposit(ALICE, CROSS, BTC, BTC_UNIT);
 		open_position(ALICE, CROSS, 1_000_000, 900_000);
 		settle(ALICE, CROSS, -susdc(1_000));
-		// Far below its margin, every price stale, the mark price failing: deposits still go in.
-		MockPrices::set_now(NOW + 10_000_000);
+		// Far below its margin, every price too old for a margin test (though not for
+		// liquidation), the mark price failing: deposits still go in.
+		for key in [BTC, ETH, DOT] {
+			MockPrices::update_bounds(key, |b| b.trade_age = 1_000);
+		}
+		MockPrices::set_now(NOW + 30_000);
 		MockDerivatives::fail_fresh(ALICE, CROSS, PriceError::Stale);
 		MockDerivatives::take_modes();
 		deposit(ALICE, CROSS, BTC, BTC_UNIT / 2);
@@ -88,9 +92,14 @@ fn deposits_never_need_a_margin_test() {
 		assert!(MockDerivatives::take_modes().is_empty());
 		assert_eq!(account(ALICE, CROSS).quote, susdc(1_000));
 		assert_noop!(withdraw(ALICE, CROSS, USDC, 1), Error::<Test>::PriceStale);
-		// Even with prices missing altogether.
+		// The quote asset needs no price at all. (Collateral needs one liquidation could use:
+		// see `a_unit_of_an_unpriced_asset_cannot_be_deposited`.)
 		MockPrices::clear();
-		deposit(ALICE, CROSS, BTC, 1);
+		deposit(ALICE, CROSS, USDC, 1);
+		assert_noop!(
+			MarginAccounts::deposit(signed(ALICE), CROSS, BTC, 1),
+			Error::<Test>::PriceMissing
+		);
 	});
 }
 
@@ -129,5 +138,24 @@ fn isolated_accounts_are_ring_fenced() {
 		MockPrices::clear();
 		assert_ok!(withdraw(ALICE, CROSS, BTC, BTC_UNIT + BTC_UNIT / 100));
 		assert!(account(ALICE, CROSS).is_empty());
+	});
+}
+
+#[test]
+fn total_held_is_the_sum_over_accounts() {
+	use ballast_primitives::traits::CollateralHoldings;
+	test(|| {
+		assert_eq!(MarginAccounts::total_held(BTC), 0);
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		let sub = create_isolated(BOB, 0);
+		deposit(BOB, sub, BTC, 2 * BTC_UNIT);
+		deposit(BOB, sub, USDC, usdc(5));
+		assert_eq!(MarginAccounts::total_held(BTC), 3 * BTC_UNIT);
+		assert_eq!(MarginAccounts::total_held(ETH), 0);
+		// The quote asset is not collateral.
+		assert_eq!(MarginAccounts::total_held(USDC), 0);
+		assert_ok!(withdraw(BOB, sub, BTC, BTC_UNIT));
+		assert_ok!(MarginAccounts::seize(&ALICE, CROSS, BTC, BTC_UNIT / 2, &CHARLIE));
+		assert_eq!(MarginAccounts::total_held(BTC), 3 * BTC_UNIT / 2);
 	});
 }

@@ -104,6 +104,7 @@ fn deposit_beyond_the_account_cap_fails_with_account_cap_exceeded() {
 fn deposit_of_one_asset_too_many_fails_with_too_many_assets() {
 	test(|| {
 		MockRisk::set(LINK, plain_terms(LINK));
+		MockPrices::set(LINK, 1, NOW);
 		deposit(ALICE, CROSS, BTC, BTC_UNIT);
 		deposit(ALICE, CROSS, ETH, ETH_UNIT);
 		deposit(ALICE, CROSS, DOT, DOT_UNIT);
@@ -153,5 +154,49 @@ fn deposit_overflowing_fails_with_overflow() {
 			MarginAccounts::deposit(signed(BOB), CROSS, LINK, u128::MAX),
 			Error::<Test>::Overflow
 		);
+	});
+}
+
+#[test]
+fn a_unit_of_an_unpriced_asset_cannot_be_deposited() {
+	test(|| {
+		// The attack: an underwater account deposits one unit of a listed asset that has never
+		// been priced, so that it cannot be valued and its liquidation freezes.
+		deposit(ALICE, CROSS, USDC, usdc(100));
+		open_position(ALICE, CROSS, 1_000, 500);
+		MockRisk::set(LINK, plain_terms(LINK));
+		assert_noop!(
+			MarginAccounts::deposit(signed(ALICE), CROSS, LINK, 1),
+			Error::<Test>::PriceMissing
+		);
+		// Nor one whose key has no guard (no price of it is usable).
+		MockPrices::set(LINK, 10, NOW);
+		MockPrices::set_bounds(LINK, None);
+		assert_noop!(
+			MarginAccounts::deposit(signed(ALICE), CROSS, LINK, 1),
+			Error::<Test>::PriceMissing
+		);
+		// Nor one whose only price is unusable for liquidation (the snapshot's conservative
+		// prices): out of bounds, or older than the maximum age with no usable last valid price.
+		MockPrices::set_bounds(LINK, bounds_at_genesis(LINK));
+		MockPrices::set(LINK, 5_000, NOW);
+		assert_noop!(
+			MarginAccounts::deposit(signed(ALICE), CROSS, LINK, 1),
+			Error::<Test>::PriceOutOfBounds
+		);
+		MockPrices::set(LINK, 10, NOW - 60_001);
+		assert_noop!(
+			MarginAccounts::deposit(signed(ALICE), CROSS, LINK, 1),
+			Error::<Test>::PriceStale
+		);
+		// A print beyond the circuit breaker while the last valid price is still usable: the
+		// snapshot values the holding at that last valid price, so the deposit is accepted.
+		MockPrices::set_last_valid(LINK, 10);
+		MockPrices::set(LINK, 100, NOW);
+		deposit(ALICE, CROSS, LINK, 1);
+		// And the account can be valued for liquidation.
+		assert!(MarginAccounts::snapshot(&ALICE, CROSS).is_some());
+		// The quote asset needs no price.
+		deposit(ALICE, CROSS, USDC, usdc(1));
 	});
 }

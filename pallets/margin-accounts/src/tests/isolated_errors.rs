@@ -85,3 +85,26 @@ fn close_of_an_isolated_account_holding_anything_fails_with_account_not_empty() 
 		assert_ok!(MarginAccounts::close_isolated(signed(ALICE), sub));
 	});
 }
+
+#[test]
+fn closing_an_isolated_account_with_a_live_auction_is_refused() {
+	test(|| {
+		// The attack: an isolated account is liquidated; its collateral is seized into auctions
+		// and its debt repaid, leaving it empty while the auctions still run. Closing it then
+		// would leave the auctions' proceeds nowhere to go, and every `take` would revert.
+		let sub = create_isolated(ALICE, 0);
+		deposit(ALICE, sub, BTC, BTC_UNIT);
+		// CHARLIE stands for the auction.
+		assert_ok!(MarginAccounts::seize(&ALICE, sub, BTC, BTC_UNIT, &CHARLIE));
+		assert!(account(ALICE, sub).is_empty());
+		MockPendingLiquidation::set(ALICE, sub, true);
+		assert_noop!(
+			MarginAccounts::close_isolated(signed(ALICE), sub),
+			Error::<Test>::LiquidationPending
+		);
+		// Once the liquidation engine is done with it, it closes.
+		MockPendingLiquidation::set(ALICE, sub, false);
+		assert_ok!(MarginAccounts::close_isolated(signed(ALICE), sub));
+		assert!(!Accounts::<Test>::contains_key(ALICE, sub));
+	});
+}

@@ -88,7 +88,8 @@ fn an_outlier_print_never_values_collateral_in_liquidation() {
 }
 
 #[test]
-fn conservative_valuation_pauses_on_an_outlier_print_when_the_last_valid_price_is_too_old() {
+fn conservative_valuation_counts_collateral_zero_on_an_outlier_print_when_the_last_valid_price_is_too_old(
+) {
 	test(|| {
 		alice_with_one_btc_and_a_position();
 		let account = account(ALICE, CROSS);
@@ -99,17 +100,20 @@ fn conservative_valuation_pauses_on_an_outlier_print_when_the_last_valid_price_i
 		MockPrices::set_last_valid_at(BTC, 50_000, NOW - 60_000);
 		assert_eq!(conservative().unwrap().0.maintenance_equity, equity(50_000));
 		// A millisecond older: no usable price at all. The print is not used instead; the
-		// valuation fails with the print's reason and there is no snapshot, so liquidation of
-		// the account pauses (and so does the liquidation price).
+		// holding counts for nothing, so the account is still valued (and liquidated) on the
+		// rest: liquidation never waits for a price that may not come back.
 		MockPrices::set_last_valid_at(BTC, 50_000, NOW - 60_001);
-		assert_eq!(conservative().map(|_| ()), Err(PriceError::OutOfBounds));
-		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
-		assert_eq!(MarginAccounts::liquidation_price(&ALICE, CROSS), None);
+		assert_eq!(conservative().unwrap().0.maintenance_equity, susdc(100));
+		let s = snapshot();
+		assert_eq!(s.maintenance_equity, susdc(100));
+		assert_eq!(s.collateral, vec![(BTC, BTC_UNIT)]);
+		assert!(!s.is_healthy());
 		// Likewise a jumped print (the jump is measured from the old last valid price).
 		MockPrices::set(BTC, 20_000, NOW);
-		assert_eq!(conservative().map(|_| ()), Err(PriceError::Jump));
-		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
-		// Once a usable print returns, liquidation resumes at it.
+		assert_eq!(snapshot().maintenance_equity, susdc(100));
+		// A margin test meanwhile fails closed, with the print's reason.
+		assert_noop!(withdraw(ALICE, CROSS, USDC, 1), Error::<Test>::PriceJump);
+		// Once a usable print returns, the holding counts at it again.
 		MockPrices::set(BTC, 45_000, NOW);
 		assert_eq!(snapshot().maintenance_equity, equity(45_000));
 	});
@@ -127,21 +131,23 @@ fn snapshot_without_a_recorded_valid_price_uses_only_a_usable_print() {
 			MarginAccounts::snapshot(&ALICE, CROSS).unwrap().maintenance_equity,
 			susdc(475_000)
 		);
-		// An unusable one is not: there is no snapshot, liquidation pauses.
+		// An unusable one is not: the holding counts for nothing.
 		MockPrices::set(BTC, 500, NOW);
-		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
+		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS).unwrap().maintenance_equity, 0);
 		MockPrices::set(BTC, 50_000, NOW - 1_000_000);
-		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
+		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS).unwrap().maintenance_equity, 0);
 	});
 }
 
 #[test]
-fn snapshot_is_none_for_an_unknown_account_or_a_price_never_set() {
+fn snapshot_is_none_only_for_an_unknown_account() {
 	test(|| {
 		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
 		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		// A price gone altogether: the holding counts for nothing, the account is still valued.
 		MockPrices::remove(BTC);
-		assert_eq!(MarginAccounts::snapshot(&ALICE, CROSS), None);
+		let s = MarginAccounts::snapshot(&ALICE, CROSS).unwrap();
+		assert_eq!((s.maintenance_equity, s.collateral), (0, vec![(BTC, BTC_UNIT)]));
 		// Balances are read without prices.
 		assert_eq!(
 			<MarginAccounts as MarginSide<AccountId>>::balances(&ALICE, CROSS),
@@ -157,11 +163,11 @@ fn a_collateral_value_too_large_to_represent_counts_as_zero() {
 		MockRisk::set(LINK, plain_terms(LINK));
 		let huge: Balance = 10u128.pow(30);
 		Assets::mint_into(LINK, &ALICE, huge).unwrap();
+		// At 1 USDC the holding is worth 10^36 smallest units: representable.
+		MockPrices::set(LINK, 1, NOW);
 		deposit(ALICE, CROSS, LINK, huge);
 		deposit(ALICE, CROSS, USDC, usdc(10));
 		open_position(ALICE, CROSS, 100, 50);
-		// At 1 USDC the holding is worth 10^36 smallest units: representable.
-		MockPrices::set(LINK, 1, NOW);
 		assert_eq!(
 			MarginAccounts::valuation(&ALICE, CROSS).unwrap().collateral_value,
 			huge * USDC_UNIT
@@ -178,5 +184,45 @@ fn a_collateral_value_too_large_to_represent_counts_as_zero() {
 		assert!(!s.is_healthy());
 		assert_noop!(withdraw(ALICE, CROSS, LINK, 1), Error::<Test>::InsufficientMargin);
 		assert_eq!(MarginAccounts::report(&ALICE, CROSS).unwrap().collateral[0].value, 0);
+	});
+}
+
+#[test]
+fn unpriced_collateral_counts_zero_and_liquidation_proceeds() {
+	test(|| {
+		// The attack: an account in debt keeps a small holding of an asset whose price then
+		// becomes unusable (its feed stops, its guard goes, its print leaves the bounds), so
+		// that the account cannot be valued and its liquidation freezes while the debt grows.
+		MockRisk::set(LINK, plain_terms(LINK));
+		MockPrices::set(LINK, 10, NOW);
+		deposit(ALICE, CROSS, BTC, BTC_UNIT);
+		deposit(ALICE, CROSS, LINK, 1);
+		open_position(ALICE, CROSS, 1_000, 500);
+		settle(ALICE, CROSS, -susdc(47_000));
+		// 47,500 of BTC + 6 of LINK (60% of 10) − 47,000 of debt ≥ 500: healthy.
+		let s = snapshot();
+		assert_eq!(s.maintenance_equity, equity(50_000) - susdc(100) + susdc(6) - susdc(47_000));
+		assert!(s.is_healthy());
+		// LINK's price becomes unusable, every way it can, and BTC falls: the LINK holding
+		// counts for nothing, the account is still valued, found unhealthy and liquidated.
+		MockPrices::set(BTC, 49_000, NOW);
+		let without_link = susdc(49_000 * 95 / 100) - susdc(47_000);
+		let unusable: [(&dyn Fn(), Error<Test>); 4] = [
+			(&|| MockPrices::remove(LINK), Error::<Test>::PriceMissing),
+			(&|| MockPrices::set(LINK, 10, NOW - 60_001), Error::<Test>::PriceStale),
+			(&|| MockPrices::set(LINK, 5_000, NOW), Error::<Test>::PriceOutOfBounds),
+			(&|| MockPrices::set_bounds(LINK, None), Error::<Test>::PriceMissing),
+		];
+		for (i, (make_unusable, refused)) in unusable.into_iter().enumerate() {
+			MockPrices::set_bounds(LINK, bounds_at_genesis(LINK));
+			make_unusable();
+			let s = MarginAccounts::snapshot(&ALICE, CROSS).expect("valued without LINK");
+			assert_eq!(s.maintenance_equity, without_link, "case {i}");
+			assert_eq!(s.collateral, vec![(BTC, BTC_UNIT), (LINK, 1)], "case {i}");
+			assert!(!s.is_healthy(), "case {i}");
+			assert!(s.needs_action(), "case {i}");
+			// Risk-increasing actions still refuse to value it at all (fail closed).
+			assert_noop!(withdraw(ALICE, CROSS, BTC, 1), refused);
+		}
 	});
 }

@@ -46,6 +46,7 @@ fn transfer_of_a_frozen_asset_fails_with_asset_frozen() {
 fn transfer_of_an_asset_no_longer_listed_fails_with_asset_not_listed() {
 	test(|| {
 		MockRisk::set(LINK, plain_terms(LINK));
+		MockPrices::set(LINK, 1, NOW);
 		deposit(ALICE, CROSS, LINK, 100);
 		let sub = create_isolated(ALICE, 0);
 		MockRisk::unlist(LINK);

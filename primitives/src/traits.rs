@@ -268,8 +268,9 @@ impl<AccountId> Derivatives<AccountId> for Tuple {
 }
 
 /// Quote asset held in the common custody outside margin accounts (a liquidity vault, fees,
-/// insurance funds net of bad debt). Implemented by each pallet that keeps such a pool, and for
-/// tuples of them: the margin engine proves custody as `held ≥ Σ quote balances + Σ pools`.
+/// insurance funds). Implemented by each pallet that keeps such a pool, and for tuples of them:
+/// the margin engine proves its custody books exactly, `books == Σ quote balances + Σ pools`
+/// (and the asset balance of the custody account `≥` its books: donations are surplus).
 pub trait PooledQuote {
 	/// This pool's quote (negative: it owes the custody).
 	fn pooled_quote() -> SignedBalance;

@@ -109,11 +109,23 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 		let positions = Self::positions_of(who, sub);
 		let [(market, pos)] = positions.as_slice() else { return None };
 		let m = Markets::<T>::get(market)?;
+		// Funding the position owes as of now is equity it no longer has (it keeps accruing:
+		// the engine re-files the account whenever it changes, and its index keeps a band).
+		let owed = Self::price_for(&m.params, PriceMode::LastKnown)
+			.map(|p| {
+				perp::funding_owed(
+					pos.quantity,
+					m.params.base_decimals,
+					pos.funding_index,
+					Self::current_index(&m, p),
+				)
+			})
+			.unwrap_or(0);
 		let price = perp::isolated_liquidation_price(
 			pos.quantity,
 			m.params.base_decimals,
 			pos.entry_notional,
-			other_equity,
+			other_equity.saturating_sub(owed),
 			m.params.maintenance_margin,
 			T::QuoteDecimals::get(),
 		)?;

@@ -266,6 +266,27 @@ fn market_exists_and_mark_price_is_conservative() {
 }
 
 #[test]
+fn the_liquidation_price_counts_the_funding_the_position_owes() {
+	// Scenario 12: the indexed price left out pending funding, so a long that owed a day of
+	// funding was filed below the price at which it was really unhealthy.
+	test(|| {
+		MockLedger::open(ALICE, 1, Some(BTC_PERP));
+		MockLedger::deposit(ALICE, 1, 100_000 * USDC);
+		assert_ok!(Perpetuals::trade(signed(ALICE), 1, BTC_PERP, 10 * BTC, None));
+		let (_, _, at_once) = Perps::liquidation_price(&ALICE, 1, usdc(100_000)).unwrap();
+		run_to_block(1 + 5 * BLOCKS_PER_DAY as u64);
+		let owed = {
+			let pos = Positions::<Test>::get((ALICE, 1), BTC_PERP).unwrap();
+			Perpetuals::mark(BTC_PERP, &pos, PriceMode::Fresh).unwrap().2
+		};
+		assert!(owed < 0, "funding owed shows in the PnL: {owed}");
+		let (_, _, later) = Perps::liquidation_price(&ALICE, 1, usdc(100_000)).unwrap();
+		// A long that owes funding is liquidated at a higher price.
+		assert!(later > at_once, "{at_once:?} -> {later:?}");
+	});
+}
+
+#[test]
 fn liquidation_price_of_a_single_position() {
 	test(|| {
 		MockLedger::open(ALICE, 1, Some(BTC_PERP));

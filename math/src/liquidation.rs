@@ -16,6 +16,12 @@
 //! * **Lots.** To raise a debt `D` from collateral at oracle price `P`, the lot is the amount
 //!   worth `D / (1 − max discount)` at `P`, rounded up (it still covers the debt at the floor),
 //!   at most the holding.
+//! * **Index price.** A liquidation price in closed form (`perp::isolated_liquidation_price`)
+//!   and the health test in integers (notionals and requirements rounded against the account)
+//!   can disagree by a few quote units of notional. The index files an account at its
+//!   liquidation price moved towards the current price by [`INDEX_BAND_UNITS`] quote units of
+//!   notional ([`index_price`]), so it is never missed: unhealthy ⇒ crossed in the index; an
+//!   account crossed but still healthy sits within that band of its boundary.
 //! * **Auto-deleveraging share.** To take `owed` from a position whose PnL is `pnl`, close
 //!   `owed / pnl` of it, rounded up, or all of it when `owed ≥ pnl`.
 
@@ -138,6 +144,23 @@ pub fn pro_rata(value: Balance, part: Balance, whole: Balance) -> Balance {
 	mul_div(value, part, whole, Rounding::Down).unwrap_or(value)
 }
 
+/// How many quote smallest units of notional the index price leads the liquidation price by.
+pub const INDEX_BAND_UNITS: Balance = 4;
+
+/// The price to file a liquidation price `liq` at in the index (see the module docs): for a
+/// long, `liq` raised by what [`INDEX_BAND_UNITS`] of notional is worth per unit of the
+/// position (`entry_price / entry_notional` per quote unit); for a short, lowered by as much.
+/// A position with no entry notional gets a band of one quote unit per smallest base unit
+/// (`entry_price` itself, at least one step of the price's precision).
+pub fn index_price(liq: Price, long: bool, entry_price: Price, entry_notional: Balance) -> Price {
+	let band =
+		mul_div(entry_price.into_inner(), INDEX_BAND_UNITS, entry_notional.max(1), Rounding::Up)
+			.unwrap_or(u128::MAX)
+			.max(1);
+	let inner = liq.into_inner();
+	Price::from_inner(if long { inner.saturating_add(band) } else { inner.saturating_sub(band) })
+}
+
 /// The fraction of a position with profit `pnl` to close so its realized profit covers `owed`:
 /// `owed / pnl` rounded up, or all of it.
 pub fn deleverage_fraction(owed: Balance, pnl: Balance) -> Permill {
@@ -149,6 +172,25 @@ mod tests {
 	use super::*;
 	use polkadot_sdk::sp_arithmetic::FixedPointNumber;
 	use proptest::prelude::*;
+
+	#[test]
+	fn the_index_price_leads_the_liquidation_price_by_the_band() {
+		// 1 BTC entered at 1,000 USDC (6 decimals): 4 units of notional are 0.000004 per BTC.
+		let entry = Price::from_u32(1_000);
+		let liq = Price::from_u32(900);
+		let band = Price::from_rational(4, 1_000_000).into_inner();
+		assert_eq!(
+			index_price(liq, true, entry, 1_000_000_000).into_inner(),
+			liq.into_inner() + band
+		);
+		assert_eq!(
+			index_price(liq, false, entry, 1_000_000_000).into_inner(),
+			liq.into_inner() - band
+		);
+		// Never less than one step; a short never below zero.
+		assert_eq!(index_price(liq, true, Price::zero(), 0).into_inner(), liq.into_inner() + 1);
+		assert_eq!(index_price(Price::zero(), false, entry, 1), Price::zero());
+	}
 
 	#[test]
 	fn closes_just_enough() {

@@ -8,14 +8,19 @@ use ballast_primitives::{
 		liquidation as rules,
 		units::{amount_for_value, quote_value, Rounding},
 	},
-	traits::{CollateralRisk, MarginLedger, MarginSide, PriceMode, PriceProvider},
+	traits::{CollateralRisk, MarginLedger, MarginSide, PriceError, PriceMode, PriceProvider},
 	AssetId, Balance, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
 		pallet_prelude::DispatchResult,
-		traits::{fungibles::Mutate, tokens::Preservation, Get},
+		storage::with_storage_layer,
+		traits::{
+			fungibles::{Inspect, Mutate},
+			tokens::Preservation,
+			Get,
+		},
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_runtime::{traits::UniqueSaturatedInto, DispatchError},
@@ -26,9 +31,17 @@ impl<T: Config> Pallet<T> {
 	/// an outlier, unconfirmed or stale print) and its decimals; `None` pauses seizures and
 	/// auctions of the asset.
 	pub fn collateral_price(asset: AssetId) -> Option<(Price, u8)> {
-		let terms = T::Collateral::terms(asset, 0)?;
-		let price = T::Prices::checked(terms.oracle_key, PriceMode::Conservative).ok()?;
-		Some((price, terms.decimals))
+		Self::seizure_price(asset).ok()
+	}
+
+	/// [`Self::collateral_price`], or why the asset cannot be seized now.
+	fn seizure_price(asset: AssetId) -> Result<(Price, u8), SkipReason> {
+		let terms = T::Collateral::terms(asset, 0).ok_or(SkipReason::NotListed)?;
+		match T::Prices::checked(terms.oracle_key, PriceMode::Conservative) {
+			Ok(price) => Ok((price, terms.decimals)),
+			Err(PriceError::Missing) => Err(SkipReason::Unpriced),
+			Err(e) => Err(SkipReason::PricePaused(e)),
+		}
 	}
 
 	/// The price guard's pause clock for `asset`'s oracle key.
@@ -37,22 +50,36 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Seize enough of `collateral` to cover `debt` (at oracle prices, sized to still cover it
-	/// at the floor) into auctions, as far as the caps allow; the rest waits in the queue.
-	/// Returns whether any auction started.
+	/// at the floor) into auctions, as far as the caps allow; the rest waits in the queue
+	/// (`announce`: emit [`Event::SeizureQueued`] if the account joins it; the queue itself
+	/// re-queues silently).
+	///
+	/// A holding that cannot be seized is skipped with [`Event::SeizureSkipped`]: one whose
+	/// price is paused makes the account wait; one that is not listed, was never priced, or
+	/// whose lot cannot be moved (below the asset's minimum balance) counts for nothing. Each
+	/// seizure runs in its own storage layer, so a failed one leaves nothing behind.
 	pub(crate) fn seize_for_debt(
 		who: &T::AccountId,
 		sub: SubAccount,
 		debt: Balance,
 		collateral: &[(AssetId, Balance)],
-	) -> Result<bool, DispatchError> {
+		announce: bool,
+	) -> Result<Seizure, DispatchError> {
 		let qd = T::QuoteDecimals::get();
 		let mut remaining = debt;
-		let mut started = false;
+		let mut out = Seizure::default();
 		for &(asset, holding) in collateral {
 			if remaining == 0 {
 				break;
 			}
-			let Some((oracle, decimals)) = Self::collateral_price(asset) else { continue };
+			let (oracle, decimals) = match Self::seizure_price(asset) {
+				Ok(priced) => priced,
+				Err(reason) => {
+					out.waiting |= matches!(reason, SkipReason::PricePaused(_));
+					Self::skipped(who, sub, asset, reason);
+					continue;
+				},
+			};
 			let mut lot = rules::lot_for_debt(
 				remaining,
 				T::AuctionMaxDiscount::get(),
@@ -61,6 +88,9 @@ impl<T: Config> Pallet<T> {
 				oracle,
 				qd,
 			);
+			// A lot below the asset's minimum balance could not be moved: seize that minimum
+			// (the proceeds beyond the debt go back to the account) if the holding has it.
+			lot = lot.max(T::Assets::minimum_balance(asset)).min(holding);
 			// The caps: seize only what fits; the account waits in the queue for the rest.
 			let room = T::MaxAuctionValue::get().saturating_sub(TotalAuctionValue::<T>::get()).min(
 				T::MaxAuctionValuePerAsset::get().saturating_sub(AuctionValue::<T>::get(asset)),
@@ -71,14 +101,22 @@ impl<T: Config> Pallet<T> {
 				lot = amount_for_value(room, decimals, oracle, qd, Rounding::Down)
 					.unwrap_or(0)
 					.min(lot);
-				Self::enqueue(who, sub);
+				Self::enqueue(who, sub, announce);
+				out.waiting = true;
 			}
-			if lot == 0 || T::Margin::seize(who, sub, asset, lot, &Self::account_id()).is_err() {
+			if lot == 0 {
+				continue;
+			}
+			if let Err(error) =
+				with_storage_layer(|| T::Margin::seize(who, sub, asset, lot, &Self::account_id()))
+			{
+				Self::skipped(who, sub, asset, SkipReason::SeizeFailed(error));
 				continue;
 			}
 			let covered = quote_value(lot, decimals, oracle, qd, Rounding::Down).unwrap_or(0);
 			AuctionValue::<T>::mutate(asset, |v| *v = v.saturating_add(covered));
 			TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_add(covered));
+			LiveAuctionValue::<T>::mutate((who, sub), |v| *v = v.saturating_add(covered));
 			remaining = remaining.saturating_sub(covered);
 			let (premium, decay) = rules::adaptive_curve(
 				T::Collateral::volatility(asset),
@@ -101,6 +139,7 @@ impl<T: Config> Pallet<T> {
 					decay,
 					value: covered,
 					paused_at_start: Self::pause_clock(asset),
+					paid_restarts: 0,
 				},
 			);
 			LiveAuctions::<T>::mutate((who, sub), |n| *n = n.saturating_add(1));
@@ -112,13 +151,18 @@ impl<T: Config> Pallet<T> {
 				lot,
 				start_price,
 			});
-			started = true;
+			out.started = true;
 		}
-		Ok(started)
+		Ok(out)
 	}
 
-	/// Put `(who, sub)` at the back of the seizure queue (once).
-	pub(crate) fn enqueue(who: &T::AccountId, sub: SubAccount) {
+	fn skipped(who: &T::AccountId, sub: SubAccount, asset: AssetId, reason: SkipReason) {
+		Self::deposit_event(Event::SeizureSkipped { who: who.clone(), sub, asset, reason });
+	}
+
+	/// Put `(who, sub)` at the back of the seizure queue (once); `announce`: emit
+	/// [`Event::SeizureQueued`] (not when the queue puts back an account it served).
+	pub(crate) fn enqueue(who: &T::AccountId, sub: SubAccount, announce: bool) {
 		let key = (who.clone(), sub);
 		if Queued::<T>::contains_key(&key) {
 			return;
@@ -127,7 +171,9 @@ impl<T: Config> Pallet<T> {
 		SeizureQueue::<T>::insert(tail, &key);
 		Queued::<T>::insert(&key, ());
 		QueueBounds::<T>::put((head, tail.saturating_add(1)));
-		Self::deposit_event(Event::SeizureQueued { who: who.clone(), sub });
+		if announce {
+			Self::deposit_event(Event::SeizureQueued { who: who.clone(), sub });
+		}
 	}
 
 	/// Current price and floor of an auction, and whether it must be restarted; `None` while
@@ -147,7 +193,9 @@ impl<T: Config> Pallet<T> {
 		Some((price, floor, rules::needs_reset(price, floor, age, T::AuctionMaxAge::get())))
 	}
 
-	/// Take from an auction; see [`Pallet::take`].
+	/// Take from an auction; see [`Pallet::take`]. The take never depends on the liquidated
+	/// account: if crediting it fails (it no longer exists, or refuses the credit), the
+	/// proceeds go to the global insurance fund ([`Event::ProceedsToInsurance`]).
 	pub fn do_take(
 		bidder: &T::AccountId,
 		id: AuctionId,
@@ -165,12 +213,18 @@ impl<T: Config> Pallet<T> {
 		let paid = quote_value(amount, decimals, price, T::QuoteDecimals::get(), Rounding::Up)
 			.ok_or(Error::<T>::Overflow)?
 			.max(1);
+		let credit = SignedBalance::try_from(paid).map_err(|_| Error::<T>::Overflow)?;
 		T::Margin::pool_deposit(bidder, paid)?;
-		T::Margin::settle(
-			&a.who,
-			a.sub,
-			SignedBalance::try_from(paid).map_err(|_| Error::<T>::Overflow)?,
-		)?;
+		if let Err(error) = with_storage_layer(|| T::Margin::settle(&a.who, a.sub, credit)) {
+			GlobalInsurance::<T>::mutate(|f| *f = f.saturating_add(paid));
+			Self::deposit_event(Event::ProceedsToInsurance {
+				id,
+				who: a.who.clone(),
+				sub: a.sub,
+				amount: paid,
+				error,
+			});
+		}
 		T::Assets::transfer(
 			a.asset,
 			&Self::account_id(),
@@ -182,6 +236,9 @@ impl<T: Config> Pallet<T> {
 		a.value = a.value.saturating_sub(released);
 		AuctionValue::<T>::mutate(a.asset, |v| *v = v.saturating_sub(released));
 		TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_sub(released));
+		LiveAuctionValue::<T>::mutate_exists((&a.who, a.sub), |v| {
+			*v = v.map(|v| v.saturating_sub(released)).filter(|v| *v > 0)
+		});
 		a.lot = a.lot.saturating_sub(amount);
 		Self::deposit_event(Event::AuctionTaken {
 			id,
@@ -208,7 +265,8 @@ impl<T: Config> Pallet<T> {
 		let mut a = Auctions::<T>::get(id).ok_or(Error::<T>::UnknownAuction)?;
 		let (_, _, reset) = Self::auction_price(&a).ok_or(Error::<T>::AuctionPaused)?;
 		ensure!(reset, Error::<T>::AuctionNotStale);
-		let (oracle, _) = Self::collateral_price(a.asset).ok_or(Error::<T>::AuctionPaused)?;
+		let (oracle, decimals) =
+			Self::collateral_price(a.asset).ok_or(Error::<T>::AuctionPaused)?;
 		let (premium, decay) = rules::adaptive_curve(
 			T::Collateral::volatility(a.asset),
 			T::AuctionBasePremium::get(),
@@ -219,11 +277,26 @@ impl<T: Config> Pallet<T> {
 		a.decay = decay;
 		a.started = frame_system::Pallet::<T>::block_number();
 		a.paused_at_start = Self::pause_clock(a.asset);
+		// The reward scales with what is left to sell, and only the first restarts are paid:
+		// restarting a dust lot forever earns dust, a few times.
 		let fund = GlobalInsurance::<T>::get();
-		let reward = T::KeeperReward::get().min(fund);
+		let reward = if a.paid_restarts < T::MaxPaidRestarts::get() {
+			let value = quote_value(
+				a.lot,
+				decimals,
+				a.start_price,
+				T::QuoteDecimals::get(),
+				Rounding::Down,
+			)
+			.unwrap_or(0);
+			T::KeeperRewardShare::get().mul_floor(value).min(T::KeeperReward::get()).min(fund)
+		} else {
+			0
+		};
 		if reward > 0 {
 			T::Margin::pool_withdraw(keeper, reward)?;
 			GlobalInsurance::<T>::put(fund.saturating_sub(reward));
+			a.paid_restarts = a.paid_restarts.saturating_add(1);
 		}
 		Self::deposit_event(Event::AuctionRestarted {
 			id,

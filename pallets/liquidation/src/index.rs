@@ -7,6 +7,7 @@
 use crate::{pallet::*, types::*};
 use alloc::vec::Vec;
 use ballast_primitives::{
+	math::liquidation as rules,
 	traits::{Derivatives, MarginSide, OnAccountChange, PositionView},
 	MarketId, Price, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
@@ -56,7 +57,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// File an isolated `(who, sub)` in the liquidation-price index, given its equity without
-	/// the position (`None`: it has no single position to index).
+	/// the position (`None`: it has no single position to index). The key is the liquidation
+	/// price led towards the current price by a few quote units of notional
+	/// (`ballast_math::liquidation::index_price`), so that the index never misses an account the
+	/// health test finds unhealthy.
 	pub(crate) fn reindex_price(
 		who: &T::AccountId,
 		sub: SubAccount,
@@ -69,22 +73,22 @@ impl<T: Config> Pallet<T> {
 		let Some(equity) = equity_without_pnl else { return };
 		if let Some((market, long, price)) = T::Derivatives::liquidation_price(who, sub, equity) {
 			let side = if long { LONG } else { SHORT };
+			let (entry_price, entry_notional) = T::Derivatives::positions(who, sub)
+				.into_iter()
+				.find(|p| p.market == market)
+				.map_or((Price::default(), 0), |p| (p.entry_price, p.entry_notional));
+			let price = rules::index_price(price, long, entry_price, entry_notional);
 			let k = index_key(long, price);
 			Index::<T>::insert((market, side, k, &key), ());
 			Indexed::<T>::insert(&key, (market, side, k));
 		}
 	}
 
-	/// The head of `market`'s `side` in the index if the mark price has crossed it.
-	pub(crate) fn crossed_head(
-		market: MarketId,
-		side: u8,
-		mark: Price,
-	) -> Option<([u8; 16], (T::AccountId, SubAccount))> {
-		let ((k, acct), ()) = Index::<T>::iter_prefix((market, side)).next()?;
-		let liq = key_price(side, k);
-		let crossed = if side == LONG { mark <= liq } else { mark >= liq };
-		crossed.then_some((k, acct))
+	/// Whether `(who, sub)` is filed in the index at a liquidation price `mark` has crossed.
+	pub fn is_crossed(who: &T::AccountId, sub: SubAccount) -> bool {
+		Indexed::<T>::get((who, sub)).is_some_and(|(market, side, k)| {
+			T::Derivatives::mark_price(market).is_some_and(|mark| crossed(side, mark, k))
+		})
 	}
 
 	/// Accounts at risk: indexed isolated accounts whose liquidation price has been crossed,
@@ -96,12 +100,10 @@ impl<T: Config> Pallet<T> {
 			for side in [LONG, SHORT] {
 				let Some(mark) = T::Derivatives::mark_price(market) else { continue };
 				for ((k, (who, sub)), ()) in Index::<T>::iter_prefix((market, side)) {
-					let liq = key_price(side, k);
-					let crossed = if side == LONG { mark <= liq } else { mark >= liq };
-					if !crossed || out.len() >= limit {
+					if !crossed(side, mark, k) || out.len() >= limit {
 						break;
 					}
-					out.push((who, sub, liq));
+					out.push((who, sub, key_price(side, k)));
 				}
 			}
 		}

@@ -12,7 +12,11 @@
 //!   for each market, the sweep walks the index from its head while the mark price has crossed
 //!   the account's liquidation price, and stops at the first that has not: the work is
 //!   proportional to the accounts that crossed, and the most underwater come first. The index
-//!   follows every trade and balance change through [`OnAccountChange`];
+//!   follows every trade and balance change through `OnAccountChange`. An account is filed a
+//!   few quote units of notional ahead of its closed-form liquidation price
+//!   (`ballast_math::liquidation::index_price`), so the integer health test never finds it
+//!   unhealthy before the index has crossed it; one crossed but still healthy (inside that band)
+//!   stays filed and the walk goes past it;
 //! * a **round-robin cursor** ([`CrossCursor`]) over all margin accounts, checking
 //!   [`Config::AccountChecksPerBlock`] of them per block, so every account (cross accounts, and
 //!   isolated ones whose collateral moved) is re-checked within a bounded number of blocks.
@@ -44,11 +48,18 @@
 //!   the oracle price and decays per block; bidders [`Pallet::take`] partial lots; nothing is
 //!   ever sold below the floor `oracle × (1 − max discount)`; auctions that are too old or have
 //!   decayed to the floor are restarted at the current oracle price by anyone calling
-//!   [`Pallet::restart`], who earns [`Config::KeeperReward`]. The start premium and the decay
-//!   adapt to the asset's volatility. Proceeds repay the account's debt. The value in live
-//!   auctions is capped globally ([`Config::MaxAuctionValue`]) and per asset
-//!   ([`Config::MaxAuctionValuePerAsset`]): seizures beyond the caps wait in a first-in-first-out
-//!   queue ([`SeizureQueue`]) that the sweep serves first as lots are taken.
+//!   [`Pallet::restart`], who earns [`Config::KeeperRewardShare`] of the lot's value, at most
+//!   [`Config::KeeperReward`], for the first [`Config::MaxPaidRestarts`] restarts of an auction.
+//!   The start premium and the decay adapt to the asset's volatility. Proceeds repay the
+//!   account's debt; if they cannot be credited to it (it no longer exists), they go to the
+//!   global insurance fund and the take stands. The value in live auctions is capped globally
+//!   ([`Config::MaxAuctionValue`]) and per asset ([`Config::MaxAuctionValuePerAsset`]):
+//!   seizures beyond the caps wait in a first-in-first-out queue ([`SeizureQueue`]) that the
+//!   sweep serves first as lots are taken; a served account seizes for what its live auctions
+//!   do not already raise ([`LiveAuctionValue`]), or goes back to the queue silently.
+//!   Collateral that cannot be seized is skipped with [`Event::SeizureSkipped`]: a paused price
+//!   makes the account wait, anything else (never priced, not listed, a lot that cannot be
+//!   moved) counts for nothing and the debt goes down the waterfall.
 //!
 //! ## Loss waterfall
 //!
@@ -62,16 +73,18 @@
 //!    needs (they keep the rest). "Most profitable" is PnL as a share of entry notional: the
 //!    ADL index ([`AdlIndex`]) files every position by market, side and entry price so that
 //!    storage order is profit order at every mark price (longs by ascending entry, shorts by
-//!    descending), and the sweep compares only the head of each side in scope. One position is
+//!    descending), and the sweep compares the first position in profit of each side in scope,
+//!    walking past at most [`Config::MaxAdlProbe`] heads without profit. One position is
 //!    deleveraged per step, under the sweep's budget, at most [`Config::MaxDeleverageSteps`]
 //!    steps per shortfall;
-//! 4. what is left — no profitable opposing position, or the step limit — is written off into
-//!    the bad-debt ledger ([`BadDebt`]).
+//! 4. what is left — no profitable opposing position, or the step limit — is written off: charged
+//!    to [`Config::LossBearer`] (the perpetuals' vault, whose LPs were the counterparty) in the
+//!    same block, and recorded in the bad-debt ledger ([`BadDebt`]).
 //!
-//! Every step emits an event. Custody is conserved: insurance funds and bad debt are part of
-//! the pooled quote that `pallet-margin-accounts` checks custody against (`held == Σ quote +
-//! vault + fees + insurance − bad debt`), and a deleveraging haircut moves quote from one
-//! account to another.
+//! Every step emits an event. Custody is conserved: the insurance funds are part of the pooled
+//! quote that `pallet-margin-accounts` checks custody against (`held == Σ quote + vault + fees +
+//! insurance`), a write-off credits the account what it takes from the vault, and a
+//! deleveraging haircut moves quote from one account to another.
 //!
 //! ## Atomicity
 //!
@@ -126,7 +139,9 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use ballast_primitives::{
-	traits::{CollateralRisk, Derivatives, MarginSide, PriceProvider},
+	traits::{
+		CollateralRisk, Derivatives, LossBearer, MarginSide, PendingLiquidation, PriceProvider,
+	},
 	AssetId, Balance, MarketId, Price, SubAccount,
 };
 use polkadot_sdk::{
@@ -257,14 +272,35 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAuctionValuePerAsset: Get<Balance>;
 
-		/// Quote paid (from the global insurance fund) to whoever restarts a stale auction.
+		/// Most quote paid (from the global insurance fund) to whoever restarts a stale auction.
 		#[pallet::constant]
 		type KeeperReward: Get<Balance>;
+
+		/// The keeper's reward as a share of the remaining lot's value at the restart price
+		/// (capped by [`Config::KeeperReward`]): restarting a dust lot earns dust.
+		#[pallet::constant]
+		type KeeperRewardShare: Get<Permill>;
+
+		/// Restarts of one auction that are paid; later restarts still happen, unpaid. With
+		/// [`Config::KeeperRewardShare`] this bounds what one auction can ever cost the fund.
+		#[pallet::constant]
+		type MaxPaidRestarts: Get<u32>;
 
 		/// Most opposing positions one shortfall is deleveraged against before the rest is
 		/// written off.
 		#[pallet::constant]
 		type MaxDeleverageSteps: Get<u32>;
+
+		/// Most entries auto-deleveraging reads from the head of one side of the ADL index
+		/// looking for a position in profit: heads with no profit (dust, entry price 0) are
+		/// walked past, never more than this many per side.
+		#[pallet::constant]
+		type MaxAdlProbe: Get<u32>;
+
+		/// Who bears debt written off after the insurance funds and auto-deleveraging: the
+		/// counterparty of the bankrupt positions (the perpetuals' liquidity vault), charged in
+		/// the same block.
+		type LossBearer: LossBearer;
 
 		/// Weights.
 		type WeightInfo: WeightInfo;
@@ -322,6 +358,12 @@ pub mod pallet {
 	pub type LiveAuctions<T: Config> =
 		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), u32, ValueQuery>;
 
+	/// Value (at seizure prices) of each account's live auctions: the part of its debt already
+	/// being raised, which a further seizure does not seize again.
+	#[pallet::storage]
+	pub type LiveAuctionValue<T: Config> =
+		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), Balance, ValueQuery>;
+
 	/// Value in live auctions, per asset.
 	#[pallet::storage]
 	pub type AuctionValue<T: Config> = StorageMap<_, Twox64Concat, AssetId, Balance, ValueQuery>;
@@ -353,7 +395,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type GlobalInsurance<T: Config> = StorageValue<_, Balance, ValueQuery>;
 
-	/// Total debt written off.
+	/// Total debt written off (a record: each write-off was charged to [`Config::LossBearer`]).
 	#[pallet::storage]
 	pub type BadDebt<T: Config> = StorageValue<_, Balance, ValueQuery>;
 
@@ -393,7 +435,7 @@ pub mod pallet {
 	pub type Deleveraging<T: Config> =
 		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), Deleverage, OptionQuery>;
 
-	/// Debt written off per account.
+	/// Debt written off per account (a record, as [`BadDebt`]).
 	#[pallet::storage]
 	pub type BadDebtOf<T: Config> =
 		StorageMap<_, Blake2_128Concat, (T::AccountId, SubAccount), Balance, ValueQuery>;
@@ -418,8 +460,22 @@ pub mod pallet {
 			lot: Balance,
 			start_price: Price,
 		},
-		/// The auction caps are full: the account's collateral waits in the queue.
+		/// The auction caps are full: the account's collateral waits in the queue (emitted once,
+		/// when it joins the queue).
 		SeizureQueued { who: T::AccountId, sub: SubAccount },
+		/// A holding of `asset` was not seized: see the reason for whether the account waits
+		/// or the holding counts for nothing and the debt goes on down the waterfall.
+		SeizureSkipped { who: T::AccountId, sub: SubAccount, asset: AssetId, reason: SkipReason },
+		/// The proceeds of a take could not be credited to the liquidated account (it no longer
+		/// exists, or refused the credit): they went to the global insurance fund and the take
+		/// stands.
+		ProceedsToInsurance {
+			id: AuctionId,
+			who: T::AccountId,
+			sub: SubAccount,
+			amount: Balance,
+			error: DispatchError,
+		},
 		/// A bidder took part of a lot.
 		AuctionTaken {
 			id: AuctionId,
@@ -428,7 +484,8 @@ pub mod pallet {
 			price: Price,
 			paid: Balance,
 		},
-		/// An auction was restarted at the current oracle price.
+		/// An auction was restarted at the current oracle price; `reward` (possibly zero) went to
+		/// the keeper.
 		AuctionRestarted {
 			id: AuctionId,
 			keeper: T::AccountId,
@@ -457,7 +514,7 @@ pub mod pallet {
 			bankrupt: T::AccountId,
 			bankrupt_sub: SubAccount,
 		},
-		/// A shortfall no fund could cover was written off.
+		/// A shortfall no fund could cover was written off and charged to the loss bearer.
 		BadDebtRecorded { who: T::AccountId, sub: SubAccount, amount: Balance },
 		/// The sweep of this block.
 		Swept { checked: u32, liquidated: u32, weight: Weight },
@@ -532,8 +589,10 @@ pub mod pallet {
 		}
 
 		/// Restart auction `id`, which has decayed to its floor or is too old, at the current
-		/// oracle price; the caller earns the keeper reward from the global insurance fund (as
-		/// far as it holds it).
+		/// oracle price. The caller earns [`Config::KeeperRewardShare`] of the remaining lot's
+		/// value at the new start price, at most [`Config::KeeperReward`], from the global
+		/// insurance fund (as far as it holds it), for the first [`Config::MaxPaidRestarts`]
+		/// restarts of the auction; later restarts are unpaid.
 		///
 		/// Errors: [`Error::UnknownAuction`], [`Error::AuctionNotStale`], [`Error::AuctionPaused`].
 		#[pallet::call_index(1)]
@@ -549,6 +608,18 @@ impl<T: Config> Pallet<T> {
 	/// The account holding auction lots.
 	pub fn account_id() -> T::AccountId {
 		T::PalletId::get().into_account_truncating()
+	}
+}
+
+/// An account the engine still works on (live auctions of its collateral, a place in the
+/// seizure queue, a shortfall being deleveraged) must not be closed: the margin engine asks
+/// before closing one.
+impl<T: Config> PendingLiquidation<T::AccountId> for Pallet<T> {
+	fn is_pending(who: &T::AccountId, sub: SubAccount) -> bool {
+		let key = (who.clone(), sub);
+		LiveAuctions::<T>::get(&key) > 0
+			|| Queued::<T>::contains_key(&key)
+			|| Deleveraging::<T>::contains_key(&key)
 	}
 }
 

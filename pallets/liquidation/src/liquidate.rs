@@ -24,6 +24,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// [`Self::liquidate`] for an account the seizure queue serves: it may seize for the part
+	/// of its debt its live auctions do not already raise, and goes back to the queue (silently)
+	/// if the caps are still full.
+	pub(crate) fn liquidate_queued(who: &T::AccountId, sub: SubAccount) -> Outcome {
+		match T::Margin::snapshot(who, sub) {
+			Some(snapshot) => Self::liquidate_as(who, sub, &snapshot, true),
+			None => Outcome::Unknown,
+		}
+	}
+
 	/// Act on `(who, sub)`, valued as `snapshot`, if it needs it: atomically, re-filing it in the
 	/// indexes. A failure changes nothing and emits [`Event::LiquidationFailed`].
 	pub(crate) fn liquidate_with(
@@ -31,10 +41,19 @@ impl<T: Config> Pallet<T> {
 		sub: SubAccount,
 		snapshot: &AccountSnapshot,
 	) -> Outcome {
+		Self::liquidate_as(who, sub, snapshot, false)
+	}
+
+	fn liquidate_as(
+		who: &T::AccountId,
+		sub: SubAccount,
+		snapshot: &AccountSnapshot,
+		from_queue: bool,
+	) -> Outcome {
 		if !snapshot.needs_action() {
 			return Outcome::Healthy;
 		}
-		match with_storage_layer(|| Self::act(who, sub, snapshot)) {
+		match with_storage_layer(|| Self::act(who, sub, snapshot, from_queue)) {
 			Ok(true) => Outcome::Liquidated,
 			Ok(false) => Outcome::Healthy,
 			Err(error) => {
@@ -50,6 +69,7 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		sub: SubAccount,
 		snapshot: &AccountSnapshot,
+		from_queue: bool,
 	) -> Result<bool, DispatchError> {
 		let market = snapshot.market;
 		let mut acted = false;
@@ -98,22 +118,33 @@ impl<T: Config> Pallet<T> {
 		let positions = open.len();
 
 		// 2. Debt: collateral to auctions, or the waterfall. Balances are read, not revalued.
+		// An account with live auctions or a place in the queue waits for them, unless the
+		// queue is serving it now: then it seizes for what its live auctions do not raise.
 		let (quote, collateral) =
 			T::Margin::balances(who, sub).ok_or(Error::<T>::UnknownAccount)?;
+		let key = (who.clone(), sub);
 		if positions == 0 && quote >= 0 {
-			AdlScope::<T>::remove((who, sub));
+			AdlScope::<T>::remove(&key);
 		}
+		let live = LiveAuctions::<T>::get(&key);
 		if positions == 0
 			&& quote < 0
-			&& LiveAuctions::<T>::get((who, sub)) == 0
-			&& !Queued::<T>::contains_key((who, sub))
-			&& !Deleveraging::<T>::contains_key((who, sub))
+			&& !Deleveraging::<T>::contains_key(&key)
+			&& (from_queue || (live == 0 && !Queued::<T>::contains_key(&key)))
 		{
-			if collateral.is_empty() {
-				Self::cover_shortfall(who, sub, market, quote.unsigned_abs())?;
-				acted = true;
+			let debt = quote.unsigned_abs();
+			let unraised = debt.saturating_sub(LiveAuctionValue::<T>::get(&key));
+			let seized = if unraised > 0 && !collateral.is_empty() {
+				Self::seize_for_debt(who, sub, unraised, &collateral, !from_queue)?
 			} else {
-				acted |= Self::seize_for_debt(who, sub, quote.unsigned_abs(), &collateral)?;
+				Seizure::default()
+			};
+			acted |= seized.started;
+			// Collateral that cannot be seized (and is not merely waiting) counts for nothing:
+			// with no live auction left, the debt goes down the waterfall.
+			if !seized.started && !seized.waiting && live == 0 && !Queued::<T>::contains_key(&key) {
+				Self::cover_shortfall(who, sub, market, debt)?;
+				acted = true;
 			}
 		}
 

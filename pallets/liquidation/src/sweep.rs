@@ -4,6 +4,7 @@
 //! not fit stays where it is for the next block.
 
 use crate::{pallet::*, types::*, weights, WeightInfo, LOG_TARGET};
+use alloc::{collections::BTreeSet, vec::Vec};
 use ballast_primitives::{
 	traits::{Derivatives, MarginSide},
 	SubAccount,
@@ -34,35 +35,54 @@ impl<T: Config> Pallet<T> {
 			Self::deleverage(&who, sub, state);
 		}
 
-		// 1. The index: per market and side, the head while it has crossed.
+		// 1. The index: per market and side, from the head while it has crossed. An account
+		// still crossed after its turn (healthy at the boundary of the rounding band, or a
+		// liquidation that could not progress) stays filed where it is, and the walk goes past
+		// it: no account leaves the index while it holds a position, and none is visited twice
+		// in a block.
 		'markets: for market in 0..T::MaxMarkets::get() {
 			for side in [LONG, SHORT] {
 				let Some(mark) = T::Derivatives::mark_price(market) else { continue };
-				while let Some((k, (who, sub))) = Self::crossed_head(market, side, mark) {
+				let mut after: Option<Vec<u8>> = None;
+				let mut seen: BTreeSet<(T::AccountId, SubAccount)> = BTreeSet::new();
+				loop {
+					let next = match &after {
+						None => Index::<T>::iter_prefix((market, side)).next(),
+						Some(raw) => {
+							Index::<T>::iter_prefix_from((market, side), raw.clone()).next()
+						},
+					};
+					let Some(((k, acct), ())) = next else { break };
+					if !crossed(side, mark, k) {
+						break;
+					}
+					if seen.contains(&acct) {
+						after = Some(Index::<T>::hashed_key_for((market, side, k, &acct)));
+						continue;
+					}
 					if !meter.can_consume(act) {
 						break 'markets;
 					}
 					meter.consume(act);
 					checked = checked.saturating_add(1);
-					match T::Margin::snapshot(&who, sub) {
-						Some(snapshot) => match Self::liquidate_with(&who, sub, &snapshot) {
+					let (who, sub) = acct.clone();
+					if let Some(snapshot) = T::Margin::snapshot(&who, sub) {
+						match Self::liquidate_with(&who, sub, &snapshot) {
 							Outcome::Liquidated => liquidated = liquidated.saturating_add(1),
-							// Healthy after all (its collateral rose): re-file at its price now,
-							// from the same valuation.
+							// Healthy after all (its collateral rose, or it sits in the band):
+							// re-file at its price now, from the same valuation.
 							Outcome::Healthy => Self::reindex_price(
 								&who,
 								sub,
 								(snapshot.positions == 1).then_some(snapshot.equity_without_pnl),
 							),
 							Outcome::Unknown => {},
-						},
-						None => Self::reindex_price(&who, sub, None),
+						}
 					}
-					if Indexed::<T>::get((&who, sub)).map(|(_, _, k2)| k2) == Some(k) {
-						// Still at the head with the same key and still crossed: a liquidation that
-						// could not make progress. Take it out; the cursor will see it again.
-						Self::reindex_price(&who, sub, None);
+					if Indexed::<T>::get(&acct) == Some((market, side, k)) {
+						after = Some(Index::<T>::hashed_key_for((market, side, k, &acct)));
 					}
+					seen.insert(acct);
 				}
 			}
 		}
@@ -117,7 +137,10 @@ impl<T: Config> Pallet<T> {
 		used
 	}
 
-	/// Serve the seizure queue while the caps have room and the meter allows.
+	/// Serve the seizure queue while the caps have room and the meter allows. A served account
+	/// seizes for what its live auctions do not already raise; one that finds no room (say, its
+	/// asset's cap is full) goes back to the end, silently, and so does one whose liquidation
+	/// failed: nobody loses their place to a live auction or a full cap.
 	fn drain_queue(meter: &mut WeightMeter, act: Weight) -> u32 {
 		let mut served = 0u32;
 		// Serve only those queued before this block: an account that finds no room goes back
@@ -137,8 +160,13 @@ impl<T: Config> Pallet<T> {
 			if let Some(key) = SeizureQueue::<T>::take(head) {
 				Queued::<T>::remove(&key);
 				let (who, sub) = key;
-				if Self::liquidate(&who, sub) == Outcome::Liquidated {
-					served = served.saturating_add(1);
+				match Self::liquidate_queued(&who, sub) {
+					Outcome::Liquidated => served = served.saturating_add(1),
+					// Failed (nothing applied): back to the end of the queue.
+					Outcome::Unknown if T::Margin::balances(&who, sub).is_some() => {
+						Self::enqueue(&who, sub, false)
+					},
+					_ => {},
 				}
 			}
 		}

@@ -7,7 +7,8 @@ use polkadot_sdk::frame_support::{ensure, traits::Get};
 impl<T: Config> Pallet<T> {
 	/// Invariants:
 	/// * [`Index`] and [`Indexed`] describe the same entries;
-	/// * [`LiveAuctions`] counts the auctions of each account; no auction has an empty lot;
+	/// * [`LiveAuctions`] counts the auctions of each account, [`LiveAuctionValue`] sums their
+	///   value; no auction has an empty lot;
 	/// * the pallet account holds at least every live lot, per asset.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -46,10 +47,18 @@ impl<T: Config> Pallet<T> {
 			*l = l.saturating_add(a.lot);
 		}
 		let mut values: BTreeMap<AssetId, Balance> = BTreeMap::new();
+		let mut per_account: BTreeMap<(T::AccountId, SubAccount), Balance> = BTreeMap::new();
 		for (_, a) in Auctions::<T>::iter() {
 			let v = values.entry(a.asset).or_default();
 			*v = v.saturating_add(a.value);
+			let v = per_account.entry((a.who, a.sub)).or_default();
+			*v = v.saturating_add(a.value);
 		}
+		for (acct, v) in LiveAuctionValue::<T>::iter() {
+			ensure!(v > 0, "zero LiveAuctionValue kept");
+			ensure!(per_account.remove(&acct).unwrap_or(0) == v, "LiveAuctionValue mismatch");
+		}
+		ensure!(per_account.values().all(|v| *v == 0), "live value not in LiveAuctionValue");
 		let mut total = 0u128;
 		for (asset, v) in AuctionValue::<T>::iter() {
 			ensure!(values.remove(&asset).unwrap_or(0) == v, "AuctionValue != Σ live lots' value");

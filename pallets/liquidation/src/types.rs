@@ -1,9 +1,9 @@
 //! Auctions, shortfalls, index keys, and the reports `LiquidationApi` serves.
 
 use alloc::vec::Vec;
-use ballast_primitives::{AssetId, Balance, MarketId, Price, SubAccount};
+use ballast_primitives::{traits::PriceError, AssetId, Balance, MarketId, Price, SubAccount};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::sp_arithmetic::Permill;
+use polkadot_sdk::{sp_arithmetic::Permill, sp_runtime::DispatchError};
 use scale_info::TypeInfo;
 
 /// Side of an index entry.
@@ -40,6 +40,9 @@ pub struct Auction<AccountId, BlockNumber> {
 	/// (`PriceProvider::invalid_blocks`): blocks without a usable price since then do not
 	/// count towards the decay.
 	pub paused_at_start: u32,
+	/// Restarts of this auction that paid the keeper a reward (at most
+	/// `Config::MaxPaidRestarts`; later restarts are free).
+	pub paid_restarts: u32,
 }
 
 /// A shortfall waiting for auto-deleveraging.
@@ -62,6 +65,36 @@ pub struct Deleverage {
 	pub scope: u32,
 	/// Steps taken so far.
 	pub steps: u32,
+	/// The bankrupt account's market (`None`: a cross account), told to the loss bearer if
+	/// the shortfall ends written off.
+	pub market: Option<MarketId>,
+}
+
+/// Why a holding was not seized into an auction ([`crate::Event::SeizureSkipped`]).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum SkipReason {
+	/// The asset is not listed: it counts for nothing.
+	NotListed,
+	/// The oracle has no price of the asset at all (never priced, or its key has no guard): it
+	/// counts for nothing, and the debt goes on down the waterfall.
+	Unpriced,
+	/// The asset's price is not usable right now (stale, out of bounds, an unconfirmed jump):
+	/// seizure of it pauses, and the account waits for a usable price.
+	PricePaused(PriceError),
+	/// Moving the lot failed (e.g. a lot below the asset's minimum balance): the holding counts
+	/// for nothing, and the debt goes on down the waterfall.
+	SeizeFailed(DispatchError),
+}
+
+/// What one seizure attempt did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Seizure {
+	/// At least one auction started.
+	pub started: bool,
+	/// Some collateral could not be seized now but may be later (the caps are full and the
+	/// account waits in the queue, or a price is paused): the debt must not go down the
+	/// waterfall yet.
+	pub waiting: bool,
 }
 
 /// What the sweep did to one account.
@@ -100,6 +133,16 @@ pub fn index_key(long: bool, price: Price) -> [u8; 16] {
 pub fn key_price(side: u8, key: [u8; 16]) -> Price {
 	let v = u128::from_be_bytes(key);
 	Price::from_inner(if side == LONG { u128::MAX.saturating_sub(v) } else { v })
+}
+
+/// Whether `mark` has crossed the liquidation price index key `key` of `side` encodes.
+pub fn crossed(side: u8, mark: Price, key: [u8; 16]) -> bool {
+	let liq = key_price(side, key);
+	if side == LONG {
+		mark <= liq
+	} else {
+		mark >= liq
+	}
 }
 
 /// A live liquidation auction, as clients see it.

@@ -1,12 +1,13 @@
 //! The loss waterfall: a shortfall is covered by the market's insurance fund, the global fund,
 //! auto-deleveraging of the most profitable opposing positions, and only then written off as bad
-//! debt, each step an event. Insurance funds net of bad debt are quote the custody holds
-//! ([`PooledQuote`]).
+//! debt, each step an event. A write-off is charged to [`Config::LossBearer`] (the perpetuals'
+//! vault) in the same block; [`BadDebt`] is its record. The insurance funds are quote the
+//! custody holds ([`PooledQuote`]).
 
 use crate::{pallet::*, types::*, LOG_TARGET};
 use ballast_primitives::{
 	math::liquidation as rules,
-	traits::{Derivatives, MarginLedger, PooledQuote},
+	traits::{Derivatives, LossBearer, MarginLedger, PooledQuote},
 	Balance, MarketId, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -62,18 +63,21 @@ impl<T: Config> Pallet<T> {
 		}
 		// Deleveraging waits for the sweep only if there is someone to deleverage.
 		if Self::deleverage_candidate(scope, &(who.clone(), sub)).is_none() {
-			Self::write_off(who, sub, left)
+			Self::write_off(who, sub, market, left)
 		} else {
-			Deleveraging::<T>::insert((who, sub), Deleverage { left, scope, steps: 0 });
+			Deleveraging::<T>::insert((who, sub), Deleverage { left, scope, steps: 0, market });
 			Self::deposit_event(Event::DeleveragePending { who: who.clone(), sub, amount: left });
 			Ok(())
 		}
 	}
 
-	/// Record `amount` of `(who, sub)`'s debt as bad debt, crediting the account.
+	/// Write off `amount` of `(who, sub)`'s debt: credit the account and charge the same amount
+	/// to [`Config::LossBearer`] (positions in `market`, `None` for a cross account), so that
+	/// custody stays exact; record it as bad debt.
 	pub(crate) fn write_off(
 		who: &T::AccountId,
 		sub: SubAccount,
+		market: Option<MarketId>,
 		amount: Balance,
 	) -> Result<(), DispatchError> {
 		if amount == 0 {
@@ -81,14 +85,17 @@ impl<T: Config> Pallet<T> {
 		}
 		let signed = SignedBalance::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
 		T::Margin::settle(who, sub, signed)?;
+		T::LossBearer::bear_loss(market, amount)?;
 		BadDebt::<T>::mutate(|d| *d = d.saturating_add(amount));
 		BadDebtOf::<T>::mutate((who, sub), |d| *d = d.saturating_add(amount));
 		Self::deposit_event(Event::BadDebtRecorded { who: who.clone(), sub, amount });
 		Ok(())
 	}
 
-	/// The most profitable position (PnL as a share of entry notional) at the head of the ADL
-	/// index on the sides in `scope`: `(market, account, sub, pnl)`.
+	/// The most profitable position (PnL as a share of entry notional) on the sides in `scope`:
+	/// per side, the first position in profit from the head of the ADL index, walking past at
+	/// most [`Config::MaxAdlProbe`] heads without profit (a dust position with entry price 0
+	/// heads its side with no PnL and must not hide the rest): `(market, account, sub, pnl)`.
 	pub fn deleverage_candidate(
 		scope: u32,
 		exclude: &(T::AccountId, SubAccount),
@@ -99,19 +106,16 @@ impl<T: Config> Pallet<T> {
 				if adl_bit(market, side).is_none_or(|b| scope & b == 0) {
 					continue;
 				}
-				let Some(((_, acct), ())) = AdlIndex::<T>::iter_prefix((market, side))
-					.find(|((_, acct), ())| acct != exclude)
-				else {
-					continue;
-				};
-				let Some((pnl, entry)) = T::Derivatives::position_pnl(&acct.0, acct.1, market)
-				else {
-					continue;
-				};
-				let Ok(pnl) = Balance::try_from(pnl) else { continue };
-				if pnl == 0 {
-					continue;
-				}
+				let probe = usize::try_from(T::MaxAdlProbe::get().max(1)).unwrap_or(usize::MAX);
+				let head = AdlIndex::<T>::iter_prefix((market, side))
+					.filter(|((_, acct), ())| acct != exclude)
+					.take(probe)
+					.find_map(|((_, acct), ())| {
+						let (pnl, entry) = T::Derivatives::position_pnl(&acct.0, acct.1, market)?;
+						let pnl = Balance::try_from(pnl).ok().filter(|p| *p > 0)?;
+						Some((acct, pnl, entry))
+					});
+				let Some((acct, pnl, entry)) = head else { continue };
 				let share = FixedU128::checked_from_rational(pnl, entry.max(1)).unwrap_or_default();
 				if best.as_ref().is_none_or(|b| share > b.0) {
 					best = Some((share, market, acct.0, acct.1, pnl));
@@ -138,7 +142,9 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		Deleveraging::<T>::remove(&key);
-		if let Err(error) = with_storage_layer(|| Self::write_off(who, sub, state.left)) {
+		if let Err(error) =
+			with_storage_layer(|| Self::write_off(who, sub, state.market, state.left))
+		{
 			// The debt stays on the account, visible as its negative quote balance.
 			Self::deposit_event(Event::DeleverageFailed { who: who.clone(), sub, error });
 		}
@@ -154,7 +160,7 @@ impl<T: Config> Pallet<T> {
 		let Some((market, winner, wsub, pnl)) = Self::deleverage_candidate(state.scope, &key)
 		else {
 			Deleveraging::<T>::remove(&key);
-			return Self::write_off(who, sub, state.left);
+			return Self::write_off(who, sub, state.market, state.left);
 		};
 		let fraction = rules::deleverage_fraction(state.left, pnl);
 		let realized = T::Derivatives::deleverage(&winner, wsub, market, fraction)?;
@@ -180,7 +186,7 @@ impl<T: Config> Pallet<T> {
 			Deleveraging::<T>::remove(&key);
 		} else if state.steps >= T::MaxDeleverageSteps::get() {
 			Deleveraging::<T>::remove(&key);
-			Self::write_off(who, sub, state.left)?;
+			Self::write_off(who, sub, state.market, state.left)?;
 		} else {
 			Deleveraging::<T>::insert(&key, state);
 		}
@@ -199,13 +205,12 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-/// The insurance funds, net of bad debt, are quote held in the margin custody account.
+/// The insurance funds are quote held in the margin custody account. Bad debt is not a pool:
+/// each write-off was charged to [`Config::LossBearer`] when it happened.
 impl<T: Config> PooledQuote for Pallet<T> {
 	fn pooled_quote() -> SignedBalance {
 		let funds = MarketInsurance::<T>::iter_values()
 			.fold(GlobalInsurance::<T>::get(), |a, b| a.saturating_add(b));
-		SignedBalance::try_from(funds).unwrap_or(SignedBalance::MAX).saturating_sub(
-			SignedBalance::try_from(BadDebt::<T>::get()).unwrap_or(SignedBalance::MAX),
-		)
+		SignedBalance::try_from(funds).unwrap_or(SignedBalance::MAX)
 	}
 }

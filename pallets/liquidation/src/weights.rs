@@ -17,7 +17,8 @@ pub trait WeightInfo {
 	fn on_initialize(n: u32, k: u32) -> Weight;
 	/// One round-robin health check of the costliest account.
 	fn check_account() -> Weight;
-	/// One auto-deleveraging step over the widest scope.
+	/// One auto-deleveraging step over the widest scope, walking past `MaxAdlProbe` positions
+	/// without profit.
 	fn deleverage_step() -> Weight;
 	fn take() -> Weight;
 	fn restart() -> Weight;

@@ -41,6 +41,19 @@ pub type Positions = StorageDoubleMap<
 pub type Vault =
 	StorageValue<MockPerpsBook, SignedBalance, frame_support::pallet_prelude::ValueQuery>;
 
+/// The vault as the loss bearer: written-off debt comes out of its cash at once.
+pub struct MockVault;
+
+impl LossBearer for MockVault {
+	fn bear_loss(_market: Option<MarketId>, amount: Balance) -> DispatchResult {
+		if fails(&FAIL_BEAR_LOSS, 0) {
+			return Err(bear_loss_failed());
+		}
+		Vault::mutate(|v| *v -= amount as SignedBalance);
+		Ok(())
+	}
+}
+
 /// The mock margin engine.
 pub struct MockMargin;
 

@@ -18,6 +18,8 @@ thread_local! {
 	pub(super) static FAIL_CLOSE: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
 	/// Accounts whose `deleverage` fails (after closing).
 	pub(super) static FAIL_DELEVERAGE: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
+	/// `bear_loss` fails (the set holds 0).
+	pub(super) static FAIL_BEAR_LOSS: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
 	/// Accounts whose `settle` fails, after how many more successful calls.
 	pub(super) static FAIL_SETTLE: RefCell<BTreeMap<u64, u32>> = const { RefCell::new(BTreeMap::new()) };
 }
@@ -87,8 +89,14 @@ pub fn fail_settle_after(who: u64, n: u32) {
 	FAIL_SETTLE.with(|f| f.borrow_mut().insert(who, n));
 }
 
+/// The loss bearer refuses every loss.
+pub fn fail_bear_loss() {
+	FAIL_BEAR_LOSS.with(|f| f.borrow_mut().insert(0));
+}
+
 /// Every call works again.
 pub fn clear_failures() {
+	FAIL_BEAR_LOSS.with(|f| f.borrow_mut().clear());
 	FAIL_CLOSE.with(|f| f.borrow_mut().clear());
 	FAIL_DELEVERAGE.with(|f| f.borrow_mut().clear());
 	FAIL_SETTLE.with(|f| f.borrow_mut().clear());
@@ -113,6 +121,11 @@ pub fn settle_failed() -> DispatchError {
 /// What a failing `deleverage` returns.
 pub fn deleverage_failed() -> DispatchError {
 	mock_error(3)
+}
+
+/// What a failing `bear_loss` returns.
+pub fn bear_loss_failed() -> DispatchError {
+	mock_error(4)
 }
 
 pub(super) fn fails(set: &'static std::thread::LocalKey<RefCell<BTreeSet<u64>>>, who: u64) -> bool {

@@ -24,9 +24,9 @@ use ballast_primitives::{
 		units::{self, Rounding},
 	},
 	traits::{
-		AccountSnapshot, CollateralRisk, CollateralTerms, Derivatives, Exposure, MarginLedger,
-		MarginSide, OnAccountChange, PooledQuote, PositionView, PriceBounds, PriceError, PriceMode,
-		PriceProvider, TimestampedPrice,
+		AccountSnapshot, CollateralRisk, CollateralTerms, Derivatives, Exposure, LossBearer,
+		MarginLedger, MarginSide, OnAccountChange, PooledQuote, PositionView, PriceBounds,
+		PriceError, PriceMode, PriceProvider, TimestampedPrice,
 	},
 	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
 	CROSS_ACCOUNT,
@@ -123,6 +123,8 @@ pub const ASSET_OWNER: u64 = 1_001;
 pub const BTC: AssetId = 1;
 /// Wrapped Ether, 18 decimals, priced under oracle key 2.
 pub const ETH: AssetId = 2;
+/// The smallest ETH balance an account may hold (`pallet_assets` minimum balance).
+pub const ETH_MINIMUM_BALANCE: Balance = 1_000_000_000_000;
 /// The quote asset, 6 decimals.
 pub const USDC: AssetId = 4;
 /// Decimals of the quote asset.
@@ -183,7 +185,11 @@ parameter_types! {
 	pub static MaxAuctionValue: Balance = 1_000_000 * USD;
 	pub static MaxAuctionValuePerAsset: Balance = 1_000_000 * USD;
 	pub const KeeperReward: Balance = 5 * USD;
+	/// 1 % of the lot's value: a lot worth 500 or more earns the whole 5 USDC.
+	pub const KeeperRewardShare: Permill = Permill::from_percent(1);
+	pub const MaxPaidRestarts: u32 = 3;
 	pub static MaxDeleverageSteps: u32 = 3;
+	pub static MaxAdlProbe: u32 = 4;
 }
 
 impl pallet_liquidation::Config for Test {
@@ -210,7 +216,11 @@ impl pallet_liquidation::Config for Test {
 	type MaxAuctionValue = MaxAuctionValue;
 	type MaxAuctionValuePerAsset = MaxAuctionValuePerAsset;
 	type KeeperReward = KeeperReward;
+	type KeeperRewardShare = KeeperRewardShare;
+	type MaxPaidRestarts = MaxPaidRestarts;
 	type MaxDeleverageSteps = MaxDeleverageSteps;
+	type MaxAdlProbe = MaxAdlProbe;
+	type LossBearer = MockVault;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -346,7 +356,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		assets: pallet_assets::GenesisConfig {
 			assets: vec![
 				(BTC, ASSET_OWNER, true, 1),
-				(ETH, ASSET_OWNER, true, 1),
+				// 10^-6 ETH: a smaller lot cannot be moved to an account holding none.
+				(ETH, ASSET_OWNER, true, ETH_MINIMUM_BALANCE),
 				(USDC, ASSET_OWNER, true, 1),
 			],
 			..Default::default()

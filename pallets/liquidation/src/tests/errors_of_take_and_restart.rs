@@ -160,6 +160,7 @@ fn take_rejects_a_payment_that_overflows() {
 				decay: Permill::from_parts(5_000),
 				value: 0,
 				paused_at_start: 0,
+				paid_restarts: 0,
 			},
 		);
 		LiveAuctions::<Test>::insert((CHARLIE, CROSS_ACCOUNT), 1);
@@ -181,21 +182,6 @@ fn take_fails_without_funds_and_changes_nothing() {
 		assert!(Liquidation::take(signed(BIDDER), id, 20_000_000, Price::from_u32(2_000)).is_err());
 		assert_eq!(auction(id).lot, 50_000_000);
 		assert_eq!(quote_of(CHARLIE, CROSS_ACCOUNT), -450 * USD as i128);
-	});
-}
-
-#[test]
-fn a_failed_take_changes_nothing() {
-	test(|| {
-		let id = start_auction();
-		fund_wallet(BIDDER, 1_000 * USD);
-		// The bidder has paid into custody when crediting the account fails: all of it is undone.
-		fail_settle(CHARLIE);
-		assert_noop!(
-			Liquidation::take(signed(BIDDER), id, 20_000_000, Price::from_u32(2_000)),
-			settle_failed()
-		);
-		assert_eq!(wallet(USDC, BIDDER), 1_000 * USD);
 	});
 }
 

@@ -33,6 +33,13 @@ fn indebted(who: u64, debt: Balance) {
 	realize_loss(who, CROSS_ACCOUNT, debt * USD);
 }
 
+/// A cross account holding 1 BTC of collateral with a debt of `debt` smallest quote units.
+fn indebted_exact(who: u64, debt: Balance) {
+	open(who, CROSS_ACCOUNT, None);
+	deposit(who, CROSS_ACCOUNT, BTC, ONE_BTC as Balance);
+	realize_loss(who, CROSS_ACCOUNT, debt);
+}
+
 /// A cross account with 500 USDC short 1 BTC at 1,000: the auto-deleveraging counterparty.
 fn short_winner(who: u64) {
 	open(who, CROSS_ACCOUNT, None);
@@ -75,8 +82,10 @@ fn start_auction() -> AuctionId {
 
 mod atomicity;
 mod auctions;
+mod boundary;
 mod cursor;
 mod errors_of_take_and_restart;
 mod runtime_api;
+mod solvency;
 mod the_index_and_the_sweep;
 mod the_waterfall;

@@ -1,0 +1,375 @@
+//! Solvency under attack (issue 11): each test is named after the scenario it defeats.
+
+use super::*;
+use ballast_primitives::traits::{OnAccountChange, PooledQuote};
+use polkadot_sdk::frame_support::traits::{
+	fungibles::Mutate,
+	tokens::{Fortitude, Precision, Preservation},
+};
+
+/// An isolated short of 10 ETH at 100 with `quote` USDC: crosses near 100 + quote / 10.
+fn short_eth(who: u64, quote: Balance) {
+	isolated(who, ETH_PERP, quote * USD, -10 * ONE_ETH);
+}
+
+/// A cross account long 10 ETH at 100 with 500 USDC: the ADL counterparty of an ETH short.
+fn long_eth_winner(who: u64) {
+	open(who, CROSS_ACCOUNT, None);
+	deposit_quote(who, CROSS_ACCOUNT, 500 * USD);
+	trade(who, CROSS_ACCOUNT, ETH_PERP, 10 * ONE_ETH);
+}
+
+// ----- scenario 5: bad debt is charged to a named party -----
+
+#[test]
+fn written_off_debt_is_charged_to_the_vault_in_the_same_block() {
+	test(|| {
+		long_btc(ALICE, 100);
+		seed_insurance(None, 30 * USD);
+		set_price(BTC_PERP, 800);
+		let vault = Vault::get();
+		let events = next_block();
+		assert!(events.contains(&Event::BadDebtRecorded {
+			who: ALICE,
+			sub: ISO,
+			amount: 70 * USD
+		}));
+		// The close paid the vault 200 (ALICE's realized loss); the 70 nobody could pay is
+		// taken back from it in the same block, so the LPs do not count a gain never paid.
+		assert_eq!(Vault::get(), vault + 200 * USD as i128 - 70 * USD as i128);
+		// The record stays; the insurance pool is the funds alone, not net of bad debt.
+		assert_eq!(BadDebt::<Test>::get(), 70 * USD);
+		assert_eq!(
+			Liquidation::pooled_quote(),
+			(GlobalInsurance::<Test>::get() + MarketInsurance::<Test>::get(BTC_PERP)) as i128
+		);
+	});
+}
+
+// ----- scenario 8: no path makes a lot untakeable -----
+
+#[test]
+fn a_take_stands_when_the_liquidated_account_no_longer_exists() {
+	test(|| {
+		let id = start_auction();
+		// CHARLIE pays his debt, withdraws the rest of his collateral and closes the account.
+		deposit_quote(CHARLIE, CROSS_ACCOUNT, 450 * USD);
+		let left = collateral_of(CHARLIE, CROSS_ACCOUNT, BTC);
+		Assets::burn_from(
+			BTC,
+			&CUSTODY,
+			left,
+			Preservation::Expendable,
+			Precision::Exact,
+			Fortitude::Force,
+		)
+		.unwrap();
+		Book::remove((CHARLIE, CROSS_ACCOUNT));
+		fund_wallet(BIDDER, 1_000 * USD);
+		// The lot is still takeable: the proceeds have no account to repay, so they go to the
+		// global insurance fund.
+		assert_ok!(Liquidation::take(signed(BIDDER), id, 20_000_000, Price::from_u32(2_000)));
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ProceedsToInsurance { id: 0, who: CHARLIE, amount, .. } if *amount == 204 * USD
+		)));
+		assert_eq!(wallet(BTC, BIDDER), 20_000_000);
+		assert_eq!(GlobalInsurance::<Test>::get(), 204 * USD);
+		// The rest of the lot can be taken too; the auction ends.
+		assert_ok!(Liquidation::take(
+			signed(BIDDER),
+			id,
+			ONE_BTC as Balance,
+			Price::from_u32(2_000)
+		));
+		assert!(Auctions::<Test>::get(id).is_none());
+		assert_eq!(GlobalInsurance::<Test>::get(), 510 * USD);
+	});
+}
+
+#[test]
+fn a_take_stands_when_the_liquidated_account_cannot_be_credited() {
+	test(|| {
+		let id = start_auction();
+		fund_wallet(BIDDER, 1_000 * USD);
+		fail_settle(CHARLIE);
+		assert_ok!(Liquidation::take(signed(BIDDER), id, 20_000_000, Price::from_u32(2_000)));
+		System::assert_has_event(
+			Event::ProceedsToInsurance {
+				id,
+				who: CHARLIE,
+				sub: CROSS_ACCOUNT,
+				amount: 204 * USD,
+				error: settle_failed(),
+			}
+			.into(),
+		);
+		assert_eq!(wallet(USDC, BIDDER), 796 * USD);
+		assert_eq!(wallet(BTC, BIDDER), 20_000_000);
+		assert_eq!(GlobalInsurance::<Test>::get(), 204 * USD);
+		assert_eq!(quote_of(CHARLIE, CROSS_ACCOUNT), -450 * USD as i128);
+	});
+}
+
+// ----- scenario 8: keeper rewards -----
+
+#[test]
+fn restarting_a_dust_auction_forever_does_not_drain_insurance() {
+	test(|| {
+		// A debt of 0.01 USDC: a lot of 1,112 satoshis (about 0.011 USDC).
+		indebted_exact(CHARLIE, USD / 100);
+		next_block();
+		assert!(auction(0).lot < 2_000);
+		seed_insurance(None, 100 * USD);
+		for _ in 0..50 {
+			System::set_block_number(System::block_number() + AuctionMaxAge::get() as u64 + 1);
+			assert_ok!(Liquidation::restart(signed(KEEPER), 0));
+		}
+		// Restarted 50 times, still restartable, but the fund paid the keeper next to nothing.
+		assert!(GlobalInsurance::<Test>::get() >= 100 * USD - USD / 100);
+		assert_eq!(wallet(USDC, KEEPER), 100 * USD - GlobalInsurance::<Test>::get());
+		assert_eq!(auction(0).paid_restarts, MaxPaidRestarts::get());
+	});
+}
+
+#[test]
+fn only_the_first_restarts_of_an_auction_are_paid() {
+	test(|| {
+		let id = start_auction();
+		seed_insurance(None, 100 * USD);
+		let mut rewards = Vec::new();
+		for _ in 0..5 {
+			System::set_block_number(System::block_number() + AuctionMaxAge::get() as u64 + 1);
+			assert_ok!(Liquidation::restart(signed(KEEPER), id));
+			let Some(Event::AuctionRestarted { reward, .. }) = events().last().cloned() else {
+				panic!("no AuctionRestarted")
+			};
+			rewards.push(reward);
+		}
+		// 1 % of 0.5 BTC at 1,020 is 5.10: capped at 5, three times, then nothing.
+		assert_eq!(rewards, vec![5 * USD, 5 * USD, 5 * USD, 0, 0]);
+		assert_eq!(GlobalInsurance::<Test>::get(), 85 * USD);
+	});
+}
+
+// ----- scenario 7: dust disables auto-deleveraging -----
+
+#[test]
+fn a_dust_position_at_the_head_of_the_adl_index_does_not_disable_deleveraging() {
+	test(|| {
+		short_eth(ALICE, 60);
+		long_eth_winner(BOB);
+		// EVE's 1-wei long cost nothing: entry price 0, at the head of the longs, and PnL 0.
+		open(EVE, CROSS_ACCOUNT, None);
+		Positions::insert(
+			(EVE, CROSS_ACCOUNT),
+			ETH_PERP,
+			MockPosition { quantity: 1, entry_notional: 0 },
+		);
+		Liquidation::changed(&EVE, CROSS_ACCOUNT);
+		let head = AdlIndex::<Test>::iter_prefix((ETH_PERP, LONG)).next().unwrap().0 .1;
+		assert_eq!(head, (EVE, CROSS_ACCOUNT));
+		// At 110 ALICE loses 100 against 60: a shortfall of 40 plus the penalty.
+		set_price(ETH_PERP, 110);
+		let events = run_to_block(3);
+		assert!(!events.iter().any(|e| matches!(e, Event::BadDebtRecorded { .. })));
+		assert!(events
+			.iter()
+			.any(|e| matches!(e, Event::AutoDeleveraged { who: BOB, bankrupt: ALICE, .. })));
+		assert_eq!(quote_of(ALICE, ISO), 0);
+		assert_eq!(BadDebt::<Test>::get(), 0);
+	});
+}
+
+// ----- known bugs of the seizure queue -----
+
+#[test]
+fn a_queued_account_with_a_live_auction_is_not_dropped_from_the_queue() {
+	test(|| {
+		// Room for 300 of BTC: CHARLIE's 450 debt gets a 0.3 BTC auction and waits for the rest.
+		MaxAuctionValuePerAsset::set(300 * USD);
+		indebted(CHARLIE, 450);
+		next_block();
+		assert_eq!(auction(0).lot, 30_000_000);
+		assert!(Queued::<Test>::contains_key((CHARLIE, CROSS_ACCOUNT)));
+		// The cap stays full: CHARLIE keeps his place.
+		run_to_block(System::block_number() + 3);
+		assert!(Queued::<Test>::contains_key((CHARLIE, CROSS_ACCOUNT)));
+		// Room appears: the rest of the debt (150, sized to cover it at the floor) is seized
+		// while the first auction still runs.
+		MaxAuctionValuePerAsset::set(1_000_000 * USD);
+		let events = next_block();
+		assert!(events.iter().any(|e| matches!(
+			e,
+			Event::AuctionStarted { id: 1, who: CHARLIE, lot: 16_666_667, .. }
+		)));
+		assert!(!Queued::<Test>::contains_key((CHARLIE, CROSS_ACCOUNT)));
+		assert_eq!(LiveAuctions::<Test>::get((CHARLIE, CROSS_ACCOUNT)), 2);
+	});
+}
+
+#[test]
+fn an_account_at_the_full_per_asset_cap_is_queued_once_not_every_block() {
+	test(|| {
+		MaxAuctionValuePerAsset::set(500 * USD);
+		start_auction();
+		indebted(DAVE, 450);
+		assert_eq!(next_block(), vec![Event::SeizureQueued { who: DAVE, sub: CROSS_ACCOUNT }]);
+		// The global cap has room, the per-asset cap has none: DAVE waits, silently.
+		for _ in 0..3 {
+			assert!(!next_block().iter().any(|e| matches!(e, Event::SeizureQueued { .. })));
+			assert!(Queued::<Test>::contains_key((DAVE, CROSS_ACCOUNT)));
+		}
+		assert_eq!(collateral_of(DAVE, CROSS_ACCOUNT, BTC), ONE_BTC as Balance);
+	});
+}
+
+// ----- scenario 6: collateral that cannot be seized -----
+
+#[test]
+fn an_account_whose_only_collateral_is_unseizable_dust_goes_down_the_waterfall() {
+	test(|| {
+		// Someone holds ETH in custody, so a dust deposit can be booked; the liquidation
+		// account holds none, so a lot below ETH's minimum balance cannot be moved there.
+		open(DAVE, CROSS_ACCOUNT, None);
+		deposit(DAVE, CROSS_ACCOUNT, ETH, ONE_ETH as Balance);
+		open(CHARLIE, CROSS_ACCOUNT, None);
+		deposit(CHARLIE, CROSS_ACCOUNT, ETH, 1_000);
+		realize_loss(CHARLIE, CROSS_ACCOUNT, 50 * USD);
+		seed_insurance(None, 100 * USD);
+		let events = run_to_block(3);
+		assert!(events.iter().any(|e| matches!(
+			e,
+			Event::SeizureSkipped {
+				who: CHARLIE,
+				asset: ETH,
+				reason: SkipReason::SeizeFailed(_),
+				..
+			}
+		)));
+		// The dust counted for nothing: the global fund covered the debt.
+		assert_eq!(quote_of(CHARLIE, CROSS_ACCOUNT), 0);
+		assert_eq!(GlobalInsurance::<Test>::get(), 50 * USD);
+		assert_eq!(Auctions::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn collateral_the_oracle_never_priced_does_not_freeze_liquidation() {
+	test(|| {
+		open(CHARLIE, CROSS_ACCOUNT, None);
+		deposit(CHARLIE, CROSS_ACCOUNT, ETH, ONE_ETH as Balance);
+		realize_loss(CHARLIE, CROSS_ACCOUNT, 50 * USD);
+		remove_oracle(ETH);
+		seed_insurance(None, 100 * USD);
+		let events = run_to_block(3);
+		assert!(events.contains(&Event::SeizureSkipped {
+			who: CHARLIE,
+			sub: CROSS_ACCOUNT,
+			asset: ETH,
+			reason: SkipReason::Unpriced,
+		}));
+		assert_eq!(quote_of(CHARLIE, CROSS_ACCOUNT), 0);
+		assert_eq!(GlobalInsurance::<Test>::get(), 50 * USD);
+	});
+}
+
+#[test]
+fn a_paused_collateral_price_makes_the_account_wait_instead_of_the_insurance_paying() {
+	test(|| {
+		open(CHARLIE, CROSS_ACCOUNT, None);
+		deposit(CHARLIE, CROSS_ACCOUNT, ETH, ONE_ETH as Balance);
+		realize_loss(CHARLIE, CROSS_ACCOUNT, 50 * USD);
+		seed_insurance(None, 100 * USD);
+		// An outlier below ETH's bounds, and no last valid price: seizure of ETH pauses.
+		set_oracle_exact(ETH, Price::from_rational(1, 2));
+		let events = run_to_block(3);
+		assert!(events.iter().any(|e| matches!(
+			e,
+			Event::SeizureSkipped {
+				who: CHARLIE,
+				asset: ETH,
+				reason: SkipReason::PricePaused(_),
+				..
+			}
+		)));
+		assert_eq!(GlobalInsurance::<Test>::get(), 100 * USD);
+		assert_eq!(quote_of(CHARLIE, CROSS_ACCOUNT), -50 * USD as i128);
+		// A usable price again: the ETH goes to auction.
+		set_oracle(ETH, 100);
+		let events = run_to_block(5);
+		assert!(events
+			.iter()
+			.any(|e| matches!(e, Event::AuctionStarted { who: CHARLIE, asset: ETH, .. })));
+	});
+}
+
+#[test]
+fn a_debt_smaller_than_the_minimum_lot_still_seizes_collateral() {
+	test(|| {
+		// One unit of debt needs 1.1·10^10 wei of ETH, below ETH's minimum balance: the lot is
+		// raised to the minimum balance (the proceeds beyond the debt go back to the account).
+		open(CHARLIE, CROSS_ACCOUNT, None);
+		deposit(CHARLIE, CROSS_ACCOUNT, ETH, ONE_ETH as Balance);
+		realize_loss(CHARLIE, CROSS_ACCOUNT, 1);
+		let events = run_to_block(2);
+		assert!(events.iter().any(|e| matches!(
+			e,
+			Event::AuctionStarted { who: CHARLIE, asset: ETH, lot: ETH_MINIMUM_BALANCE, .. }
+		)));
+	});
+}
+
+// ----- the margin engine asks before closing an account -----
+
+#[test]
+fn an_account_with_liquidation_work_outstanding_is_pending() {
+	use ballast_primitives::traits::PendingLiquidation;
+	test(|| {
+		let pending = |who| Liquidation::is_pending(&who, CROSS_ACCOUNT);
+		assert!(!pending(CHARLIE));
+		// A live auction.
+		let id = start_auction();
+		assert!(pending(CHARLIE));
+		fund_wallet(BIDDER, 1_000 * USD);
+		assert_ok!(Liquidation::take(
+			signed(BIDDER),
+			id,
+			ONE_BTC as Balance,
+			Price::from_u32(2_000)
+		));
+		assert!(!pending(CHARLIE));
+		// A place in the queue.
+		MaxAuctionValue::set(0);
+		indebted(DAVE, 450);
+		next_block();
+		assert!(Queued::<Test>::contains_key((DAVE, CROSS_ACCOUNT)));
+		assert!(pending(DAVE));
+		// A shortfall being deleveraged.
+		long_btc(ALICE, 100);
+		short_winner(BOB);
+		set_price(BTC_PERP, 800);
+		next_block();
+		assert!(Deleveraging::<Test>::contains_key((ALICE, ISO)));
+		assert!(Liquidation::is_pending(&ALICE, ISO));
+		assert!(!pending(BOB));
+	});
+}
+
+#[test]
+fn a_loss_the_vault_refuses_changes_nothing() {
+	test(|| {
+		long_btc(ALICE, 100);
+		set_price(BTC_PERP, 800);
+		fail_bear_loss();
+		let events = next_block();
+		assert_eq!(
+			events[0],
+			Event::LiquidationFailed { who: ALICE, sub: ISO, error: bear_loss_failed() }
+		);
+		assert_eq!(BadDebt::<Test>::get(), 0);
+		assert_eq!(position(ALICE, ISO, BTC_PERP).unwrap().quantity, ONE_BTC);
+		clear_failures();
+		assert!(next_block().iter().any(|e| matches!(e, Event::BadDebtRecorded { .. })));
+	});
+}

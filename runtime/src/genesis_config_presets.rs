@@ -26,7 +26,7 @@ use ballast_primitives::{assets, AssetId, Balance};
 use pallet_collateral_registry::{
 	CollateralParams, ConcentrationAddOn, HaircutSchedule, VolatilityBand,
 };
-use pallet_perpetuals::{MarketParams, MarketStatus};
+use pallet_perpetuals::{MarketParams, MarketStatus, VaultRules};
 use polkadot_sdk::sp_arithmetic::Permill;
 use polkadot_sdk::{
 	frame_support::{build_struct_json_patch, BoundedVec},
@@ -219,20 +219,20 @@ fn collateral_params() -> Vec<(AssetId, CollateralParams<crate::configs::derivat
 
 /// The perpetual markets of the dev and local chains: BTC-PERP (0), ETH-PERP (1), DOT-PERP (2).
 pub fn perp_markets() -> Vec<MarketParams> {
-	// (underlying, decimals, IM %, MM %, max leverage, OI cap and skew scale in tokens)
-	let specs: [(AssetId, u8, u32, u32, u32, u128, u128); 3] = [
-		(assets::BTC, 8, 10, 5, 10, 500, 5_000),
-		(assets::ETH, 18, 10, 5, 10, 10_000, 100_000),
-		(assets::DOT, 10, 20, 10, 5, 2_000_000, 20_000_000),
+	// (underlying, decimals, IM % (the inverse of the largest leverage), MM %, OI cap and skew
+	// scale in tokens)
+	let specs: [(AssetId, u8, u32, u32, u128, u128); 3] = [
+		(assets::BTC, 8, 10, 5, 500, 5_000),
+		(assets::ETH, 18, 10, 5, 10_000, 100_000),
+		(assets::DOT, 10, 20, 10, 2_000_000, 20_000_000),
 	];
 	specs
 		.iter()
-		.map(|(asset, dec, im, mm, lev, cap, scale)| MarketParams {
+		.map(|(asset, dec, im, mm, cap, scale)| MarketParams {
 			oracle_key: *asset,
 			base_decimals: *dec,
 			initial_margin: Permill::from_percent(*im),
 			maintenance_margin: Permill::from_percent(*mm),
-			max_leverage: *lev,
 			max_long_oi: tokens(*cap, *dec),
 			max_short_oi: tokens(*cap, *dec),
 			taker_fee: Permill::from_parts(500),
@@ -247,6 +247,19 @@ pub fn perp_markets() -> Vec<MarketParams> {
 
 /// USDC seeded into the liquidity vault at genesis, from the root account.
 pub const VAULT_SEED_USDC: u128 = 500_000;
+
+/// The vault's rules on the dev and local chains: it must survive a 10 % move of every price
+/// against its skew (500,000 USDC of NAV carries 5,000,000 USDC of net skew, whatever the OI
+/// caps), an LP leaves 10 blocks (one minute, the trading age of prices) after asking, and a
+/// trade is worth at least 10 USDC and pays at least 0.01 USDC.
+pub fn vault_rules() -> VaultRules {
+	VaultRules {
+		stress_move: Permill::from_percent(10),
+		exit_notice: 10,
+		min_trade_notional: tokens(10, 6),
+		min_fee: tokens(1, 6) / 100,
+	}
+}
 
 /// Where the dev and local chains' price sources are: `ballast-node price-server`'s default
 /// address.
@@ -363,6 +376,7 @@ fn genesis(setup: Setup) -> Value {
 		perpetuals: PerpetualsConfig {
 			markets: perp_markets(),
 			vault_deposits: vec![(vault_seeder, tokens(VAULT_SEED_USDC, 6))],
+			vault_rules: vault_rules(),
 		},
 	})
 }

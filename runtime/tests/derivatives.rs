@@ -24,7 +24,7 @@ use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
 	sp_arithmetic::Permill,
 	sp_genesis_builder::DEV_RUNTIME_PRESET,
-	sp_runtime::{DispatchError, TokenError},
+	sp_runtime::{DispatchError, DispatchResult, TokenError},
 };
 
 // ---------------------------------------------------------------- genesis
@@ -293,15 +293,23 @@ fn a_missing_or_wild_price_fails_the_margin_test_closed() {
 	let mut ext = ext_for_preset(DEV_RUNTIME_PRESET);
 	ext.execute_with(|| {
 		set_now(NOW);
-		// Only ETH is priced.
+		// Only ETH is priced: one unit of BTC, which nobody can value, cannot be deposited
+		// (scenario 6: it would make the account's health unknown and freeze its liquidation).
 		feed(&[(assets::ETH, 3_000)]);
+		assert_noop!(deposit(&dave(), 0, assets::BTC, 1), MarginError::<Runtime>::PriceMissing);
+		feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000)]);
 		assert_ok!(deposit(&dave(), 0, assets::BTC, BTC));
 		assert_ok!(deposit(&dave(), 0, assets::ETH, 10 * ETH));
-		assert_noop!(trade(&dave(), 0, BTC_PERP, 1_000), PerpError::<Runtime>::PriceMissing);
+		// BTC's last print is now older than the trading age; ETH is fresh.
+		for _ in 0..10 {
+			next_block();
+		}
+		feed(&[(assets::ETH, 3_000)]);
+		assert_noop!(trade(&dave(), 0, BTC_PERP, 1_000_000), PerpError::<Runtime>::PriceStale);
 		// ETH-PERP has its price, but the margin test must value the BTC collateral too.
 		assert_noop!(
 			trade(&dave(), 0, ETH_PERP, (ETH / 10) as i128),
-			MarginError::<Runtime>::PriceMissing
+			MarginError::<Runtime>::PriceStale
 		);
 		feed(&[(assets::BTC, 60_000), (assets::ETH, 3_000)]);
 		assert_ok!(trade(&dave(), 0, ETH_PERP, (ETH / 10) as i128));
@@ -423,7 +431,7 @@ fn trade_errors_change_nothing() {
 			params: p,
 		}));
 		assert_noop!(
-			trade(&dave(), 0, BTC_PERP, 1),
+			trade(&dave(), 0, BTC_PERP, 100_000),
 			PerpError::<Runtime>::LongOpenInterestCapExceeded
 		);
 		p.max_short_oi = 1;
@@ -432,7 +440,7 @@ fn trade_errors_change_nothing() {
 			params: p
 		}));
 		assert_noop!(
-			trade(&dave(), 0, BTC_PERP, -1_000_002),
+			trade(&dave(), 0, BTC_PERP, -1_200_000),
 			PerpError::<Runtime>::ShortOpenInterestCapExceeded
 		);
 		// Reduce-only: no new risk, reductions still fine.
@@ -441,7 +449,7 @@ fn trade_errors_change_nothing() {
 			market: BTC_PERP,
 			params: p
 		}));
-		assert_noop!(trade(&dave(), 0, BTC_PERP, 1), PerpError::<Runtime>::MarketReduceOnly);
+		assert_noop!(trade(&dave(), 0, BTC_PERP, 100_000), PerpError::<Runtime>::MarketReduceOnly);
 		assert_ok!(trade(&dave(), 0, BTC_PERP, -500_000));
 
 		// A stale price executes nothing.
@@ -484,7 +492,14 @@ fn governance_validates_market_parameters() {
 			bad(|p| p.maintenance_margin = Permill::zero()),
 			PerpError::<Runtime>::InvalidMarginRatios
 		);
-		assert_noop!(bad(|p| p.max_leverage = 5), PerpError::<Runtime>::InvalidLeverage);
+		assert_noop!(
+			bad(|p| p.taker_fee = Permill::from_percent(6)),
+			PerpError::<Runtime>::TakerFeeTooLarge
+		);
+		assert_noop!(
+			bad(|p| p.max_funding_rate = Permill::from_percent(11)),
+			PerpError::<Runtime>::FundingRateTooLarge
+		);
 		// A market can only be listed on a key the price guard guards.
 		assert_noop!(bad(|p| p.oracle_key = 77), PerpError::<Runtime>::UnguardedOracleKey);
 		assert_noop!(bad(|p| p.skew_scale = 0), PerpError::<Runtime>::ZeroSkewScale);
@@ -523,10 +538,10 @@ fn funding_flows_from_the_crowded_side_to_the_vault() {
 			}
 		}
 		let before = pallet_margin_accounts::Accounts::<Runtime>::get(dave(), 0).unwrap().quote;
-		// Re-trading one unit settles the funding accrued on the position (trading needs a price
+		// Re-trading 0.001 BTC settles the funding accrued on the position (trading needs a price
 		// younger than a minute: the operators feed first).
 		feed_now(&[(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
-		assert_ok!(trade(&dave(), 0, BTC_PERP, 1));
+		assert_ok!(trade(&dave(), 0, BTC_PERP, 100_000));
 		let RuntimeEvent::Perpetuals(PerpEvent::Traded { funding, fee, .. }) =
 			System::events().last().unwrap().event.clone()
 		else {
@@ -544,71 +559,102 @@ fn funding_flows_from_the_crowded_side_to_the_vault() {
 
 // ---------------------------------------------------------------- vault
 
+fn add_liquidity(who: &AccountId, amount: u128, min_shares: u128) -> DispatchResult {
+	call(who, pallet_perpetuals::Call::<Runtime>::add_liquidity { amount, min_shares })
+}
+
+fn request_withdrawal(who: &AccountId, shares: u128) -> DispatchResult {
+	call(who, pallet_perpetuals::Call::<Runtime>::request_withdrawal { shares })
+}
+
+fn withdraw_liquidity(who: &AccountId, min_amount: u128) -> DispatchResult {
+	call(who, pallet_perpetuals::Call::<Runtime>::withdraw_liquidity { min_amount })
+}
+
 #[test]
-fn liquidity_providers_enter_and_leave_at_nav() {
+fn liquidity_providers_enter_at_nav_and_leave_after_the_exit_notice() {
 	chain().execute_with(|| {
-		let add = |who: &AccountId, amount| {
-			call(who, pallet_perpetuals::Call::<Runtime>::add_liquidity { amount })
-		};
-		let remove = |who: &AccountId, shares| {
-			call(who, pallet_perpetuals::Call::<Runtime>::remove_liquidity { shares })
-		};
-		assert_noop!(add(&eve(), 0), PerpError::<Runtime>::ZeroAmount);
-		assert_ok!(add(&eve(), 100_000 * USDC));
+		assert_noop!(add_liquidity(&eve(), 0, 0), PerpError::<Runtime>::ZeroAmount);
+		assert_noop!(
+			add_liquidity(&eve(), 100_000 * USDC, 100_000 * USDC + 1),
+			PerpError::<Runtime>::BelowMinimumOutput
+		);
+		assert_ok!(add_liquidity(&eve(), 100_000 * USDC, 100_000 * USDC));
 		System::assert_last_event(RuntimeEvent::Perpetuals(PerpEvent::LiquidityAdded {
 			who: eve(),
 			amount: 100_000 * USDC,
 			shares: 100_000 * USDC,
 		}));
-		assert_noop!(remove(&eve(), 0), PerpError::<Runtime>::ZeroAmount);
-		assert_noop!(remove(&eve(), 100_001 * USDC), PerpError::<Runtime>::InsufficientShares);
+		assert_noop!(request_withdrawal(&eve(), 0), PerpError::<Runtime>::ZeroAmount);
+		assert_noop!(
+			request_withdrawal(&eve(), 100_001 * USDC),
+			PerpError::<Runtime>::InsufficientShares
+		);
 
-		// A trader's loss is the vault's gain: shares are worth more.
+		// Eve asks to leave; a trader's loss lands during the notice: her shares take their part.
+		assert_ok!(request_withdrawal(&eve(), 50_000 * USDC));
+		assert_noop!(withdraw_liquidity(&eve(), 0), PerpError::<Runtime>::WithdrawalNotReady);
 		assert_ok!(deposit(&dave(), 0, assets::USDC, 50_000 * USDC));
 		assert_ok!(trade(&dave(), 0, BTC_PERP, (2 * BTC) as i128));
 		feed(&[(assets::BTC, 57_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
 		let nav = Perpetuals::vault_nav(ballast_primitives::traits::PriceMode::Fresh).unwrap();
 		assert!(nav > 600_000 * USDC as i128);
-		assert_ok!(remove(&eve(), 50_000 * USDC));
+		let notice = pallet_perpetuals::Rules::<Runtime>::get().exit_notice;
+		assert!(notice > 0);
+		for _ in 0..notice {
+			next_block();
+		}
+		assert_ok!(withdraw_liquidity(&eve(), 50_000 * USDC));
 		let RuntimeEvent::Perpetuals(PerpEvent::LiquidityRemoved { amount, .. }) =
 			System::events().last().unwrap().event.clone()
 		else {
 			panic!("removed")
 		};
 		assert!(amount > 50_000 * USDC, "{amount}");
-
-		// The reserve: with a huge skew the vault keeps 20 % of its notional.
-		assert_ok!(deposit(&dave(), 0, assets::USDC, 900_000 * USDC));
-		assert_ok!(trade(&dave(), 0, BTC_PERP, (100 * BTC) as i128));
-		assert_noop!(remove(&alice(), 100_000 * USDC), PerpError::<Runtime>::VaultReserveBreached);
 		next_block();
 	});
 }
 
 #[test]
-fn the_vault_refuses_to_price_shares_when_insolvent_or_pay_more_than_its_cash() {
+fn a_crowded_side_is_refused_before_it_could_empty_the_vault() {
+	// Scenario 4: the OI caps allow 500 BTC (≈ 30M USDC) a side against a 500k USDC vault. The
+	// stress bound (10 % of the net skew within NAV) lets about 5M USDC of net skew in.
 	chain().execute_with(|| {
-		let add = |who: &AccountId, amount| {
-			call(who, pallet_perpetuals::Call::<Runtime>::add_liquidity { amount })
-		};
-		let remove = |who: &AccountId, shares| {
-			call(who, pallet_perpetuals::Call::<Runtime>::remove_liquidity { shares })
-		};
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 900_000 * USDC));
+		assert_noop!(
+			trade(&dave(), 0, BTC_PERP, (100 * BTC) as i128),
+			PerpError::<Runtime>::VaultStressExceeded
+		);
+		assert_ok!(trade(&dave(), 0, BTC_PERP, (50 * BTC) as i128));
+		// The vault can lose 10 % of the skew and stay solvent: a 10 % move leaves NAV ≥ 0.
+		feed(&[(assets::BTC, 66_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		feed(&[(assets::BTC, 66_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		let nav = Perpetuals::vault_nav(ballast_primitives::traits::PriceMode::Fresh).unwrap();
+		assert!(nav >= 0, "{nav}");
+		// A vault short of its stress budget takes no more skew, but still lets it shrink.
+		assert_noop!(
+			trade(&dave(), 0, BTC_PERP, (10 * BTC) as i128),
+			PerpError::<Runtime>::VaultStressExceeded
+		);
+		assert_ok!(trade(&dave(), 0, BTC_PERP, -((10 * BTC) as i128)));
+		next_block();
+	});
+}
+
+#[test]
+fn the_vault_refuses_to_pay_more_than_its_cash() {
+	chain().execute_with(|| {
 		// Traders are 60 000 down: NAV (cash − traders' PnL) exceeds the cash, so Alice's
 		// shares (all of them) are worth more than the vault holds.
 		assert_ok!(deposit(&dave(), 0, assets::USDC, 200_000 * USDC));
 		assert_ok!(trade(&dave(), 0, BTC_PERP, (10 * BTC) as i128));
 		feed(&[(assets::BTC, 54_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
-		assert_noop!(remove(&alice(), 500_000 * USDC), PerpError::<Runtime>::VaultInsufficientCash);
-		assert_ok!(trade(&dave(), 0, BTC_PERP, -((10 * BTC) as i128)));
-
-		// A trader 100 BTC long gains more than the vault holds: NAV < 0, shares have no price.
-		assert_ok!(deposit(&dave(), 0, assets::USDC, 700_000 * USDC));
-		assert_ok!(trade(&dave(), 0, BTC_PERP, (100 * BTC) as i128));
-		feed(&[(assets::BTC, 62_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
-		assert!(Perpetuals::vault_nav(ballast_primitives::traits::PriceMode::Fresh).unwrap() < 0);
-		assert_noop!(add(&eve(), 1_000 * USDC), PerpError::<Runtime>::VaultInsolvent);
-		assert_noop!(remove(&alice(), USDC), PerpError::<Runtime>::VaultInsolvent);
+		assert_ok!(request_withdrawal(&alice(), 500_000 * USDC));
+		for _ in 0..pallet_perpetuals::Rules::<Runtime>::get().exit_notice {
+			next_block();
+		}
+		feed(&[(assets::BTC, 54_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		assert_noop!(withdraw_liquidity(&alice(), 0), PerpError::<Runtime>::VaultInsufficientCash);
 		next_block();
 	});
 }

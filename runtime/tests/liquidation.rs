@@ -113,6 +113,8 @@ fn an_unhealthy_isolated_account_is_partially_liquidated_in_the_next_block() {
 #[test]
 fn a_thousand_accounts_crossing_in_one_block_are_all_liquidated_within_budget() {
 	chain().execute_with(|| {
+		// 100 BTC of longs: the vault needs NAV for a 10 % move of 6 M USDC of skew.
+		more_vault_liquidity();
 		let n = 1_000u32;
 		let mut traders = Vec::new();
 		for i in 0..n {
@@ -286,7 +288,10 @@ fn the_round_robin_check_catches_cross_accounts() {
 #[test]
 fn auction_value_is_capped_and_the_excess_waits_in_the_queue() {
 	chain().execute_with(|| {
-		// 50 BTC (3 M USDC) of collateral against a 5 000 ETH short.
+		// 50 BTC (3 M USDC) of collateral against a 5 000 ETH short (15 M USDC of skew: the
+		// vault needs 1.5 M USDC of NAV to take it).
+		more_vault_liquidity();
+		more_vault_liquidity_from(&charlie());
 		assert_ok!(deposit(&dave(), 0, assets::BTC, 50 * BTC));
 		assert_ok!(trade(&dave(), 0, ETH_PERP, -(5_000 * ETH as i128)));
 		// ETH +20 %: a 3 M loss. All 50 BTC must go, but at most 2 M of one asset may be in
@@ -323,8 +328,10 @@ fn auction_value_is_capped_and_the_excess_waits_in_the_queue() {
 				max_price: Price::from_u32(100_000)
 			}
 		));
-		// The lot is gone; the rest of the BTC (about 1 M) went to auction as soon as there was room.
+		// The lot is gone; the next sweep serves the queue: the rest of the BTC (about 1 M) goes
+		// to auction.
 		assert!(pallet_liquidation::Auctions::<Runtime>::get(id).is_none());
+		next_block();
 		let (_, second) = pallet_liquidation::Auctions::<Runtime>::iter().next().expect("the rest");
 		assert_eq!(second.who, dave());
 		let live = pallet_liquidation::TotalAuctionValue::<Runtime>::get();
@@ -533,4 +540,16 @@ fn a_crash_that_persists_is_liquidated_once_the_breaker_confirms_it() {
 		assert!(confirmed >= 9, "held for a minute of 6 s blocks, confirmed after {confirmed}");
 		assert!(liquidated <= confirmed + 1, "liquidated {liquidated}, confirmed {confirmed}");
 	});
+}
+
+/// Eve adds 900,000 USDC to the vault (the genesis 500,000 carries 5 M USDC of net skew).
+fn more_vault_liquidity() {
+	more_vault_liquidity_from(&eve());
+}
+
+fn more_vault_liquidity_from(who: &AccountId) {
+	assert_ok!(call(
+		who,
+		pallet_perpetuals::Call::<Runtime>::add_liquidity { amount: 900_000 * USDC, min_shares: 0 }
+	));
 }

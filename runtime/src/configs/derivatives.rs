@@ -65,6 +65,8 @@ parameter_types! {
 	pub const UnrealizedPnlHaircut: Permill = Permill::from_percent(10);
 	/// The vault keeps NAV ≥ 20 % of the net skew notional after an LP withdrawal.
 	pub const VaultReserveRatio: Permill = Permill::from_percent(20);
+	/// The vault's virtual offset: one USDC.
+	pub const VirtualShares: ballast_primitives::Balance = 1_000_000;
 	/// Most volatility bands in a haircut schedule.
 	pub const MaxBands: u32 = 8;
 	/// Blocks per day, for funding.
@@ -76,6 +78,8 @@ impl pallet_collateral_registry::Config for Runtime {
 	/// Root for now; a referenda track plugs in here.
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Prices = crate::PriceGuard;
+	/// What an asset is (oracle key, decimals) cannot change while margin accounts hold it.
+	type Holdings = MarginAccounts;
 	type MaxBands = MaxBands;
 	type MaxAssets = ConstU32<16>;
 	type WeightInfo = crate::weights::pallet_collateral_registry::WeightInfo<Runtime>;
@@ -94,6 +98,8 @@ impl pallet_margin_accounts::Config for Runtime {
 	type Pools = QuotePools;
 	type PalletId = MarginPalletId;
 	type OnChange = crate::Liquidation;
+	/// Live auctions (and other liquidation work) keep an isolated account open.
+	type PendingLiquidation = crate::Liquidation;
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
 	type MaxCollateralAssets = ConstU32<8>;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
@@ -111,6 +117,9 @@ impl pallet_perpetuals::Config for Runtime {
 	type MaxMarkets = ConstU32<16>;
 	type BlocksPerDay = BlocksPerDay;
 	type VaultReserveRatio = VaultReserveRatio;
+	/// One USDC of virtual shares and quote prices the vault's shares (see
+	/// `ballast_math::shares`).
+	type VirtualShares = VirtualShares;
 	type OnChange = crate::Liquidation;
 	type WeightInfo = crate::weights::pallet_perpetuals::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

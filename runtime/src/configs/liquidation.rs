@@ -2,7 +2,7 @@
 //! derivative products, the collateral registry and the price guard. No logic lives here.
 
 use super::derivatives::{Products, QuoteDecimals};
-use crate::{CollateralRegistry, MarginAccounts, Runtime, RuntimeEvent};
+use crate::{CollateralRegistry, MarginAccounts, Perpetuals, Runtime, RuntimeEvent};
 use ballast_primitives::Balance;
 use polkadot_sdk::{
 	frame_support::{parameter_types, weights::Weight, PalletId},
@@ -36,10 +36,18 @@ parameter_types! {
 	/// At most 5 million USDC of collateral in live auctions, 2 million per asset.
 	pub const MaxAuctionValue: Balance = 5_000_000_000_000;
 	pub const MaxAuctionValuePerAsset: Balance = 2_000_000_000_000;
-	/// 5 USDC to whoever restarts a stale auction.
+	/// At most 5 USDC to whoever restarts a stale auction ...
 	pub const KeeperReward: Balance = 5_000_000;
+	/// ... and 1 % of the remaining lot's value at the restart price below that (a lot worth
+	/// 500 USDC or more earns the whole 5 USDC) ...
+	pub const KeeperRewardShare: Permill = Permill::from_percent(1);
+	/// ... for the first 3 restarts of an auction; later restarts are unpaid.
+	pub const MaxPaidRestarts: u32 = 3;
 	/// A shortfall is spread over at most 16 opposing positions before the rest is written off.
 	pub const MaxDeleverageSteps: u32 = 16;
+	/// Auto-deleveraging walks past at most 8 positions without profit (dust) at the head of
+	/// each side of the ADL index.
+	pub const MaxAdlProbe: u32 = 8;
 }
 
 impl pallet_liquidation::Config for Runtime {
@@ -66,7 +74,12 @@ impl pallet_liquidation::Config for Runtime {
 	type MaxAuctionValue = MaxAuctionValue;
 	type MaxAuctionValuePerAsset = MaxAuctionValuePerAsset;
 	type KeeperReward = KeeperReward;
+	type KeeperRewardShare = KeeperRewardShare;
+	type MaxPaidRestarts = MaxPaidRestarts;
 	type MaxDeleverageSteps = MaxDeleverageSteps;
+	type MaxAdlProbe = MaxAdlProbe;
+	/// Written-off debt comes out of the perpetuals' vault (its LPs were the counterparty).
+	type LossBearer = Perpetuals;
 	type WeightInfo = crate::weights::pallet_liquidation::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

@@ -144,6 +144,15 @@ pub fn pro_rata(value: Balance, part: Balance, whole: Balance) -> Balance {
 	mul_div(value, part, whole, Rounding::Down).unwrap_or(value)
 }
 
+/// Of a lot worth `value` seized for a debt and its penalty at `penalty` of the debt, the part
+/// that repays the debt: `value / (1 + penalty)`, rounded down (the penalty, charged on that
+/// part rounded up, never makes the pair exceed `value` by more than a unit).
+pub fn debt_part(value: Balance, penalty: Permill) -> Balance {
+	let one = u128::from(Permill::ACCURACY);
+	mul_div(value, one, one.saturating_add(u128::from(penalty.deconstruct())), Rounding::Down)
+		.unwrap_or(0)
+}
+
 /// How many quote smallest units of notional the index price leads the liquidation price by.
 pub const INDEX_BAND_UNITS: Balance = 4;
 
@@ -172,6 +181,17 @@ mod tests {
 	use super::*;
 	use polkadot_sdk::sp_arithmetic::FixedPointNumber;
 	use proptest::prelude::*;
+
+	#[test]
+	fn a_lot_repays_the_debt_and_its_penalty() {
+		// 1,050 of value with a 5 % penalty: 1,000 of debt and 50 of penalty.
+		assert_eq!(debt_part(1_050, Permill::from_percent(5)), 1_000);
+		assert_eq!(debt_part(1_050, Permill::zero()), 1_050);
+		assert_eq!(debt_part(0, Permill::from_percent(5)), 0);
+		// Rounding: never more debt than the value pays for.
+		let d = debt_part(1_000, Permill::from_percent(3));
+		assert!(d + Permill::from_percent(3).mul_ceil(d) <= 1_001, "{d}");
+	}
 
 	#[test]
 	fn the_index_price_leads_the_liquidation_price_by_the_band() {

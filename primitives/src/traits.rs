@@ -39,10 +39,10 @@ pub struct CollateralTerms {
 	/// Share of value counted for the **maintenance** margin test (the liquidation threshold,
 	/// less the same add-ons). Never below `1 - haircut`.
 	pub maintenance_weight: Permill,
-	/// Penalty charged on collateral seized in liquidation.
+	/// Penalty charged on the debt that seizing this collateral repays, from the account to the
+	/// insurance fund. (No share goes to a liquidator: liquidation has no keepers; bidders
+	/// earn the auction's discount.)
 	pub liquidation_penalty: Permill,
-	/// Share of the penalty that goes to the insurance fund; the rest rewards the liquidator.
-	pub penalty_to_insurance: Permill,
 	/// Most of this asset all margin accounts together may hold.
 	pub supply_cap: Balance,
 	/// Most of this asset one margin account may hold.

@@ -207,7 +207,6 @@ fn collateral_params() -> Vec<(AssetId, CollateralParams<crate::configs::derivat
 				},
 				liquidation_threshold: Permill::from_percent(c.threshold),
 				liquidation_penalty: Permill::from_percent(5),
-				penalty_to_insurance: Permill::from_percent(50),
 				supply_cap: tokens(c.supply_cap, c.decimals),
 				account_cap: tokens(c.account_cap, c.decimals),
 				status: AssetStatus::Active,

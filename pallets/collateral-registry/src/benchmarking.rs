@@ -53,7 +53,6 @@ fn worst_case_params<T: Config>(oracle_key: OracleKey) -> CollateralParamsOf<T> 
 		},
 		liquidation_threshold: Permill::from_percent(90),
 		liquidation_penalty: Permill::from_percent(10),
-		penalty_to_insurance: Permill::from_percent(50),
 		supply_cap: 1_000_000_000_000_000_000_000_000,
 		account_cap: 1_000_000_000_000_000_000_000,
 		status: AssetStatus::Active,

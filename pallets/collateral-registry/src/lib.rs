@@ -294,7 +294,6 @@ pub mod pallet {
 	///     },
 	///     "liquidationThreshold": 900000,
 	///     "liquidationPenalty": 50000,
-	///     "penaltyToInsurance": 500000,
 	///     "supplyCap": 1000000000000,
 	///     "accountCap": 100000000000,
 	///     "status": "Active"

@@ -192,7 +192,6 @@ pub fn btc_params<S: Get<u32>>() -> CollateralParams<S> {
 		},
 		liquidation_threshold: Permill::from_percent(90),
 		liquidation_penalty: Permill::from_percent(5),
-		penalty_to_insurance: Permill::from_percent(50),
 		supply_cap: 10_000 * 100_000_000,
 		account_cap: 1_000 * 100_000_000,
 		status: AssetStatus::Active,

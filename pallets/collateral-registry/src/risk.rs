@@ -69,7 +69,6 @@ pub fn validate<MaxBands: Get<u32>>(
 		c.max_add_on,
 		params.liquidation_threshold,
 		params.liquidation_penalty,
-		params.penalty_to_insurance,
 	];
 	if !all_permills.into_iter().all(permill_ok)
 		|| !schedule.bands.iter().all(|b| permill_ok(b.min_volatility) && permill_ok(b.haircut))
@@ -201,7 +200,6 @@ pub fn terms<MaxBands: Get<u32>>(
 			haircut,
 		),
 		liquidation_penalty: params.liquidation_penalty,
-		penalty_to_insurance: params.penalty_to_insurance,
 		supply_cap: params.supply_cap,
 		account_cap: params.account_cap,
 	}

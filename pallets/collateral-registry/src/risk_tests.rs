@@ -207,33 +207,22 @@ fn valid_params() -> impl Strategy<Value = Params> {
 				Just(schedule),
 				Just(penalty),
 				lo..=hi,
-				0u32..=ONE,
 				1u128..=supply_cap,
 				Just((key, supply_cap, decimals)),
 			)
 		})
-		.prop_map(
-			|(
-				schedule,
-				penalty,
-				threshold,
-				to_insurance,
+		.prop_map(|(schedule, penalty, threshold, account_cap, (key, supply_cap, decimals))| {
+			Params {
+				decimals,
+				oracle_key: key,
+				haircut: schedule,
+				liquidation_threshold: Permill::from_parts(threshold as u32),
+				liquidation_penalty: Permill::from_parts(penalty as u32),
+				supply_cap,
 				account_cap,
-				(key, supply_cap, decimals),
-			)| {
-				Params {
-					decimals,
-					oracle_key: key,
-					haircut: schedule,
-					liquidation_threshold: Permill::from_parts(threshold as u32),
-					liquidation_penalty: Permill::from_parts(penalty as u32),
-					penalty_to_insurance: Permill::from_parts(to_insurance),
-					supply_cap,
-					account_cap,
-					status: AssetStatus::Active,
-				}
-			},
-		)
+				status: AssetStatus::Active,
+			}
+		})
 }
 
 /// Breaks one field of `p`, chosen by `which`; returns the error validation must report.

@@ -36,7 +36,6 @@ fn with(f: impl FnOnce(&mut CollateralParamsOf<Test>)) -> Box<CollateralParamsOf
 /// One broken parameter set per validation error.
 fn invalid_cases() -> Vec<(Box<CollateralParamsOf<Test>>, Error<Test>)> {
 	vec![
-		(with(|p| p.penalty_to_insurance = raw_permill(1_500_000)), Error::PermillOutOfRange),
 		(with(|p| p.decimals = 25), Error::DecimalsTooLarge),
 		(with(|p| p.haircut.base = Permill::one()), Error::HaircutTooHigh),
 		(with(|p| p.haircut.bands[1].haircut = Permill::one()), Error::HaircutTooHigh),
@@ -376,7 +375,6 @@ fn terms_for_a_concrete_holding() {
 		assert_eq!(t.decimals, 8);
 		assert_eq!(t.oracle_key, BTC);
 		assert_eq!(t.liquidation_penalty, Permill::from_percent(5));
-		assert_eq!(t.penalty_to_insurance, Permill::from_percent(50));
 		assert_eq!((t.supply_cap, t.account_cap), (DEPTH * 10, DEPTH));
 
 		// 3% volatility (15% band) and 500 BTC (+5%): haircut 20%, maintenance
@@ -490,7 +488,6 @@ const GENESIS_JSON: &str = r#"{
     },
     "liquidationThreshold": 900000,
     "liquidationPenalty": 50000,
-    "penaltyToInsurance": 500000,
     "supplyCap": 1000000000000,
     "accountCap": 100000000000,
     "status": "Active"

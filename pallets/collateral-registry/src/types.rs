@@ -145,12 +145,11 @@ pub struct CollateralParams<MaxBands: Get<u32>> {
 	/// Share of value counted for the maintenance margin test (before the volatility and
 	/// concentration add-ons). Positive and at least `1 - haircut.base`.
 	pub liquidation_threshold: Permill,
-	/// Penalty charged on collateral seized in liquidation: at most
-	/// [`crate::risk::MAX_LIQUIDATION_PENALTY`], and `liquidation_threshold × (1 +
+	/// Penalty charged, when this collateral is seized in liquidation, on the debt it repays:
+	/// from the account to the insurance fund (the liquidation engine sizes the lot to raise
+	/// it). At most [`crate::risk::MAX_LIQUIDATION_PENALTY`], and `liquidation_threshold × (1 +
 	/// liquidation_penalty)` must not exceed 100%.
 	pub liquidation_penalty: Permill,
-	/// Share of the penalty that goes to the insurance fund.
-	pub penalty_to_insurance: Permill,
 	/// Most of this asset all margin accounts together may hold. Positive.
 	#[serde(with = "balance_serde")]
 	pub supply_cap: Balance,

@@ -9,7 +9,7 @@ use ballast_primitives::{
 		units::{amount_for_value, quote_value, Rounding},
 	},
 	traits::{CollateralRisk, MarginLedger, MarginSide, PriceError, PriceMode, PriceProvider},
-	AssetId, Balance, Price, SignedBalance, SubAccount,
+	AssetId, Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -23,6 +23,7 @@ use polkadot_sdk::{
 		},
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_arithmetic::Permill,
 	sp_runtime::{traits::UniqueSaturatedInto, DispatchError},
 };
 
@@ -36,9 +37,15 @@ impl<T: Config> Pallet<T> {
 
 	/// [`Self::collateral_price`], or why the asset cannot be seized now.
 	fn seizure_price(asset: AssetId) -> Result<(Price, u8), SkipReason> {
+		Self::seizure_terms(asset).map(|(price, decimals, _)| (price, decimals))
+	}
+
+	/// The liquidation price, decimals and liquidation penalty of a collateral asset, or why
+	/// it cannot be seized now.
+	fn seizure_terms(asset: AssetId) -> Result<(Price, u8, Permill), SkipReason> {
 		let terms = T::Collateral::terms(asset, 0).ok_or(SkipReason::NotListed)?;
 		match T::Prices::checked(terms.oracle_key, PriceMode::Conservative) {
-			Ok(price) => Ok((price, terms.decimals)),
+			Ok(price) => Ok((price, terms.decimals, terms.liquidation_penalty)),
 			Err(PriceError::Missing) => Err(SkipReason::Unpriced),
 			Err(e) => Err(SkipReason::PricePaused(e)),
 		}
@@ -54,6 +61,11 @@ impl<T: Config> Pallet<T> {
 	/// (`announce`: emit [`Event::SeizureQueued`] if the account joins it; the queue itself
 	/// re-queues silently).
 	///
+	/// The asset's liquidation penalty (the collateral registry's `liquidation_penalty`) is
+	/// charged on the debt each lot covers, from the account to the market's (isolated) or the
+	/// global insurance fund, as the position penalty is; the lot is sized to raise the debt
+	/// and the penalty ([`Event::CollateralPenaltyCharged`]).
+	///
 	/// A holding that cannot be seized is skipped with [`Event::SeizureSkipped`]: one whose
 	/// price is paused makes the account wait; one that is not listed, was never priced, or
 	/// whose lot cannot be moved (below the asset's minimum balance) counts for nothing. Each
@@ -61,6 +73,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn seize_for_debt(
 		who: &T::AccountId,
 		sub: SubAccount,
+		market: Option<MarketId>,
 		debt: Balance,
 		collateral: &[(AssetId, Balance)],
 		announce: bool,
@@ -72,8 +85,8 @@ impl<T: Config> Pallet<T> {
 			if remaining == 0 {
 				break;
 			}
-			let (oracle, decimals) = match Self::seizure_price(asset) {
-				Ok(priced) => priced,
+			let (oracle, decimals, penalty_rate) = match Self::seizure_terms(asset) {
+				Ok(terms) => terms,
 				Err(reason) => {
 					out.waiting |= matches!(reason, SkipReason::PricePaused(_));
 					Self::skipped(who, sub, asset, reason);
@@ -81,7 +94,7 @@ impl<T: Config> Pallet<T> {
 				},
 			};
 			let mut lot = rules::lot_for_debt(
-				remaining,
+				remaining.saturating_add(penalty_rate.mul_ceil(remaining)),
 				T::AuctionMaxDiscount::get(),
 				holding,
 				decimals,
@@ -107,17 +120,29 @@ impl<T: Config> Pallet<T> {
 			if lot == 0 {
 				continue;
 			}
-			if let Err(error) =
-				with_storage_layer(|| T::Margin::seize(who, sub, asset, lot, &Self::account_id()))
-			{
+			let covered = quote_value(lot, decimals, oracle, qd, Rounding::Down).unwrap_or(0);
+			// The part of the lot's value that repays debt, the rest its penalty.
+			let repays = rules::debt_part(covered, penalty_rate).min(remaining);
+			let penalty = penalty_rate.mul_ceil(repays);
+			if let Err(error) = with_storage_layer(|| -> DispatchResult {
+				T::Margin::seize(who, sub, asset, lot, &Self::account_id())?;
+				Self::charge_penalty(who, sub, market, penalty).map(|_| ())
+			}) {
 				Self::skipped(who, sub, asset, SkipReason::SeizeFailed(error));
 				continue;
 			}
-			let covered = quote_value(lot, decimals, oracle, qd, Rounding::Down).unwrap_or(0);
+			if penalty > 0 {
+				Self::deposit_event(Event::CollateralPenaltyCharged {
+					who: who.clone(),
+					sub,
+					asset,
+					penalty,
+				});
+			}
 			AuctionValue::<T>::mutate(asset, |v| *v = v.saturating_add(covered));
 			TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_add(covered));
 			LiveAuctionValue::<T>::mutate((who, sub), |v| *v = v.saturating_add(covered));
-			remaining = remaining.saturating_sub(covered);
+			remaining = remaining.saturating_sub(repays);
 			let (premium, decay) = rules::adaptive_curve(
 				T::Collateral::volatility(asset),
 				T::AuctionBasePremium::get(),

@@ -466,6 +466,14 @@ pub mod pallet {
 		/// A holding of `asset` was not seized: see the reason for whether the account waits
 		/// or the holding counts for nothing and the debt goes on down the waterfall.
 		SeizureSkipped { who: T::AccountId, sub: SubAccount, asset: AssetId, reason: SkipReason },
+		/// Collateral of `asset` was seized: the asset's liquidation penalty on the debt the
+		/// lot repays went from the account to the insurance fund.
+		CollateralPenaltyCharged {
+			who: T::AccountId,
+			sub: SubAccount,
+			asset: AssetId,
+			penalty: Balance,
+		},
 		/// The proceeds of a take could not be credited to the liquidated account (it no longer
 		/// exists, or refused the credit): they went to the global insurance fund and the take
 		/// stands.

@@ -135,7 +135,7 @@ impl<T: Config> Pallet<T> {
 			let debt = quote.unsigned_abs();
 			let unraised = debt.saturating_sub(LiveAuctionValue::<T>::get(&key));
 			let seized = if unraised > 0 && !collateral.is_empty() {
-				Self::seize_for_debt(who, sub, unraised, &collateral, !from_queue)?
+				Self::seize_for_debt(who, sub, market, unraised, &collateral, !from_queue)?
 			} else {
 				Seizure::default()
 			};
@@ -162,7 +162,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Take the penalty from the account's quote balance into the market's (isolated) or the
 	/// global insurance fund. Returns what was booked.
-	fn charge_penalty(
+	pub(crate) fn charge_penalty(
 		who: &T::AccountId,
 		sub: SubAccount,
 		market: Option<MarketId>,

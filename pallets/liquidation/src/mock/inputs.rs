@@ -10,6 +10,8 @@ thread_local! {
 	pub(super) static ORACLE: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
 	/// Mark price of each market.
 	pub(super) static MARKS: RefCell<BTreeMap<MarketId, Price>> = const { RefCell::new(BTreeMap::new()) };
+	/// Liquidation penalty of collateral assets (none unless a test sets one).
+	pub(super) static COLLATERAL_PENALTY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
 	/// Volatility of collateral assets.
 	pub(super) static VOLATILITY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
 	/// The price guard's pause clock per oracle key.
@@ -65,6 +67,11 @@ pub fn market_price(market: MarketId) -> Option<Price> {
 }
 
 /// Volatility of `asset`.
+/// The collateral registry charges `penalty` on debt repaid by seizing `asset`.
+pub fn set_collateral_penalty(asset: AssetId, penalty: Permill) {
+	COLLATERAL_PENALTY.with(|v| v.borrow_mut().insert(asset, penalty));
+}
+
 pub fn set_volatility(asset: AssetId, vol: Permill) {
 	VOLATILITY.with(|v| v.borrow_mut().insert(asset, vol));
 }
@@ -162,7 +169,7 @@ impl PriceProvider for MockPrices {
 }
 
 /// Collateral registry stand-in: BTC (8 decimals, 90 % maintenance weight) and ETH (18
-/// decimals, 80 %).
+/// decimals, 80 %), with no liquidation penalty unless a test sets one.
 pub struct MockCollateral;
 
 impl CollateralRisk for MockCollateral {
@@ -178,8 +185,8 @@ impl CollateralRisk for MockCollateral {
 			oracle_key: asset,
 			haircut: Permill::from_percent(100 - weight),
 			maintenance_weight: Permill::from_percent(weight),
-			liquidation_penalty: Permill::from_percent(5),
-			penalty_to_insurance: Permill::from_percent(50),
+			liquidation_penalty: COLLATERAL_PENALTY
+				.with(|v| v.borrow().get(&asset).copied().unwrap_or_default()),
 			supply_cap: Balance::MAX,
 			account_cap: Balance::MAX,
 		})

@@ -347,6 +347,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	INVALID_BLOCKS.with(|c| c.borrow_mut().clear());
 	MARKS.with(|m| m.borrow_mut().clear());
 	VOLATILITY.with(|v| v.borrow_mut().clear());
+	COLLATERAL_PENALTY.with(|v| v.borrow_mut().clear());
 	clear_failures();
 	set_oracle(BTC, 1_000);
 	set_oracle(ETH, 100);

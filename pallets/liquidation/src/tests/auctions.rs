@@ -266,3 +266,35 @@ fn the_per_asset_cap_limits_the_lot() {
 		assert_eq!(AuctionValue::<Test>::get(BTC), 300 * USD);
 	});
 }
+
+#[test]
+fn the_collateral_registry_penalty_is_charged_on_seizure_to_the_insurance_fund() {
+	// Scenario 11: the registry's `liquidation_penalty` was validated but never read (the
+	// engine charged nothing on seized collateral). One source of truth: the asset's own
+	// penalty, on the debt each lot repays, to the insurance fund.
+	test(|| {
+		set_collateral_penalty(BTC, Permill::from_percent(5));
+		let fund = GlobalInsurance::<Test>::get();
+		indebted(CHARLIE, 450);
+		let events = next_block();
+		// The lot raises the debt and its penalty, still at the floor: 472.5 / 0.9 = 525 USD.
+		assert!(events.contains(&Event::AuctionStarted {
+			id: 0,
+			who: CHARLIE,
+			sub: CROSS_ACCOUNT,
+			asset: BTC,
+			lot: 52_500_000,
+			start_price: Price::from_u32(1_020),
+		}));
+		assert!(events.contains(&Event::CollateralPenaltyCharged {
+			who: CHARLIE,
+			sub: CROSS_ACCOUNT,
+			asset: BTC,
+			penalty: 22_500_000,
+		}));
+		assert_eq!(quote_of(CHARLIE, CROSS_ACCOUNT), -(472_500_000i128));
+		assert_eq!(GlobalInsurance::<Test>::get(), fund + 22_500_000);
+		Liquidation::do_try_state().unwrap();
+		check_custody();
+	});
+}

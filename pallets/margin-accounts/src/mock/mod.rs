@@ -201,7 +201,6 @@ pub fn btc_terms() -> CollateralTerms {
 		haircut: Permill::from_percent(10),
 		maintenance_weight: Permill::from_percent(95),
 		liquidation_penalty: Permill::from_percent(5),
-		penalty_to_insurance: Permill::from_percent(50),
 		supply_cap: 10_000 * BTC_UNIT,
 		account_cap: 1_000 * BTC_UNIT,
 	}

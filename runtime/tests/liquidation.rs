@@ -46,6 +46,12 @@ fn funded(i: u32, usdc: u128) -> AccountId {
 	let mut raw = [7u8; 32];
 	raw[..4].copy_from_slice(&i.to_le_bytes());
 	let who = AccountId32::new(raw);
+	// BLST for the deposits of its margin accounts.
+	assert_ok!(ballast_runtime::Balances::force_set_balance(
+		RuntimeOrigin::root(),
+		who.clone().into(),
+		10 * ballast_runtime::UNIT,
+	));
 	assert_ok!(Assets::mint(
 		RuntimeOrigin::signed(alice()),
 		assets::USDC.into(),

@@ -25,6 +25,7 @@ fn loaded_accounts<T: Config>(
 	who: &T::AccountId,
 	collateral: &[(AssetId, Balance)],
 ) -> Result<SubAccount, BenchmarkError> {
+	native_for_deposits::<T>(who);
 	let sub = Pallet::<T>::do_create_isolated(who, T::BenchmarkHelper::market())
 		.map_err(|_| BenchmarkError::Stop("cannot open an isolated account"))?;
 	for (asset, amount) in collateral {
@@ -42,6 +43,15 @@ fn loaded_accounts<T: Config>(
 		T::BenchmarkHelper::open_positions(who, s);
 	}
 	Ok(sub)
+}
+
+/// Enough native currency in `who`'s wallet for the deposits of every account it may open.
+fn native_for_deposits<T: Config>(who: &T::AccountId) {
+	use polkadot_sdk::frame_support::traits::fungible::{Inspect, Mutate};
+	let need = T::AccountDeposit::get()
+		.saturating_mul(u128::from(T::MaxIsolatedAccounts::get()).saturating_add(2))
+		.saturating_add(T::Currency::minimum_balance().saturating_mul(10));
+	T::Currency::set_balance(who, need);
 }
 
 #[benchmarks]
@@ -106,6 +116,7 @@ mod benchmarks {
 	fn create_isolated() -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::setup();
 		let who: T::AccountId = whitelisted_caller();
+		native_for_deposits::<T>(&who);
 		let market = T::BenchmarkHelper::market();
 		// All but one isolated slot taken: the search for a free one walks them all.
 		for _ in 1..T::MaxIsolatedAccounts::get() {
@@ -122,9 +133,30 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn close_cross() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::setup();
+		let who: T::AccountId = whitelisted_caller();
+		native_for_deposits::<T>(&who);
+		let quote = T::BenchmarkHelper::quote_amount();
+		T::BenchmarkHelper::fund(&who, T::QuoteAsset::get(), quote);
+		Pallet::<T>::do_deposit(&who, CROSS_ACCOUNT, T::QuoteAsset::get(), quote)
+			.map_err(|_| BenchmarkError::Stop("cannot deposit quote"))?;
+		Pallet::<T>::do_withdraw(&who, CROSS_ACCOUNT, T::QuoteAsset::get(), quote)
+			.map_err(|_| BenchmarkError::Stop("cannot withdraw quote"))?;
+		let held = AccountDeposits::<T>::get(&who, CROSS_ACCOUNT).unwrap_or(0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_last_event::<T>(Event::AccountClosed { who, sub: CROSS_ACCOUNT, deposit: held });
+		Ok(())
+	}
+
+	#[benchmark]
 	fn close_isolated() -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::setup();
 		let who: T::AccountId = whitelisted_caller();
+		native_for_deposits::<T>(&who);
 		let sub = Pallet::<T>::do_create_isolated(&who, T::BenchmarkHelper::market())
 			.map_err(|_| BenchmarkError::Stop("cannot open an isolated account"))?;
 

@@ -16,8 +16,9 @@ use polkadot_sdk::{
 		ensure,
 		pallet_prelude::DispatchResult,
 		traits::{
+			fungible::{InspectHold, MutateHold},
 			fungibles::{Inspect, Mutate},
-			tokens::Preservation,
+			tokens::{Precision, Preservation},
 			Get,
 		},
 	},
@@ -153,6 +154,7 @@ impl<T: Config> Pallet<T> {
 			Self::pay_in(asset, who, amount)?;
 			TotalCollateral::<T>::insert(asset, total);
 		}
+		Self::open_if_new(who, sub)?;
 		Accounts::<T>::insert(who, sub, account);
 		Ok(())
 	}
@@ -221,6 +223,7 @@ impl<T: Config> Pallet<T> {
 			Self::credit_collateral(&mut dest, asset, amount, terms.account_cap)?;
 		}
 		Self::ensure_initial_margin_of(who, from, &source)?;
+		Self::open_if_new(who, to)?;
 		Accounts::<T>::insert(who, from, source);
 		Accounts::<T>::insert(who, to, dest);
 		Ok(())
@@ -235,6 +238,7 @@ impl<T: Config> Pallet<T> {
 		let sub = (1..=T::MaxIsolatedAccounts::get())
 			.find(|s| !Accounts::<T>::contains_key(who, s))
 			.ok_or(Error::<T>::TooManyIsolatedAccounts)?;
+		Self::open_if_new(who, sub)?;
 		Accounts::<T>::insert(
 			who,
 			sub,
@@ -247,6 +251,28 @@ impl<T: Config> Pallet<T> {
 	/// [`Pallet::close_isolated`].
 	pub fn do_close_isolated(who: &T::AccountId, sub: SubAccount) -> DispatchResult {
 		ensure!(sub != CROSS_ACCOUNT, Error::<T>::CannotCloseCross);
+		Self::do_close(who, sub)
+	}
+
+	/// Hold the account deposit for `(who, sub)` if the account does not exist yet (the caller
+	/// is about to store it). Emits [`Event::AccountOpened`].
+	pub(crate) fn open_if_new(who: &T::AccountId, sub: SubAccount) -> DispatchResult {
+		if Accounts::<T>::contains_key(who, sub) {
+			return Ok(());
+		}
+		let deposit = T::AccountDeposit::get();
+		if deposit > 0 {
+			T::Currency::hold(&HoldReason::AccountDeposit.into(), who, deposit)
+				.map_err(|_| Error::<T>::CannotHoldDeposit)?;
+		}
+		AccountDeposits::<T>::insert(who, sub, deposit);
+		Self::deposit_event(Event::AccountOpened { who: who.clone(), sub, deposit });
+		Ok(())
+	}
+
+	/// Remove an empty account the liquidation engine is done with and release its deposit;
+	/// see [`Pallet::close_isolated`] and [`Pallet::close_cross`].
+	pub(crate) fn do_close(who: &T::AccountId, sub: SubAccount) -> DispatchResult {
 		let account = Accounts::<T>::get(who, sub).ok_or(Error::<T>::UnknownAccount)?;
 		// Live auctions settle their proceeds to the account: it must outlive them.
 		ensure!(!T::PendingLiquidation::is_pending(who, sub), Error::<T>::LiquidationPending);
@@ -254,7 +280,18 @@ impl<T: Config> Pallet<T> {
 			account.is_empty() && T::Derivatives::positions(who, sub).is_empty(),
 			Error::<T>::AccountNotEmpty
 		);
+		let deposit = AccountDeposits::<T>::get(who, sub).unwrap_or(0);
+		if deposit > 0 {
+			T::Currency::release(
+				&HoldReason::AccountDeposit.into(),
+				who,
+				deposit,
+				Precision::Exact,
+			)?;
+		}
+		AccountDeposits::<T>::remove(who, sub);
 		Accounts::<T>::remove(who, sub);
+		Self::deposit_event(Event::AccountClosed { who: who.clone(), sub, deposit });
 		Ok(())
 	}
 
@@ -311,7 +348,12 @@ impl<T: Config> Pallet<T> {
 		use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
 		let mut totals: BTreeMap<AssetId, Balance> = BTreeMap::new();
 		let mut quote: SignedBalance = 0;
-		for (_, sub, account) in Accounts::<T>::iter() {
+		let mut deposits: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
+		for (who, sub, account) in Accounts::<T>::iter() {
+			let deposit =
+				AccountDeposits::<T>::get(&who, sub).ok_or("account without a deposit")?;
+			let held = deposits.entry(who).or_default();
+			*held = held.saturating_add(deposit);
 			ensure!(
 				(sub == CROSS_ACCOUNT) == account.market.is_none(),
 				"only isolated accounts are bound to a market"
@@ -351,6 +393,17 @@ impl<T: Config> Pallet<T> {
 				"custody books hold an asset nobody has a claim on"
 			);
 			ensure!(T::Assets::balance(asset, &custody) >= booked, "custody short of its books");
+		}
+		// Every deposit belongs to an open account, and what the currency holds for this pallet
+		// is exactly the deposits of each owner's open accounts.
+		for (who, sub, _) in AccountDeposits::<T>::iter() {
+			ensure!(Accounts::<T>::contains_key(&who, sub), "deposit without an account");
+		}
+		for (who, total) in deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::AccountDeposit.into(), &who) == total,
+				"held account deposits != Σ deposits of the owner's accounts"
+			);
 		}
 		Ok(())
 	}

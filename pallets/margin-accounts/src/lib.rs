@@ -114,10 +114,14 @@ use ballast_primitives::{
 		CollateralRisk, Derivatives, OnAccountChange, PendingLiquidation, PooledQuote, PriceError,
 		PriceProvider,
 	},
-	AssetId, Balance, MarketId, SignedBalance, SubAccount,
+	AssetId, Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
 use polkadot_sdk::{
-	frame_support::{pallet_prelude::*, traits::fungibles::Mutate, PalletId},
+	frame_support::{
+		pallet_prelude::*,
+		traits::{fungible, fungibles::Mutate},
+		PalletId,
+	},
 	frame_system::pallet_prelude::*,
 	sp_arithmetic::Permill,
 };
@@ -161,6 +165,22 @@ pub mod pallet {
 
 		/// Every fungible that can be pledged, and the quote asset, by [`AssetId`].
 		type Assets: Mutate<Self::AccountId, AssetId = AssetId, Balance = Balance>;
+
+		/// The native currency: opening a margin account holds [`Config::AccountDeposit`] of it
+		/// (a `fungible` hold, [`HoldReason::AccountDeposit`]), released when the account is
+		/// closed. Spam costs money: a million empty accounts lock a million deposits.
+		type Currency: fungible::MutateHold<
+				Self::AccountId,
+				Reason = Self::RuntimeHoldReason,
+				Balance = Balance,
+			> + fungible::Mutate<Self::AccountId>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The deposit held for each open margin account (cross or isolated).
+		#[pallet::constant]
+		type AccountDeposit: Get<Balance>;
 
 		/// The quote asset: margin debt, PnL and funding are counted in it.
 		#[pallet::constant]
@@ -219,6 +239,26 @@ pub mod pallet {
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
+	/// Why this pallet holds native funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of an open margin account.
+		AccountDeposit,
+	}
+
+	/// The deposit held for each open margin account: released exactly, whatever
+	/// [`Config::AccountDeposit`] is by then.
+	#[pallet::storage]
+	pub type AccountDeposits<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		SubAccount,
+		Balance,
+		OptionQuery,
+	>;
+
 	/// Margin accounts by owner and sub-account.
 	#[pallet::storage]
 	pub type Accounts<T: Config> = StorageDoubleMap<
@@ -266,6 +306,10 @@ pub mod pallet {
 		IsolatedAccountCreated { who: T::AccountId, sub: SubAccount, market: MarketId },
 		/// An empty isolated account was closed; its index is free again.
 		IsolatedAccountClosed { who: T::AccountId, sub: SubAccount },
+		/// A margin account was opened and `deposit` of the native currency held for it.
+		AccountOpened { who: T::AccountId, sub: SubAccount, deposit: Balance },
+		/// A margin account was closed and its `deposit` released.
+		AccountClosed { who: T::AccountId, sub: SubAccount, deposit: Balance },
 	}
 
 	#[pallet::error]
@@ -314,8 +358,12 @@ pub mod pallet {
 		SameAccount,
 		/// The account still holds collateral, quote balance or positions.
 		AccountNotEmpty,
-		/// The cross account cannot be closed.
+		/// `close_isolated` closes isolated accounts only (the cross account closes with
+		/// `close_cross`).
 		CannotCloseCross,
+		/// The wallet cannot hold the account deposit ([`Config::AccountDeposit`] of the native
+		/// currency, beyond what it must keep).
+		CannotHoldDeposit,
 		/// The liquidation engine still has business with the account (e.g. live auctions of
 		/// its collateral): it cannot be closed until that is done.
 		LiquidationPending,
@@ -450,6 +498,18 @@ pub mod pallet {
 			Self::do_close_isolated(&who, sub)?;
 			Self::deposit_event(Event::IsolatedAccountClosed { who, sub });
 			Ok(())
+		}
+
+		/// Close the caller's empty cross account and release its deposit. A later deposit
+		/// opens it again (holding the deposit again).
+		///
+		/// Errors: [`Error::UnknownAccount`], [`Error::LiquidationPending`],
+		/// [`Error::AccountNotEmpty`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::close_cross())]
+		pub fn close_cross(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_close(&who, CROSS_ACCOUNT)
 		}
 	}
 }

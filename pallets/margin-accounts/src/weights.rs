@@ -22,6 +22,7 @@ pub trait WeightInfo {
 	fn transfer() -> Weight;
 	fn create_isolated() -> Weight;
 	fn close_isolated() -> Weight;
+	fn close_cross() -> Weight;
 }
 
 /// Reads needed to value one account: per asset its terms, volatility and price, plus up to
@@ -61,7 +62,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(20_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(17, 1))
 	}
 	fn close_isolated() -> Weight {
-		Weight::from_parts(30_000_000, 8_000).saturating_add(T::DbWeight::get().reads_writes(10, 1))
+		// Plus the deposit's release: its record, the hold and the balance.
+		Weight::from_parts(60_000_000, 10_000)
+			.saturating_add(T::DbWeight::get().reads_writes(13, 4))
+	}
+	fn close_cross() -> Weight {
+		Weight::from_parts(60_000_000, 10_000)
+			.saturating_add(T::DbWeight::get().reads_writes(13, 4))
 	}
 }
 
@@ -79,6 +86,9 @@ impl WeightInfo for () {
 		Weight::from_parts(20_000_000, 4_000)
 	}
 	fn close_isolated() -> Weight {
-		Weight::from_parts(30_000_000, 8_000)
+		Weight::from_parts(60_000_000, 10_000)
+	}
+	fn close_cross() -> Weight {
+		Weight::from_parts(60_000_000, 10_000)
 	}
 }

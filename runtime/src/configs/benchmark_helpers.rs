@@ -38,6 +38,11 @@ fn mint(who: &AccountId, asset: AssetId, amount: Balance) {
 	let _ = NativeAndAssets::mint_into(asset, who, amount);
 }
 
+/// BLST for the deposits of every margin account `who` may open.
+fn native(who: &AccountId) {
+	mint(who, assets::NATIVE, 100 * crate::UNIT);
+}
+
 fn signed(who: &AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who.clone())
 }
@@ -59,6 +64,7 @@ fn trade_size(market: MarketId) -> i128 {
 
 /// Deposit ample margin (quote and every collateral asset) into `(who, sub)`.
 fn fund_margin(who: &AccountId, sub: SubAccount) {
+	native(who);
 	mint(who, assets::USDC, 200_000 * USDC);
 	let _ = MarginAccounts::deposit(signed(who), sub, assets::USDC, 100_000 * USDC);
 	for (asset, amount) in collateral() {
@@ -74,6 +80,7 @@ impl pallet_liquidation::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 	}
 
 	fn open_isolated(who: &AccountId, long: bool, crossing: bool) -> SubAccount {
+		native(who);
 		let Ok(sub) = MarginAccounts::do_create_isolated(who, BTC_PERP) else { return 0 };
 		mint(who, assets::USDC, 10_000 * USDC);
 		mint(who, assets::BTC, BTC);
@@ -160,6 +167,7 @@ impl pallet_perpetuals::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 			fund_margin(who, ballast_primitives::CROSS_ACCOUNT);
 			return ballast_primitives::CROSS_ACCOUNT;
 		};
+		native(who);
 		let Ok(sub) = MarginAccounts::do_create_isolated(who, market) else { return 0 };
 		// 2 000 USDC against the positions the benchmark opens (≈ 3 000 USD, then 6 000).
 		mint(who, assets::USDC, 4_000 * USDC);

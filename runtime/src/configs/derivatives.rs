@@ -65,6 +65,8 @@ parameter_types! {
 	pub const UnrealizedPnlHaircut: Permill = Permill::from_percent(10);
 	/// The vault keeps NAV ≥ 20 % of the net skew notional after an LP withdrawal.
 	pub const VaultReserveRatio: Permill = Permill::from_percent(20);
+	/// BLST held for each open margin account (a million empty accounts lock a million BLST).
+	pub const MarginAccountDeposit: ballast_primitives::Balance = crate::UNIT;
 	/// The vault's virtual offset: one USDC.
 	pub const VirtualShares: ballast_primitives::Balance = 1_000_000;
 	/// Most volatility bands in a haircut schedule.
@@ -90,6 +92,10 @@ impl pallet_collateral_registry::Config for Runtime {
 impl pallet_margin_accounts::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Assets = NativeAndAssets;
+	type Currency = Balances;
+	type RuntimeHoldReason = crate::RuntimeHoldReason;
+	/// One BLST held per open margin account, released when it closes.
+	type AccountDeposit = MarginAccountDeposit;
 	type QuoteAsset = QuoteAsset;
 	type QuoteDecimals = QuoteDecimals;
 	type Risk = CollateralRegistry;

@@ -177,4 +177,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
+	/// Placeholder until `make weights` measures it: `close_isolated` plus the deposit's
+	/// release (its record, the hold, the account).
+	fn close_cross() -> Weight {
+		Weight::from_parts(160_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 8_000))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
 }

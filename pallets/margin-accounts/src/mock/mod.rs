@@ -134,7 +134,12 @@ parameter_types! {
 	pub const QuoteAsset: AssetId = USDC;
 	pub const MarginPalletId: PalletId = PalletId(*b"bl/margn");
 	pub const UnrealizedPnlHaircut: Permill = Permill::from_percent(20);
+	/// Native units held for each open margin account (users start with 1,000,000).
+	pub const AccountDeposit: Balance = ACCOUNT_DEPOSIT;
 }
+
+/// Native units held for each open margin account in the mock.
+pub const ACCOUNT_DEPOSIT: Balance = 100;
 
 /// Most isolated accounts per user in the mock.
 pub const MAX_ISOLATED: u8 = 3;
@@ -144,6 +149,9 @@ pub const MAX_COLLATERAL: u32 = 3;
 impl pallet_margin_accounts::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type Assets = Assets;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type AccountDeposit = AccountDeposit;
 	type QuoteAsset = QuoteAsset;
 	type QuoteDecimals = ConstU8<6>;
 	type Risk = MockRisk;

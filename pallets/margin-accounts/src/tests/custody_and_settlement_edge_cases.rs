@@ -99,15 +99,10 @@ fn collateral_credited_from_nothing_breaks_try_state_even_when_a_donation_covers
 		deposit(ALICE, CROSS, BTC, BTC_UNIT);
 		donate(BTC, BTC_UNIT);
 		assert_ok!(MarginAccounts::do_try_state());
-		// A bug credits BOB a BTC that never came in, totals updated alike.
-		Accounts::<Test>::insert(
-			BOB,
-			CROSS,
-			crate::MarginAccount {
-				collateral: vec![(BTC, BTC_UNIT)].try_into().unwrap(),
-				..Default::default()
-			},
-		);
+		// A bug credits ALICE a BTC that never came in, totals updated alike.
+		Accounts::<Test>::mutate(ALICE, CROSS, |a| {
+			a.as_mut().unwrap().collateral = vec![(BTC, 2 * BTC_UNIT)].try_into().unwrap();
+		});
 		TotalCollateral::<Test>::mutate(BTC, |t| *t += BTC_UNIT);
 		assert_eq!(
 			MarginAccounts::do_try_state(),

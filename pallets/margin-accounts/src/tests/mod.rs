@@ -92,6 +92,7 @@ fn settle(who: AccountId, sub: SubAccount, delta: SignedBalance) {
 	MockPools::set(MockPools::pooled_quote() - delta);
 }
 
+mod account_deposit;
 mod asset_status;
 mod custody_and_balances;
 mod custody_and_settlement_edge_cases;

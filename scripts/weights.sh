@@ -16,12 +16,19 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 for pallet in "${pallets[@]}"; do
 	out="$root/runtime/src/weights/$pallet.rs"
 	echo "benchmarking $pallet → $out"
+	log=$(mktemp)
+	status=0
 	"$node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
-		--steps "${STEPS:-10}" --repeat "${REPEAT:-3}" --output "$out" 2>&1 |
-		grep -v -e 'deprecated' -e '^\s*$' | grep -E '^(Pallet:|Time ~=|Reads|Writes|Error|.*failed)' || true
+		--steps "${STEPS:-10}" --repeat "${REPEAT:-3}" --output "$out" >"$log" 2>&1 || status=$?
+	grep -v -e 'deprecated' -e '^\s*$' "$log" | grep -E '^(Pallet:|Time ~=|Reads|Writes|Error|.*failed)' || true
+	if [ "$status" -ne 0 ] || grep -q 'benchmarks failed' "$log"; then
+		echo "benchmarking $pallet failed (log: $log); $out is unchanged" >&2
+		exit 1
+	fi
+	rm -f "$log"
 	sed -i \
 		-e 's/^use frame_support::/use polkadot_sdk::frame_support::/' \
-		-e 's/frame_system::Config/polkadot_sdk::frame_system::Config/' \
+		-e 's/\([^:]\)frame_system::Config/\1polkadot_sdk::frame_system::Config/' \
 		-e 's/^#!\[allow(missing_docs)\]/#![allow(missing_docs, clippy::unnecessary_cast)]/' \
 		"$out"
 done

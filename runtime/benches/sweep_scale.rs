@@ -151,9 +151,28 @@ fn main() {
 				);
 			}
 
-			// k = 1000 real accounts cross at once.
+			// k = 1000 real accounts cross at once: 100 BTC of longs, which the vault's stress
+			// bound lets in only with more NAV than the genesis seed.
+			let lp = account(0, 0xEF);
+			assert_ok!(Assets::mint(
+				RuntimeOrigin::signed(alice()),
+				assets::USDC.into(),
+				lp.clone().into(),
+				2_000_000 * USDC
+			));
+			assert_ok!(ballast_runtime::Perpetuals::add_liquidity(
+				RuntimeOrigin::signed(lp),
+				2_000_000 * USDC,
+				0
+			));
 			for i in 0..1_000u32 {
 				let who = account(i, 0xCD);
+				// BLST for its margin account's deposit.
+				assert_ok!(ballast_runtime::Balances::force_set_balance(
+					RuntimeOrigin::root(),
+					who.clone().into(),
+					10 * ballast_runtime::UNIT
+				));
 				assert_ok!(Assets::mint(
 					RuntimeOrigin::signed(alice()),
 					assets::USDC.into(),

@@ -36,7 +36,7 @@ use core::marker::PhantomData;
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightInfo for WeightInfo<T> {
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:1 w:0)
 	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::ListedAssets` (r:1 w:1)
@@ -44,48 +44,50 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightIn
 	fn register_asset() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
-		//  Estimated: `3620`
-		// Minimum execution time: 60_130_000 picoseconds.
-		Weight::from_parts(97_590_000, 0)
-			.saturating_add(Weight::from_parts(0, 3620))
+		//  Estimated: `3616`
+		// Minimum execution time: 59_879_000 picoseconds.
+		Weight::from_parts(102_250_000, 0)
+			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:1 w:0)
 	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::TotalCollateral` (r:1 w:0)
+	/// Proof: `MarginAccounts::TotalCollateral` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn update_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `551`
-		//  Estimated: `3620`
-		// Minimum execution time: 52_460_000 picoseconds.
-		Weight::from_parts(96_700_000, 0)
-			.saturating_add(Weight::from_parts(0, 3620))
-			.saturating_add(T::DbWeight::get().reads(2))
+		//  Measured:  `589`
+		//  Estimated: `3616`
+		// Minimum execution time: 61_089_000 picoseconds.
+		Weight::from_parts(103_450_000, 0)
+			.saturating_add(Weight::from_parts(0, 3616))
+			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	fn set_status() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `212`
-		//  Estimated: `3620`
-		// Minimum execution time: 32_549_000 picoseconds.
-		Weight::from_parts(59_631_000, 0)
-			.saturating_add(Weight::from_parts(0, 3620))
+		//  Measured:  `208`
+		//  Estimated: `3616`
+		// Minimum execution time: 32_660_000 picoseconds.
+		Weight::from_parts(56_380_000, 0)
+			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	fn set_caps() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `212`
-		//  Estimated: `3620`
-		// Minimum execution time: 32_700_000 picoseconds.
-		Weight::from_parts(60_370_000, 0)
-			.saturating_add(Weight::from_parts(0, 3620))
+		//  Measured:  `208`
+		//  Estimated: `3616`
+		// Minimum execution time: 32_980_000 picoseconds.
+		Weight::from_parts(55_640_000, 0)
+			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}

@@ -38,9 +38,9 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Storage: `Liquidation::QueueBounds` (r:1 w:0)
 	/// Proof: `Liquidation::QueueBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Deleveraging` (r:201 w:0)
-	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:16 w:1)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:3 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:3 w:0)
@@ -54,7 +54,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Storage: `MarginAccounts::Accounts` (r:201 w:200)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:400 w:200)
@@ -71,14 +71,18 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Liquidation::LiveAuctions` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Queued` (r:200 w:0)
 	/// Proof: `Liquidation::Queued` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::LiveAuctionValue` (r:200 w:200)
+	/// Proof: `Liquidation::LiveAuctionValue` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::TotalAuctionValue` (r:1 w:1)
 	/// Proof: `Liquidation::TotalAuctionValue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AuctionValue` (r:1 w:1)
 	/// Proof: `Liquidation::AuctionValue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
-	/// Storage: `Assets::Asset` (r:1 w:1)
-	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::TotalCollateral` (r:1 w:1)
@@ -94,7 +98,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Storage: `Liquidation::CrossCursor` (r:1 w:1)
 	/// Proof: `Liquidation::CrossCursor` (`max_values`: Some(1), `max_size`: Some(34), added: 529, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Auctions` (r:0 w:200)
-	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlIndex` (r:0 w:200)
 	/// Proof: `Liquidation::AdlIndex` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
@@ -102,23 +106,25 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	fn on_initialize(n: u32, k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + k * (698 ±0) + n * (82 ±0)`
-		//  Estimated: `43438 + k * (5168 ±0) + n * (2 ±0)`
-		// Minimum execution time: 471_429_000 picoseconds.
-		Weight::from_parts(16_865_721_860, 0)
-			.saturating_add(Weight::from_parts(0, 43438))
-			// Standard Error: 58_253_672
-			.saturating_add(Weight::from_parts(867_184_946, 0).saturating_mul(k.into()))
+		//  Estimated: `43630 + k * (5168 ±0) + n * (2 ±0)`
+		// Minimum execution time: 562_069_000 picoseconds.
+		Weight::from_parts(562_069_000, 0)
+			.saturating_add(Weight::from_parts(0, 43630))
+			// Standard Error: 8_254_941
+			.saturating_add(Weight::from_parts(26_598_160, 0).saturating_mul(n.into()))
+			// Standard Error: 41_301_051
+			.saturating_add(Weight::from_parts(807_415_963, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(45))
-			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(9))
-			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 5168).saturating_mul(k.into()))
 			.saturating_add(Weight::from_parts(0, 2).saturating_mul(n.into()))
 	}
 	/// Storage: `MarginAccounts::Accounts` (r:2 w:0)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:3 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:3 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:3 w:0)
@@ -132,22 +138,22 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Storage: `Perpetuals::Positions` (r:4 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:3 w:0)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	fn check_account() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2333`
+		//  Measured:  `2426`
 		//  Estimated: `11326`
-		// Minimum execution time: 237_159_000 picoseconds.
-		Weight::from_parts(402_369_000, 0)
+		// Minimum execution time: 246_889_000 picoseconds.
+		Weight::from_parts(435_309_000, 0)
 			.saturating_add(Weight::from_parts(0, 11326))
 			.saturating_add(T::DbWeight::get().reads(25))
 	}
-	/// Storage: `Liquidation::AdlIndex` (r:34 w:0)
+	/// Storage: `Liquidation::AdlIndex` (r:42 w:0)
 	/// Proof: `Liquidation::AdlIndex` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	/// Storage: `Perpetuals::Positions` (r:2 w:1)
+	/// Storage: `Perpetuals::Positions` (r:10 w:1)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:1)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:1 w:0)
@@ -169,21 +175,21 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Storage: `Liquidation::Index` (r:0 w:2)
 	/// Proof: `Liquidation::Index` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Deleveraging` (r:0 w:1)
-	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	fn deleverage_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2042`
-		//  Estimated: `87792`
-		// Minimum execution time: 616_108_000 picoseconds.
-		Weight::from_parts(846_098_000, 0)
-			.saturating_add(Weight::from_parts(0, 87792))
-			.saturating_add(T::DbWeight::get().reads(47))
+		//  Measured:  `4056`
+		//  Estimated: `108216`
+		// Minimum execution time: 1_006_078_000 picoseconds.
+		Weight::from_parts(1_700_596_000, 0)
+			.saturating_add(Weight::from_parts(0, 108216))
+			.saturating_add(T::DbWeight::get().reads(63))
 			.saturating_add(T::DbWeight::get().writes(10))
 	}
 	/// Storage: `Liquidation::Auctions` (r:1 w:1)
-	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
@@ -196,6 +202,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::InvalidBlocks` (r:1 w:0)
 	/// Proof: `PriceGuard::InvalidBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:2 w:2)
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:4 w:4)
@@ -210,26 +218,28 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Liquidation::AuctionValue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::TotalAuctionValue` (r:1 w:1)
 	/// Proof: `Liquidation::TotalAuctionValue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::LiveAuctionValue` (r:1 w:1)
+	/// Proof: `Liquidation::LiveAuctionValue` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::LiveAuctions` (r:1 w:1)
 	/// Proof: `Liquidation::LiveAuctions` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:2 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	fn take() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3800`
+		//  Measured:  `3983`
 		//  Estimated: `11426`
-		// Minimum execution time: 426_339_000 picoseconds.
-		Weight::from_parts(720_068_000, 0)
+		// Minimum execution time: 470_649_000 picoseconds.
+		Weight::from_parts(859_328_000, 0)
 			.saturating_add(Weight::from_parts(0, 11426))
-			.saturating_add(T::DbWeight::get().reads(23))
-			.saturating_add(T::DbWeight::get().writes(13))
+			.saturating_add(T::DbWeight::get().reads(25))
+			.saturating_add(T::DbWeight::get().writes(15))
 	}
 	/// Storage: `Liquidation::Auctions` (r:1 w:1)
-	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
@@ -244,18 +254,20 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `PriceGuard::InvalidBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::GlobalInsurance` (r:1 w:1)
 	/// Proof: `Liquidation::GlobalInsurance` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	fn restart() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2135`
+		//  Measured:  `2328`
 		//  Estimated: `6208`
-		// Minimum execution time: 241_310_000 picoseconds.
-		Weight::from_parts(296_049_000, 0)
+		// Minimum execution time: 265_239_000 picoseconds.
+		Weight::from_parts(495_119_000, 0)
 			.saturating_add(Weight::from_parts(0, 6208))
-			.saturating_add(T::DbWeight::get().reads(12))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().reads(13))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 }

@@ -38,11 +38,21 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:3 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:3 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:3 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `PriceGuard::Guards` (r:3 w:0)
+	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `PriceGuard::LastValid` (r:3 w:0)
+	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::TotalCollateral` (r:1 w:1)
 	/// Proof: `MarginAccounts::TotalCollateral` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
@@ -50,35 +60,27 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Storage: `Perpetuals::Positions` (r:2 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:1 w:0)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
-	/// Storage: `Oracle::Values` (r:3 w:0)
-	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `PriceGuard::Guards` (r:3 w:0)
-	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `PriceGuard::LastValid` (r:3 w:0)
-	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Indexed` (r:1 w:1)
 	/// Proof: `Liquidation::Indexed` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Index` (r:0 w:2)
 	/// Proof: `Liquidation::Index` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3458`
-		//  Estimated: `8880`
-		// Minimum execution time: 426_469_000 picoseconds.
-		Weight::from_parts(728_758_000, 0)
-			.saturating_add(Weight::from_parts(0, 8880))
-			.saturating_add(T::DbWeight::get().reads(26))
-			.saturating_add(T::DbWeight::get().writes(8))
+		//  Measured:  `3673`
+		//  Estimated: `8868`
+		// Minimum execution time: 457_699_000 picoseconds.
+		Weight::from_parts(546_199_000, 0)
+			.saturating_add(Weight::from_parts(0, 8868))
+			.saturating_add(T::DbWeight::get().reads(27))
+			.saturating_add(T::DbWeight::get().writes(9))
 	}
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:3 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:3 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:3 w:0)
@@ -92,7 +94,9 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Storage: `Perpetuals::Positions` (r:2 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
@@ -107,24 +111,24 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Liquidation::Index` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3458`
-		//  Estimated: `8880`
-		// Minimum execution time: 506_118_000 picoseconds.
-		Weight::from_parts(844_168_000, 0)
-			.saturating_add(Weight::from_parts(0, 8880))
-			.saturating_add(T::DbWeight::get().reads(26))
-			.saturating_add(T::DbWeight::get().writes(8))
+		//  Measured:  `3673`
+		//  Estimated: `8868`
+		// Minimum execution time: 529_529_000 picoseconds.
+		Weight::from_parts(614_819_000, 0)
+			.saturating_add(Weight::from_parts(0, 8868))
+			.saturating_add(T::DbWeight::get().reads(27))
+			.saturating_add(T::DbWeight::get().writes(9))
 	}
 	/// Storage: `MarginAccounts::Accounts` (r:2 w:2)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:3 w:0)
-	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(155), added: 2630, mode: `MaxEncodedLen`)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:3 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:6 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:3 w:0)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:3 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:3 w:0)
@@ -141,48 +145,78 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Liquidation::Index` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	fn transfer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2945`
+		//  Measured:  `3038`
 		//  Estimated: `16494`
-		// Minimum execution time: 564_049_000 picoseconds.
-		Weight::from_parts(967_957_000, 0)
+		// Minimum execution time: 542_608_000 picoseconds.
+		Weight::from_parts(640_338_000, 0)
 			.saturating_add(Weight::from_parts(0, 16494))
 			.saturating_add(T::DbWeight::get().reads(30))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::Accounts` (r:8 w:1)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::AccountDeposits` (r:0 w:1)
+	/// Proof: `MarginAccounts::AccountDeposits` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	fn create_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `540`
+		//  Measured:  `699`
 		//  Estimated: `22702`
-		// Minimum execution time: 91_260_000 picoseconds.
-		Weight::from_parts(166_189_000, 0)
+		// Minimum execution time: 186_270_000 picoseconds.
+		Weight::from_parts(242_160_000, 0)
 			.saturating_add(Weight::from_parts(0, 22702))
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::LiveAuctions` (r:1 w:0)
+	/// Proof: `Liquidation::LiveAuctions` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::Queued` (r:1 w:0)
+	/// Proof: `Liquidation::Queued` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::Deleveraging` (r:1 w:0)
+	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:1 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::AccountDeposits` (r:1 w:1)
+	/// Proof: `MarginAccounts::AccountDeposits` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	fn close_cross() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `492`
+		//  Estimated: `3704`
+		// Minimum execution time: 136_639_000 picoseconds.
+		Weight::from_parts(231_860_000, 0)
+			.saturating_add(Weight::from_parts(0, 3704))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(3))
+	}
+	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
+	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::LiveAuctions` (r:1 w:0)
+	/// Proof: `Liquidation::LiveAuctions` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::Queued` (r:1 w:0)
+	/// Proof: `Liquidation::Queued` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::Deleveraging` (r:1 w:0)
+	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::Positions` (r:1 w:0)
+	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::AccountDeposits` (r:1 w:1)
+	/// Proof: `MarginAccounts::AccountDeposits` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	fn close_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `270`
+		//  Measured:  `462`
 		//  Estimated: `3704`
-		// Minimum execution time: 44_160_000 picoseconds.
-		Weight::from_parts(78_820_000, 0)
+		// Minimum execution time: 144_580_000 picoseconds.
+		Weight::from_parts(219_569_000, 0)
 			.saturating_add(Weight::from_parts(0, 3704))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(1))
-	}
-	/// Placeholder until `make weights` measures it: `close_isolated` plus the deposit's
-	/// release (its record, the hold, the account).
-	fn close_cross() -> Weight {
-		Weight::from_parts(160_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 8_000))
-			.saturating_add(T::DbWeight::get().reads(8))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 }

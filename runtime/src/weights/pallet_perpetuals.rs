@@ -40,13 +40,13 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Storage: `Perpetuals::NextMarketId` (r:1 w:1)
 	/// Proof: `Perpetuals::NextMarketId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:0 w:1)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	fn create_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `475`
+		//  Measured:  `508`
 		//  Estimated: `3537`
-		// Minimum execution time: 44_150_000 picoseconds.
-		Weight::from_parts(79_460_000, 0)
+		// Minimum execution time: 43_140_000 picoseconds.
+		Weight::from_parts(57_680_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -54,31 +54,33 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Storage: `PriceGuard::Guards` (r:1 w:0)
 	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:1)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn update_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `767`
-		//  Estimated: `3643`
-		// Minimum execution time: 54_360_000 picoseconds.
-		Weight::from_parts(84_239_000, 0)
-			.saturating_add(Weight::from_parts(0, 3643))
+		//  Measured:  `812`
+		//  Estimated: `3655`
+		// Minimum execution time: 52_690_000 picoseconds.
+		Weight::from_parts(78_419_000, 0)
+			.saturating_add(Weight::from_parts(0, 3655))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Perpetuals::Markets` (r:1 w:1)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::Markets` (r:4 w:1)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Storage: `Oracle::Values` (r:3 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `PriceGuard::Guards` (r:1 w:0)
+	/// Storage: `PriceGuard::Guards` (r:3 w:0)
 	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `PriceGuard::LastValid` (r:1 w:0)
+	/// Storage: `PriceGuard::LastValid` (r:3 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::Rules` (r:1 w:0)
+	/// Proof: `Perpetuals::Rules` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:2 w:1)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::TotalQuote` (r:1 w:1)
@@ -97,24 +99,18 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Liquidation::AdlIndex` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	fn trade() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1751`
-		//  Estimated: `6158`
-		// Minimum execution time: 346_649_000 picoseconds.
-		Weight::from_parts(578_739_000, 0)
-			.saturating_add(Weight::from_parts(0, 6158))
-			.saturating_add(T::DbWeight::get().reads(13))
+		//  Measured:  `2272`
+		//  Estimated: `11650`
+		// Minimum execution time: 579_588_000 picoseconds.
+		Weight::from_parts(780_388_000, 0)
+			.saturating_add(Weight::from_parts(0, 11650))
+			.saturating_add(T::DbWeight::get().reads(23))
 			.saturating_add(T::DbWeight::get().writes(12))
-			// Hand-added until `make weights` re-measures it: the vault's stress test a
-			// skew-increasing trade now takes (the NAV reads of `add_liquidity`: every market,
-			// its guard, its price and its last valid price).
-			.saturating_add(Weight::from_parts(260_000_000, 5_500))
-			.saturating_add(T::DbWeight::get().reads(16))
-			.saturating_add(T::DbWeight::get().reads(1))
 	}
 	/// Storage: `Perpetuals::VaultState` (r:1 w:1)
 	/// Proof: `Perpetuals::VaultState` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:4 w:0)
-	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:3 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:3 w:0)
@@ -123,6 +119,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::LastValid` (r:3 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
@@ -131,52 +129,101 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Perpetuals::LpShares` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn add_liquidity() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2480`
-		//  Estimated: `11602`
-		// Minimum execution time: 251_519_000 picoseconds.
-		Weight::from_parts(438_869_000, 0)
-			.saturating_add(Weight::from_parts(0, 11602))
-			.saturating_add(T::DbWeight::get().reads(19))
-			.saturating_add(T::DbWeight::get().writes(5))
-	}
-	/// Hand-derived, not yet measured: the measured `remove_liquidity` of the one-step exit
-	/// this call replaced (same NAV reads, same transfer) plus `Perpetuals::PendingExits`
-	/// (r:1 w:1) and `Perpetuals::Rules` (r:1). `make weights` regenerates it.
-	fn withdraw_liquidity() -> Weight {
-		Weight::from_parts(433_449_000, 0)
-			.saturating_add(Weight::from_parts(0, 14_200))
+		//  Measured:  `2841`
+		//  Estimated: `11650`
+		// Minimum execution time: 368_110_000 picoseconds.
+		Weight::from_parts(516_719_000, 0)
+			.saturating_add(Weight::from_parts(0, 11650))
 			.saturating_add(T::DbWeight::get().reads(20))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
-	/// Hand-derived, not yet measured: `Perpetuals::LpShares` (r:1 w:1),
-	/// `Perpetuals::PendingExits` (r:1 w:1), `Perpetuals::Rules` (r:1).
+	/// Storage: `Perpetuals::LpShares` (r:1 w:1)
+	/// Proof: `Perpetuals::LpShares` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::PendingExits` (r:1 w:1)
+	/// Proof: `Perpetuals::PendingExits` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::Rules` (r:1 w:0)
+	/// Proof: `Perpetuals::Rules` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	fn request_withdrawal() -> Weight {
-		Weight::from_parts(60_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 6_000))
+		// Proof Size summary in bytes:
+		//  Measured:  `456`
+		//  Estimated: `3533`
+		// Minimum execution time: 57_790_000 picoseconds.
+		Weight::from_parts(114_480_000, 0)
+			.saturating_add(Weight::from_parts(0, 3533))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Hand-derived, not yet measured: `Perpetuals::PendingExits` (r:1 w:1),
-	/// `Perpetuals::LpShares` (r:1 w:1).
+	/// Storage: `Perpetuals::PendingExits` (r:1 w:1)
+	/// Proof: `Perpetuals::PendingExits` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::VaultState` (r:1 w:1)
+	/// Proof: `Perpetuals::VaultState` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::Markets` (r:4 w:0)
+	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:3 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `PriceGuard::Guards` (r:3 w:0)
+	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `PriceGuard::LastValid` (r:3 w:0)
+	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:2 w:2)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	fn withdraw_liquidity() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2879`
+		//  Estimated: `11650`
+		// Minimum execution time: 284_729_000 picoseconds.
+		Weight::from_parts(388_599_000, 0)
+			.saturating_add(Weight::from_parts(0, 11650))
+			.saturating_add(T::DbWeight::get().reads(20))
+			.saturating_add(T::DbWeight::get().writes(6))
+	}
+	/// Storage: `Perpetuals::PendingExits` (r:1 w:1)
+	/// Proof: `Perpetuals::PendingExits` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Perpetuals::LpShares` (r:1 w:1)
+	/// Proof: `Perpetuals::LpShares` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_withdrawal() -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 6_000))
+		// Proof Size summary in bytes:
+		//  Measured:  `427`
+		//  Estimated: `3533`
+		// Minimum execution time: 49_030_000 picoseconds.
+		Weight::from_parts(77_529_000, 0)
+			.saturating_add(Weight::from_parts(0, 3533))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Hand-derived, not yet measured: the transfer of `add_liquidity` without its NAV reads:
-	/// `Perpetuals::VaultState` (r:1 w:1), `Assets::Asset` (r:1 w:1), `Assets::Account`
-	/// (r:2 w:2).
+	/// Storage: `Perpetuals::VaultState` (r:1 w:1)
+	/// Proof: `Perpetuals::VaultState` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
+	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:2 w:2)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	fn recapitalise_vault() -> Weight {
-		Weight::from_parts(250_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 8_000))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(4))
+		// Proof Size summary in bytes:
+		//  Measured:  `1226`
+		//  Estimated: `6208`
+		// Minimum execution time: 132_369_000 picoseconds.
+		Weight::from_parts(186_969_000, 0)
+			.saturating_add(Weight::from_parts(0, 6208))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
-	/// Hand-derived, not yet measured: `Perpetuals::Rules` (r:0 w:1).
+	/// Storage: `Perpetuals::Rules` (r:0 w:1)
+	/// Proof: `Perpetuals::Rules` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	fn set_vault_rules() -> Weight {
-		Weight::from_parts(30_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 500))
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 14_770_000 picoseconds.
+		Weight::from_parts(25_420_000, 0)
+			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 }

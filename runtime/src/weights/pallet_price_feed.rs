@@ -45,8 +45,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_feed::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `571`
 		//  Estimated: `3537`
-		// Minimum execution time: 51_580_000 picoseconds.
-		Weight::from_parts(83_539_000, 0)
+		// Minimum execution time: 52_500_000 picoseconds.
+		Weight::from_parts(83_210_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -59,8 +59,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_feed::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `231`
 		//  Estimated: `3501`
-		// Minimum execution time: 45_110_000 picoseconds.
-		Weight::from_parts(77_849_000, 0)
+		// Minimum execution time: 44_480_000 picoseconds.
+		Weight::from_parts(75_670_000, 0)
 			.saturating_add(Weight::from_parts(0, 3501))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -75,8 +75,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_feed::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `231`
 		//  Estimated: `3501`
-		// Minimum execution time: 41_580_000 picoseconds.
-		Weight::from_parts(67_420_000, 0)
+		// Minimum execution time: 40_530_000 picoseconds.
+		Weight::from_parts(67_760_000, 0)
 			.saturating_add(Weight::from_parts(0, 3501))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))

@@ -43,8 +43,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `779`
 		//  Estimated: `3537`
-		// Minimum execution time: 42_851_000 picoseconds.
-		Weight::from_parts(78_120_000, 0)
+		// Minimum execution time: 42_210_000 picoseconds.
+		Weight::from_parts(66_810_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -57,8 +57,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3537`
-		// Minimum execution time: 36_510_000 picoseconds.
-		Weight::from_parts(64_310_000, 0)
+		// Minimum execution time: 35_190_000 picoseconds.
+		Weight::from_parts(53_830_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -69,8 +69,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 15_590_000 picoseconds.
-		Weight::from_parts(31_430_000, 0)
+		// Minimum execution time: 14_720_000 picoseconds.
+		Weight::from_parts(22_780_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -94,12 +94,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 	fn observe(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `357 + n * (182 ±0)`
-		//  Estimated: `3552 + n * (2432 ±12)`
-		// Minimum execution time: 152_739_000 picoseconds.
-		Weight::from_parts(73_202_144, 0)
+		//  Estimated: `3552 + n * (2432 ±11)`
+		// Minimum execution time: 146_229_000 picoseconds.
+		Weight::from_parts(68_106_348, 0)
 			.saturating_add(Weight::from_parts(0, 3552))
-			// Standard Error: 335_430
-			.saturating_add(Weight::from_parts(76_363_688, 0).saturating_mul(n.into()))
+			// Standard Error: 436_158
+			.saturating_add(Weight::from_parts(68_853_026, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))

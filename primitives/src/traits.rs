@@ -310,17 +310,22 @@ impl<AccountId> PendingLiquidation<AccountId> for () {
 	}
 }
 
-/// How much of a collateral asset margin accounts hold in total (implemented by the margin
-/// engine): governance may not change what an asset is (its oracle key or decimals) while any
-/// of it is held, which would revalue every holding by the change.
+/// How much of a collateral asset the chain holds for users (implemented by the margin engine,
+/// for margin accounts, and the liquidation engine, for lots in auctions; tuples add up):
+/// governance may not change what an asset is (its oracle key or decimals) while any of it is
+/// held, which would revalue every holding and every lot by the change.
 pub trait CollateralHoldings {
-	/// Σ holdings of `asset` over all margin accounts.
+	/// Σ holdings of `asset`.
 	fn total_held(asset: AssetId) -> Balance;
 }
 
-impl CollateralHoldings for () {
-	fn total_held(_: AssetId) -> Balance {
-		0
+/// Several holders together (and `()`: none).
+#[impl_trait_for_tuples::impl_for_tuples(4)]
+impl CollateralHoldings for Tuple {
+	fn total_held(asset: AssetId) -> Balance {
+		let mut total: Balance = 0;
+		for_tuples!( #( total = total.saturating_add(Tuple::total_held(asset)); )* );
+		total
 	}
 }
 

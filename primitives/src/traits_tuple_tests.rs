@@ -115,3 +115,16 @@ fn pools_sum() {
 	assert_eq!(<(Pool<5>, Pool<-2>, Pool<10>) as PooledQuote>::pooled_quote(), 13);
 	assert_eq!(<() as PooledQuote>::pooled_quote(), 0);
 }
+
+struct Holder<const H: u128>;
+impl<const H: u128> CollateralHoldings for Holder<H> {
+	fn total_held(asset: AssetId) -> Balance {
+		H * u128::from(asset)
+	}
+}
+
+#[test]
+fn holdings_sum() {
+	assert_eq!(<(Holder<5>, Holder<7>) as CollateralHoldings>::total_held(2), 24);
+	assert_eq!(<() as CollateralHoldings>::total_held(2), 0);
+}

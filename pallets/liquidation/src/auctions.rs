@@ -8,7 +8,10 @@ use ballast_primitives::{
 		liquidation as rules,
 		units::{amount_for_value, quote_value, Rounding},
 	},
-	traits::{CollateralRisk, MarginLedger, MarginSide, PriceError, PriceMode, PriceProvider},
+	traits::{
+		CollateralHoldings, CollateralRisk, MarginLedger, MarginSide, PriceError, PriceMode,
+		PriceProvider,
+	},
 	AssetId, Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -350,5 +353,13 @@ impl<T: Config> Pallet<T> {
 				}
 			})
 			.collect()
+	}
+}
+
+/// Collateral seized into auctions is still held for users (their lots until sold): its asset
+/// must not be redefined (oracle key, decimals) while any lot is live.
+impl<T: Config> CollateralHoldings for Pallet<T> {
+	fn total_held(asset: AssetId) -> Balance {
+		T::Assets::balance(asset, &Self::account_id())
 	}
 }

@@ -80,8 +80,9 @@ impl pallet_collateral_registry::Config for Runtime {
 	/// Root for now; a referenda track plugs in here.
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Prices = crate::PriceGuard;
-	/// What an asset is (oracle key, decimals) cannot change while margin accounts hold it.
-	type Holdings = MarginAccounts;
+	/// What an asset is (oracle key, decimals) cannot change while margin accounts or live
+	/// auctions hold it.
+	type Holdings = (MarginAccounts, Liquidation);
 	type MaxBands = MaxBands;
 	type MaxAssets = ConstU32<16>;
 	type WeightInfo = crate::weights::pallet_collateral_registry::WeightInfo<Runtime>;

@@ -298,3 +298,16 @@ fn the_collateral_registry_penalty_is_charged_on_seizure_to_the_insurance_fund()
 		check_custody();
 	});
 }
+
+#[test]
+fn collateral_in_live_auctions_counts_as_held() {
+	// Scenario 10's gap: seized collateral left the margin account's books, so governance could
+	// redefine the asset (its oracle key or decimals) while lots were live and revalue them.
+	test(|| {
+		use ballast_primitives::traits::CollateralHoldings;
+		assert_eq!(<Liquidation as CollateralHoldings>::total_held(BTC), 0);
+		let id = start_auction();
+		assert_eq!(<Liquidation as CollateralHoldings>::total_held(BTC), auction(id).lot);
+		assert_eq!(<Liquidation as CollateralHoldings>::total_held(ETH), 0);
+	});
+}

@@ -44,29 +44,32 @@ impl<T: Config> Pallet<T> {
 		Ok((pnl, skew_notional))
 	}
 
+	/// The vault's net asset value at prices allowed by `mode` (cash minus traders' unrealized
+	/// PnL, counting the funding positions owe it, accrued to now, as its asset) and Σ |skew|
+	/// notional.
+	fn nav_and_skew(mode: PriceMode) -> Result<(SignedBalance, Balance), PriceError> {
+		let (pnl, skew_notional) = Self::traders_pnl(mode)?;
+		Ok((VaultState::<T>::get().cash.saturating_sub(pnl), skew_notional))
+	}
+
 	/// The vault's net asset value: cash minus traders' unrealized PnL, counting the funding
 	/// positions owe it (accrued to now, settled or not) as its asset.
 	pub fn vault_nav(mode: PriceMode) -> Result<SignedBalance, PriceError> {
-		let (pnl, _) = Self::traders_pnl(mode)?;
-		Ok(VaultState::<T>::get().cash.saturating_sub(pnl))
+		Self::nav_and_skew(mode).map(|(nav, _)| nav)
 	}
 
-	/// The vault's NAV for pricing shares: at conservative prices (an outlier print never
-	/// prices a share; with no usable price for a market with open interest, deposits and
-	/// withdrawals wait).
+	/// The vault's NAV for pricing shares and its stress test: at conservative prices (an
+	/// outlier print never prices a share; with no usable price for a market with open
+	/// interest, deposits, withdrawals and skew-increasing trades wait).
 	fn share_nav() -> Result<(SignedBalance, Balance), Error<T>> {
-		let (pnl, skew_notional) =
-			Self::traders_pnl(PriceMode::Conservative).map_err(Error::<T>::from)?;
-		Ok((VaultState::<T>::get().cash.saturating_sub(pnl), skew_notional))
+		Self::nav_and_skew(PriceMode::Conservative).map_err(Error::<T>::from)
 	}
 
 	/// Refuse a trade that increased a market's skew if the vault could not survive the stress
 	/// move of [`VaultRules`] on every market's skew: Σ |skew notional| × stress ≤ NAV, after
 	/// the trade (its state is written; the dispatch rolls back on error).
 	pub(crate) fn ensure_vault_survives_stress() -> DispatchResult {
-		let (pnl, skew_notional) =
-			Self::traders_pnl(PriceMode::Conservative).map_err(Error::<T>::from)?;
-		let nav = VaultState::<T>::get().cash.saturating_sub(pnl);
+		let (nav, skew_notional) = Self::share_nav()?;
 		let stress = to_signed::<T>(Rules::<T>::get().stress_move.mul_ceil(skew_notional))?;
 		ensure!(stress <= nav, Error::<T>::VaultStressExceeded);
 		Ok(())

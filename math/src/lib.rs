@@ -10,6 +10,7 @@
 //! | [`haircut`] | concentration add-on, maintenance weight, the volatility estimator |
 //! | [`perp`] | execution price, funding, PnL, entry price, isolated liquidation price, and the one fill ([`perp::apply_fill`]) |
 //! | [`liquidation`] | close fraction, Dutch-auction curve, lot sizing, auto-deleveraging share |
+//! | [`safety`] | margin of safety: the gross price sensitivity and the triggers that say when an account must be valued again |
 //! | [`shares`] | pool shares minted and redeemed, with a virtual offset against first-depositor inflation |
 //!
 //! ## Conventions
@@ -39,6 +40,7 @@ pub mod haircut;
 pub mod liquidation;
 pub mod margin;
 pub mod perp;
+pub mod safety;
 pub mod shares;
 pub mod units;
 

@@ -9,7 +9,7 @@ pub use crate::prices::{
 use crate::{AssetId, AssetStatus, Balance, MarketId, OracleKey, Price, SignedBalance, SubAccount};
 use alloc::vec::Vec;
 use polkadot_sdk::{
-	sp_arithmetic::Permill,
+	sp_arithmetic::{FixedI128, Permill},
 	sp_runtime::{DispatchError, DispatchResult},
 };
 
@@ -160,6 +160,11 @@ pub trait Derivatives<AccountId> {
 	/// for its longs and its shorts (`None` while it has no usable price).
 	fn mark_price(market: MarketId) -> Option<Price>;
 
+	/// `market`'s funding index accrued to now at [`Self::mark_price`] (quote smallest units per
+	/// whole token, 18 decimals: a long owes its rise, a short its fall), the one the positions'
+	/// PnL is valued with (`None` while the market has no usable price).
+	fn funding_index(market: MarketId) -> Option<FixedI128>;
+
 	/// For an account whose only position is in this product: its market, whether it is long,
 	/// and the price at which it becomes liquidatable given `other_equity` (collateral at
 	/// maintenance weights plus quote balance: the account's equity without the position).
@@ -219,6 +224,11 @@ impl<AccountId> Derivatives<AccountId> for Tuple {
 
 	fn mark_price(market: MarketId) -> Option<Price> {
 		for_tuples!( #( if let Some(p) = Tuple::mark_price(market) { return Some(p); } )* );
+		None
+	}
+
+	fn funding_index(market: MarketId) -> Option<FixedI128> {
+		for_tuples!( #( if let Some(f) = Tuple::funding_index(market) { return Some(f); } )* );
 		None
 	}
 
@@ -375,6 +385,9 @@ pub struct AccountSnapshot {
 	pub maintenance_requirement: Balance,
 	/// Notional of all positions at the conservative price.
 	pub notional: Balance,
+	/// Collateral value before weights, at the conservative prices (holdings without a usable
+	/// price count for nothing, as in the equity).
+	pub collateral_value: Balance,
 	/// Open positions.
 	pub positions: u32,
 	/// Quote balance (negative: debt).

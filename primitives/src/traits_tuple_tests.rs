@@ -36,6 +36,10 @@ impl<const FIRST: u32, const SIZE: i128> Derivatives<u64> for Product<FIRST, SIZ
 	fn mark_price(market: MarketId) -> Option<Price> {
 		Self::market_exists(market).then(|| Price::from_u32(FIRST + 7))
 	}
+	fn funding_index(market: MarketId) -> Option<polkadot_sdk::sp_arithmetic::FixedI128> {
+		Self::market_exists(market)
+			.then(|| polkadot_sdk::sp_arithmetic::FixedI128::from_inner(i128::from(FIRST)))
+	}
 	fn liquidation_price(
 		_: &u64,
 		_: SubAccount,

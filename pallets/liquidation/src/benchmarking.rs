@@ -8,8 +8,10 @@
 //!   unlimited budget so that all `k` are liquidated (the hook passes `SweepBudget`); the
 //!   round-robin cursor stands at the end of the accounts, so its page is empty: the sweep
 //!   charges each round-robin check separately, at `check_account`.
-//! * `check_account`: one round-robin check of a cross account holding the most collateral
-//!   assets and positions the runtime allows.
+//! * `check_account(p, c)`: valuing a cross account with `p` positions (up to
+//!   [`Config::MaxMarkets`]) and `c` collateral assets (up to [`Config::MaxCollateralAssets`])
+//!   and re-filing every one of its triggers in the watch: what the watch and the backstop
+//!   charge per account, by its class.
 //! * `deleverage_step`: one auto-deleveraging step that searches every market and side, and
 //!   walks past [`Config::MaxAdlProbe`] losing positions at the head of the longs.
 //! * `take` (the whole lot: the auction ends and the account goes down the waterfall) and
@@ -104,24 +106,41 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn check_account() -> Result<(), BenchmarkError> {
+	fn check_account(
+		p: Linear<1, { T::MaxMarkets::get() }>,
+		c: Linear<0, { T::MaxCollateralAssets::get() }>,
+	) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::setup();
 		let who: T::AccountId = account("cross", 0, 0);
-		T::BenchmarkHelper::open_cross_worst_case(&who);
+		T::BenchmarkHelper::open_cross(&who, p, c);
 		let sub = ballast_primitives::CROSS_ACCOUNT;
-		let before = T::Margin::accounts_after(None, u32::MAX)
-			.into_iter()
-			.take_while(|a| *a != (who.clone(), sub))
-			.last();
-		let checked;
+		let key = (who.clone(), sub);
+		// The worst case moves every trigger: file the account under other levels first, so
+		// the check removes and inserts each of them.
+		let filed = Watching::<T>::get(&key).ok_or(BenchmarkError::Stop("not watched"))?;
+		let mut moved = Vec::new();
+		for (source, dir, k) in filed.iter() {
+			Watch::<T>::remove((source, dir, k, &key));
+			let mut other = *k;
+			other[15] ^= 1;
+			Watch::<T>::insert((source, dir, other, &key), ());
+			moved.push((*source, *dir, other));
+		}
+		Watching::<T>::insert(&key, BoundedVec::truncate_from(moved));
+		let mut meter = polkadot_sdk::frame_support::weights::WeightMeter::new();
+		let outcome;
 
 		#[block]
 		{
-			let page = T::Margin::accounts_after(before, 1);
-			checked = page.first().and_then(|(w, s)| T::Margin::snapshot(w, *s));
+			outcome = Pallet::<T>::recheck(&who, sub, &mut meter, Weight::zero());
 		}
 
-		assert!(checked.is_some_and(|h| h.positions > 0));
+		assert_eq!(outcome, Outcome::Healthy);
+		assert_eq!(
+			Watching::<T>::get(&key).map(|t| class_of(&t)),
+			Some((p, c)),
+			"the account is filed under one mark, funding index, price and weight per holding"
+		);
 		Ok(())
 	}
 

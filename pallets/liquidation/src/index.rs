@@ -14,20 +14,22 @@ use ballast_primitives::{
 use polkadot_sdk::frame_support::{traits::Get, BoundedVec};
 
 impl<T: Config> Pallet<T> {
-	/// Put `(who, sub)` where it belongs in the liquidation-price index and the ADL index (or
-	/// take it out). Values the account once (for isolated accounts).
+	/// Put `(who, sub)` where it belongs in the indexes (or take it out): the ADL index, the
+	/// liquidation-price index (isolated accounts with one position) and the watch. Values the
+	/// account once, if it has positions.
 	pub fn reindex(who: &T::AccountId, sub: SubAccount) {
 		let positions = T::Derivatives::positions(who, sub);
 		Self::file_adl(who, sub, &positions);
+		let snapshot = if positions.is_empty() { None } else { T::Margin::snapshot(who, sub) };
 		if sub != CROSS_ACCOUNT {
 			// Only an account with exactly one position has a liquidation price to file.
-			let equity = (positions.len() == 1)
-				.then(|| T::Margin::snapshot(who, sub))
-				.flatten()
-				.filter(|s| s.market.is_some() && s.positions == 1)
+			let equity = snapshot
+				.as_ref()
+				.filter(|s| s.market.is_some() && s.positions == 1 && positions.len() == 1)
 				.map(|s| s.equity_without_pnl);
 			Self::reindex_price(who, sub, equity);
 		}
+		Self::file_watch(who, sub, &positions, snapshot.as_ref(), false);
 	}
 
 	/// File `positions` of `(who, sub)` in the ADL index. Only what changed is written: a trade

@@ -17,12 +17,24 @@
 //!   (`ballast_math::liquidation::index_price`), so the integer health test never finds it
 //!   unhealthy before the index has crossed it; one crossed but still healthy (inside that band)
 //!   stays filed and the walk goes past it;
-//! * a **round-robin cursor** ([`CrossCursor`]) over all margin accounts, checking
-//!   [`Config::AccountChecksPerBlock`] of them per block, so every account (cross accounts, and
-//!   isolated ones whose collateral moved) is re-checked within a bounded number of blocks.
+//! * the **watch** ([`Watch`], see `watch.rs`): every account with a position — cross or
+//!   isolated, any collateral — valued once and filed, for each source it is exposed to (the
+//!   mark and the funding index of each of its markets, the price and the band weight of each
+//!   of its collateral assets), at the level where that source will have moved by the
+//!   account's **margin of safety** (buffer over gross price sensitivity,
+//!   `ballast_math::safety`). While no source reaches its trigger the account is provably
+//!   healthy; the first block in which one does, the sweep values it again (liquidating it, or
+//!   filing it again around the new levels). Each block costs a read of every watched source
+//!   plus one check per account a move could have sunk, whatever the number of accounts;
+//! * a **round-robin backstop** ([`CrossCursor`]) over the accounts with positions or debt
+//!   ([`Watching`]; empty accounts are not in it), [`Config::AccountChecksPerBlock`] per block,
+//!   for what the watch does not follow (a registry parameter other than the band weight).
 //!
-//! Work that does not fit the budget stays where it is — at the head of the index, or after
-//! the cursor — and is done in the next block: never dropped, never over budget.
+//! Every account looked at is charged at its own class ([`WeightInfo::check_account`] by
+//! positions and collateral assets), read from its triggers before it is valued.
+//!
+//! Work that does not fit the budget stays where it is — at the head of the index or of a
+//! watched source, or after the cursor — and is done in the next block: never dropped, never over budget.
 //!
 //! **Prices.** Liquidation values accounts, and closes positions, at the *conservative* price
 //! (`PriceMode::Conservative`, defined once by `PriceProvider::checked` in `ballast-primitives`):
@@ -99,9 +111,10 @@
 //! settlement), [`Config::Derivatives`] (`Derivatives`: positions, conservative prices,
 //! closing and deleveraging; implemented by each product and for tuples of them, so a second
 //! product joins without touching this pallet) and [`Config::Collateral`] (`CollateralRisk`).
-//! The formulas are `ballast_math::liquidation`. Files: `types.rs`, `index.rs` (the two
-//! indexes), `sweep.rs`, `liquidate.rs`, `auctions.rs`, `waterfall.rs` (insurance,
-//! deleveraging, bad debt), `try_state.rs`.
+//! The formulas are `ballast_math::liquidation` and `ballast_math::safety`. Files: `types.rs`,
+//! `index.rs` (the liquidation-price and ADL indexes), `watch.rs` (the watch), `sweep.rs`,
+//! `liquidate.rs`, `auctions.rs`, `waterfall.rs` (insurance, deleveraging, bad debt),
+//! `try_state.rs`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
@@ -132,10 +145,12 @@ mod tests;
 mod try_state;
 pub mod types;
 mod waterfall;
+pub mod watch;
 pub mod weights;
 
 pub use pallet::*;
 pub use types::*;
+pub use watch::{class_of, watch_key, watch_level};
 pub use weights::WeightInfo;
 
 use ballast_primitives::{
@@ -161,9 +176,11 @@ pub trait BenchmarkHelper<AccountId> {
 	/// `crossing` if [`Self::crash`] must make it liquidatable (otherwise it must stay far from
 	/// its liquidation price). Returns the sub-account.
 	fn open_isolated(who: &AccountId, long: bool, crossing: bool) -> SubAccount;
-	/// Fund `who` and fill its cross account with the most collateral assets and positions the
-	/// runtime allows: the costliest single health check.
-	fn open_cross_worst_case(who: &AccountId);
+	/// Fund `who` and open its cross account with `positions` positions (each in its own
+	/// market; markets beyond the genesis ones are listed as needed) and `assets` collateral
+	/// assets (likewise), far from its liquidation limit. The limits are the runtime's
+	/// (`Config::MaxMarkets`, `Config::MaxCollateralAssets`).
+	fn open_cross(who: &AccountId, positions: u32, assets: u32);
 	/// Move the benchmark market's price down far enough for crossing longs to be liquidatable.
 	fn crash();
 	/// The collateral asset auctions sell in the benchmarks, with a price.
@@ -218,6 +235,11 @@ pub mod pallet {
 		/// Markets `0..MaxMarkets` are swept.
 		#[pallet::constant]
 		type MaxMarkets: Get<u32>;
+
+		/// Most collateral assets one margin account holds (the margin engine's limit): with
+		/// [`Config::MaxMarkets`], bounds an account's triggers in [`Watch`].
+		#[pallet::constant]
+		type MaxCollateralAssets: Get<u32>;
 
 		/// Weight the sweep may use per block.
 		#[pallet::constant]
@@ -333,6 +355,38 @@ pub mod pallet {
 		(MarketId, u8, [u8; 16]),
 		OptionQuery,
 	>;
+
+	/// Every account with a position, under each source it is exposed to, at the level where
+	/// that source will have moved by the account's margin of safety (see `watch.rs`): source,
+	/// direction ([`DOWN`]/[`UP`]), trigger level ([`watch_key`]: firing order), account.
+	#[pallet::storage]
+	pub type Watch<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, Source>,
+			NMapKey<Identity, u8>,
+			NMapKey<Identity, [u8; 16]>,
+			NMapKey<Blake2_128Concat, (T::AccountId, SubAccount)>,
+		),
+		(),
+		OptionQuery,
+	>;
+
+	/// Each watched account's triggers (the reverse of [`Watch`]); an empty list for an account
+	/// in debt without positions. Exactly the accounts the round-robin backstop walks.
+	#[pallet::storage]
+	pub type Watching<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		(T::AccountId, SubAccount),
+		BoundedVec<watch::Trigger, MaxTriggers<T>>,
+		OptionQuery,
+	>;
+
+	/// Entries in [`Watch`] per source and direction: the sources the sweep reads each block.
+	#[pallet::storage]
+	pub type WatchedSources<T: Config> =
+		StorageMap<_, Twox64Concat, (Source, u8), u32, OptionQuery>;
 
 	/// The last account the round-robin check looked at.
 	#[pallet::storage]

@@ -157,6 +157,8 @@ impl<T: Config> Pallet<T> {
 			});
 			Self::reindex_price(who, sub, equity);
 		}
+		// What is left changed without a new valuation: due again next block.
+		Self::file_watch(who, sub, &open, Some(snapshot), true);
 		Ok(acted)
 	}
 

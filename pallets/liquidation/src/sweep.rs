@@ -1,7 +1,8 @@
 //! The per-block sweep: under a weight budget, serve the seizure queue, deleverage waiting
-//! shortfalls, liquidate the accounts whose liquidation price the mark crossed (head of the
-//! index first), then re-check a page of accounts with the round-robin cursor. Work that does
-//! not fit stays where it is for the next block.
+//! shortfalls, liquidate the isolated accounts whose liquidation price the mark crossed (head
+//! of the index first), value again the accounts one of whose triggers fired (the watch), then
+//! re-check a page of accounts with positions with the round-robin backstop. Work that does not
+//! fit stays where it is for the next block.
 
 use crate::{pallet::*, types::*, weights, WeightInfo, LOG_TARGET};
 use alloc::{collections::BTreeSet, vec::Vec};
@@ -35,16 +36,17 @@ impl<T: Config> Pallet<T> {
 			Self::deleverage(&who, sub, state);
 		}
 
-		// 1. The index: per market and side, from the head while it has crossed. An account
-		// still crossed after its turn (healthy at the boundary of the rounding band, or a
-		// liquidation that could not progress) stays filed where it is, and the walk goes past
-		// it: no account leaves the index while it holds a position, and none is visited twice
-		// in a block.
+		// 1. The liquidation-price index (isolated accounts with one position): per market and
+		// side, from the head while it has crossed. An account still crossed after its turn
+		// (healthy at the boundary of the rounding band, or a liquidation that could not
+		// progress) stays filed where it is, and the walk goes past it. No account is valued
+		// twice in a block, whichever index or walk finds it first.
+		let mut seen: BTreeSet<(T::AccountId, SubAccount)> = BTreeSet::new();
+		let mut budget_left = true;
 		'markets: for market in 0..T::MaxMarkets::get() {
 			for side in [LONG, SHORT] {
 				let Some(mark) = T::Derivatives::mark_price(market) else { continue };
 				let mut after: Option<Vec<u8>> = None;
-				let mut seen: BTreeSet<(T::AccountId, SubAccount)> = BTreeSet::new();
 				loop {
 					let next = match &after {
 						None => Index::<T>::iter_prefix((market, side)).next(),
@@ -56,63 +58,65 @@ impl<T: Config> Pallet<T> {
 					if !crossed(side, mark, k) {
 						break;
 					}
-					if seen.contains(&acct) {
-						after = Some(Index::<T>::hashed_key_for((market, side, k, &acct)));
-						continue;
-					}
-					if !meter.can_consume(act) {
-						break 'markets;
-					}
-					meter.consume(act);
-					checked = checked.saturating_add(1);
-					let (who, sub) = acct.clone();
-					if let Some(snapshot) = T::Margin::snapshot(&who, sub) {
-						match Self::liquidate_with(&who, sub, &snapshot) {
-							Outcome::Liquidated => liquidated = liquidated.saturating_add(1),
-							// Healthy after all (its collateral rose, or it sits in the band):
-							// re-file at its price now, from the same valuation.
-							Outcome::Healthy => Self::reindex_price(
-								&who,
-								sub,
-								(snapshot.positions == 1).then_some(snapshot.equity_without_pnl),
-							),
-							Outcome::Unknown => {},
+					if !seen.contains(&acct) {
+						if !meter.can_consume(act) {
+							budget_left = false;
+							break 'markets;
 						}
+						// The liquidation's weight covers its valuation.
+						meter.consume(act);
+						checked = checked.saturating_add(1);
+						let (who, sub) = acct.clone();
+						if Self::recheck(&who, sub, &mut meter, Weight::zero())
+							== Outcome::Liquidated
+						{
+							liquidated = liquidated.saturating_add(1);
+						}
+						seen.insert(acct.clone());
 					}
-					if Indexed::<T>::get(&acct) == Some((market, side, k)) {
-						after = Some(Index::<T>::hashed_key_for((market, side, k, &acct)));
-					}
-					seen.insert(acct);
+					after = Some(Index::<T>::hashed_key_for((market, side, k, &acct)));
 				}
 			}
 		}
 
-		// 2. The round-robin cursor over all accounts.
-		let per = T::WeightInfo::check_account();
+		// 1b. The watch: every account with a position, under each source it is exposed to,
+		// from the head of each source while its trigger has fired.
+		if budget_left {
+			budget_left = Self::walk_watch(&mut meter, &mut seen, &mut checked, &mut liquidated);
+		}
+
+		// 2. The backstop: a round-robin cursor over the accounts with positions or debt
+		// ([`Watching`]: empty accounts are not in it), each charged at its own class.
 		let n = T::AccountChecksPerBlock::get();
-		if meter.can_consume(per.saturating_mul(u64::from(n.max(1)))) {
-			let page = T::Margin::accounts_after(CrossCursor::<T>::get(), n);
+		if budget_left && n > 0 {
+			let cursor = CrossCursor::<T>::get();
+			let take = usize::try_from(n).unwrap_or(usize::MAX);
+			let page: Vec<_> = match &cursor {
+				Some(key) => Watching::<T>::iter_keys_from(Watching::<T>::hashed_key_for(key))
+					.take(take)
+					.collect(),
+				None => Watching::<T>::iter_keys().take(take).collect(),
+			};
 			let wrapped = (page.len() as u64) < u64::from(n);
 			let page_len = page.len();
 			let mut processed = 0usize;
 			let mut last = None;
-			for (who, sub) in page {
+			for acct in page {
+				let cost = Self::check_weight(&acct);
 				// Room for the check and, should the account need it, its liquidation: the
 				// sweep never goes over its budget.
-				if !meter.can_consume(per.saturating_add(act)) {
+				if !meter.can_consume(cost.saturating_add(act)) {
 					break;
 				}
-				meter.consume(per);
-				checked = checked.saturating_add(1);
-				if let Some(snapshot) = T::Margin::snapshot(&who, sub) {
-					if snapshot.needs_action() {
-						meter.consume(act);
-						if Self::liquidate_with(&who, sub, &snapshot) == Outcome::Liquidated {
-							liquidated = liquidated.saturating_add(1);
-						}
+				if !seen.contains(&acct) {
+					meter.consume(cost);
+					checked = checked.saturating_add(1);
+					let (who, sub) = acct.clone();
+					if Self::recheck(&who, sub, &mut meter, act) == Outcome::Liquidated {
+						liquidated = liquidated.saturating_add(1);
 					}
 				}
-				last = Some((who, sub));
+				last = Some(acct);
 				processed = processed.saturating_add(1);
 			}
 			// Start over only once the last page was done in full; stopped early, go on from

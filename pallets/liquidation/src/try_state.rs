@@ -7,6 +7,8 @@ use polkadot_sdk::frame_support::{ensure, traits::Get};
 impl<T: Config> Pallet<T> {
 	/// Invariants:
 	/// * [`Index`] and [`Indexed`] describe the same entries;
+	/// * [`Watch`] and [`Watching`] describe the same entries, [`WatchedSources`] counts them
+	///   per source and direction, and every account with a position is in [`Watching`];
 	/// * [`LiveAuctions`] counts the auctions of each account, [`LiveAuctionValue`] sums their
 	///   value; no auction has an empty lot;
 	/// * the pallet account holds at least every live lot, per asset.
@@ -33,6 +35,30 @@ impl<T: Config> Pallet<T> {
 			AdlEntries::<T>::iter_values().map(|e| e.len()).sum::<usize>() == adl,
 			"ADL reverse index has extra entries"
 		);
+		// The watch: Watch and Watching describe the same entries, WatchedSources counts them,
+		// and every account with a position is watched.
+		let mut per_source: BTreeMap<(crate::Source, u8), u32> = BTreeMap::new();
+		let mut watched = 0usize;
+		for ((source, dir, k, acct), ()) in Watch::<T>::iter() {
+			ensure!(
+				Watching::<T>::get(&acct).is_some_and(|t| t.contains(&(source, dir, k))),
+				"watch entry without its reverse"
+			);
+			let c = per_source.entry((source, dir)).or_default();
+			*c = c.saturating_add(1);
+			watched = watched.saturating_add(1);
+		}
+		ensure!(
+			Watching::<T>::iter_values().map(|t| t.len()).sum::<usize>() == watched,
+			"watch reverse index has extra entries"
+		);
+		for (key, n) in WatchedSources::<T>::iter() {
+			ensure!(per_source.remove(&key) == Some(n), "WatchedSources miscounts the watch");
+		}
+		ensure!(per_source.is_empty(), "a watched source is not in WatchedSources");
+		for acct in AdlEntries::<T>::iter_keys() {
+			ensure!(Watching::<T>::contains_key(&acct), "an account with positions is not watched");
+		}
 		for (_, d) in Deleveraging::<T>::iter() {
 			ensure!(d.left > 0, "settled shortfall kept");
 			ensure!(d.steps < T::MaxDeleverageSteps::get(), "deleveraging past its step limit");

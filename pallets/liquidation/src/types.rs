@@ -11,6 +11,48 @@ pub const LONG: u8 = 0;
 /// Side of an index entry.
 pub const SHORT: u8 = 1;
 
+/// Direction of a watch entry: the account is hurt when the source falls.
+pub const DOWN: u8 = 0;
+/// Direction of a watch entry: the account is hurt when the source rises.
+pub const UP: u8 = 1;
+
+/// A level an account's health moves with, watched by [`crate::Watch`].
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum Source {
+	/// A market's conservative mark price (PnL and requirement of its positions).
+	Mark(MarketId),
+	/// A market's funding index (funding its positions owe).
+	Funding(MarketId),
+	/// A collateral asset's conservative price.
+	Price(AssetId),
+	/// A collateral asset's maintenance weight at zero holding (its volatility band, and the
+	/// registry's parameters): every holding's weight moves with it.
+	Weight(AssetId),
+}
+
+/// Most triggers one account can have: three per market, two per collateral asset.
+pub struct MaxTriggers<T>(core::marker::PhantomData<T>);
+impl<T: crate::Config> polkadot_sdk::frame_support::traits::Get<u32> for MaxTriggers<T> {
+	fn get() -> u32 {
+		T::MaxMarkets::get()
+			.saturating_mul(3)
+			.saturating_add(T::MaxCollateralAssets::get().saturating_mul(2))
+	}
+}
+
 /// Auction identifier.
 pub type AuctionId = u32;
 

@@ -191,6 +191,7 @@ impl<T: Config> MarginSide<T::AccountId> for Pallet<T> {
 			equity_without_pnl: v.equity_without_pnl(),
 			maintenance_requirement: v.maintenance_requirement,
 			notional: e.notional,
+			collateral_value: v.collateral_value,
 			positions: e.positions,
 			quote: account.quote,
 			collateral: account.collateral.into_inner(),

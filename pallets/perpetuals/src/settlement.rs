@@ -8,7 +8,11 @@ use ballast_primitives::{
 	traits::{Derivatives, Exposure, PositionView, PriceError, PriceMode},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
-use polkadot_sdk::{frame_support::traits::Get, sp_arithmetic::Permill, sp_runtime::DispatchError};
+use polkadot_sdk::{
+	frame_support::traits::Get,
+	sp_arithmetic::{FixedI128, Permill},
+	sp_runtime::DispatchError,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Close `fraction` of one position at the conservative price against the vault, without
@@ -99,6 +103,12 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 	fn mark_price(market: MarketId) -> Option<Price> {
 		let m = Markets::<T>::get(market)?;
 		Self::price_for(&m.params, PriceMode::Conservative).ok()
+	}
+
+	fn funding_index(market: MarketId) -> Option<FixedI128> {
+		let m = Markets::<T>::get(market)?;
+		let price = Self::price_for(&m.params, PriceMode::Conservative).ok()?;
+		Some(Self::current_index(&m, price))
 	}
 
 	fn liquidation_price(

@@ -103,9 +103,9 @@ impl pallet_liquidation::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 		sub
 	}
 
-	fn open_cross_worst_case(who: &AccountId) {
+	fn open_cross(who: &AccountId, positions: u32, _assets: u32) {
 		fund_margin(who, ballast_primitives::CROSS_ACCOUNT);
-		for market in pallet_perpetuals::Markets::<Runtime>::iter_keys() {
+		for market in pallet_perpetuals::Markets::<Runtime>::iter_keys().take(positions as usize) {
 			let _ = Perpetuals::trade(
 				signed(who),
 				ballast_primitives::CROSS_ACCOUNT,

@@ -60,6 +60,7 @@ impl pallet_liquidation::Config for Runtime {
 	type QuoteDecimals = QuoteDecimals;
 	type PalletId = LiquidationPalletId;
 	type MaxMarkets = polkadot_sdk::frame_support::traits::ConstU32<16>;
+	type MaxCollateralAssets = polkadot_sdk::frame_support::traits::ConstU32<8>;
 	type SweepBudget = SweepBudget;
 	type AccountChecksPerBlock = AccountChecksPerBlock;
 	type CloseBuffer = CloseBuffer;

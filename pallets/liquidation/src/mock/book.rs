@@ -140,6 +140,7 @@ impl MarginSide<u64> for MockMargin {
 			equity_without_pnl: v.equity_without_pnl(),
 			maintenance_requirement: v.maintenance_requirement,
 			notional: exposure.notional,
+			collateral_value: v.collateral_value,
 			positions: exposure.positions,
 			quote: account.quote,
 			collateral: account.collateral.into_iter().collect(),
@@ -238,8 +239,14 @@ impl Derivatives<u64> for MockPerps {
 		let mut e = Exposure::default();
 		for (market, pos) in Positions::iter_prefix((who, sub)) {
 			let mark = Self::mark(market, &pos)?;
+			let funding = perp::funding_owed(
+				pos.quantity,
+				base_decimals(market).unwrap_or(0),
+				Default::default(),
+				funding_of(market),
+			);
 			e = e.combine(&Exposure {
-				unrealized_pnl: mark.pnl,
+				unrealized_pnl: mark.pnl - funding,
 				initial_requirement: INITIAL_MARGIN.mul_ceil(mark.notional),
 				maintenance_requirement: MAINTENANCE_MARGIN.mul_ceil(mark.notional),
 				positions: 1,
@@ -271,6 +278,11 @@ impl Derivatives<u64> for MockPerps {
 	fn mark_price(market: MarketId) -> Option<Price> {
 		base_decimals(market)?;
 		market_price(market)
+	}
+
+	/// The index [`set_funding`] set (zero by default).
+	fn funding_index(market: MarketId) -> Option<polkadot_sdk::sp_arithmetic::FixedI128> {
+		Self::mark_price(market).map(|_| funding_of(market))
 	}
 
 	fn liquidation_price(

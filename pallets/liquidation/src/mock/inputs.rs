@@ -6,6 +6,10 @@ use super::*;
 // ----- external inputs: prices, volatility, failure knobs -----
 
 thread_local! {
+	/// Funding index of each market (positions are opened at zero).
+	pub(super) static FUNDING: RefCell<BTreeMap<MarketId, polkadot_sdk::sp_arithmetic::FixedI128>> = const { RefCell::new(BTreeMap::new()) };
+	/// Percentage points taken off an asset's maintenance weight (its volatility band rose).
+	pub(super) static WEIGHT_CUT: RefCell<BTreeMap<AssetId, u32>> = const { RefCell::new(BTreeMap::new()) };
 	/// Oracle prices of collateral, by oracle key.
 	pub(super) static ORACLE: RefCell<BTreeMap<OracleKey, Price>> = const { RefCell::new(BTreeMap::new()) };
 	/// Mark price of each market.
@@ -59,6 +63,24 @@ pub fn set_price_exact(market: MarketId, price: Price) {
 /// `market` has no price.
 pub fn remove_price(market: MarketId) {
 	MARKS.with(|m| m.borrow_mut().remove(&market));
+}
+
+/// `market`'s funding index is now `index` quote smallest units per whole token.
+pub fn set_funding(market: MarketId, index: i128) {
+	FUNDING.with(|f| {
+		f.borrow_mut()
+			.insert(market, <polkadot_sdk::sp_arithmetic::FixedI128 as polkadot_sdk::sp_arithmetic::FixedPointNumber>::saturating_from_integer(index))
+	});
+}
+
+/// `market`'s funding index.
+pub fn funding_of(market: MarketId) -> polkadot_sdk::sp_arithmetic::FixedI128 {
+	FUNDING.with(|f| f.borrow().get(&market).copied().unwrap_or_default())
+}
+
+/// `asset`'s maintenance weight falls by `points` percentage points (its volatility band rose).
+pub fn set_weight_cut(asset: AssetId, points: u32) {
+	WEIGHT_CUT.with(|w| w.borrow_mut().insert(asset, points));
 }
 
 /// `market`'s mark price.
@@ -179,6 +201,7 @@ impl CollateralRisk for MockCollateral {
 			ETH => (18, 80),
 			_ => return None,
 		};
+		let weight = weight - WEIGHT_CUT.with(|w| w.borrow().get(&asset).copied().unwrap_or(0));
 		Some(CollateralTerms {
 			status: AssetStatus::Active,
 			decimals,

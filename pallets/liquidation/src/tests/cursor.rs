@@ -10,6 +10,7 @@ fn the_round_robin_check_never_exceeds_the_sweep_budget() {
 		open(ALICE, CROSS_ACCOUNT, None);
 		deposit_quote(ALICE, CROSS_ACCOUNT, 100 * USD);
 		trade(ALICE, CROSS_ACCOUNT, BTC_PERP, ONE_BTC);
+		forget_triggers(ALICE, CROSS_ACCOUNT);
 		set_price(BTC_PERP, 940);
 		// One check (0.2) and one liquidation (1.0) = 1.2 > 1.1.
 		next_block();
@@ -25,9 +26,13 @@ fn the_cursor_never_starves_the_tail_of_the_accounts() {
 			deposit_quote(who, CROSS_ACCOUNT, 1_000 * USD);
 		}
 		// The last account in storage order is unhealthy.
-		let order = MockMargin::accounts_after(None, 10);
+		for who in accounts {
+			trade(who, CROSS_ACCOUNT, BTC_PERP, ONE_BTC / 100);
+		}
+		let order: Vec<_> = Watching::<Test>::iter_keys().collect();
 		let (last, _) = order[2];
 		trade(last, CROSS_ACCOUNT, BTC_PERP, 10 * ONE_BTC);
+		forget_triggers(last, CROSS_ACCOUNT);
 		set_price(BTC_PERP, 920);
 		assert!(!snapshot(last, CROSS_ACCOUNT).is_healthy());
 		// Room for two healthy checks, or one check and one liquidation, per block.

@@ -88,4 +88,5 @@ mod errors_of_take_and_restart;
 mod runtime_api;
 mod solvency;
 mod the_index_and_the_sweep;
+mod the_watch;
 mod the_waterfall;

@@ -174,7 +174,31 @@ fn dust_positions_close_in_full() {
 }
 
 #[test]
-fn cursor_checks_cross_accounts_within_bounded_blocks() {
+fn a_move_that_sinks_cross_accounts_finds_every_one_in_the_next_block() {
+	test(|| {
+		// No backstop: the watch alone must find them.
+		AccountChecksPerBlock::set(0);
+		let accounts = [ALICE, BOB, CHARLIE, DAVE, EVE, KEEPER];
+		for who in accounts {
+			open(who, CROSS_ACCOUNT, None);
+			deposit_quote(who, CROSS_ACCOUNT, 100 * USD);
+			trade(who, CROSS_ACCOUNT, BTC_PERP, ONE_BTC);
+			assert!(Watching::<Test>::contains_key((who, CROSS_ACCOUNT)));
+		}
+		set_price(BTC_PERP, 940);
+		let events = next_block();
+		assert!(matches!(events.last(), Some(Event::Swept { checked: 6, liquidated: 6, .. })));
+		for who in accounts {
+			assert!(liquidated(&events, who, CROSS_ACCOUNT));
+		}
+		// The cross accounts' penalties went to the global fund.
+		assert_eq!(GlobalInsurance::<Test>::get(), 6 * 5_133_340);
+		assert_eq!(MarketInsurance::<Test>::get(BTC_PERP), 0);
+	});
+}
+
+#[test]
+fn the_backstop_visits_accounts_the_watch_lost_within_bounded_blocks() {
 	test(|| {
 		AccountChecksPerBlock::set(2);
 		let accounts = [ALICE, BOB, CHARLIE, DAVE, EVE, KEEPER];
@@ -182,12 +206,16 @@ fn cursor_checks_cross_accounts_within_bounded_blocks() {
 			open(who, CROSS_ACCOUNT, None);
 			deposit_quote(who, CROSS_ACCOUNT, 100 * USD);
 			trade(who, CROSS_ACCOUNT, BTC_PERP, ONE_BTC);
+			// As if something the watch does not follow had moved them.
+			forget_triggers(who, CROSS_ACCOUNT);
 		}
 		set_price(BTC_PERP, 940);
 		let mut done = Vec::new();
 		for _ in 0..3 {
 			let events = next_block();
-			assert!(matches!(events.last(), Some(Event::Swept { checked: 2, liquidated: 2, .. })));
+			// Two found by the backstop per block (the watch re-checks those liquidated the
+			// block before: they were filed due again).
+			assert!(matches!(events.last(), Some(Event::Swept { liquidated: 2, .. })));
 			done.extend(accounts.into_iter().filter(|w| liquidated(&events, *w, CROSS_ACCOUNT)));
 		}
 		done.sort();
@@ -196,12 +224,30 @@ fn cursor_checks_cross_accounts_within_bounded_blocks() {
 			a.sort();
 			a
 		});
-		// The cross accounts' penalties went to the global fund.
-		assert_eq!(GlobalInsurance::<Test>::get(), 6 * 5_133_340);
-		assert_eq!(MarketInsurance::<Test>::get(BTC_PERP), 0);
 		// The end of the accounts: the cursor starts over.
 		assert!(next_block().is_empty());
 		assert_eq!(CrossCursor::<Test>::get(), None);
+	});
+}
+
+#[test]
+fn a_million_empty_accounts_cost_the_backstop_nothing() {
+	test(|| {
+		// Accounts with collateral and no position are not watched, nor walked by the backstop.
+		for who in 100..400u64 {
+			open(who, CROSS_ACCOUNT, None);
+			deposit_quote(who, CROSS_ACCOUNT, USD);
+			assert!(!Watching::<Test>::contains_key((who, CROSS_ACCOUNT)));
+		}
+		AccountChecksPerBlock::set(1);
+		open(ALICE, CROSS_ACCOUNT, None);
+		deposit_quote(ALICE, CROSS_ACCOUNT, 100 * USD);
+		trade(ALICE, CROSS_ACCOUNT, BTC_PERP, ONE_BTC);
+		forget_triggers(ALICE, CROSS_ACCOUNT);
+		set_price(BTC_PERP, 940);
+		// The only account the backstop walks is the one with a position: found at once.
+		let events = next_block();
+		assert!(liquidated(&events, ALICE, CROSS_ACCOUNT));
 	});
 }
 

@@ -233,6 +233,10 @@ impl Derivatives<AccountId> for MockDerivatives {
 		None
 	}
 
+	fn funding_index(_market: MarketId) -> Option<polkadot_sdk::sp_arithmetic::FixedI128> {
+		None
+	}
+
 	fn liquidation_price(
 		who: &AccountId,
 		sub: SubAccount,

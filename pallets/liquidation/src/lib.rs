@@ -144,8 +144,8 @@ mod sweep;
 mod tests;
 mod try_state;
 pub mod types;
-mod waterfall;
 pub mod watch;
+mod waterfall;
 pub mod weights;
 
 pub use pallet::*;
@@ -387,6 +387,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type WatchedSources<T: Config> =
 		StorageMap<_, Twox64Concat, (Source, u8), u32, OptionQuery>;
+
+	/// The watched source (and direction) the last block's sweep ran out of budget at: the next
+	/// block's walk of the watch starts there.
+	#[pallet::storage]
+	pub type WatchResume<T: Config> = StorageValue<_, (Source, u8), OptionQuery>;
 
 	/// The last account the round-robin check looked at.
 	#[pallet::storage]

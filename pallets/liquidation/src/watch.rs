@@ -50,12 +50,14 @@ impl<T: Config> Pallet<T> {
 				Some((f.into_inner(), safety::funding_scale(p, T::QuoteDecimals::get())))
 			},
 			Source::Price(a) => {
-				let terms = T::Collateral::terms(a, 0).filter(|t| t.status != AssetStatus::Delisted)?;
+				let terms =
+					T::Collateral::terms(a, 0).filter(|t| t.status != AssetStatus::Delisted)?;
 				let p = T::Prices::checked(terms.oracle_key, PriceMode::Conservative).ok()?;
 				Some((safety::level_of(p.into_inner()), p.into_inner()))
 			},
 			Source::Weight(a) => {
-				let terms = T::Collateral::terms(a, 0).filter(|t| t.status != AssetStatus::Delisted)?;
+				let terms =
+					T::Collateral::terms(a, 0).filter(|t| t.status != AssetStatus::Delisted)?;
 				let w = units::ratio(terms.maintenance_weight).into_inner();
 				Some((safety::level_of(w), w))
 			},
@@ -76,7 +78,8 @@ impl<T: Config> Pallet<T> {
 			sources.push((Source::Mark(*m), Direction::Down));
 			sources.push((Source::Mark(*m), Direction::Up));
 			// A long owes the index's rise, a short its fall.
-			sources.push((Source::Funding(*m), if *long { Direction::Up } else { Direction::Down }));
+			sources
+				.push((Source::Funding(*m), if *long { Direction::Up } else { Direction::Down }));
 		}
 		for (a, amount) in snapshot.collateral.iter() {
 			if *amount > 0 {
@@ -135,8 +138,11 @@ impl<T: Config> Pallet<T> {
 			}
 			return;
 		};
-		let triggers =
-			if positions.is_empty() { Vec::new() } else { Self::triggers(snapshot, &positions, due) };
+		let triggers = if positions.is_empty() {
+			Vec::new()
+		} else {
+			Self::triggers(snapshot, &positions, due)
+		};
 		Self::set_triggers(&key, Some(triggers));
 	}
 
@@ -157,7 +163,9 @@ impl<T: Config> Pallet<T> {
 		}
 		for (source, dir, k) in new_list.iter().filter(|e| !old_list.contains(e)) {
 			Watch::<T>::insert((source, dir, k, key), ());
-			WatchedSources::<T>::mutate((source, dir), |n| *n = Some(n.unwrap_or(0).saturating_add(1)));
+			WatchedSources::<T>::mutate((source, dir), |n| {
+				*n = Some(n.unwrap_or(0).saturating_add(1))
+			});
 		}
 		match new {
 			Some(v) => Watching::<T>::insert(key, v),
@@ -182,7 +190,16 @@ impl<T: Config> Pallet<T> {
 		liquidated: &mut u32,
 	) -> bool {
 		let act = weights::liquidation_weight::<T::WeightInfo>();
-		for ((source, dir), _) in WatchedSources::<T>::iter() {
+		// Start where the last block's budget ran out, so that no source waits behind others
+		// block after block.
+		let mut sources: Vec<(Source, u8)> = WatchedSources::<T>::iter_keys().collect();
+		sources.sort();
+		let resume = WatchResume::<T>::get();
+		if let Some(from) = resume {
+			let at = sources.iter().position(|s| *s >= from).unwrap_or(0);
+			sources.rotate_left(at);
+		}
+		for (source, dir) in sources {
 			let Some((now, _)) = Self::source_level(source) else { continue };
 			let direction = if dir == DOWN { Direction::Down } else { Direction::Up };
 			let mut after: Option<Vec<u8>> = None;
@@ -198,6 +215,7 @@ impl<T: Config> Pallet<T> {
 				if !seen.contains(&acct) {
 					let cost = Self::check_weight(&acct);
 					if !meter.can_consume(cost.saturating_add(act)) {
+						WatchResume::<T>::put((source, dir));
 						return false;
 					}
 					meter.consume(cost);
@@ -211,6 +229,9 @@ impl<T: Config> Pallet<T> {
 				// Still there (it could not be valued, or sits at its trigger): step past it.
 				after = Some(Watch::<T>::hashed_key_for((source, dir, k, &acct)));
 			}
+		}
+		if resume.is_some() {
+			WatchResume::<T>::kill();
 		}
 		true
 	}

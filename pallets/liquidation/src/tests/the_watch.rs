@@ -222,3 +222,28 @@ fn try_state_catches_a_miscounted_source() {
 		assert!(Liquidation::do_try_state().is_err());
 	});
 }
+
+#[test]
+fn the_watch_never_exceeds_the_budget_and_carries_work_over() {
+	test(|| {
+		AccountChecksPerBlock::set(0);
+		let accounts = [ALICE, BOB, CHARLIE, DAVE, EVE];
+		for who in accounts {
+			open(who, CROSS_ACCOUNT, None);
+			deposit_quote(who, CROSS_ACCOUNT, 100 * USD);
+			trade(who, CROSS_ACCOUNT, BTC_PERP, ONE_BTC);
+		}
+		let per = <() as crate::WeightInfo>::check_account(1, 0) + act_weight();
+		SweepBudget::set(idle_weight() + per * 2 + Weight::from_parts(1, 1));
+		set_price(BTC_PERP, 940);
+		let mut per_block = Vec::new();
+		for _ in 0..4 {
+			// `next_block` asserts the hook's weight is within the budget.
+			let events = next_block();
+			per_block
+				.push(accounts.iter().filter(|w| liquidated(&events, **w, CROSS_ACCOUNT)).count());
+		}
+		assert_eq!(per_block.iter().sum::<usize>(), 5);
+		assert_eq!(per_block[..3], [2, 2, 1]);
+	});
+}

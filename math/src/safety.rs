@@ -78,9 +78,8 @@ pub fn margin_of_safety(
 		return None;
 	}
 	let slack = SLACK_UNITS.saturating_mul(Balance::from(terms).saturating_add(1));
-	let buffer = maintenance_equity
-		.saturating_sub(signed(requirement))
-		.saturating_sub(signed(slack));
+	let buffer =
+		maintenance_equity.saturating_sub(signed(requirement)).saturating_sub(signed(slack));
 	let Ok(buffer) = Balance::try_from(buffer) else { return Some(FixedU128::from_inner(0)) };
 	// ⌊buffer / G⌋ in 18 decimals: never larger than the true ratio.
 	Some(
@@ -111,8 +110,7 @@ pub fn fired(direction: Direction, now: i128, trigger: i128) -> bool {
 /// per whole token, 18 decimals), so that a move of `s · scale` in the index costs a position
 /// `s` of its notional at that mark.
 pub fn funding_scale(price: FixedU128, quote_decimals: u8) -> u128 {
-	crate::units::pow10(quote_decimals)
-		.map_or(u128::MAX, |q| price.into_inner().saturating_mul(q))
+	crate::units::pow10(quote_decimals).map_or(u128::MAX, |q| price.into_inner().saturating_mul(q))
 }
 
 /// `v` saturated into the signed level space.

@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR
 NODE := $(CARGO_TARGET_DIR)/release/ballast-node
 CARGO ?= cargo
 
-.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale weights
+.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale weights throughput
 
 help:
 	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944) fed by the price server"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint     rustfmt check + clippy (runtime rules: no unwrap/panic/indexing/overflow)"
 	@echo "make sweep-scale  print the liquidation sweep's cost per block at 1k..1M accounts"
 	@echo "make weights  build the node with runtime-benchmarks, regenerate runtime/src/weights/"
+	@echo "make throughput  fill dev-node blocks with perpetuals.trade and with transfers, print both per-block counts"
 
 prereqs:
 	@scripts/prereqs.sh
@@ -43,6 +44,11 @@ test-rust: prereqs
 
 test-e2e: build
 	cd e2e && npm test
+
+# Block-filling benchmark on a real dev node: perpetuals.trade vs balances.transferKeepAlive per
+# block (figures, not a pass/fail test; see e2e/bench/throughput.mjs).
+throughput: build
+	cd e2e && node bench/throughput.mjs
 
 test-network: build
 	scripts/network.sh test

@@ -52,10 +52,13 @@ export function freePort() {
 }
 
 const running = new Set();
+/** SIGKILL a node's whole process group: `timeout` and the node under it (killing `timeout`
+ * alone would orphan the node, with no time limit left). */
+function killGroup(child) {
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+}
 function killAll() {
-  for (const child of running) {
-    try { child.kill('SIGKILL'); } catch { /* already gone */ }
-  }
+  for (const child of running) killGroup(child);
   running.clear();
 }
 process.on('exit', killAll);
@@ -80,7 +83,8 @@ export async function startDevNode(name, extraArgs = []) {
     '--rpc-port', String(rpcPort), '--port', String(p2pPort), '--prometheus-port', String(promPort),
     ...extraArgs,
   ];
-  const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that a kill reaches the node as well as `timeout`.
+  const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child);
   child.stdout.pipe(log);
 
@@ -107,7 +111,7 @@ export async function startDevNode(name, extraArgs = []) {
       if (child.exitCode !== null || child.signalCode !== null) { running.delete(child); return; }
       child.kill('SIGINT');
       const done = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 20_000))]);
-      if (done === null) child.kill('SIGKILL');
+      if (done === null) killGroup(child);
       await exited;
       running.delete(child);
       log.end();

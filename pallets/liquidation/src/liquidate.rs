@@ -73,6 +73,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<bool, DispatchError> {
 		let market = snapshot.market;
 		let mut acted = false;
+		// The share of every position closed and the penalty charged, if any.
+		let mut closed_part: Option<(Permill, Balance)> = None;
 
 		// 1. Positions: partial first.
 		if snapshot.positions > 0 && !snapshot.is_healthy() {
@@ -104,6 +106,7 @@ impl<T: Config> Pallet<T> {
 			let closed = T::Derivatives::close_fraction(who, sub, fraction)?;
 			let penalty = T::LiquidationPenalty::get().mul_ceil(closed);
 			let charged = Self::charge_penalty(who, sub, market, penalty)?;
+			closed_part = Some((fraction, charged));
 			Self::deposit_event(Event::PositionsLiquidated {
 				who: who.clone(),
 				sub,
@@ -157,8 +160,22 @@ impl<T: Config> Pallet<T> {
 			});
 			Self::reindex_price(who, sub, equity);
 		}
-		// What is left changed without a new valuation: due again next block.
-		Self::file_watch(who, sub, &open, Some(snapshot), true);
+		// The watch, from the same valuation: what is left of the positions is the rest of the
+		// closed fraction (notional and requirement scale by it), and equity fell by no more
+		// than the penalty (closing at the mark realizes PnL already counted; a haircut gain
+		// realized only adds). A bound, not a guess: the account is filed no later than due.
+		let after = closed_part.map(|(fraction, charged)| {
+			let left = polkadot_sdk::sp_arithmetic::PerThing::left_from_one(fraction);
+			AccountSnapshot {
+				maintenance_equity: snapshot
+					.maintenance_equity
+					.saturating_sub(SignedBalance::try_from(charged).unwrap_or(SignedBalance::MAX)),
+				maintenance_requirement: left.mul_ceil(snapshot.maintenance_requirement),
+				notional: left.mul_ceil(snapshot.notional),
+				..snapshot.clone()
+			}
+		});
+		Self::file_watch(who, sub, &open, Some(after.as_ref().unwrap_or(snapshot)), false);
 		Ok(acted)
 	}
 

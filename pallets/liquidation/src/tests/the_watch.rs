@@ -247,3 +247,42 @@ fn the_watch_never_exceeds_the_budget_and_carries_work_over() {
 		assert_eq!(per_block[..3], [2, 2, 1]);
 	});
 }
+
+#[test]
+fn after_a_partial_liquidation_the_account_is_filed_no_looser_than_a_fresh_valuation_would() {
+	test(|| {
+		AccountChecksPerBlock::set(0);
+		portfolio(ALICE, 0);
+		// Equity 70 against 81 required: a partial close.
+		set_price(ETH_PERP, 120);
+		let events = next_block();
+		assert!(liquidated(&events, ALICE, CROSS_ACCOUNT));
+		assert!(!Book::get((ALICE, CROSS_ACCOUNT)).is_none());
+		let filed = triggers(ALICE, CROSS_ACCOUNT);
+		assert!(!filed.is_empty(), "positions are left: still watched");
+		// What a fresh valuation of what is left would file.
+		let positions: Vec<_> =
+			<MockPerps as ballast_primitives::traits::Derivatives<u64>>::positions(
+				&ALICE,
+				CROSS_ACCOUNT,
+			)
+			.iter()
+			.map(|p| (p.market, p.is_long()))
+			.collect();
+		let fresh = Liquidation::triggers(&snapshot(ALICE, CROSS_ACCOUNT), &positions, false);
+		assert_eq!(fresh.len(), filed.len());
+		for (source, dir, k) in fresh {
+			let (_, _, f) = filed.iter().find(|(s, d, _)| *s == source && *d == dir).unwrap();
+			let d = if dir == DOWN { Direction::Down } else { Direction::Up };
+			let (mine, exact) = (watch_level(d, *f), watch_level(d, k));
+			match d {
+				Direction::Down => assert!(mine >= exact, "{source:?} down: {mine} < {exact}"),
+				Direction::Up => assert!(mine <= exact, "{source:?} up: {mine} > {exact}"),
+			}
+		}
+		// And a further move that sinks what is left is found in the next block.
+		set_price(ETH_PERP, 160);
+		assert!(!snapshot(ALICE, CROSS_ACCOUNT).is_healthy());
+		assert!(liquidated(&next_block(), ALICE, CROSS_ACCOUNT));
+	});
+}

@@ -213,8 +213,7 @@ fn the_backstop_visits_accounts_the_watch_lost_within_bounded_blocks() {
 		let mut done = Vec::new();
 		for _ in 0..3 {
 			let events = next_block();
-			// Two found by the backstop per block (the watch re-checks those liquidated the
-			// block before: they were filed due again).
+			// Two found by the backstop per block.
 			assert!(matches!(events.last(), Some(Event::Swept { liquidated: 2, .. })));
 			done.extend(accounts.into_iter().filter(|w| liquidated(&events, *w, CROSS_ACCOUNT)));
 		}

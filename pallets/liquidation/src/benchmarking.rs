@@ -12,6 +12,8 @@
 //!   [`Config::MaxMarkets`]) and `c` collateral assets (up to [`Config::MaxCollateralAssets`])
 //!   and re-filing every one of its triggers in the watch: what the watch and the backstop
 //!   charge per account, by its class.
+//! * `watch_source`: reading a market's funding index (mark price, funding state) and the head of
+//!   its watch entries: what the sweep pays per watched source each block.
 //! * `deleverage_step`: one auto-deleveraging step that searches every market and side, and
 //!   walks past [`Config::MaxAdlProbe`] losing positions at the head of the longs.
 //! * `take` (the whole lot: the auction ends and the account goes down the waterfall) and
@@ -141,6 +143,28 @@ mod benchmarks {
 			Some((p, c)),
 			"the account is filed under one mark, funding index, price and weight per holding"
 		);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn watch_source() -> Result<(), BenchmarkError> {
+		let market = T::BenchmarkHelper::setup();
+		let who: T::AccountId = account("cross", 0, 0);
+		T::BenchmarkHelper::open_cross(&who, 1, 1);
+		let source = Source::Funding(market);
+		let dir = WatchedSources::<T>::iter_keys()
+			.find(|(s, _)| *s == source)
+			.map(|(_, d)| d)
+			.ok_or(BenchmarkError::Stop("funding not watched"))?;
+		let head;
+
+		#[block]
+		{
+			let level = Pallet::<T>::source_level(source);
+			head = level.and_then(|_| Watch::<T>::iter_prefix((source, dir)).next());
+		}
+
+		assert!(head.is_some());
 		Ok(())
 	}
 

@@ -199,7 +199,13 @@ impl<T: Config> Pallet<T> {
 			let at = sources.iter().position(|s| *s >= from).unwrap_or(0);
 			sources.rotate_left(at);
 		}
+		let per_source = T::WeightInfo::watch_source();
 		for (source, dir) in sources {
+			if !meter.can_consume(per_source) {
+				WatchResume::<T>::put((source, dir));
+				return false;
+			}
+			meter.consume(per_source);
 			let Some((now, _)) = Self::source_level(source) else { continue };
 			let direction = if dir == DOWN { Direction::Down } else { Direction::Up };
 			let mut after: Option<Vec<u8>> = None;

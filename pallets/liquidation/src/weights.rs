@@ -18,6 +18,9 @@ pub trait WeightInfo {
 	/// Valuing one account with `p` positions and `c` collateral assets and re-filing it in the
 	/// watch (what the watch and the round-robin backstop pay per account they look at).
 	fn check_account(p: u32, c: u32) -> Weight;
+	/// Reading one watched source's level (the costliest kind: a market's funding index) and the
+	/// head of its entries: what the sweep pays per watched source and direction each block.
+	fn watch_source() -> Weight;
 	/// One auto-deleveraging step over the widest scope, walking past `MaxAdlProbe` positions
 	/// without profit.
 	fn deleverage_step() -> Weight;
@@ -47,6 +50,9 @@ impl WeightInfo for () {
 		Weight::from_parts(50_000_000, 4_000)
 			.saturating_add(Weight::from_parts(50_000_000, 3_000).saturating_mul(p.into()))
 			.saturating_add(Weight::from_parts(30_000_000, 3_000).saturating_mul(c.into()))
+	}
+	fn watch_source() -> Weight {
+		Weight::from_parts(5_000_000, 1_000)
 	}
 	fn deleverage_step() -> Weight {
 		Weight::from_parts(700_000_000, 30_000)

@@ -153,6 +153,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
 	}
+	fn watch_source() -> Weight {
+		// Placeholder until `make weights`: a market, its oracle value and guard, and the head.
+		Weight::from_parts(40_000_000, 8_000)
+			.saturating_add(T::DbWeight::get().reads(5))
+	}
 	/// Storage: `Liquidation::AdlIndex` (r:42 w:0)
 	/// Proof: `Liquidation::AdlIndex` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:10 w:1)

@@ -61,7 +61,14 @@ fn index_finds_a_crossed_isolated_account_in_the_next_block() {
 		assert!(liquidated(&events, ALICE, ISO));
 		assert_eq!(
 			events.last(),
-			Some(&Event::Swept { checked: 1, liquidated: 1, weight: base_weight() + act_weight() })
+			Some(&Event::Swept {
+				checked: 1,
+				liquidated: 1,
+				// The base, the liquidation, and a read of each watched source (its mark down and
+				// up, its funding index up).
+				weight: base_weight()
+					+ act_weight() + <() as crate::WeightInfo>::watch_source() * 3
+			})
 		);
 		// Re-filed below the mark: no longer at risk.
 		assert!(Liquidation::at_risk(10).is_empty());

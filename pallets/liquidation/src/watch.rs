@@ -149,7 +149,7 @@ impl<T: Config> Pallet<T> {
 	/// Replace the triggers of `key` (`None`: out of the watch entirely).
 	fn set_triggers(key: &(T::AccountId, SubAccount), new: Option<Vec<Trigger>>) {
 		let old = Watching::<T>::get(key);
-		let new = new.map(|v| BoundedVec::<Trigger, MaxTriggers<T>>::truncate_from(v));
+		let new = new.map(BoundedVec::<Trigger, MaxTriggers<T>>::truncate_from);
 		if old == new {
 			return;
 		}

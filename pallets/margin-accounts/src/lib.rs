@@ -126,21 +126,24 @@ use polkadot_sdk::{
 	sp_arithmetic::Permill,
 };
 
-/// What the benchmarks need from the runtime: prices, funds, and positions (which only the
-/// derivative pallets can open).
+/// What the benchmarks need from the runtime: prices, funds, collateral assets and positions
+/// (which only the registry and the derivative pallets can list and open).
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
-	/// Fresh prices for everything; returns every listed collateral asset with an amount worth
-	/// depositing (about a thousand quote units' worth).
-	fn setup() -> alloc::vec::Vec<(AssetId, Balance)>;
+	/// Fresh prices for everything, and at least `assets` collateral assets listed (listing
+	/// more as needed; up to `Config::MaxCollateralAssets`). Returns `assets` of them, each
+	/// with an amount worth depositing (about a thousand quote units' worth).
+	fn setup(assets: u32) -> alloc::vec::Vec<(AssetId, Balance)>;
 	/// A quote amount worth depositing.
 	fn quote_amount() -> Balance;
 	/// Put `amount` of `asset` (collateral or quote) in `who`'s wallet.
 	fn fund(who: &AccountId, asset: AssetId, amount: Balance);
 	/// A market isolated accounts can be bound to.
 	fn market() -> MarketId;
-	/// Open a small position in every market `(who, sub)` may trade.
-	fn open_positions(who: &AccountId, sub: SubAccount);
+	/// Open `positions` small positions in `(who, sub)`, one per market (listing markets as
+	/// needed; up to `Config::MaxPositions`), far from liquidation; an isolated account opens
+	/// one at most, in its market.
+	fn open_positions(who: &AccountId, sub: SubAccount, positions: u32);
 }
 
 // FRAME's generated code calls `expect` on facts the runtime's construction guarantees.
@@ -218,6 +221,14 @@ pub mod pallet {
 		/// Most distinct collateral assets in one account.
 		#[pallet::constant]
 		type MaxCollateralAssets: Get<u32>;
+
+		/// Most positions one account holds, in all the derivative products together (their
+		/// market limits): with [`Config::MaxCollateralAssets`], the largest account a call
+		/// values, at which the weights of [`Pallet::deposit`], [`Pallet::withdraw`] and
+		/// [`Pallet::transfer`] are declared (each is refunded to the class of the accounts it
+		/// touched: [`Pallet::account_class`]).
+		#[pallet::constant]
+		type MaxPositions: Get<u32>;
 
 		/// Share of a positive unrealized PnL that does not count as margin.
 		#[pallet::constant]
@@ -402,24 +413,32 @@ pub mod pallet {
 		/// a price the liquidation snapshot can use (conservative: a usable print, or the last
 		/// valid price within the maximum age), so that no account holds what nobody can value.
 		///
+		/// Weight: declared for the largest account ([`Config::MaxPositions`] positions,
+		/// [`Config::MaxCollateralAssets`] assets: the liquidation engine values and re-files the
+		/// account, `OnChange`), refunded to the account's class ([`Pallet::account_class`]).
+		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownAccount`], [`Error::AssetNotListed`],
 		/// [`Error::AssetNotAccepted`], [`Error::PriceMissing`], [`Error::PriceStale`],
 		/// [`Error::PriceOutOfBounds`], [`Error::PriceJump`], [`Error::SupplyCapExceeded`],
 		/// [`Error::AccountCapExceeded`], [`Error::TooManyAssets`], [`Error::Overflow`], and the
 		/// token errors of the transfer (e.g. not enough funds).
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::deposit())]
+		#[pallet::weight(T::WeightInfo::deposit(
+			T::MaxPositions::get(),
+			T::MaxCollateralAssets::get()
+		))]
 		pub fn deposit(
 			origin: OriginFor<T>,
 			sub: SubAccount,
 			asset: AssetId,
 			#[pallet::compact] amount: Balance,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_deposit(&who, sub, asset, amount)?;
 			T::OnChange::changed(&who, sub);
+			let weight = Self::class_weight(T::WeightInfo::deposit, &[(&who, sub, None)]);
 			Self::deposit_event(Event::Deposited { who, sub, asset, amount });
-			Ok(())
+			Ok(Some(weight).into())
 		}
 
 		/// Withdraw `amount` of `asset` from margin account `sub` to the caller's wallet.
@@ -427,23 +446,31 @@ pub mod pallet {
 		/// The account must stay at or above its initial margin at fresh prices (unless it has
 		/// no positions and no debt).
 		///
+		/// Weight: declared for the largest account (the margin test and `OnChange` value the
+		/// whole account), refunded to the account's class, counting a holding the withdrawal
+		/// emptied.
+		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownAccount`], [`Error::AssetFrozen`],
 		/// [`Error::InsufficientBalance`], [`Error::InsufficientMargin`],
 		/// [`Error::PriceMissing`], [`Error::PriceStale`], [`Error::PriceOutOfBounds`],
 		/// [`Error::PriceJump`], [`Error::CustodyShort`].
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::withdraw())]
+		#[pallet::weight(T::WeightInfo::withdraw(
+			T::MaxPositions::get(),
+			T::MaxCollateralAssets::get()
+		))]
 		pub fn withdraw(
 			origin: OriginFor<T>,
 			sub: SubAccount,
 			asset: AssetId,
 			#[pallet::compact] amount: Balance,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw(&who, sub, asset, amount)?;
 			T::OnChange::changed(&who, sub);
+			let weight = Self::class_weight(T::WeightInfo::withdraw, &[(&who, sub, Some(asset))]);
 			Self::deposit_event(Event::Withdrawn { who, sub, asset, amount });
-			Ok(())
+			Ok(Some(weight).into())
 		}
 
 		/// Move `amount` of `asset` (collateral or quote balance) from the caller's account
@@ -452,25 +479,35 @@ pub mod pallet {
 		/// `from` must stay at or above its initial margin. The destination must exist (the cross
 		/// account is created if needed) and the asset must not be frozen.
 		///
+		/// Weight: declared for the largest accounts (the margin test values `from`, `OnChange`
+		/// values and re-files both), refunded to the larger class of the two, in each part.
+		///
 		/// Errors: [`Error::SameAccount`], [`Error::ZeroAmount`], [`Error::UnknownAccount`],
 		/// [`Error::AssetFrozen`], [`Error::AssetNotListed`], [`Error::InsufficientBalance`],
 		/// [`Error::AccountCapExceeded`], [`Error::TooManyAssets`],
 		/// [`Error::InsufficientMargin`], price errors, [`Error::Overflow`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::transfer())]
+		#[pallet::weight(T::WeightInfo::transfer(
+			T::MaxPositions::get(),
+			T::MaxCollateralAssets::get()
+		))]
 		pub fn transfer(
 			origin: OriginFor<T>,
 			from: SubAccount,
 			to: SubAccount,
 			asset: AssetId,
 			#[pallet::compact] amount: Balance,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_transfer(&who, from, to, asset, amount)?;
 			T::OnChange::changed(&who, from);
 			T::OnChange::changed(&who, to);
+			let weight = Self::class_weight(
+				T::WeightInfo::transfer,
+				&[(&who, from, Some(asset)), (&who, to, None)],
+			);
 			Self::deposit_event(Event::Transferred { who, from, to, asset, amount });
-			Ok(())
+			Ok(Some(weight).into())
 		}
 
 		/// Open an isolated margin account bound to `market`, at the lowest free index.
@@ -511,5 +548,49 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::do_close(&who, CROSS_ACCOUNT)
 		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The class of `(who, sub)` — `(positions, collateral assets)` — read without valuing
+	/// anything (its account record and its positions, which the call that changed it has just
+	/// read): what valuing it and re-filing it for liquidation costs, by which the calls that
+	/// value an account are charged. `emptied`: a collateral asset the call took out of the
+	/// account, counted if its holding is gone (the call valued the account with it).
+	///
+	/// An isolated account with a position counts one position more: the liquidation engine
+	/// also re-files it in its liquidation-price index, which costs less than one more
+	/// position's valuation and triggers.
+	pub fn account_class(
+		who: &T::AccountId,
+		sub: SubAccount,
+		emptied: Option<AssetId>,
+	) -> (u32, u32) {
+		let account = Accounts::<T>::get(who, sub);
+		let positions =
+			u32::try_from(T::Derivatives::positions(who, sub).len()).unwrap_or(u32::MAX);
+		let isolated = account.as_ref().is_some_and(|a| a.market.is_some());
+		let positions = positions.saturating_add(u32::from(isolated && positions > 0));
+		let held = account.as_ref().map_or(0, |a| a.collateral.len());
+		let gone = emptied.is_some_and(|asset| {
+			asset != T::QuoteAsset::get() && account.as_ref().is_none_or(|a| a.holding(asset) == 0)
+		});
+		let assets = u32::try_from(held).unwrap_or(u32::MAX).saturating_add(u32::from(gone));
+		(positions, assets)
+	}
+
+	/// `weight` (a `WeightInfo` function of the class) at the largest class, part by part, of
+	/// the accounts a call touched (`(who, sub, emptied)`, see [`Pallet::account_class`]),
+	/// capped at the declared worst case. The asset count starts at one: every call weighed
+	/// so moves one asset, and the benchmarks measure the collateral case.
+	pub(crate) fn class_weight(
+		weight: fn(u32, u32) -> Weight,
+		accounts: &[(&T::AccountId, SubAccount, Option<AssetId>)],
+	) -> Weight {
+		let (p, c) = accounts.iter().fold((0, 1), |(p, c), (who, sub, emptied)| {
+			let (ap, ac) = Self::account_class(who, *sub, *emptied);
+			(p.max(ap), c.max(ac))
+		});
+		weight(p.min(T::MaxPositions::get()), c.min(T::MaxCollateralAssets::get()))
 	}
 }

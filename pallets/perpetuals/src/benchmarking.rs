@@ -1,11 +1,18 @@
 //! Benchmarks of `pallet_perpetuals` (frame-benchmarking v2).
 //!
-//! `trade`, `add_liquidity` and `withdraw_liquidity` run with open interest in every market the
-//! chain has (the vault's NAV reads them all). The trade measured adds to an isolated account's
-//! position after the price moved: it takes the initial-margin test at fresh prices, and the
-//! liquidation engine (`OnChange`) re-files the account under a new liquidation price and the
-//! position under a new entry price. Accounts are funded by the runtime's
-//! [`crate::BenchmarkHelper`] through the margin pallet; `create_market` and `update_market` run
+//! `trade`, `add_liquidity` and `withdraw_liquidity` run with [`Config::MaxMarkets`] markets, each
+//! with open interest (the vault's NAV and its stress test read them all).
+//!
+//! * `trade(p, c)`: a cross account with `p` positions (up to [`Config::MaxMarkets`]) and `c`
+//!   collateral assets (up to [`Config::MaxCollateralAssets`]) adds to one of its positions
+//!   after the price moved, increasing the market's skew: the vault's stress test, the
+//!   initial-margin test at fresh prices over the whole account, and the liquidation engine's
+//!   re-filing (`OnChange`: the account's valuation, its triggers by position and asset, the
+//!   position under a new entry price). The dispatchable declares the largest class and is
+//!   refunded to the account's ([`Config::AccountClass`]).
+//!
+//! Accounts are funded and markets listed by the runtime's [`crate::BenchmarkHelper`] (through
+//! the margin pallet, the registry and the price guard); `create_market` and `update_market` run
 //! on an oracle key the helper has guarded (both read the key's guard).
 
 use super::*;
@@ -50,15 +57,19 @@ fn params(oracle_key: OracleKey) -> MarketParams {
 	}
 }
 
-/// Open interest in every market: a helper account trades a small amount in each, against a
-/// vault an LP funded (the vault's stress test passes).
+/// [`Config::MaxMarkets`] markets with open interest in every one: a helper account shorts a
+/// small amount in each, against a vault an LP funded (the vault's stress test passes).
 fn open_interest<T: Config>() -> Result<(), BenchmarkError> {
+	T::BenchmarkHelper::list_markets(T::MaxMarkets::get());
+	if NextMarketId::<T>::get() < T::MaxMarkets::get() {
+		return Err(BenchmarkError::Stop("BenchmarkHelper::list_markets listed too few markets"));
+	}
 	let lp: T::AccountId = account("lp", 0, 0);
 	let amount = T::BenchmarkHelper::fund_quote(&lp);
 	Pallet::<T>::do_add_liquidity(&lp, amount, 0)
 		.map_err(|_| BenchmarkError::Stop("cannot fund the vault"))?;
 	let other: T::AccountId = account("other", 0, 0);
-	let sub = T::BenchmarkHelper::margin_account(&other, None);
+	let sub = T::BenchmarkHelper::cross_account(&other, 0);
 	for market in Markets::<T>::iter_keys().collect::<Vec<_>>() {
 		let size = T::BenchmarkHelper::trade_size(market);
 		Pallet::<T>::do_trade(&other, sub, market, size.saturating_neg(), None)
@@ -117,15 +128,26 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn trade() -> Result<(), BenchmarkError> {
+	fn trade(
+		p: Linear<1, { T::MaxMarkets::get() }>,
+		c: Linear<0, { T::MaxCollateralAssets::get() }>,
+	) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::setup();
 		open_interest::<T>()?;
 		let who: T::AccountId = whitelisted_caller();
-		let market = Markets::<T>::iter_keys().min().ok_or(BenchmarkError::Stop("no market"))?;
-		let sub = T::BenchmarkHelper::margin_account(&who, Some(market));
+		let sub = T::BenchmarkHelper::cross_account(&who, c);
+		// One long per market in `0..p` (the helper account's shorts leave no skew): the trade
+		// measured adds to the first one.
+		for m in 0..p {
+			let size = T::BenchmarkHelper::trade_size(m);
+			Pallet::<T>::do_trade(&who, sub, m, size, None)
+				.map_err(|_| BenchmarkError::Stop("cannot open a position"))?;
+		}
+		if T::AccountClass::class(&who, sub) != (p, c) {
+			return Err(BenchmarkError::Stop("the account is not of class (p, c)"));
+		}
+		let market: MarketId = 0;
 		let size = T::BenchmarkHelper::trade_size(market);
-		Pallet::<T>::do_trade(&who, sub, market, size, None)
-			.map_err(|_| BenchmarkError::Stop("cannot open a position"))?;
 		T::BenchmarkHelper::move_prices();
 
 		#[extrinsic_call]
@@ -161,7 +183,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), shares);
 
-		assert_eq!(PendingExits::<T>::get(&who).map(|e| e.shares), Some(shares * 2));
+		assert_eq!(PendingExits::<T>::get(&who).map(|e| e.shares), Some(shares.saturating_mul(2)));
 		Ok(())
 	}
 

@@ -1,14 +1,14 @@
 //! Market creation, prices, funding, trading, and the one fill path: every trade, liquidation
 //! close and deleveraging step changes a position through [`Pallet::execute_fill`].
 
-use crate::{pallet::*, types::*, LOG_TARGET};
+use crate::{pallet::*, types::*, AccountClass, WeightInfo, LOG_TARGET};
 use ballast_primitives::{
 	math::perp,
 	traits::{MarginLedger, OnAccountChange, PriceError, PriceMode, PriceProvider},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
-	frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get},
+	frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get, weights::Weight},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_arithmetic::{FixedI128, Permill},
 	sp_runtime::{
@@ -104,6 +104,18 @@ impl<T: Config> Pallet<T> {
 			m.state.funding_index = Self::current_index(m, price);
 		}
 		m.state.funding_updated = frame_system::Pallet::<T>::block_number();
+	}
+
+	/// What a trade of `(who, sub)` that just completed weighs: `WeightInfo::trade` at the
+	/// account's class ([`Config::AccountClass`]), counting the position the trade closed if
+	/// it `closed` one (it was valued with it), each part capped at the declared worst case.
+	pub(crate) fn trade_weight(who: &T::AccountId, sub: SubAccount, closed: bool) -> Weight {
+		let (positions, assets) = T::AccountClass::class(who, sub);
+		let positions = positions.saturating_add(u32::from(closed));
+		T::WeightInfo::trade(
+			positions.min(T::MaxMarkets::get()),
+			assets.min(T::MaxCollateralAssets::get()),
+		)
 	}
 
 	/// Trade; see [`Pallet::trade`].

@@ -103,8 +103,8 @@ use polkadot_sdk::{
 	sp_arithmetic::Permill,
 };
 
-/// What the benchmarks need from the runtime: guarded oracle keys, prices and funded margin
-/// accounts (which only the margin pallet can fill).
+/// What the benchmarks need from the runtime: guarded oracle keys, prices, markets and funded
+/// margin accounts (which only the margin pallet can fill).
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
 	/// From now on `Prices::bounds(key)` is `Some` (the price guard guards `key`), so that a
@@ -112,16 +112,36 @@ pub trait BenchmarkHelper<AccountId> {
 	fn guard(key: ballast_primitives::OracleKey);
 	/// Fresh prices for every market's underlying and every collateral asset.
 	fn setup();
-	/// Fund `who` and give it a margin account: the cross account with ample margin (quote and
-	/// every collateral asset), or a new isolated account bound to `isolated` with a modest
-	/// one (so that its positions have a liquidation price). Returns the sub-account.
-	fn margin_account(who: &AccountId, isolated: Option<MarketId>) -> SubAccount;
+	/// From now on markets `0..markets` exist (listing more on guarded keys as needed), each
+	/// with a fresh price and a [`Self::trade_size`].
+	fn list_markets(markets: u32);
+	/// Fund `who` and give it its cross account with ample quote and `assets` collateral assets
+	/// (listing more assets as needed; up to `Config::MaxCollateralAssets`). Returns the
+	/// sub-account.
+	fn cross_account(who: &AccountId, assets: u32) -> SubAccount;
 	/// Move the prices (a trade then changes a position's average entry price).
 	fn move_prices();
 	/// A long size worth trading in `market` (a few thousand quote units of notional).
 	fn trade_size(market: MarketId) -> i128;
 	/// Put quote in `who`'s wallet; returns an amount worth adding to the vault.
 	fn fund_quote(who: &AccountId) -> Balance;
+}
+
+/// The class of a margin account — its positions (in every product) and its collateral assets
+/// — read without valuing anything: what valuing it and re-filing it for liquidation costs,
+/// which every trade pays (the initial-margin test and `OnChange` value the whole account). A
+/// trade is charged at its account's class (`WeightInfo::trade(p, c)`). Implemented by the
+/// margin engine, through the runtime.
+pub trait AccountClass<AccountId> {
+	/// `(positions, collateral assets)` of `(who, sub)` as it stands.
+	fn class(who: &AccountId, sub: SubAccount) -> (u32, u32);
+}
+
+/// No margin engine to ask: every account is of the largest class (no refund).
+impl<AccountId> AccountClass<AccountId> for () {
+	fn class(_: &AccountId, _: SubAccount) -> (u32, u32) {
+		(u32::MAX, u32::MAX)
+	}
 }
 
 // FRAME's generated code calls `expect` on facts the runtime's construction guarantees.
@@ -160,6 +180,16 @@ pub mod pallet {
 		/// Most markets.
 		#[pallet::constant]
 		type MaxMarkets: Get<u32>;
+
+		/// Most collateral assets one margin account holds (the margin engine's limit): with
+		/// [`Config::MaxMarkets`], the largest account a trade values, at which its weight is
+		/// declared.
+		#[pallet::constant]
+		type MaxCollateralAssets: Get<u32>;
+
+		/// The class (positions, collateral assets) of a margin account, read cheaply: a trade
+		/// is refunded down to its account's class.
+		type AccountClass: AccountClass<Self::AccountId>;
 
 		/// Blocks per day, for the funding rate.
 		#[pallet::constant]
@@ -464,6 +494,11 @@ pub mod pallet {
 		/// smallest units; positive buys, negative sells). `limit_price`, if given, is the worst
 		/// acceptable execution price (highest for a buy, lowest for a sell).
 		///
+		/// Weight: declared for the largest account ([`Config::MaxMarkets`] positions,
+		/// [`Config::MaxCollateralAssets`] collateral assets: the margin test and the
+		/// liquidation engine value the whole account), refunded to the account's class
+		/// ([`Config::AccountClass`]) after the trade.
+		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownMarket`], [`Error::PriceMissing`],
 		/// [`Error::PriceStale`], [`Error::PriceOutOfBounds`], [`Error::PriceJump`],
 		/// [`Error::SlippageExceeded`], [`Error::MarketReduceOnly`],
@@ -472,16 +507,20 @@ pub mod pallet {
 		/// `UnknownAccount`, `WrongMarket` (an isolated account bound elsewhere) and
 		/// `InsufficientMargin`.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::trade())]
+		#[pallet::weight(T::WeightInfo::trade(
+			T::MaxMarkets::get(),
+			T::MaxCollateralAssets::get()
+		))]
 		pub fn trade(
 			origin: OriginFor<T>,
 			sub: SubAccount,
 			market: MarketId,
 			size_delta: i128,
 			limit_price: Option<Price>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let o = Self::do_trade(&who, sub, market, size_delta, limit_price)?;
+			let weight = Self::trade_weight(&who, sub, o.new_size == 0);
 			Self::deposit_event(Event::Traded {
 				who,
 				sub,
@@ -493,26 +532,33 @@ pub mod pallet {
 				funding: o.funding,
 				new_size: o.new_size,
 			});
-			Ok(())
+			Ok(Some(weight).into())
 		}
 
 		/// Close the whole position of margin account `sub` in `market`.
 		///
+		/// Weighed as [`Pallet::trade`]: declared for the largest account, refunded to the
+		/// account's class.
+		///
 		/// Errors: [`Error::NoPosition`] and those of [`Pallet::trade`] that apply to a reducing
 		/// trade.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::trade())]
+		#[pallet::weight(T::WeightInfo::trade(
+			T::MaxMarkets::get(),
+			T::MaxCollateralAssets::get()
+		))]
 		pub fn close_position(
 			origin: OriginFor<T>,
 			sub: SubAccount,
 			market: MarketId,
 			limit_price: Option<Price>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let size =
 				Positions::<T>::get((&who, sub), market).ok_or(Error::<T>::NoPosition)?.quantity;
 			let size_delta = size.checked_neg().ok_or(Error::<T>::Overflow)?;
 			let o = Self::do_trade(&who, sub, market, size_delta, limit_price)?;
+			let weight = Self::trade_weight(&who, sub, o.new_size == 0);
 			Self::deposit_event(Event::Traded {
 				who,
 				sub,
@@ -524,7 +570,7 @@ pub mod pallet {
 				funding: o.funding,
 				new_size: o.new_size,
 			});
-			Ok(())
+			Ok(Some(weight).into())
 		}
 
 		/// Deposit `amount` of the quote asset into the liquidity vault for shares at NAV

@@ -54,6 +54,8 @@ impl frame_system::Config for Test {
 
 /// Most markets in the mock.
 pub const MAX_MARKETS: u32 = 4;
+/// Most collateral assets per margin account in the mock.
+pub const MAX_COLLATERAL: u32 = 3;
 /// Blocks per day in the mock: few, so that funding shows after a handful of blocks.
 pub const BLOCKS_PER_DAY: u32 = 100;
 /// One USDC (the quote asset, 6 decimals).
@@ -251,6 +253,11 @@ pub mod ledger {
 	/// Quote held by the custody account: backs every quote balance and every pool.
 	#[frame_support::storage_alias]
 	pub type Custody = StorageValue<MockLedger, SignedBalance, ValueQuery>;
+
+	/// How many collateral assets each margin account holds (the mock values none of them).
+	#[frame_support::storage_alias]
+	pub type CollateralAssets =
+		StorageMap<MockLedger, Blake2_128Concat, (AccountId, SubAccount), u32, ValueQuery>;
 }
 
 /// The error of a missing margin account.
@@ -304,6 +311,11 @@ impl MockLedger {
 	/// The quote the custody account holds.
 	pub fn custody() -> SignedBalance {
 		ledger::Custody::get()
+	}
+
+	/// `(who, sub)` holds `n` collateral assets (for its class; the mock values none of them).
+	pub fn set_collateral_assets(who: AccountId, sub: SubAccount, n: u32) {
+		ledger::CollateralAssets::insert((who, sub), n);
 	}
 
 	/// From now on `ensure_initial_margin` fails for `(who, sub)` with `error`.
@@ -382,6 +394,14 @@ impl MarginLedger<AccountId> for MockLedger {
 	}
 }
 
+/// An account's class: its positions in the pallet, and the collateral assets the test gave it.
+impl crate::AccountClass<AccountId> for MockLedger {
+	fn class(who: &AccountId, sub: SubAccount) -> (u32, u32) {
+		let positions = crate::Positions::<Test>::iter_key_prefix((*who, sub)).count() as u32;
+		(positions, ledger::CollateralAssets::get((*who, sub)))
+	}
+}
+
 // ----- the benchmark helper -----
 
 /// Funds margin accounts in the mock ledger and sets prices, for the benchmark tests.
@@ -404,18 +424,22 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 		set_prices(60_000);
 	}
 
-	fn margin_account(who: &AccountId, isolated: Option<MarketId>) -> SubAccount {
-		let Some(market) = isolated else {
-			let cross = ballast_primitives::CROSS_ACCOUNT;
-			MockLedger::deposit(*who, cross, 1_000_000 * USDC);
-			return cross;
-		};
-		let sub =
-			(1..=SubAccount::MAX).find(|s| !ledger::Accounts::contains_key((*who, *s))).unwrap();
-		MockLedger::open(*who, sub, Some(market));
-		// 2,000 USDC against ≈ 3,000 then ≈ 6,000 of notional (10 % initial margin).
-		MockLedger::deposit(*who, sub, 2_000 * USDC);
-		sub
+	fn list_markets(markets: u32) {
+		// Markets beyond the genesis ones trade like BTC-PERP on keys 3, 4, ... (guarded as
+		// BTC), each priced like BTC.
+		while crate::NextMarketId::<Test>::get() < markets {
+			let key = 1 + crate::NextMarketId::<Test>::get();
+			MockPrices::set_bounds(key, btc_bounds());
+			MockPrices::set(key, 60_000);
+			Perpetuals::do_create_market(MarketParams { oracle_key: key, ..btc_market() }).unwrap();
+		}
+	}
+
+	fn cross_account(who: &AccountId, assets: u32) -> SubAccount {
+		let cross = ballast_primitives::CROSS_ACCOUNT;
+		MockLedger::deposit(*who, cross, 1_000_000 * USDC);
+		MockLedger::set_collateral_assets(*who, cross, assets);
+		cross
 	}
 
 	fn move_prices() {
@@ -424,8 +448,8 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 
 	fn trade_size(market: MarketId) -> i128 {
 		match market {
-			BTC_PERP => BTC / 20,
-			_ => ETH,
+			ETH_PERP => ETH,
+			_ => BTC / 20,
 		}
 	}
 
@@ -442,6 +466,8 @@ impl pallet_perpetuals::Config for Test {
 	type Prices = MockPrices;
 	type QuoteDecimals = ConstU8<6>;
 	type MaxMarkets = ConstU32<MAX_MARKETS>;
+	type MaxCollateralAssets = ConstU32<MAX_COLLATERAL>;
+	type AccountClass = MockLedger;
 	type BlocksPerDay = ConstU32<BLOCKS_PER_DAY>;
 	type VaultReserveRatio = VaultReserveRatio;
 	type VirtualShares = ConstU128<USDC>;

@@ -4,8 +4,11 @@
 //! `make weights` (`runtime/src/weights/`). The figures here are hand-derived upper bounds
 //! for other runtimes and tests: storage
 //! accesses are counted for the worst case and priced with the runtime's `DbWeight`. A trade
-//! reads its market, position, vault, fee pot and price, then the margin engine values the
-//! whole account (every collateral asset and every position) for the initial-margin test.
+//! reads its market, position, vault, fee pot and price, and the stress test reads every market;
+//! then the margin engine values the whole account for the initial-margin test, and the
+//! liquidation engine (`OnChange`) values it again and re-files its triggers: that part grows
+//! with the account's class, `p` positions and `c` collateral assets
+//! ([`WeightInfo::trade`]).
 
 #![allow(unused_parens, unused_imports, missing_docs)]
 
@@ -19,7 +22,10 @@ use polkadot_sdk::{
 pub trait WeightInfo {
 	fn create_market() -> Weight;
 	fn update_market() -> Weight;
-	fn trade() -> Weight;
+	/// A trade of an account with `p` positions (the one traded among them) and `c` collateral
+	/// assets: the dispatchable declares `trade(MaxMarkets, MaxCollateralAssets)` and is
+	/// refunded to its account's class.
+	fn trade(p: u32, c: u32) -> Weight;
 	fn add_liquidity() -> Weight;
 	fn request_withdrawal() -> Weight;
 	fn withdraw_liquidity() -> Weight;
@@ -37,11 +43,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_market() -> Weight {
 		Weight::from_parts(30_000_000, 2_000).saturating_add(T::DbWeight::get().reads_writes(3, 1))
 	}
-	fn trade() -> Weight {
-		// Plus `OnChange` in the runtime: the liquidation engine re-values the account and
-		// re-files it in its liquidation-price and ADL indexes (≈ 54 reads, 6 writes).
-		Weight::from_parts(400_000_000, 80_000)
-			.saturating_add(T::DbWeight::get().reads_writes(70 + 54, 6 + 6))
+	fn trade(p: u32, c: u32) -> Weight {
+		// The fill and the stress test over every market (≤ 16, with its price); per position
+		// its market and price, twice (margin test, `OnChange`), and three triggers re-filed
+		// (out and in, with their source counts) plus its ADL entry; per collateral asset its
+		// terms, volatility and price, twice, and two triggers re-filed.
+		Weight::from_parts(250_000_000, 30_000)
+			.saturating_add(Weight::from_parts(30_000_000, 6_000).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(20_000_000, 6_000).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads_writes(50, 12))
+			.saturating_add(T::DbWeight::get().reads_writes(6, 8).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads_writes(8, 4).saturating_mul(c.into()))
 	}
 	fn add_liquidity() -> Weight {
 		// NAV reads every market (≤ 16) and its price.
@@ -74,8 +86,10 @@ impl WeightInfo for () {
 	fn update_market() -> Weight {
 		Weight::from_parts(30_000_000, 2_000)
 	}
-	fn trade() -> Weight {
-		Weight::from_parts(300_000_000, 60_000)
+	fn trade(p: u32, c: u32) -> Weight {
+		Weight::from_parts(200_000_000, 20_000)
+			.saturating_add(Weight::from_parts(10_000_000, 2_000).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(10_000_000, 2_000).saturating_mul(c.into()))
 	}
 	fn add_liquidity() -> Weight {
 		Weight::from_parts(150_000_000, 30_000)

@@ -1,16 +1,33 @@
 //! What the pallets' benchmarks need from the runtime: prices written into the oracle, funded
 //! wallets, and real margin accounts with real positions opened through the calls — on the dev
 //! genesis (`--chain dev`: BTC-PERP, ETH-PERP, DOT-PERP; USDC, BTC, ETH and DOT listed).
+//!
+//! The widest accounts — [`MaxMarkets`] positions and [`MaxCollateralAssets`] collateral assets,
+//! the limits the weights of the account-valuing calls are declared at — need more markets and
+//! collateral than the genesis lists. [`list_markets`] and [`collateral`] list them the way
+//! governance would, through the pallets' own root calls: each on its own oracle key, guarded by
+//! the price guard ([`guard_key`]) and priced in the oracle ([`set_price`]); collateral assets
+//! are created in `pallet-assets` and registered with the collateral registry.
 
-use super::derivatives::NativeAndAssets;
+use super::derivatives::{MaxCollateralAssets, MaxMarkets, NativeAndAssets};
 use crate::{AccountId, MarginAccounts, Perpetuals, Runtime, RuntimeOrigin};
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use ballast_primitives::{
 	assets,
 	traits::{PriceProvider, TimestampedPrice},
-	AssetId, Balance, MarketId, OracleKey, Price, SubAccount,
+	AssetId, AssetStatus, Balance, MarketId, OracleKey, Price, SubAccount, CROSS_ACCOUNT,
 };
-use polkadot_sdk::{frame_support::traits::fungibles::Mutate, pallet_oracle, pallet_timestamp};
+use pallet_collateral_registry::{CollateralParams, ConcentrationAddOn, HaircutSchedule};
+use pallet_perpetuals::{MarketParams, MarketStatus};
+use polkadot_sdk::{
+	frame_support::{
+		traits::fungibles::{Create, Mutate},
+		BoundedVec,
+	},
+	frame_system::RawOrigin,
+	pallet_oracle, pallet_timestamp,
+	sp_arithmetic::Permill,
+};
 
 /// One type implements every pallet's `BenchmarkHelper`.
 pub struct BenchmarkHelpers;
@@ -22,15 +39,35 @@ const BTC: Balance = 100_000_000;
 const ETH: Balance = 1_000_000_000_000_000_000;
 const DOT: Balance = 10_000_000_000;
 
+/// Market `id` beyond the genesis ones trades the underlying priced under oracle key
+/// `EXTRA_MARKET_KEYS + id`.
+const EXTRA_MARKET_KEYS: OracleKey = 1_000;
+/// The `i`-th collateral asset beyond the genesis ones has id (and oracle key)
+/// `EXTRA_ASSETS + i`.
+const EXTRA_ASSETS: AssetId = 100;
+/// Every extra underlying and extra collateral asset costs 100 USD ...
+const EXTRA_PRICE: u32 = 100;
+/// ... and has 10 decimals.
+const EXTRA_DECIMALS: u8 = 10;
+/// One whole token of an extra underlying or asset.
+const EXTRA_UNIT: Balance = 10_000_000_000;
+
+/// The oracle reports `price` (whole USD) for `key`, stamped [`NOW`].
+fn set_price(key: OracleKey, price: u32) {
+	pallet_oracle::Values::<Runtime>::insert(
+		key,
+		pallet_oracle::TimestampedValue { value: Price::from_u32(price), timestamp: NOW },
+	);
+}
+
+/// The clock at [`NOW`]; BTC at `btc`, ETH 3 000, DOT 6, USDC 1 (the extra markets and assets
+/// keep the price they were listed at, also stamped [`NOW`]).
 fn set_prices(btc: u32) {
 	pallet_timestamp::Now::<Runtime>::put(NOW);
 	for (asset, price) in
 		[(assets::BTC, btc), (assets::ETH, 3_000), (assets::DOT, 6), (assets::USDC, 1)]
 	{
-		pallet_oracle::Values::<Runtime>::insert(
-			asset,
-			pallet_oracle::TimestampedValue { value: Price::from_u32(price), timestamp: NOW },
-		);
+		set_price(asset, price);
 	}
 }
 
@@ -47,9 +84,94 @@ fn signed(who: &AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who.clone())
 }
 
-/// Each collateral asset with about 1 000 USD of it.
-fn collateral() -> Vec<(AssetId, Balance)> {
-	[(assets::BTC, BTC / 60), (assets::ETH, ETH / 3), (assets::DOT, 166 * DOT)].to_vec()
+fn root() -> RuntimeOrigin {
+	RawOrigin::Root.into()
+}
+
+/// The parameters of an extra market on `oracle_key`: 10 decimals, 10 % / 5 % margin, caps and
+/// skew scale far above what the benchmarks trade.
+fn extra_market(oracle_key: OracleKey) -> MarketParams {
+	MarketParams {
+		oracle_key,
+		base_decimals: EXTRA_DECIMALS,
+		initial_margin: Permill::from_percent(10),
+		maintenance_margin: Permill::from_percent(5),
+		max_long_oi: 1_000_000 * EXTRA_UNIT,
+		max_short_oi: 1_000_000 * EXTRA_UNIT,
+		taker_fee: Permill::from_parts(500),
+		base_spread: Permill::from_parts(200),
+		skew_scale: 10_000_000 * EXTRA_UNIT,
+		max_premium: Permill::from_percent(2),
+		max_funding_rate: Permill::from_parts(1_000),
+		status: MarketStatus::Active,
+	}
+}
+
+/// From now on markets `0..n` exist (at most [`MaxMarkets`]): each one beyond the genesis ones
+/// is created by Root on its own guarded, priced oracle key.
+fn list_markets(n: u32) {
+	let n = n.min(MaxMarkets::get());
+	while pallet_perpetuals::NextMarketId::<Runtime>::get() < n {
+		let key =
+			EXTRA_MARKET_KEYS.saturating_add(pallet_perpetuals::NextMarketId::<Runtime>::get());
+		guard_key(key);
+		set_price(key, EXTRA_PRICE);
+		if Perpetuals::create_market(root(), extra_market(key)).is_err() {
+			return;
+		}
+	}
+}
+
+/// The risk parameters of an extra collateral asset priced under `oracle_key`: 20 % haircut,
+/// 85 % liquidation threshold, caps far above what the benchmarks deposit.
+fn extra_collateral(oracle_key: OracleKey) -> CollateralParams<super::derivatives::MaxBands> {
+	CollateralParams {
+		decimals: EXTRA_DECIMALS,
+		oracle_key,
+		haircut: HaircutSchedule {
+			base: Permill::from_percent(20),
+			bands: BoundedVec::new(),
+			concentration: ConcentrationAddOn {
+				market_depth: 10_000_000 * EXTRA_UNIT,
+				slope: Permill::from_percent(10),
+				max_add_on: Permill::from_percent(20),
+			},
+		},
+		liquidation_threshold: Permill::from_percent(85),
+		liquidation_penalty: Permill::from_percent(5),
+		supply_cap: 100_000_000 * EXTRA_UNIT,
+		account_cap: 10_000_000 * EXTRA_UNIT,
+		status: AssetStatus::Active,
+	}
+}
+
+/// List collateral asset `id` (and oracle key `id`) unless the registry lists it already: a
+/// sufficient asset in `pallet-assets`, guarded and priced, registered by Root.
+fn list_asset(id: AssetId) {
+	guard_key(id);
+	set_price(id, EXTRA_PRICE);
+	if pallet_collateral_registry::AssetParams::<Runtime>::contains_key(id) {
+		return;
+	}
+	let owner = AccountId::new([0xa5; 32]);
+	let _ = <crate::Assets as Create<AccountId>>::create(id, owner, true, 1);
+	let _ = crate::CollateralRegistry::register_asset(root(), id, Box::new(extra_collateral(id)));
+}
+
+/// `n` collateral assets (at most [`MaxCollateralAssets`]), each with about 1 000 USD of it:
+/// BTC, ETH and DOT, then extra assets, listed as needed.
+fn collateral(n: u32) -> Vec<(AssetId, Balance)> {
+	let n = n.min(MaxCollateralAssets::get());
+	let mut all =
+		[(assets::BTC, BTC / 60), (assets::ETH, ETH / 3), (assets::DOT, 166 * DOT)].to_vec();
+	let genesis = u32::try_from(all.len()).unwrap_or(u32::MAX);
+	for i in 0..n.saturating_sub(genesis) {
+		let id = EXTRA_ASSETS.saturating_add(i);
+		list_asset(id);
+		all.push((id, 10 * EXTRA_UNIT));
+	}
+	all.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+	all
 }
 
 /// About 3 000 USD of the market's underlying, long.
@@ -57,19 +179,33 @@ fn trade_size(market: MarketId) -> i128 {
 	let size = match market {
 		0 => BTC / 20,
 		1 => ETH,
-		_ => 500 * DOT,
+		2 => 500 * DOT,
+		_ => 30 * EXTRA_UNIT,
 	};
 	i128::try_from(size).unwrap_or(0)
 }
 
-/// Deposit ample margin (quote and every collateral asset) into `(who, sub)`.
-fn fund_margin(who: &AccountId, sub: SubAccount) {
+/// Fund `who` and deposit into `(who, sub)` ample quote (100 000 USDC) and `assets` collateral
+/// assets (listed as needed), about 1 000 USD of each.
+fn fund_margin(who: &AccountId, sub: SubAccount, assets: u32) {
 	native(who);
 	mint(who, assets::USDC, 200_000 * USDC);
 	let _ = MarginAccounts::deposit(signed(who), sub, assets::USDC, 100_000 * USDC);
-	for (asset, amount) in collateral() {
+	for (asset, amount) in collateral(assets) {
 		mint(who, asset, amount.saturating_mul(4));
 		let _ = MarginAccounts::deposit(signed(who), sub, asset, amount);
+	}
+}
+
+/// Open one position of [`trade_size`] in each market of `markets` from `(who, sub)` (listing
+/// markets as needed): long, or alternately long and short (`alternate`), which keeps the
+/// vault's skew (and its stress test) small.
+fn open_positions(who: &AccountId, sub: SubAccount, markets: u32, alternate: bool) {
+	list_markets(markets);
+	for market in 0..markets.min(MaxMarkets::get()) {
+		let size = trade_size(market);
+		let size = if alternate && market % 2 == 1 { size.saturating_neg() } else { size };
+		let _ = Perpetuals::trade(signed(who), sub, market, size, None);
 	}
 }
 
@@ -103,17 +239,12 @@ impl pallet_liquidation::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 		sub
 	}
 
-	fn open_cross(who: &AccountId, positions: u32, _assets: u32) {
-		fund_margin(who, ballast_primitives::CROSS_ACCOUNT);
-		for market in pallet_perpetuals::Markets::<Runtime>::iter_keys().take(positions as usize) {
-			let _ = Perpetuals::trade(
-				signed(who),
-				ballast_primitives::CROSS_ACCOUNT,
-				market,
-				trade_size(market),
-				None,
-			);
-		}
+	/// 100 000 USDC and about 1 000 USD of each of `assets` collateral assets; `positions`
+	/// positions of about 3 000 USD, alternately long and short: an account of 48 000 USD of
+	/// notional at most against 100 000 USDC, far from its liquidation limit.
+	fn open_cross(who: &AccountId, positions: u32, assets: u32) {
+		fund_margin(who, CROSS_ACCOUNT, assets);
+		open_positions(who, CROSS_ACCOUNT, positions, true);
 	}
 
 	fn crash() {
@@ -130,9 +261,9 @@ impl pallet_liquidation::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 }
 
 impl pallet_margin_accounts::BenchmarkHelper<AccountId> for BenchmarkHelpers {
-	fn setup() -> Vec<(AssetId, Balance)> {
+	fn setup(assets: u32) -> Vec<(AssetId, Balance)> {
 		set_prices(60_000);
-		collateral()
+		collateral(assets)
 	}
 
 	fn quote_amount() -> Balance {
@@ -147,13 +278,15 @@ impl pallet_margin_accounts::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 		BTC_PERP
 	}
 
-	fn open_positions(who: &AccountId, sub: SubAccount) {
-		let bound =
-			pallet_margin_accounts::Accounts::<Runtime>::get(who, sub).and_then(|a| a.market);
-		for market in pallet_perpetuals::Markets::<Runtime>::iter_keys() {
-			if bound.is_none_or(|m| m == market) {
+	fn open_positions(who: &AccountId, sub: SubAccount, positions: u32) {
+		if positions == 0 {
+			return;
+		}
+		match pallet_margin_accounts::Accounts::<Runtime>::get(who, sub).and_then(|a| a.market) {
+			Some(market) => {
 				let _ = Perpetuals::trade(signed(who), sub, market, trade_size(market), None);
-			}
+			},
+			None => open_positions(who, sub, positions, false),
 		}
 	}
 }
@@ -167,17 +300,13 @@ impl pallet_perpetuals::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 		set_prices(60_000);
 	}
 
-	fn margin_account(who: &AccountId, isolated: Option<MarketId>) -> SubAccount {
-		let Some(market) = isolated else {
-			fund_margin(who, ballast_primitives::CROSS_ACCOUNT);
-			return ballast_primitives::CROSS_ACCOUNT;
-		};
-		native(who);
-		let Ok(sub) = MarginAccounts::do_create_isolated(who, market) else { return 0 };
-		// 2 000 USDC against the positions the benchmark opens (≈ 3 000 USD, then 6 000).
-		mint(who, assets::USDC, 4_000 * USDC);
-		let _ = MarginAccounts::deposit(signed(who), sub, assets::USDC, 2_000 * USDC);
-		sub
+	fn list_markets(markets: u32) {
+		list_markets(markets)
+	}
+
+	fn cross_account(who: &AccountId, assets: u32) -> SubAccount {
+		fund_margin(who, CROSS_ACCOUNT, assets);
+		CROSS_ACCOUNT
 	}
 
 	fn move_prices() {
@@ -215,14 +344,10 @@ fn guard_key(key: OracleKey) {
 		max_price: Price::from_u32(1_000_000_000),
 		max_age: 10 * 60 * 1_000,
 		trade_age: 10 * 60 * 1_000,
-		max_jump: polkadot_sdk::sp_arithmetic::Permill::from_percent(25),
+		max_jump: Permill::from_percent(25),
 		jump_confirm: 60_000,
 	};
-	let _ = crate::PriceGuard::set_guard(
-		polkadot_sdk::frame_system::RawOrigin::Root.into(),
-		key,
-		params,
-	);
+	let _ = crate::PriceGuard::set_guard(root(), key, params);
 }
 
 impl pallet_collateral_registry::BenchmarkHelper for BenchmarkHelpers {

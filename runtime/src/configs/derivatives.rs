@@ -10,6 +10,11 @@
 //! ```
 //!
 //! [`Products`] lists the derivative products; a second one (options) joins as a tuple member.
+//!
+//! One more glue trait is `pallet_perpetuals`'s own, `AccountClass`: a trade is refunded to
+//! the class of its account (positions, collateral assets) as the margin engine counts it
+//! ([`MarginAccountClass`]). The limits the account-valuing calls are weighed at are one pair
+//! for all three pallets that value accounts: [`MaxMarkets`] and [`MaxCollateralAssets`].
 
 use crate::{
 	AccountId, AssetId, Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts,
@@ -73,6 +78,22 @@ parameter_types! {
 	pub const MaxBands: u32 = 8;
 	/// Blocks per day, for funding.
 	pub const BlocksPerDay: u32 = DAYS;
+	/// Most perpetual markets; with one product, also the most positions one margin account
+	/// holds.
+	pub const MaxMarkets: u32 = 16;
+	/// Most distinct collateral assets in one margin account.
+	pub const MaxCollateralAssets: u32 = 8;
+}
+
+/// A margin account's class — positions in every product, collateral assets — as the margin
+/// engine counts it ([`pallet_margin_accounts::Pallet::account_class`]): what a trade is
+/// charged at after the fact.
+pub struct MarginAccountClass;
+
+impl pallet_perpetuals::AccountClass<AccountId> for MarginAccountClass {
+	fn class(who: &AccountId, sub: ballast_primitives::SubAccount) -> (u32, u32) {
+		MarginAccounts::account_class(who, sub, None)
+	}
 }
 
 impl pallet_collateral_registry::Config for Runtime {
@@ -108,7 +129,9 @@ impl pallet_margin_accounts::Config for Runtime {
 	/// Live auctions (and other liquidation work) keep an isolated account open.
 	type PendingLiquidation = crate::Liquidation;
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
-	type MaxCollateralAssets = ConstU32<8>;
+	type MaxCollateralAssets = MaxCollateralAssets;
+	/// One product: an account holds at most one position per perpetual market.
+	type MaxPositions = MaxMarkets;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
 	type WeightInfo = crate::weights::pallet_margin_accounts::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -121,7 +144,10 @@ impl pallet_perpetuals::Config for Runtime {
 	type Ledger = MarginAccounts;
 	type Prices = crate::PriceGuard;
 	type QuoteDecimals = QuoteDecimals;
-	type MaxMarkets = ConstU32<16>;
+	type MaxMarkets = MaxMarkets;
+	type MaxCollateralAssets = MaxCollateralAssets;
+	/// A trade is refunded to its account's class, counted by the margin engine.
+	type AccountClass = MarginAccountClass;
 	type BlocksPerDay = BlocksPerDay;
 	type VaultReserveRatio = VaultReserveRatio;
 	/// One USDC of virtual shares and quote prices the vault's shares (see

@@ -59,8 +59,8 @@ impl pallet_liquidation::Config for Runtime {
 	type Assets = super::derivatives::NativeAndAssets;
 	type QuoteDecimals = QuoteDecimals;
 	type PalletId = LiquidationPalletId;
-	type MaxMarkets = polkadot_sdk::frame_support::traits::ConstU32<16>;
-	type MaxCollateralAssets = polkadot_sdk::frame_support::traits::ConstU32<8>;
+	type MaxMarkets = super::derivatives::MaxMarkets;
+	type MaxCollateralAssets = super::derivatives::MaxCollateralAssets;
 	type SweepBudget = SweepBudget;
 	type AccountChecksPerBlock = AccountChecksPerBlock;
 	type CloseBuffer = CloseBuffer;

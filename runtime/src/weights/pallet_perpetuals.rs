@@ -97,15 +97,21 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Liquidation::Index` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlIndex` (r:0 w:2)
 	/// Proof: `Liquidation::AdlIndex` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	fn trade() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `2272`
-		//  Estimated: `11650`
-		// Minimum execution time: 579_588_000 picoseconds.
-		Weight::from_parts(780_388_000, 0)
-			.saturating_add(Weight::from_parts(0, 11650))
-			.saturating_add(T::DbWeight::get().reads(23))
-			.saturating_add(T::DbWeight::get().writes(12))
+	/// The range of component `p` is `[1, 16]`.
+	/// The range of component `c` is `[0, 8]`.
+	fn trade(p: u32, c: u32, ) -> Weight {
+		// Placeholder until `make weights` measures the class components: the old figure of an
+		// isolated account (1 position, 3 assets, 3 markets) split per position and asset, the
+		// stress test over 16 markets in the base, and the re-filing writes of the triggers.
+		Weight::from_parts(600_000_000, 12_000)
+			.saturating_add(Weight::from_parts(60_000_000, 3_000).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(40_000_000, 3_000).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(45))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(10))
+			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
 	}
 	/// Storage: `Perpetuals::VaultState` (r:1 w:1)
 	/// Proof: `Perpetuals::VaultState` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)

@@ -145,6 +145,8 @@ pub const ACCOUNT_DEPOSIT: Balance = 100;
 pub const MAX_ISOLATED: u8 = 3;
 /// Most collateral assets per account in the mock.
 pub const MAX_COLLATERAL: u32 = 3;
+/// Most positions per account in the mock: one per default market.
+pub const MAX_POSITIONS: u32 = MARKETS.len() as u32;
 
 impl pallet_margin_accounts::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
@@ -161,6 +163,7 @@ impl pallet_margin_accounts::Config for Test {
 	type PalletId = MarginPalletId;
 	type MaxIsolatedAccounts = ConstU8<MAX_ISOLATED>;
 	type MaxCollateralAssets = ConstU32<MAX_COLLATERAL>;
+	type MaxPositions = ConstU32<MAX_POSITIONS>;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
 	type OnChange = MockOnChange;
 	type PendingLiquidation = MockPendingLiquidation;
@@ -282,12 +285,14 @@ pub struct MockBenchmarkHelper;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
-	fn setup() -> Vec<(AssetId, Balance)> {
+	fn setup(assets: u32) -> Vec<(AssetId, Balance)> {
 		// Benchmarks share one thread: forget the positions an earlier one opened.
 		MockDerivatives::reset();
 		MockPrices::set_defaults();
-		// About a thousand quote units of each.
-		vec![(BTC, BTC_UNIT / 50), (ETH, ETH_UNIT / 3), (DOT, 200 * DOT_UNIT)]
+		// About a thousand quote units of each; the mock's accounts hold three at most.
+		let mut all = vec![(BTC, BTC_UNIT / 50), (ETH, ETH_UNIT / 3), (DOT, 200 * DOT_UNIT)];
+		all.truncate(assets as usize);
+		all
 	}
 
 	fn quote_amount() -> Balance {
@@ -303,10 +308,17 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 		MARKETS[0]
 	}
 
-	fn open_positions(who: &AccountId, sub: SubAccount) {
+	fn open_positions(who: &AccountId, sub: SubAccount, positions: u32) {
+		if positions == 0 {
+			return;
+		}
 		let bound = crate::Accounts::<Test>::get(who, sub).and_then(|a| a.market);
-		let markets: Vec<MarketId> =
-			MARKETS.iter().copied().filter(|m| bound.is_none_or(|b| b == *m)).collect();
+		let markets: Vec<MarketId> = MARKETS
+			.iter()
+			.copied()
+			.filter(|m| bound.is_none_or(|b| b == *m))
+			.take(positions as usize)
+			.collect();
 		let n = markets.len() as u128;
 		MockDerivatives::open(
 			*who,

@@ -38,7 +38,7 @@ fn deposit(who: AccountId, sub: SubAccount, asset: AssetId, amount: Balance) {
 }
 
 fn withdraw(who: AccountId, sub: SubAccount, asset: AssetId, amount: Balance) -> DispatchResult {
-	MarginAccounts::withdraw(signed(who), sub, asset, amount)
+	MarginAccounts::withdraw(signed(who), sub, asset, amount).map(|_| ()).map_err(|e| e.error)
 }
 
 fn transfer(
@@ -48,7 +48,7 @@ fn transfer(
 	asset: AssetId,
 	amount: Balance,
 ) -> DispatchResult {
-	MarginAccounts::transfer(signed(who), from, to, asset, amount)
+	MarginAccounts::transfer(signed(who), from, to, asset, amount).map(|_| ()).map_err(|e| e.error)
 }
 
 fn create_isolated(who: AccountId, market: MarketId) -> SubAccount {
@@ -105,4 +105,5 @@ mod report_and_liquidation_price;
 mod seize;
 mod snapshot_conservative_prices;
 mod transfer_errors;
+mod weights_by_class;
 mod withdraw_errors;

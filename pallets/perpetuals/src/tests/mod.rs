@@ -113,3 +113,4 @@ mod reports;
 mod the_vault;
 mod trade_behaviour;
 mod trade_errors;
+mod trade_weight;

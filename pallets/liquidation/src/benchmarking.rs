@@ -20,6 +20,7 @@
 //!   `restart` (with a keeper reward).
 
 use super::*;
+use alloc::vec::Vec;
 use ballast_primitives::{traits::MarginLedger, SignedBalance};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,

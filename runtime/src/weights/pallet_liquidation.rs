@@ -49,15 +49,15 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::LastValid` (r:3 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `Liquidation::Index` (r:207 w:306)
+	/// Storage: `Liquidation::Index` (r:207 w:200)
 	/// Proof: `Liquidation::Index` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	/// Storage: `MarginAccounts::Accounts` (r:253 w:200)
+	/// Storage: `MarginAccounts::Accounts` (r:200 w:200)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
 	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
-	/// Storage: `Perpetuals::Positions` (r:506 w:200)
+	/// Storage: `Perpetuals::Positions` (r:400 w:200)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlScope` (r:200 w:200)
 	/// Proof: `Liquidation::AdlScope` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
@@ -93,15 +93,15 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `PriceGuard::InvalidBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:200 w:200)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
-	/// Storage: `Liquidation::Indexed` (r:253 w:253)
+	/// Storage: `Liquidation::Indexed` (r:200 w:200)
 	/// Proof: `Liquidation::Indexed` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
-	/// Storage: `Liquidation::Watching` (r:254 w:253)
+	/// Storage: `Liquidation::Watching` (r:201 w:200)
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:6 w:5)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchResume` (r:1 w:0)
 	/// Proof: `Liquidation::WatchResume` (`max_values`: Some(1), `max_size`: Some(6), added: 501, mode: `MaxEncodedLen`)
-	/// Storage: `Liquidation::Watch` (r:606 w:1318)
+	/// Storage: `Liquidation::Watch` (r:606 w:1000)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::CrossCursor` (r:1 w:1)
 	/// Proof: `Liquidation::CrossCursor` (`max_values`: Some(1), `max_size`: Some(34), added: 529, mode: `MaxEncodedLen`)
@@ -113,21 +113,21 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// The range of component `k` is `[0, 200]`.
 	fn on_initialize(n: u32, k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `26404 + k * (807 ±0) + n * (114 ±0)`
-		//  Estimated: `103862 + k * (6451 ±77) + n * (209 ±15)`
-		// Minimum execution time: 22_121_583_000 picoseconds.
-		Weight::from_parts(271_221_828, 0)
-			.saturating_add(Weight::from_parts(0, 103862))
-			// Standard Error: 12_092_791
-			.saturating_add(Weight::from_parts(37_688_388, 0).saturating_mul(n.into()))
-			// Standard Error: 60_364_796
-			.saturating_add(Weight::from_parts(949_656_689, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(368))
-			.saturating_add(T::DbWeight::get().reads((14_u64).saturating_mul(k.into())))
-			.saturating_add(T::DbWeight::get().writes(212))
+		//  Measured:  `17656 + k * (845 ±0) + n * (100 ±0)`
+		//  Estimated: `43630 + k * (6451 ±3) + n * (197 ±0)`
+		// Minimum execution time: 910_787_000 picoseconds.
+		Weight::from_parts(910_787_000, 0)
+			.saturating_add(Weight::from_parts(0, 43630))
+			// Standard Error: 6_754_866
+			.saturating_add(Weight::from_parts(13_368_970, 0).saturating_mul(n.into()))
+			// Standard Error: 33_795_891
+			.saturating_add(Weight::from_parts(1_075_515_059, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(48))
+			.saturating_add(T::DbWeight::get().reads((15_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes(12))
 			.saturating_add(T::DbWeight::get().writes((16_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 6451).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(0, 209).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 197).saturating_mul(n.into()))
 	}
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:0)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
@@ -158,14 +158,14 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	fn check_account(p: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1255 + c * (278 ±0) + p * (463 ±0)`
-		//  Estimated: `4924 + c * (4986 ±112) + p * (7479 ±57)`
-		// Minimum execution time: 1_393_377_000 picoseconds.
-		Weight::from_parts(30_657_566, 0)
+		//  Estimated: `4924 + c * (4986 ±0) + p * (7479 ±0)`
+		// Minimum execution time: 1_328_906_000 picoseconds.
+		Weight::from_parts(1_416_806_000, 0)
 			.saturating_add(Weight::from_parts(0, 4924))
-			// Standard Error: 13_588_830
-			.saturating_add(Weight::from_parts(307_970_368, 0).saturating_mul(p.into()))
-			// Standard Error: 25_146_352
-			.saturating_add(Weight::from_parts(186_373_496, 0).saturating_mul(c.into()))
+			// Standard Error: 7_940_803
+			.saturating_add(Weight::from_parts(270_958_957, 0).saturating_mul(p.into()))
+			// Standard Error: 15_783_511
+			.saturating_add(Weight::from_parts(47_571_564, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
@@ -191,8 +191,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `1391`
 		//  Estimated: `6098`
-		// Minimum execution time: 93_750_000 picoseconds.
-		Weight::from_parts(163_430_000, 0)
+		// Minimum execution time: 94_720_000 picoseconds.
+		Weight::from_parts(152_190_000, 0)
 			.saturating_add(Weight::from_parts(0, 6098))
 			.saturating_add(T::DbWeight::get().reads(7))
 	}
@@ -234,8 +234,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `4506`
 		//  Estimated: `108216`
-		// Minimum execution time: 1_188_867_000 picoseconds.
-		Weight::from_parts(1_856_005_000, 0)
+		// Minimum execution time: 1_184_067_000 picoseconds.
+		Weight::from_parts(1_365_667_000, 0)
 			.saturating_add(Weight::from_parts(0, 108216))
 			.saturating_add(T::DbWeight::get().reads(67))
 			.saturating_add(T::DbWeight::get().writes(20))
@@ -284,8 +284,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `4090`
 		//  Estimated: `11426`
-		// Minimum execution time: 456_219_000 picoseconds.
-		Weight::from_parts(721_498_000, 0)
+		// Minimum execution time: 464_809_000 picoseconds.
+		Weight::from_parts(801_668_000, 0)
 			.saturating_add(Weight::from_parts(0, 11426))
 			.saturating_add(T::DbWeight::get().reads(25))
 			.saturating_add(T::DbWeight::get().writes(15))
@@ -318,8 +318,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `2361`
 		//  Estimated: `6208`
-		// Minimum execution time: 264_400_000 picoseconds.
-		Weight::from_parts(457_569_000, 0)
+		// Minimum execution time: 267_379_000 picoseconds.
+		Weight::from_parts(316_580_000, 0)
 			.saturating_add(Weight::from_parts(0, 6208))
 			.saturating_add(T::DbWeight::get().reads(13))
 			.saturating_add(T::DbWeight::get().writes(6))

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod chain;
+pub mod population;
 
 use ballast_runtime::{genesis_config_presets, RuntimeGenesisConfig};
 use polkadot_sdk::{

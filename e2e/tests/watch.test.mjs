@@ -15,7 +15,7 @@ const ONE = 10n ** 18n;
 const BTC = 10n ** 8n;
 const ETH = 10n ** 18n;
 const USDC = 10n ** 6n;
-const BLST = 10n ** 18n;
+const BLST = 10n ** 12n;
 const [ID_BTC, ID_ETH, ID_DOT, ID_USDC] = [1, 2, 3, 4];
 const [BTC_PERP, ETH_PERP] = [0, 1];
 const CROSS = 0;
@@ -57,10 +57,10 @@ describe('the watch on a dev chain with hundreds of accounts', () => {
     await feed(60_000n, 3_000n);
 
     // Alice funds everyone: native tokens for fees and the margin account's deposit, USDC
-    // for margin; the portfolio also gets BTC and ETH.
+    // for margin (she issues the dev assets); the portfolio also gets BTC and ETH.
     const fund = (who, usdc) => [
       api.tx.balances.transferKeepAlive(who.address, 10n * BLST),
-      api.tx.assets.transferKeepAlive(ID_USDC, who.address, usdc),
+      api.tx.assets.mint(ID_USDC, who.address, usdc),
     ];
     const batches = [];
     for (let i = 0; i < CROWD; i += 50) {
@@ -68,8 +68,8 @@ describe('the watch on a dev chain with hundreds of accounts', () => {
     }
     batches.push(api.tx.utility.batchAll([
       ...fund(owner, 3_000n * USDC),
-      api.tx.assets.transferKeepAlive(ID_BTC, owner.address, BTC / 5n),
-      api.tx.assets.transferKeepAlive(ID_ETH, owner.address, 3n * ETH),
+      api.tx.assets.mint(ID_BTC, owner.address, BTC / 5n),
+      api.tx.assets.mint(ID_ETH, owner.address, 3n * ETH),
     ]));
     for (const r of await submitAll(alice, batches)) assert.equal(r.error, null);
   });

@@ -11,6 +11,8 @@
 //! | [`perp`] | execution price, funding, PnL, entry price, isolated liquidation price, and the one fill ([`perp::apply_fill`]) |
 //! | [`liquidation`] | close fraction, Dutch-auction curve, lot sizing, auto-deleveraging share |
 //! | [`safety`] | margin of safety: the gross price sensitivity and the triggers that say when an account must be valued again |
+//! | [`fixed`] | fixed-point `ln`, `exp`, `sqrt` and the standard normal `Φ`, `φ` |
+//! | [`options`] | Black–Scholes price and greeks of European calls and puts, the implied-volatility model, bid/ask |
 //! | [`shares`] | pool shares minted and redeemed, with a virtual offset against first-depositor inflation |
 //!
 //! ## Conventions
@@ -36,9 +38,11 @@
 	)
 )]
 
+pub mod fixed;
 pub mod haircut;
 pub mod liquidation;
 pub mod margin;
+pub mod options;
 pub mod perp;
 pub mod safety;
 pub mod shares;

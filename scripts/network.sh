@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A local 4-validator network (Alice, Bob, Charlie, Dave) with zombienet's native provider.
 #   scripts/network.sh          spawn it; Alice's RPC on ws://127.0.0.1:9944; Ctrl-C stops it
-#   scripts/network.sh test     run zombienet/smoke.zndsl against a fresh network on free ports
+#   scripts/network.sh test [NAME...]
+#                               run zombienet/NAME.zndsl (default: smoke, then faults), each
+#                               against a fresh network on free ports
 set -euo pipefail
 cd "$(dirname "$0")/../zombienet"
 
@@ -24,11 +26,17 @@ case "${1:-spawn}" in
 		;;
 	test)
 		# Same network, but on free ports, so a running dev chain on 9944 does not interfere.
+		shift
 		work=$(mktemp -d)
 		trap 'rm -rf "$work"' EXIT
 		grep -v '^\s*rpc_port' local.toml > "$work/local.toml"
-		cp smoke.zndsl "$work/"
-		npx zombienet -p native -l text test "$work/smoke.zndsl"
+		cp ./*.zndsl ./*.js "$work/"
+		tests=("$@")
+		[ ${#tests[@]} -gt 0 ] || tests=(smoke faults)
+		for name in "${tests[@]}"; do
+			echo "==> zombienet: $name.zndsl"
+			npx zombienet -p native -l text test "$work/$name.zndsl"
+		done
 		;;
 	*)
 		echo "usage: $0 [spawn|test]" >&2

@@ -293,6 +293,28 @@ impl_runtime_apis! {
 		}
 	}
 
+	// Off-chain tooling only (`try-runtime` CLI): never part of a production build. A failed
+	// migration or invariant must abort the dry run, hence `expect`.
+	#[cfg(feature = "try-runtime")]
+	#[allow(clippy::expect_used)]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			let weight = Executive::try_runtime_upgrade(checks)
+				.expect("try-runtime: the runtime upgrade's migrations or checks failed");
+			(weight, crate::configs::system::RuntimeBlockWeights::get().max_block)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.expect("try-runtime: executing the block or its try_state checks failed")
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

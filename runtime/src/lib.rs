@@ -30,6 +30,7 @@ pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod margin_api;
+pub mod migrations;
 
 use alloc::{borrow::Cow, vec::Vec};
 pub use ballast_primitives::{
@@ -81,7 +82,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("ballast"),
 	impl_name: Cow::Borrowed("ballast"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -142,8 +143,8 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations to run on the next runtime upgrade. None yet.
-pub type Migrations = ();
+/// Storage migrations to run on the next runtime upgrade (see `migrations.rs`).
+pub use migrations::Migrations;
 
 /// Executive: dispatches incoming extrinsics to the respective pallets.
 pub type Executive = frame_executive::Executive<

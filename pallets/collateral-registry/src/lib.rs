@@ -143,7 +143,7 @@ pub mod pallet {
 	use polkadot_sdk::{frame_support::pallet_prelude::*, frame_system::pallet_prelude::*};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

@@ -198,7 +198,12 @@ pub const LOG_TARGET: &str = "runtime::liquidation";
 pub mod pallet {
 	use super::*;
 
+	/// The in-code storage version: 1 is the layout Ballast launched with (see the runtime's
+	/// `Migrations` and `runtime/tests/layout.rs`, which fails when storage changes without a bump).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

@@ -204,7 +204,7 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -503,7 +503,6 @@ pub mod pallet {
 
 		/// Invariants: every source list belongs to a fed asset and validates; parameters
 		/// validate; no more than `MaxAssets` assets.
-		#[cfg(any(test, feature = "try-runtime"))]
 		pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			ensure!(Params::<T>::count() <= T::MaxAssets::get(), "too many fed assets");
 			ensure!(

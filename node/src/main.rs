@@ -5,6 +5,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod metrics;
 mod price_server;
 mod rpc;
 mod service;

@@ -17,7 +17,8 @@ use std::{sync::Arc, time::Duration};
 /// The full client: the runtime executed by the wasm executor with Substrate's host functions.
 pub type FullClient =
 	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
-type FullBackend = sc_service::TFullBackend<Block>;
+/// The database backend.
+pub type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
 /// Host functions the runtime may call; benchmarking adds its own.
@@ -262,6 +263,17 @@ pub fn new_full<
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
+
+	// Risk metrics (`ballast_*`) beside the standard ones, when Prometheus is enabled.
+	if let Some(registry) = prometheus_registry.as_ref() {
+		crate::metrics::spawn(
+			client.clone(),
+			backend.clone(),
+			registry,
+			&task_manager.spawn_handle(),
+		)
+		.map_err(|e| ServiceError::Other(format!("cannot register the ballast metrics: {e}")))?;
+	}
 
 	sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: Arc::new(network.clone()),

@@ -95,8 +95,16 @@ pub use ballast_math as math;
 /// (negative after losses, i.e. debt), realized PnL, funding.
 pub type SignedBalance = i128;
 
-/// Identifier of a derivatives market (a perpetual today; options later).
+/// Identifier of a derivatives market: a perpetual market (ids from 0, below
+/// [`OPTION_SERIES_BASE`]) or an option series (ids from [`OPTION_SERIES_BASE`]).
 pub type MarketId = u32;
+
+/// The first id of an option series. Perpetual markets are numbered from 0 and stay far below
+/// it (a runtime lists at most a few dozen); option series are numbered from here, so the two
+/// products' ids never overlap behind one `Derivatives` tuple, and the liquidation engine's
+/// per-market tables (auto-deleveraging bits, the liquidation-price index, both for ids below
+/// the perpetuals' `MaxMarkets`) never see an option series.
+pub const OPTION_SERIES_BASE: MarketId = 0x8000_0000;
 
 /// Which of a user's margin accounts: [`CROSS_ACCOUNT`] is the cross-margin account; `1..` are
 /// isolated accounts, each ring-fenced to one market.

@@ -19,7 +19,8 @@
 //      backlog while that waits for its gates (step 4).
 //   2. Derives BENCH_TRADERS (default 600) trader keys `//Trader<N>` from the dev phrase; Alice
 //      funds them in a few `utility.batchAll` calls: 100 BLST each (fees, and the 1 BLST deposit
-//      a margin account holds) and 10,000 USDC minted (Alice owns the dev assets). Each trader
+//      a margin account holds) and 10,000 USDC minted by the governance account (the assets'
+//      issuer; Alice acts as it with sudo + `utility.dispatchAs`). Each trader
 //      deposits 5,000 USDC into its cross margin account (sub-account 0; the first deposit
 //      opens it).
 //   3. Keeps prices fresh: Alice and Bob feed BTC/ETH/DOT every BENCH_FEED_EVERY (3) blocks, and
@@ -65,7 +66,7 @@ import {
   sr25519Sign,
 } from '@polkadot/util-crypto';
 
-import { signAndFinalize, startDevNode } from '../lib/node.mjs';
+import { mintAsGovernance, signAndFinalize, startDevNode } from '../lib/node.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -456,10 +457,11 @@ async function main() {
     const aliceNonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
     const batches = [];
     for (let i = 0; i < TRADERS; i += FUND_PER_BATCH) {
-      const calls = traders.slice(i, i + FUND_PER_BATCH).flatMap((t) => [
-        api.tx.balances.transferKeepAlive(t.address, FUND_BLST),
-        api.tx.assets.mint(ID_USDC, t.address, FUND_USDC),
-      ]);
+      const slice = traders.slice(i, i + FUND_PER_BATCH);
+      const calls = [
+        ...slice.map((t) => api.tx.balances.transferKeepAlive(t.address, FUND_BLST)),
+        mintAsGovernance(api, slice.map((t) => [ID_USDC, t.address, FUND_USDC])),
+      ];
       batches.push(await api.tx.utility.batchAll(calls).signAsync(alice, { nonce: aliceNonce + batches.length }));
     }
     const funded = await Promise.all(batches.map((tx) => signAndFinalize(api, tx, null, 180_000)));

@@ -173,3 +173,29 @@ export function signAndFinalize(api, tx, signer, ms = 90_000) {
     sent.then((u) => { unsub = u; }, (e) => { clearTimeout(timer); rej(e); });
   });
 }
+
+/**
+ * The keyless governance account: owner, issuer, admin and freezer of the chain's assets
+ * (`origins.governanceAccount`, `modl` ++ `bal/govn`). Nobody signs for it.
+ */
+export function governanceAccount(api) {
+  return api.consts.origins.governanceAccount.toString();
+}
+
+/**
+ * `call` dispatched as the governance account, through the one path to it: Root with
+ * `utility.dispatchAs`. On the dev chain Root is sudo (sign the result with Alice); in
+ * production the same `utility.dispatchAs` is a `root` referendum's proposal.
+ */
+export function asGovernance(api, call) {
+  return api.tx.sudo.sudo(api.tx.utility.dispatchAs({ system: { Signed: governanceAccount(api) } }, call));
+}
+
+/**
+ * One call minting dev tokens, for Alice (the dev chain's sudo key) to sign:
+ * `mints` is a list of [assetId, address, amount].
+ */
+export function mintAsGovernance(api, mints) {
+  const calls = mints.map(([asset, who, amount]) => api.tx.assets.mint(asset, who, amount));
+  return asGovernance(api, calls.length === 1 ? calls[0] : api.tx.utility.batchAll(calls));
+}

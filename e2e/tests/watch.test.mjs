@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
-import { connect, signAndFinalize, startDevNode } from '../lib/node.mjs';
+import { connect, mintAsGovernance, signAndFinalize, startDevNode } from '../lib/node.mjs';
 
 const ONE = 10n ** 18n;
 const BTC = 10n ** 8n;
@@ -56,21 +56,21 @@ describe('the watch on a dev chain with hundreds of accounts', () => {
     api = await connect(node.wsUrl);
     await feed(60_000n, 3_000n);
 
-    // Alice funds everyone: native tokens for fees and the margin account's deposit, USDC
-    // for margin (she issues the dev assets); the portfolio also gets BTC and ETH.
-    const fund = (who, usdc) => [
-      api.tx.balances.transferKeepAlive(who.address, 10n * BLST),
-      api.tx.assets.mint(ID_USDC, who.address, usdc),
+    // Alice funds everyone: native tokens for fees and the margin account's deposit; USDC for
+    // margin is minted by the governance account (the assets' issuer), which Alice, as the dev
+    // chain's sudo, acts as. The portfolio also gets BTC and ETH.
+    const fund = (ws, usdc, more = []) => [
+      ...ws.map((w) => api.tx.balances.transferKeepAlive(w.address, 10n * BLST)),
+      mintAsGovernance(api, [...ws.map((w) => [ID_USDC, w.address, usdc]), ...more]),
     ];
     const batches = [];
     for (let i = 0; i < CROWD; i += 50) {
-      batches.push(api.tx.utility.batchAll(crowd.slice(i, i + 50).flatMap((w) => fund(w, 2_000n * USDC))));
+      batches.push(api.tx.utility.batchAll(fund(crowd.slice(i, i + 50), 2_000n * USDC)));
     }
-    batches.push(api.tx.utility.batchAll([
-      ...fund(owner, 3_000n * USDC),
-      api.tx.assets.mint(ID_BTC, owner.address, BTC / 5n),
-      api.tx.assets.mint(ID_ETH, owner.address, 3n * ETH),
-    ]));
+    batches.push(api.tx.utility.batchAll(fund([owner], 3_000n * USDC, [
+      [ID_BTC, owner.address, BTC / 5n],
+      [ID_ETH, owner.address, 3n * ETH],
+    ])));
     for (const r of await submitAll(alice, batches)) assert.equal(r.error, null);
   });
 

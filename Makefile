@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR
 NODE := $(CARGO_TARGET_DIR)/release/ballast-node
 CARGO ?= cargo
 
-.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale weights throughput
+.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale weights throughput fuzz fuzz-replay docker-test upgrade-test release
 
 help:
 	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944) fed by the price server"
@@ -17,7 +17,12 @@ help:
 	@echo "make lint     rustfmt check + clippy (runtime rules: no unwrap/panic/indexing/overflow)"
 	@echo "make sweep-scale  print the liquidation sweep's cost per block at 1k..1M accounts"
 	@echo "make weights  build the node with runtime-benchmarks, regenerate runtime/src/weights/"
+	@echo "make docker-test  build the node image from the built binary (podman), check docker/ (compose, alerts, dashboard)"
+	@echo "make upgrade-test  upgrade a running 4-validator network from the last released runtime to this one"
+	@echo "make release  the release binary and runtime with the production profile (LTO; slow)"
 	@echo "make throughput  fill dev-node blocks with perpetuals.trade and with transfers, print both per-block counts"
+	@echo "make fuzz     libFuzzer campaign: make fuzz DURATION=600 TARGET=runtime (or TARGET=json)"
+	@echo "make fuzz-replay INPUT=file  replay one input (TARGET=runtime: every block and call printed)"
 
 prereqs:
 	@scripts/prereqs.sh
@@ -50,8 +55,25 @@ test-e2e: build
 throughput: build
 	cd e2e && node bench/throughput.mjs
 
+# docker/: the image from the binary `make build` made (podman, no second compile), the compose
+# file's references, promtool on the alert rules (scripts/docker-test.sh; see docker/README.md).
+docker-test: build
+	scripts/docker-test.sh
+
+# zombienet: smoke (liveness), faults (paused, lost quorum, restarted validators) and upgrade
+# (the last released runtime upgraded by setCode to this checkout's; state survives).
 test-network: build
 	scripts/network.sh test
+
+upgrade-test: build
+	scripts/network.sh test upgrade
+
+# What operators run and what goes on chain: the `production` profile (fat LTO, one codegen
+# unit; about twice the release build time). Tests and `make dev` use `release`.
+release: prereqs
+	$(CARGO) build --profile production --locked -p ballast-node
+	@echo "node: $(CARGO_TARGET_DIR)/production/ballast-node"
+	@echo "runtime: $(CARGO_TARGET_DIR)/production/wbuild/ballast-runtime/ballast_runtime.compact.compressed.wasm"
 
 network: build
 	scripts/network.sh
@@ -76,3 +98,24 @@ weights: prereqs
 
 fmt:
 	$(CARGO) fmt --all
+
+# Coverage-guided fuzzing (cargo-fuzz / libFuzzer, fuzz/cargo-fuzz): TARGET=runtime (random block
+# sequences against the real runtime, every invariant after every block) or TARGET=json (the price
+# feed's JSON reader against serde_json). Stable toolchain: RUSTC_BOOTSTRAP for cargo-fuzz's
+# flags, no sanitizer (the runtime has no unsafe code). Crashes go to fuzz/cargo-fuzz/artifacts/.
+DURATION ?= 600
+TARGET ?= runtime
+FUZZ_TARGET_DIR ?= $(HOME)/.cache/ballast/target-fuzz
+FUZZ := RUSTC_BOOTSTRAP=1 SKIP_WASM_BUILD=1 $(CARGO) fuzz
+FUZZ_FLAGS := --fuzz-dir fuzz/cargo-fuzz --sanitizer none --target-dir $(FUZZ_TARGET_DIR)
+fuzz: prereqs
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	$(FUZZ) run $(FUZZ_FLAGS) $(TARGET) -- -max_total_time=$(DURATION) -max_len=4096 -print_final_stats=1
+
+fuzz-replay: prereqs
+	@test -n "$(INPUT)" || { echo "usage: make fuzz-replay INPUT=file [TARGET=runtime|json]"; exit 1; }
+ifeq ($(TARGET),json)
+	$(FUZZ) run $(FUZZ_FLAGS) json $(INPUT)
+else
+	SKIP_WASM_BUILD=1 $(CARGO) run --release --locked -p ballast-fuzz --example replay -- $(INPUT)
+endif

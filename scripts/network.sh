@@ -2,7 +2,7 @@
 # A local 4-validator network (Alice, Bob, Charlie, Dave) with zombienet's native provider.
 #   scripts/network.sh          spawn it; Alice's RPC on ws://127.0.0.1:9944; Ctrl-C stops it
 #   scripts/network.sh test [NAME...]
-#                               run zombienet/NAME.zndsl (default: smoke, then faults), each
+#                               run zombienet/NAME.zndsl (default: smoke, faults, upgrade), each
 #                               against a fresh network on free ports
 set -euo pipefail
 cd "$(dirname "$0")/../zombienet"
@@ -19,7 +19,27 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
 	cp package-lock.json "$stamp"
 fi
 
-# zombienet substitutes {{BALLAST_NODE}} from the environment.
+# The upgrade rehearsal starts from the last released runtime (the newest
+# runtimes/ballast-<spec>.compact.compressed.wasm with its chain spec, recorded when it was
+# released) and upgrades to the runtime this checkout built (BALLAST_UPGRADE_WASM).
+upgrade_setup() {
+	local old spec
+	old=$(ls runtimes/ballast-*.compact.compressed.wasm | sort -V | tail -n 1)
+	spec="${old%.compact.compressed.wasm}.local.json"
+	export BALLAST_UPGRADE_WASM="${BALLAST_UPGRADE_WASM:-$CARGO_TARGET_DIR/release/wbuild/ballast-runtime/ballast_runtime.compact.compressed.wasm}"
+	[ -f "$BALLAST_UPGRADE_WASM" ] || { echo "no new runtime at $BALLAST_UPGRADE_WASM: run 'make build'" >&2; exit 1; }
+	export BALLAST_UPGRADE_SPEC="$work/upgrade-spec.json"
+	node -e '
+		const fs = require("fs");
+		const [spec, wasm, out] = process.argv.slice(1);
+		const s = JSON.parse(fs.readFileSync(spec, "utf8"));
+		s.genesis.runtimeGenesis.code = "0x" + fs.readFileSync(wasm).toString("hex");
+		fs.writeFileSync(out, JSON.stringify(s));
+	' "$spec" "$old" "$BALLAST_UPGRADE_SPEC"
+	echo "==> upgrade rehearsal: $(basename "$old") -> $BALLAST_UPGRADE_WASM"
+}
+
+# zombienet substitutes {{BALLAST_NODE}} (and the upgrade test's variables) from the environment.
 case "${1:-spawn}" in
 	spawn)
 		exec npx zombienet -p native -l text spawn local.toml
@@ -30,10 +50,11 @@ case "${1:-spawn}" in
 		work=$(mktemp -d)
 		trap 'rm -rf "$work"' EXIT
 		grep -v '^\s*rpc_port' local.toml > "$work/local.toml"
-		cp ./*.zndsl ./*.js "$work/"
+		cp ./*.zndsl ./*.js upgrade.toml "$work/"
 		tests=("$@")
-		[ ${#tests[@]} -gt 0 ] || tests=(smoke faults)
+		[ ${#tests[@]} -gt 0 ] || tests=(smoke faults upgrade)
 		for name in "${tests[@]}"; do
+			[ "$name" = upgrade ] && upgrade_setup
 			echo "==> zombienet: $name.zndsl"
 			npx zombienet -p native -l text test "$work/$name.zndsl"
 		done

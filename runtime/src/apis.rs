@@ -231,6 +231,38 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_options::runtime_api::OptionsApi<Block, AccountId> for Runtime {
+		fn series() -> Vec<pallet_options::SeriesReport> {
+			crate::Options::series_reports()
+		}
+
+		fn series_report(id: ballast_primitives::MarketId) -> Option<pallet_options::SeriesReport> {
+			crate::Options::series_report(id)
+		}
+
+		fn position_greeks(
+			who: AccountId,
+			sub: ballast_primitives::SubAccount,
+		) -> Vec<pallet_options::PositionGreeks> {
+			crate::Options::position_greeks(&who, sub)
+		}
+
+		fn account_greeks(
+			who: AccountId,
+			sub: ballast_primitives::SubAccount,
+		) -> Vec<pallet_options::UnderlyingGreeks> {
+			crate::Options::account_greeks(&who, sub)
+		}
+
+		fn vault() -> pallet_options::VaultReport {
+			crate::Options::vault_report()
+		}
+
+		fn lp_shares(who: AccountId) -> ballast_primitives::Balance {
+			crate::Options::lp_shares_of(&who)
+		}
+	}
+
 	impl pallet_liquidation::runtime_api::LiquidationApi<Block, AccountId> for Runtime {
 		fn at_risk(limit: u32) -> Vec<(AccountId, ballast_primitives::SubAccount, crate::Price)> {
 			crate::Liquidation::at_risk(limit.min(1_000))

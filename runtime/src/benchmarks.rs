@@ -15,5 +15,6 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_price_guard, PriceGuard]
 	[pallet_margin_accounts, MarginAccounts]
 	[pallet_perpetuals, Perpetuals]
+	[pallet_options, Options]
 	[pallet_liquidation, Liquidation]
 );

@@ -6,6 +6,20 @@
 //! * `local_testnet` (`--chain local`): Alice, Bob, Charlie and Dave validate and operate the
 //!   oracle; Alice is sudo; same assets and funding.
 //!
+//! Both are development chains: Alice, Bob and Charlie form the risk council, and the referenda
+//! tracks run on development periods (`origins.timing: Development`, a referendum completes in
+//! about two minutes). The assets are owned, issued, administered and frozen by the keyless
+//! governance account ([`governance_account`]), not by a person: Alice mints dev tokens only as
+//! sudo, through `utility.dispatchAs` (the e2e tests' `mintAsGovernance`).
+//!
+//! **Production.** Sudo exists only in these two presets. A production chain spec differs from
+//! `local_testnet` in: `sudo.key: null` (pallet-sudo with no key: no call can pass its
+//! `ensure_root`-by-key check, and the pallet can be removed by a later runtime upgrade with a
+//! `RemovePallet` migration), `origins.timing: Production` (the default), no endowments
+//! beyond a real distribution, its own validators (session keys) and council, and its price
+//! sources. From then on Root is only reachable through a `root` referendum or a call the risk
+//! council whitelisted.
+//!
 //! Each of BTC, ETH and DOT has one price guard ([`price_guards`]): the bounds and maximum age
 //! its collateral listing, its perpetual market and its feed all use.
 //!
@@ -17,8 +31,9 @@
 //! preset, so the JSON here is the single source of truth for both.
 
 use crate::{
-	AccountId, AssetsConfig, BalancesConfig, CollateralRegistryConfig, OracleMembershipConfig,
-	PerpetualsConfig, Price, PriceFeedConfig, PriceGuardConfig, RuntimeGenesisConfig, SudoConfig,
+	governance::origins::Timing, AccountId, AssetsConfig, BalancesConfig,
+	CollateralRegistryConfig, OracleMembershipConfig, OriginsConfig, PerpetualsConfig, Price,
+	PriceFeedConfig, PriceGuardConfig, RiskCouncilConfig, RuntimeGenesisConfig, SudoConfig,
 };
 use alloc::{vec, vec::Vec};
 use ballast_primitives::AssetStatus;
@@ -308,18 +323,107 @@ pub fn price_feed_assets(
 		.collect()
 }
 
+/// What the options vault starts with: 200,000 USDC from the sudo account.
+pub const OPTIONS_VAULT_SEED_USDC: u128 = 200_000;
+
+/// Expiry of the dev series: 2028-01-01T00:00:00Z (ms).
+pub const DEV_OPTION_EXPIRY: u64 = 1_830_297_600_000;
+
+/// Options pricing per underlying. The price guard's tracked volatility is an EWMA per oracle
+/// update (every block or two on dev); ×1,775 ≈ √(updates per year at one per ~10 s) makes it
+/// annual. Implied volatility within 30–300 %, a skew of 0.1 (0.15 below spot) per unit of
+/// log-moneyness, a 2 % spread; the vault's net delta capped at 50 BTC / 1,000 ETH /
+/// 500,000 DOT and its vega at 500,000 USDC per 100 vol points, per underlying.
+pub fn option_underlyings() -> Vec<(AssetId, pallet_options::UnderlyingParams)> {
+	use polkadot_sdk::sp_arithmetic::FixedU128;
+	let base = pallet_options::UnderlyingParams {
+		base_decimals: 8,
+		vol_multiplier: FixedU128::from_u32(1_775),
+		skew_down: FixedU128::from_rational(15, 100),
+		skew_up: FixedU128::from_rational(10, 100),
+		min_volatility: FixedU128::from_rational(30, 100),
+		max_volatility: FixedU128::from_u32(3),
+		spread: Permill::from_percent(2),
+		max_delta: tokens(50, 8),
+		max_vega: tokens(500_000, 6),
+	};
+	vec![
+		(assets::BTC, base),
+		(
+			assets::ETH,
+			pallet_options::UnderlyingParams {
+				base_decimals: 18,
+				max_delta: tokens(1_000, 18),
+				..base
+			},
+		),
+		(
+			assets::DOT,
+			pallet_options::UnderlyingParams {
+				base_decimals: 10,
+				max_delta: tokens(500_000, 10),
+				..base
+			},
+		),
+	]
+}
+
+/// The dev series: an at-the-money call and put per underlying (BTC 60,000, ETH 3,000, DOT 6),
+/// expiring [`DEV_OPTION_EXPIRY`]. Ids from `OPTION_SERIES_BASE`: BTC call, BTC put, ETH call,
+/// ETH put, DOT call, DOT put.
+pub fn option_series() -> Vec<pallet_options::SeriesParams> {
+	use pallet_options::{OptionKind, SeriesParams};
+	[(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)]
+		.into_iter()
+		.flat_map(|(underlying, strike)| {
+			[OptionKind::Call, OptionKind::Put].into_iter().map(move |kind| SeriesParams {
+				underlying,
+				strike: Price::from_u32(strike),
+				expiry: DEV_OPTION_EXPIRY,
+				kind,
+			})
+		})
+		.collect()
+}
+
+/// The options vault's rules: it survives a 20 % move of every underlying, LPs leave after 10
+/// blocks, a premium is at least 1 USDC, options count in equity at 90 % of their bid, and
+/// trading stops 10 minutes before expiry.
+pub fn options_vault_rules() -> pallet_options::VaultRules {
+	pallet_options::VaultRules {
+		stress_move: Permill::from_percent(20),
+		exit_notice: 10,
+		min_premium: tokens(1, 6),
+		equity_haircut: Permill::from_percent(10),
+		trade_cutoff: 10 * 60 * 1_000,
+	}
+}
+
 /// Everything a preset varies.
 struct Setup {
 	authorities: Vec<(AuraId, GrandpaId)>,
 	endowed: Vec<AccountId>,
+	/// The sudo key, if the chain has one (dev and local chains only; a production chain has
+	/// none: `key: None`). It also seeds the vault.
 	root: AccountId,
 	oracle_operators: Vec<AccountId>,
+	/// The risk council.
+	council: Vec<AccountId>,
+	/// The referenda tracks' periods.
+	timing: Timing,
+}
+
+/// The keyless governance account: owner, issuer, admin and freezer of every genesis asset.
+/// Nobody signs for it; Root (a `root` referendum, or sudo on the dev and local chains) acts as
+/// it with `utility.dispatchAs({ system: { Signed: account } }, call)`.
+pub fn governance_account() -> AccountId {
+	crate::Origins::governance_account()
 }
 
 fn genesis(setup: Setup) -> Value {
-	let Setup { authorities, endowed, root, oracle_operators } = setup;
-	// The asset owner (and admin) is the sudo key at genesis; governance moves it later.
-	let asset_owner = root.clone();
+	let Setup { authorities, endowed, root, oracle_operators, council, timing } = setup;
+	// No person owns the assets: minting, freezing and forced transfers are governance's.
+	let asset_owner = governance_account();
 	let vault_seeder = root.clone();
 	let mut operators = oracle_operators;
 	operators.sort();
@@ -339,6 +443,8 @@ fn genesis(setup: Setup) -> Value {
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		origins: OriginsConfig { timing },
+		risk_council: RiskCouncilConfig { members: council },
 		assets: AssetsConfig {
 			// Sufficient: an account may hold collateral without holding BLST. Listing is
 			// governance-only, so this opens no spam route.
@@ -374,8 +480,14 @@ fn genesis(setup: Setup) -> Value {
 		price_feed: PriceFeedConfig { assets: price_feed_assets() },
 		perpetuals: PerpetualsConfig {
 			markets: perp_markets(),
-			vault_deposits: vec![(vault_seeder, tokens(VAULT_SEED_USDC, 6))],
+			vault_deposits: vec![(vault_seeder.clone(), tokens(VAULT_SEED_USDC, 6))],
 			vault_rules: vault_rules(),
+		},
+		options: crate::OptionsConfig {
+			underlyings: option_underlyings(),
+			series: option_series(),
+			vault_deposits: vec![(vault_seeder, tokens(OPTIONS_VAULT_SEED_USDC, 6))],
+			vault_rules: options_vault_rules(),
 		},
 	})
 }
@@ -383,6 +495,14 @@ fn genesis(setup: Setup) -> Value {
 /// A dev validator: its Aura (sr25519) and GRANDPA (ed25519) keys from the same well-known name.
 fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(aura.public().into(), grandpa.public().into())
+}
+
+/// The risk council of the dev and local chains: Alice, Bob and Charlie.
+fn dev_council() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+		.iter()
+		.map(|k| k.to_account_id())
+		.collect()
 }
 
 /// The `development` preset (`--dev`).
@@ -395,6 +515,8 @@ pub fn development_config_genesis() -> Value {
 			.iter()
 			.map(|k| k.to_account_id())
 			.collect(),
+		council: dev_council(),
+		timing: Timing::Development,
 	})
 }
 
@@ -411,6 +533,8 @@ pub fn local_config_genesis() -> Value {
 		endowed: Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		root: Sr25519Keyring::Alice.to_account_id(),
 		oracle_operators: validators.iter().map(|(s, _)| s.to_account_id()).collect(),
+		council: dev_council(),
+		timing: Timing::Development,
 	})
 }
 

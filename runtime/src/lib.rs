@@ -29,6 +29,7 @@ pub mod weights;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 pub mod margin_api;
 pub mod migrations;
 
@@ -228,6 +229,9 @@ mod runtime {
 	/// The per-block liquidation sweep, Dutch auctions and the loss waterfall.
 	#[runtime::pallet_index(33)]
 	pub type Liquidation = pallet_liquidation;
+	/// European cash-settled options against an options vault.
+	#[runtime::pallet_index(34)]
+	pub type Options = pallet_options;
 
 	// -- Governance and utilities: 40..=49 --
 	/// Root access for the bootstrap phase; referenda replace it.
@@ -236,4 +240,34 @@ mod runtime {
 	/// Batches and derivative calls.
 	#[runtime::pallet_index(41)]
 	pub type Utility = pallet_utility;
+
+	// -- OpenGov and the emergency brake: 50..=69 (see `governance` and `configs::governance`) --
+	/// Scheduled calls: referenda enactments and alarms.
+	#[runtime::pallet_index(50)]
+	pub type Scheduler = pallet_scheduler;
+	/// Proposals' call data, noted before a referendum refers to it by hash.
+	#[runtime::pallet_index(51)]
+	pub type Preimage = pallet_preimage;
+	/// Referenda on tracks, one per kind of decision.
+	#[runtime::pallet_index(52)]
+	pub type Referenda = pallet_referenda;
+	/// Token holders' votes with conviction (longer locks weigh more).
+	#[runtime::pallet_index(53)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+	/// The tracks' origins and their timing.
+	#[runtime::pallet_index(54)]
+	pub type Origins = governance::origins;
+	/// Calls the risk council whitelisted, dispatched as Root by a `whitelisted_caller`
+	/// referendum.
+	#[runtime::pallet_index(55)]
+	pub type Whitelist = pallet_whitelist;
+	/// The risk council.
+	#[runtime::pallet_index(56)]
+	pub type RiskCouncil = pallet_collective<Instance1>;
+	/// Safe mode: stops every call but deposits, repayments, liquidation and governance.
+	#[runtime::pallet_index(57)]
+	pub type SafeMode = pallet_safe_mode;
+	/// Pauses single calls or pallets.
+	#[runtime::pallet_index(58)]
+	pub type TxPause = pallet_tx_pause;
 }

@@ -39,7 +39,9 @@ fn genesis_lists_collateral_markets_and_a_funded_vault() {
 		assert_eq!(pallet_perpetuals::NextMarketId::<Runtime>::get(), 3);
 		let vault = pallet_perpetuals::VaultState::<Runtime>::get();
 		assert_eq!(vault.cash, 500_000 * USDC as i128);
-		assert_eq!(custody_balance(assets::USDC), 500_000 * USDC);
+		// The custody holds the perps vault's 500 000 and the options vault's 200 000 USDC.
+		assert_eq!(pallet_options::VaultState::<Runtime>::get().cash, 200_000 * USDC);
+		assert_eq!(custody_balance(assets::USDC), 700_000 * USDC);
 		assert_eq!(Perpetuals::market_reports().len(), 3);
 		try_state();
 	});
@@ -64,7 +66,7 @@ fn deposits_credit_collateral_and_quote() {
 		assert_eq!(a.holding(assets::ETH), 10 * ETH);
 		assert_eq!(a.quote, 1_000 * USDC as i128);
 		assert_eq!(custody_balance(assets::BTC), BTC);
-		assert_eq!(custody_balance(assets::USDC), 501_000 * USDC);
+		assert_eq!(custody_balance(assets::USDC), 701_000 * USDC);
 
 		// Valued with haircuts: 60 000 + 30 000 at 10 % / 15 % base haircuts (plus a tiny
 		// concentration add-on), plus 1 000 of quote.

@@ -109,11 +109,13 @@ fn development_preset_funds_the_dev_accounts_in_every_asset() {
 			assert!(Balances::free_balance(&who) > 0, "native balance of {who}");
 			for asset in &GENESIS_ASSETS {
 				let balance: Balance = Assets::balance(asset.id, &who);
-				// Alice (the root account) seeded the liquidity vault at genesis.
+				// Alice (the root account) seeded the perps and options vaults at genesis.
 				let seeded = if asset.id == ballast_primitives::assets::USDC
 					&& who == Sr25519Keyring::Alice.to_account_id()
 				{
-					ballast_runtime::genesis_config_presets::VAULT_SEED_USDC * 1_000_000
+					(ballast_runtime::genesis_config_presets::VAULT_SEED_USDC
+						+ ballast_runtime::genesis_config_presets::OPTIONS_VAULT_SEED_USDC)
+						* 1_000_000
 				} else {
 					0
 				};

@@ -37,11 +37,40 @@ use codec::Decode;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/layout.golden");
 
+/// The runtime's aggregate enums (`RuntimeCall`, `RuntimeHoldReason`, ...): one variant per
+/// pallet, indexed by the pallet's index. A new pallet adds a variant, which changes no existing
+/// encoding, so inside other types they are named, not expanded; their variants are checked
+/// one by one (`Layout::variants`) — calls and events are covered by the pallets' own lines.
+const AGGREGATES: [&str; 6] = [
+	"RuntimeHoldReason",
+	"RuntimeFreezeReason",
+	"OriginCaller",
+	"RuntimeSlashReason",
+	"RuntimeLockId",
+	"RuntimeTask",
+];
+const UNCHECKED_AGGREGATES: [&str; 4] =
+	["RuntimeCall", "RuntimeEvent", "RuntimeError", "RuntimeViewFunction"];
+
+fn aggregate(segments: &[String]) -> Option<&str> {
+	match segments {
+		[krate, name] if krate == "ballast_runtime" => AGGREGATES
+			.iter()
+			.chain(UNCHECKED_AGGREGATES.iter())
+			.find(|a| **a == name.as_str())
+			.copied(),
+		_ => None,
+	}
+}
+
 /// A structural description of a type: names, field names, variant indices and the shapes
 /// under them, recursively, so that any change to how a value is encoded changes the text.
 fn describe(reg: &PortableRegistry, id: u32, stack: &mut Vec<u32>) -> String {
 	let ty = reg.resolve(id).unwrap_or_else(|| panic!("type {id} in the registry"));
 	let name = ty.path.segments.join("::");
+	if aggregate(&ty.path.segments).is_some() {
+		return name;
+	}
 	if stack.contains(&id) {
 		return format!("<recursive {name}>");
 	}
@@ -91,7 +120,7 @@ fn fingerprint(text: &str) -> String {
 }
 
 /// The runtime's frozen surface, one line per pallet, call and storage item.
-#[derive(Default, PartialEq, Debug)]
+#[derive(Default, PartialEq, Debug, Clone)]
 struct Layout {
 	transaction_version: u32,
 	/// pallet name → (pallet index, storage version)
@@ -100,17 +129,37 @@ struct Layout {
 	calls: BTreeMap<(String, String), (u8, String)>,
 	/// (pallet, item) → fingerprint of its kind, hashers, key and value types
 	storage: BTreeMap<(String, String), String>,
+	/// (aggregate enum, variant = pallet) → (index, fingerprint of the pallet's inner type)
+	variants: BTreeMap<(String, String), (u8, String)>,
 }
 
 impl Layout {
 	fn of_runtime() -> Self {
-		let bytes = Runtime::metadata_at_version(15).expect("metadata V15");
+		let mut ext = common::ext_for_preset(polkadot_sdk::sp_genesis_builder::DEV_RUNTIME_PRESET);
+		// Inside externalities: some constants read storage (the referenda tracks' periods).
+		let bytes = ext.execute_with(|| Runtime::metadata_at_version(15).expect("metadata V15"));
 		let prefixed = RuntimeMetadataPrefixed::decode(&mut &bytes[..]).expect("decodes");
 		let RuntimeMetadata::V15(meta) = prefixed.1 else { panic!("asked for V15") };
 		let reg = &meta.types;
 		let mut out =
 			Layout { transaction_version: VERSION.transaction_version, ..Default::default() };
-		let mut ext = common::ext_for_preset(polkadot_sdk::sp_genesis_builder::DEV_RUNTIME_PRESET);
+		for ty in &reg.types {
+			let Some(agg) = aggregate(&ty.ty.path.segments) else { continue };
+			if !AGGREGATES.contains(&agg) {
+				continue;
+			}
+			let TypeDef::Variant(v) = &ty.ty.type_def else { continue };
+			for var in &v.variants {
+				let inner = var
+					.fields
+					.iter()
+					.map(|f| describe(reg, f.ty.id, &mut Vec::new()))
+					.collect::<Vec<_>>()
+					.join(", ");
+				out.variants
+					.insert((agg.to_string(), var.name.clone()), (var.index, fingerprint(&inner)));
+			}
+		}
 		for p in &meta.pallets {
 			// The on-chain storage version at genesis is the pallet's in-code version.
 			let key = [twox_128(p.name.as_bytes()), twox_128(b":__STORAGE_VERSION__:")].concat();
@@ -179,6 +228,9 @@ impl Layout {
 		for ((pallet, item), shape) in &self.storage {
 			s.push_str(&format!("storage {pallet} {item} {shape}\n"));
 		}
+		for ((agg, variant), (index, inner)) in &self.variants {
+			s.push_str(&format!("variant {agg} {variant} index {index} inner {inner}\n"));
+		}
 		s
 	}
 
@@ -197,6 +249,10 @@ impl Layout {
 				},
 				"storage" => {
 					out.storage.insert((w[1].into(), w[2].into()), w[3].into());
+				},
+				"variant" => {
+					out.variants
+						.insert((w[1].into(), w[2].into()), (w[4].parse().unwrap(), w[6].into()));
 				},
 				other => panic!("unknown line kind {other} in the golden file"),
 			}
@@ -253,6 +309,26 @@ fn review(old: &Layout, new: &Layout) -> (Vec<String>, Vec<String>) {
 				}
 			},
 		}
+	}
+	// A pallet's hold or freeze reason, origin, ... is stored by other pallets (balances' holds,
+	// referenda's origins): changing or removing it is a storage change of its pallet.
+	for (key, (index, inner)) in &old.variants {
+		match new.variants.get(key) {
+			Some((i, f)) if i == index && f == inner => {},
+			other => {
+				changes.push(format!("{} {}: ({index}, {inner}) → {other:?}", key.0, key.1));
+				if !storage_bumped(&key.1) {
+					missing.push(format!(
+						"{}::{} changed or was removed (stored by other pallets): bump {}'s \
+						 STORAGE_VERSION and migrate what stores it",
+						key.0, key.1, key.1
+					));
+				}
+			},
+		}
+	}
+	for key in new.variants.keys().filter(|k| !old.variants.contains_key(*k)) {
+		changes.push(format!("{} {}: added", key.0, key.1));
 	}
 	for key in new.pallets.keys().filter(|k| !old.pallets.contains_key(*k)) {
 		changes.push(format!("pallet {key}: added"));
@@ -359,6 +435,26 @@ fn additions_need_no_bump_but_are_reported() {
 	let (changes, missing) = review(&sample(), &new);
 	assert!(missing.is_empty());
 	assert_eq!(changes.len(), 2);
+}
+
+#[test]
+fn a_changed_hold_reason_without_a_bump_is_refused_and_a_new_one_is_not() {
+	let mut old = sample();
+	old.variants.insert(("RuntimeHoldReason".into(), "Perpetuals".into()), (32, "1111".into()));
+	let mut new = old.clone();
+	new.variants.insert(("RuntimeHoldReason".into(), "Options".into()), (34, "2222".into()));
+	assert!(review(&old, &new).1.is_empty());
+	new.variants.insert(("RuntimeHoldReason".into(), "Perpetuals".into()), (32, "3333".into()));
+	assert_eq!(review(&old, &new).1.len(), 1);
+}
+
+#[test]
+fn a_new_pallet_changes_no_existing_line() {
+	// The aggregate enums are named, not expanded, inside other types: sudo's `call` argument,
+	// balances' holds and system's events keep their fingerprints when a pallet is added.
+	let l = Layout::of_runtime();
+	let (_, sudo) = &l.calls[&("Sudo".to_string(), "sudo".to_string())];
+	assert_eq!(sudo, &fingerprint(&format!("call: {}", "ballast_runtime::RuntimeCall")));
 }
 
 #[test]

@@ -41,7 +41,8 @@ fn positions_liquidated() -> usize {
 		.count()
 }
 
-/// A fresh account funded with `usdc` whole USDC (minted by Alice, the asset's issuer).
+/// A fresh account funded with `usdc` whole USDC (minted by the governance account, the
+/// asset's issuer).
 fn funded(i: u32, usdc: u128) -> AccountId {
 	let mut raw = [7u8; 32];
 	raw[..4].copy_from_slice(&i.to_le_bytes());
@@ -53,7 +54,7 @@ fn funded(i: u32, usdc: u128) -> AccountId {
 		10 * ballast_runtime::UNIT,
 	));
 	assert_ok!(Assets::mint(
-		RuntimeOrigin::signed(alice()),
+		RuntimeOrigin::signed(ballast_runtime::genesis_config_presets::governance_account()),
 		assets::USDC.into(),
 		who.clone().into(),
 		usdc * USDC
@@ -321,7 +322,7 @@ fn auction_value_is_capped_and_the_excess_waits_in_the_queue() {
 
 		// A bidder clears the lot: room again, and the next block's sweep serves the queue.
 		assert_ok!(Assets::mint(
-			RuntimeOrigin::signed(alice()),
+			RuntimeOrigin::signed(ballast_runtime::genesis_config_presets::governance_account()),
 			assets::USDC.into(),
 			eve().into(),
 			3_000_000 * USDC

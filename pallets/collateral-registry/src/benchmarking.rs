@@ -77,6 +77,10 @@ fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 	T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
 }
 
+fn listing<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+	T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
+}
+
 #[benchmarks]
 mod benches {
 	use super::*;
@@ -84,7 +88,7 @@ mod benches {
 	#[benchmark]
 	fn register_asset() -> Result<(), BenchmarkError> {
 		list_assets::<T>(T::MaxAssets::get().saturating_sub(1))?;
-		let origin = governance::<T>()?;
+		let origin = listing::<T>()?;
 		T::BenchmarkHelper::guard(0);
 		let params = worst_case_params::<T>(0);
 
@@ -117,7 +121,7 @@ mod benches {
 	#[benchmark]
 	fn set_status() -> Result<(), BenchmarkError> {
 		list_assets::<T>(1)?;
-		let origin = governance::<T>()?;
+		let origin = listing::<T>()?;
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, 1, AssetStatus::Frozen);

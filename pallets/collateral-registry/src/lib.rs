@@ -65,13 +65,16 @@
 //!
 //! ## Calls
 //!
-//! All calls need [`Config::GovernanceOrigin`]:
+//! Each kind of decision has its own origin:
 //!
-//! * [`register_asset`](Pallet::register_asset): list a new asset.
-//! * [`update_params`](Pallet::update_params): replace an asset's whole parameter set (its
-//!   oracle key and decimals only while none of it is held).
-//! * [`set_status`](Pallet::set_status): change the listing status.
-//! * [`set_caps`](Pallet::set_caps): change the supply and account caps.
+//! * [`register_asset`](Pallet::register_asset) ([`Config::ListingOrigin`]): list a new asset.
+//! * [`update_params`](Pallet::update_params) ([`Config::GovernanceOrigin`]): replace an
+//!   asset's whole parameter set (its oracle key and decimals only while none of it is held).
+//! * [`set_status`](Pallet::set_status): change the listing status: any status with
+//!   [`Config::ListingOrigin`]; `Frozen` or `ReduceOnly` (stopping new risk, an emergency
+//!   measure) also with [`Config::EmergencyOrigin`].
+//! * [`set_caps`](Pallet::set_caps) ([`Config::GovernanceOrigin`]): change the supply and
+//!   account caps.
 //!
 //! Price bounds, maximum ages and volatility are set on the price guard.
 
@@ -157,8 +160,15 @@ pub mod pallet {
 		type RuntimeEvent: From<Event<Self>>
 			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
-		/// Who may change risk parameters (Root, later a governance track).
+		/// Who may change risk parameters: `update_params`, `set_caps`.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who may list an asset (`register_asset`) and set any status.
+		type ListingOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who may freeze an asset or make it reduce-only (`set_status` to `Frozen` or
+		/// `ReduceOnly`), without a listing decision.
+		type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The price guard: which oracle keys are guarded, and the tracked volatility of each
 		/// (what the haircut bands are looked up with).
@@ -341,7 +351,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// List `asset` as collateral with `params`.
 		///
-		/// Origin: `GovernanceOrigin`. Emits `AssetRegistered`.
+		/// Origin: `ListingOrigin`. Emits `AssetRegistered`.
 		///
 		/// Errors: `BadOrigin`; `AssetAlreadyRegistered`; any validation error of the
 		/// parameter set (`PermillOutOfRange`, `DecimalsTooLarge`, `HaircutTooHigh`,
@@ -356,7 +366,7 @@ pub mod pallet {
 			asset: AssetId,
 			params: Box<CollateralParamsOf<T>>,
 		) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
+			T::ListingOrigin::ensure_origin(origin)?;
 			Self::do_register_asset(asset, *params)
 		}
 
@@ -382,7 +392,8 @@ pub mod pallet {
 
 		/// Set the listing status of `asset`.
 		///
-		/// Origin: `GovernanceOrigin`. Emits `StatusChanged`.
+		/// Origin: `ListingOrigin` for any status; `EmergencyOrigin` for `Frozen` and
+		/// `ReduceOnly` only. Emits `StatusChanged`.
 		///
 		/// Errors: `BadOrigin`; `UnknownAsset`; `StatusUnchanged`.
 		#[pallet::call_index(2)]
@@ -392,7 +403,14 @@ pub mod pallet {
 			asset: AssetId,
 			status: AssetStatus,
 		) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
+			let restricts = matches!(status, AssetStatus::Frozen | AssetStatus::ReduceOnly);
+			match T::ListingOrigin::try_origin(origin) {
+				Ok(_) => {},
+				Err(origin) if restricts => {
+					T::EmergencyOrigin::ensure_origin(origin)?;
+				},
+				Err(_) => return Err(DispatchError::BadOrigin),
+			}
 			Self::do_set_status(asset, status)
 		}
 

@@ -156,6 +156,8 @@ impl crate::BenchmarkHelper for MockPrices {
 impl pallet_collateral_registry::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<u64>;
+	type ListingOrigin = EnsureRoot<u64>;
+	type EmergencyOrigin = EnsureRoot<u64>;
 	type Prices = MockPrices;
 	type Holdings = MockHoldings;
 	type MaxAssets = ConstU32<MAX_ASSETS>;

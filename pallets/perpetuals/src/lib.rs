@@ -4,7 +4,8 @@
 //!
 //! ## Model
 //!
-//! * **Markets** are created by governance ([`Config::GovernanceOrigin`]): the underlying's
+//! * **Markets** are created by governance ([`Config::ListingOrigin`]; their parameters and the
+//!   vault's rules are changed with [`Config::GovernanceOrigin`]): the underlying's
 //!   oracle key, initial and maintenance margin ratios (of notional), max leverage, long and
 //!   short open-interest caps, taker fee, spread and funding parameters. A market carries no
 //!   price bounds: the bounds, maximum age and circuit breaker of its price are the price
@@ -163,8 +164,11 @@ pub mod pallet {
 		type RuntimeEvent: From<Event<Self>>
 			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
-		/// Who may create and change markets.
+		/// Who may change markets' parameters and the vault's rules.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who may create (list) a market.
+		type ListingOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The margin engine: settlement, margin tests, custody of the quote asset.
 		type Ledger: MarginLedger<Self::AccountId>;
@@ -456,7 +460,7 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Create a market with `params`. Governance only.
+		/// Create a market with `params`. Origin: [`Config::ListingOrigin`].
 		///
 		/// Errors: [`Error::TooManyMarkets`], the parameter errors
 		/// ([`Error::InvalidMarginRatios`], [`Error::InvalidLeverage`], [`Error::ZeroSkewScale`],
@@ -465,7 +469,7 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_market())]
 		pub fn create_market(origin: OriginFor<T>, params: MarketParams) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
+			T::ListingOrigin::ensure_origin(origin)?;
 			let market = Self::do_create_market(params)?;
 			Self::deposit_event(Event::MarketCreated { market, params });
 			Ok(())

@@ -462,6 +462,7 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 impl pallet_perpetuals::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type ListingOrigin = EnsureRoot<AccountId>;
 	type Ledger = MockLedger;
 	type Prices = MockPrices;
 	type QuoteDecimals = ConstU8<6>;

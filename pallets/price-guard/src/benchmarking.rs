@@ -50,7 +50,7 @@ mod benchmarks {
 	fn set_guard() -> Result<(), BenchmarkError> {
 		guard_keys::<T>(T::MaxKeys::get().saturating_sub(1))?;
 		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let key = FIRST.saturating_sub(1);
 
 		#[extrinsic_call]
@@ -78,7 +78,7 @@ mod benchmarks {
 	#[benchmark]
 	fn set_feed_rules() -> Result<(), BenchmarkError> {
 		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::FeedRulesOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let rules = FeedRules { min_count: 2, max_deviation: Permill::from_percent(5) };
 
 		#[extrinsic_call]

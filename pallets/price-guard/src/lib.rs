@@ -42,12 +42,13 @@
 //!
 //! ## Calls
 //!
-//! All need [`Config::GovernanceOrigin`]:
-//!
-//! * [`set_guard`](Pallet::set_guard): guard a key, or replace its guard.
-//! * [`set_volatility`](Pallet::set_volatility): seed or override a key's volatility.
-//! * [`set_feed_rules`](Pallet::set_feed_rules): how operators' values combine
-//!   ([`GuardedMedian`], the oracle's `CombineData`).
+//! * [`set_guard`](Pallet::set_guard): guard a new key ([`Config::ListingOrigin`]: the first
+//!   step of listing an asset or a market on it), or replace a guarded key's guard
+//!   ([`Config::GovernanceOrigin`]).
+//! * [`set_volatility`](Pallet::set_volatility) ([`Config::GovernanceOrigin`]): seed or
+//!   override a key's volatility.
+//! * [`set_feed_rules`](Pallet::set_feed_rules) ([`Config::FeedRulesOrigin`]): how operators'
+//!   values combine ([`GuardedMedian`], the oracle's `CombineData`).
 //!
 //! ## Feeds first
 //!
@@ -142,8 +143,14 @@ pub mod pallet {
 		type RuntimeEvent: From<Event<Self>>
 			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
-		/// Who may set guards and volatility (Root, later a governance track).
+		/// Who may change the guard of a guarded key, and volatility.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who may guard a new key (a listing decision).
+		type ListingOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who may set the feed rules (how operators' values make a price).
+		type FeedRulesOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The raw prices (the oracle).
 		type Source: PriceSource;
@@ -348,7 +355,8 @@ pub mod pallet {
 		/// Guard `key` with `params`, or replace its guard. The last valid price and the
 		/// volatility are kept.
 		///
-		/// Origin: `GovernanceOrigin`. Emits `GuardSet`.
+		/// Origin: `ListingOrigin` for a key not guarded yet, `GovernanceOrigin` for a guarded
+		/// one. Emits `GuardSet`.
 		///
 		/// Errors: `BadOrigin`; `InvalidPriceBounds` (`min_price` zero or not below
 		/// `max_price`); `ZeroMaxAge`; `InvalidTradeAge`; `InvalidMaxJump`; `ZeroJumpConfirm`; `MaxAgeTooLong`,
@@ -360,7 +368,11 @@ pub mod pallet {
 			key: OracleKey,
 			params: GuardParams,
 		) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
+			if Guards::<T>::contains_key(key) {
+				T::GovernanceOrigin::ensure_origin(origin)?;
+			} else {
+				T::ListingOrigin::ensure_origin(origin)?;
+			}
 			Self::do_set_guard(key, params)
 		}
 
@@ -384,13 +396,13 @@ pub mod pallet {
 		/// Set how operators' values combine: the fewest fresh values that make a price, and the
 		/// largest deviation of one value from the median of the others.
 		///
-		/// Origin: `GovernanceOrigin`. Emits `FeedRulesSet`.
+		/// Origin: `FeedRulesOrigin`. Emits `FeedRulesSet`.
 		///
 		/// Errors: `BadOrigin`; `ZeroMinCount`; `InvalidMaxDeviation`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::set_feed_rules())]
 		pub fn set_feed_rules(origin: OriginFor<T>, rules: FeedRules) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
+			T::FeedRulesOrigin::ensure_origin(origin)?;
 			Self::do_set_feed_rules(rules)
 		}
 	}

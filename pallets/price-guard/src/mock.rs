@@ -106,6 +106,8 @@ impl crate::BenchmarkHelper for MockSource {
 impl pallet_price_guard::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<u64>;
+	type ListingOrigin = EnsureRoot<u64>;
+	type FeedRulesOrigin = EnsureRoot<u64>;
 	type Source = MockSource;
 	type MaxKeys = ConstU32<MAX_KEYS>;
 	type VolatilityDecay = VolatilityDecay;

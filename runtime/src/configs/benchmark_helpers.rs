@@ -323,6 +323,33 @@ impl pallet_perpetuals::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 	}
 }
 
+impl pallet_options::BenchmarkHelper<AccountId> for BenchmarkHelpers {
+	fn price(key: OracleKey) {
+		guard_key(key);
+		// Priced at the clock as it stands (after `expire`, past the expiry).
+		let now = pallet_timestamp::Now::<Runtime>::get().max(NOW);
+		pallet_timestamp::Now::<Runtime>::put(now);
+		pallet_oracle::Values::<Runtime>::insert(
+			key,
+			pallet_oracle::TimestampedValue { value: Price::from_u32(60_000), timestamp: now },
+		);
+	}
+
+	fn cross_account(who: &AccountId) -> SubAccount {
+		fund_margin(who, CROSS_ACCOUNT, 0);
+		CROSS_ACCOUNT
+	}
+
+	fn fund_quote(who: &AccountId) -> Balance {
+		mint(who, assets::USDC, 200_000 * USDC);
+		100_000 * USDC
+	}
+
+	fn expire(expiry: u64) {
+		pallet_timestamp::Now::<Runtime>::put(expiry.saturating_add(1));
+	}
+}
+
 /// Benchmarks write oracle values directly: the on-chain price path, without operators.
 impl pallet_price_guard::BenchmarkHelper for BenchmarkHelpers {
 	fn set_price(key: OracleKey, price: TimestampedPrice) {

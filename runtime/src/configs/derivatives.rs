@@ -27,7 +27,6 @@ use polkadot_sdk::{
 		traits::{fungible::UnionOf, ConstU32},
 		PalletId,
 	},
-	frame_system::EnsureRoot,
 	sp_arithmetic::Permill,
 	sp_runtime::{traits::Convert, Either},
 };
@@ -46,12 +45,13 @@ impl Convert<AssetId, Either<(), AssetId>> for NativeOrAsset {
 	}
 }
 
-/// The derivative products margin accounts secure (a tuple as more join: `(Perpetuals, Options)`).
-pub type Products = (Perpetuals,);
+/// The derivative products margin accounts secure: perpetual markets (ids from 0) and option
+/// series (ids from `OPTION_SERIES_BASE`, never overlapping).
+pub type Products = (Perpetuals, crate::Options);
 
 /// The quote pools kept in the margin custody account besides traders' balances: the vault and
 /// fee pot, and the insurance funds net of bad debt.
-pub type QuotePools = (Perpetuals, Liquidation);
+pub type QuotePools = (Perpetuals, crate::Options, Liquidation);
 
 /// Every fungible Ballast can hold in custody, by [`AssetId`]: BLST as id 0, the rest from
 /// `pallet-assets`.
@@ -83,6 +83,9 @@ parameter_types! {
 	pub const MaxMarkets: u32 = 16;
 	/// Most distinct collateral assets in one margin account.
 	pub const MaxCollateralAssets: u32 = 8;
+	/// Most positions one margin account holds: one per perpetual market, and its options.
+	pub MaxPositions: u32 = MaxMarkets::get()
+		.saturating_add(super::options::MaxOptionPositions::get());
 }
 
 /// A margin account's class — positions in every product, collateral assets — as the margin
@@ -98,8 +101,12 @@ impl pallet_perpetuals::AccountClass<AccountId> for MarginAccountClass {
 
 impl pallet_collateral_registry::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Root for now; a referenda track plugs in here.
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// Parameters and caps: the `risk_parameters` track.
+	type GovernanceOrigin = crate::governance::RiskParametersOrigin;
+	/// Listing an asset, and any status: the `asset_listing` track.
+	type ListingOrigin = crate::governance::AssetListingOrigin;
+	/// Freezing an asset or making it reduce-only: the `emergency` track.
+	type EmergencyOrigin = crate::governance::EmergencyOrigin;
 	type Prices = crate::PriceGuard;
 	/// What an asset is (oracle key, decimals) cannot change while margin accounts or live
 	/// auctions hold it.
@@ -130,8 +137,8 @@ impl pallet_margin_accounts::Config for Runtime {
 	type PendingLiquidation = crate::Liquidation;
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
 	type MaxCollateralAssets = MaxCollateralAssets;
-	/// One product: an account holds at most one position per perpetual market.
-	type MaxPositions = MaxMarkets;
+	/// One position per perpetual market plus the option positions.
+	type MaxPositions = MaxPositions;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
 	type WeightInfo = crate::weights::pallet_margin_accounts::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -140,7 +147,10 @@ impl pallet_margin_accounts::Config for Runtime {
 
 impl pallet_perpetuals::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// Market parameters (status included) and the vault's rules: the `risk_parameters` track.
+	type GovernanceOrigin = crate::governance::RiskParametersOrigin;
+	/// Creating a market: the `asset_listing` track.
+	type ListingOrigin = crate::governance::AssetListingOrigin;
 	type Ledger = MarginAccounts;
 	type Prices = crate::PriceGuard;
 	type QuoteDecimals = QuoteDecimals;

@@ -11,7 +11,6 @@ use polkadot_sdk::{
 		traits::{AsEnsureOriginWithArg, ConstU32, ConstU8, NeverEnsureOrigin, VariantCountOf},
 		weights::IdentityFee,
 	},
-	frame_system::EnsureRoot,
 	pallet_assets, pallet_balances,
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
 	sp_runtime::traits::One,
@@ -80,7 +79,11 @@ impl pallet_assets::Config for Runtime {
 	/// Collateral tokens are listed by governance only (`force_create`): no account can create
 	/// an asset on its own, so no look-alike token can be minted next to BTC or USDC.
 	type CreateOrigin = AsEnsureOriginWithArg<NeverEnsureOrigin<AccountId>>;
-	type ForceOrigin = EnsureRoot<AccountId>;
+	/// `force_create`, `force_set_metadata`, `force_asset_status`, ...: the `asset_listing` track
+	/// (or Root). Minting, freezing and moving others' funds need the asset's issuer, freezer or
+	/// admin: the keyless governance account (`origins.governanceAccount`), which only Root can
+	/// act as (`utility.dispatchAs`).
+	type ForceOrigin = crate::governance::AssetListingOrigin;
 	type AssetDeposit = AssetDeposit;
 	type AssetAccountDeposit = AssetAccountDeposit;
 	type MetadataDepositBase = MetadataDepositBase;

@@ -14,12 +14,12 @@
 //! Ballast pallet. The oracle's raw values reach it as [`OraclePrices`], its `Source`.
 
 use crate::{
-	AccountId, Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp,
+	Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp,
 };
+use crate::governance::OracleOperatorsOrigin;
 use ballast_primitives::traits::{PriceSource, TimestampedPrice};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::Time, PalletId},
-	frame_system::EnsureRoot,
 	pallet_membership, pallet_oracle,
 	sp_arithmetic::Permill,
 };
@@ -57,17 +57,17 @@ impl pallet_oracle::Config for Runtime {
 	type BenchmarkHelper = ();
 }
 
-/// The oracle operators. Root (later: a governance track) adds, removes and swaps them;
+/// The oracle operators. The `oracle_operators` track (or Root) adds, removes and swaps them;
 /// removing an operator also clears the values it fed (`MembershipChanged = Oracle`).
 pub type OracleMembershipInstance = pallet_membership::Instance1;
 
 impl pallet_membership::Config<OracleMembershipInstance> for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type AddOrigin = EnsureRoot<AccountId>;
-	type RemoveOrigin = EnsureRoot<AccountId>;
-	type SwapOrigin = EnsureRoot<AccountId>;
-	type ResetOrigin = EnsureRoot<AccountId>;
-	type PrimeOrigin = EnsureRoot<AccountId>;
+	type AddOrigin = OracleOperatorsOrigin;
+	type RemoveOrigin = OracleOperatorsOrigin;
+	type SwapOrigin = OracleOperatorsOrigin;
+	type ResetOrigin = OracleOperatorsOrigin;
+	type PrimeOrigin = OracleOperatorsOrigin;
 	type MembershipInitialized = ();
 	type MembershipChanged = crate::Oracle;
 	type MaxMembers = MaxOracleOperators;
@@ -91,8 +91,13 @@ impl PriceSource for OraclePrices {
 
 impl pallet_price_guard::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Root for now; a referenda track plugs in here.
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// Guards of guarded keys and volatility: the `risk_parameters` track.
+	type GovernanceOrigin = crate::governance::RiskParametersOrigin;
+	/// Guarding a new key (the first step of a listing): the `asset_listing` track.
+	type ListingOrigin = crate::governance::AssetListingOrigin;
+	/// How operators' values make a price (minimum count, deviation): the `oracle_operators`
+	/// track.
+	type FeedRulesOrigin = OracleOperatorsOrigin;
 	type Source = OraclePrices;
 	type MaxKeys = MaxGuardedKeys;
 	type VolatilityDecay = VolatilityDecay;

@@ -17,7 +17,6 @@ use polkadot_sdk::{
 		offchain::{
 			AppCrypto, CreateBare, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
 		},
-		EnsureRoot,
 	},
 	pallet_transaction_payment,
 	sp_runtime::{
@@ -34,7 +33,8 @@ parameter_types! {
 impl pallet_price_feed::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type AuthorityId = pallet_price_feed::crypto::FeedAuthId;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// Where and how the feed reads prices: the `oracle_operators` track.
+	type GovernanceOrigin = crate::governance::OracleOperatorsOrigin;
 	type Prices = crate::PriceGuard;
 	type MaxAssets = ConstU32<16>;
 	type MaxSources = ConstU32<8>;

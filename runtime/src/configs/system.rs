@@ -7,7 +7,7 @@ use crate::{
 use polkadot_sdk::{
 	frame_support::{
 		derive_impl, parameter_types,
-		traits::{ConstU32, Everything},
+		traits::{ConstU32, InsideBoth},
 		weights::{
 			constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			Weight,
@@ -70,8 +70,9 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<crate::Balance>;
 	/// This is used as an identifier of the chain. 42 is the generic substrate prefix.
 	type SS58Prefix = SS58Prefix;
-	/// All calls may be dispatched; filtering is done per pallet by origins.
-	type BaseCallFilter = Everything;
+	/// The emergency brake: safe mode and paused calls (see `configs::governance`); privileged
+	/// calls are filtered by their origins in each pallet.
+	type BaseCallFilter = InsideBoth<crate::SafeMode, crate::TxPause>;
 	/// At most 16 consumers (holds, freezes, asset accounts) per account.
 	type MaxConsumers = ConstU32<16>;
 	/// Weights of `frame_system`'s own calls.

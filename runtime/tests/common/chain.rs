@@ -68,6 +68,7 @@ pub fn try_state() {
 	MarginAccounts::do_try_state().expect("margin invariants");
 	Perpetuals::do_try_state().expect("perpetuals invariants");
 	Liquidation::do_try_state().expect("liquidation invariants");
+	ballast_runtime::Options::do_try_state().expect("options invariants");
 	// Custody, exactly (on chain a donation to the custody account would make it `>=`): every
 	// collateral unit held is some account's, and every USDC held is a quote balance, the
 	// vault's or the fee pot's.
@@ -78,9 +79,9 @@ pub fn try_state() {
 			"custody of asset {asset}"
 		);
 	}
-	let pooled = pallet_perpetuals::VaultState::<Runtime>::get().cash
-		+ pallet_perpetuals::FeePot::<Runtime>::get() as i128
-		+ <Liquidation as ballast_primitives::traits::PooledQuote>::pooled_quote();
+	// The pools the runtime declares (the perps vault and fee pot, the options vault, the
+	// liquidation funds): the same list the margin pallet proves its books with.
+	let pooled = <ballast_runtime::configs::derivatives::QuotePools as ballast_primitives::traits::PooledQuote>::pooled_quote();
 	assert_eq!(
 		custody_balance(assets::USDC) as i128,
 		pallet_margin_accounts::TotalQuote::<Runtime>::get() + pooled,
@@ -98,6 +99,7 @@ pub fn next_block() {
 	set_now(pallet_timestamp::Now::<Runtime>::get() + 6_000);
 	PriceGuard::on_initialize(n + 1);
 	Liquidation::on_initialize(n + 1);
+	ballast_runtime::Options::on_initialize(n + 1);
 	try_state();
 }
 

@@ -50,13 +50,14 @@ pub fn account(i: u32, tag: u8) -> AccountId {
 }
 
 /// BLST for margin-account deposits (1 BLST each) and fees, and the given assets in the wallet
-/// (minted by Alice, the assets' issuer). Amounts in smallest units; zero mints nothing.
+/// (minted by the governance account, the assets' issuer). Amounts in smallest units; zero
+/// mints nothing.
 pub fn fund(who: &AccountId, wallet: &[(u32, u128)]) {
 	assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), who.clone().into(), 100 * UNIT));
 	for (asset, amount) in wallet {
 		if *amount > 0 {
 			assert_ok!(Assets::mint(
-				RuntimeOrigin::signed(alice()),
+				RuntimeOrigin::signed(ballast_runtime::genesis_config_presets::governance_account()),
 				(*asset).into(),
 				who.clone().into(),
 				*amount

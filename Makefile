@@ -60,8 +60,9 @@ throughput: build
 docker-test: build
 	scripts/docker-test.sh
 
-# zombienet: smoke (liveness), faults (paused, lost quorum, restarted validators) and upgrade
-# (the last released runtime upgraded by setCode to this checkout's; state survives).
+# zombienet: smoke (liveness), faults (paused, lost quorum, restarted validators), oracle
+# (operators' sources garbage / hanging / good) and upgrade (the last released runtime upgraded
+# by setCode to this checkout's; state survives).
 test-network: build
 	scripts/network.sh test
 

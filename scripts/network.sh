@@ -2,7 +2,7 @@
 # A local 4-validator network (Alice, Bob, Charlie, Dave) with zombienet's native provider.
 #   scripts/network.sh          spawn it; Alice's RPC on ws://127.0.0.1:9944; Ctrl-C stops it
 #   scripts/network.sh test [NAME...]
-#                               run zombienet/NAME.zndsl (default: smoke, faults, upgrade), each
+#                               run zombienet/NAME.zndsl (default: smoke, faults, oracle, upgrade), each
 #                               against a fresh network on free ports
 set -euo pipefail
 cd "$(dirname "$0")/../zombienet"
@@ -52,7 +52,7 @@ case "${1:-spawn}" in
 		grep -v '^\s*rpc_port' local.toml > "$work/local.toml"
 		cp ./*.zndsl ./*.js upgrade.toml "$work/"
 		tests=("$@")
-		[ ${#tests[@]} -gt 0 ] || tests=(smoke faults upgrade)
+		[ ${#tests[@]} -gt 0 ] || tests=(smoke faults oracle upgrade)
 		for name in "${tests[@]}"; do
 			[ "$name" = upgrade ] && upgrade_setup
 			echo "==> zombienet: $name.zndsl"

@@ -31,9 +31,9 @@
 //! preset, so the JSON here is the single source of truth for both.
 
 use crate::{
-	governance::origins::Timing, AccountId, AssetsConfig, BalancesConfig,
-	CollateralRegistryConfig, OracleMembershipConfig, OriginsConfig, PerpetualsConfig, Price,
-	PriceFeedConfig, PriceGuardConfig, RiskCouncilConfig, RuntimeGenesisConfig, SudoConfig,
+	governance::origins::Timing, AccountId, AssetsConfig, BalancesConfig, CollateralRegistryConfig,
+	OracleMembershipConfig, OriginsConfig, PerpetualsConfig, Price, PriceFeedConfig,
+	PriceGuardConfig, RiskCouncilConfig, RuntimeGenesisConfig, SudoConfig,
 };
 use alloc::{vec, vec::Vec};
 use ballast_primitives::AssetStatus;

@@ -100,7 +100,8 @@ mod benchmarks {
 	#[benchmark]
 	fn create_market() -> Result<(), BenchmarkError> {
 		guarded::<T>(KEY)?;
-		let origin = T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let p = params(KEY);
 		let market = NextMarketId::<T>::get();
 

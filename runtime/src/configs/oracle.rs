@@ -13,10 +13,8 @@
 //! and maximum age, the last valid price and the volatility, and is the `Prices` of every
 //! Ballast pallet. The oracle's raw values reach it as [`OraclePrices`], its `Source`.
 
-use crate::{
-	Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp,
-};
 use crate::governance::OracleOperatorsOrigin;
+use crate::{Moment, OracleKey, OracleMembership, Price, Runtime, RuntimeEvent, Timestamp};
 use ballast_primitives::traits::{PriceSource, TimestampedPrice};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::Time, PalletId},

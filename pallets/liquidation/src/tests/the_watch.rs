@@ -257,7 +257,7 @@ fn after_a_partial_liquidation_the_account_is_filed_no_looser_than_a_fresh_valua
 		set_price(ETH_PERP, 120);
 		let events = next_block();
 		assert!(liquidated(&events, ALICE, CROSS_ACCOUNT));
-		assert!(!Book::get((ALICE, CROSS_ACCOUNT)).is_none());
+		assert!(Book::get((ALICE, CROSS_ACCOUNT)).is_some());
 		let filed = triggers(ALICE, CROSS_ACCOUNT);
 		assert!(!filed.is_empty(), "positions are left: still watched");
 		// What a fresh valuation of what is left would file.

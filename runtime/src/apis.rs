@@ -359,7 +359,7 @@ impl_runtime_apis! {
 			#[allow(unused_imports)]
 			use crate::{
 				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
+				OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -378,7 +378,7 @@ impl_runtime_apis! {
 			#[allow(unused_imports)]
 			use crate::{
 				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
+				OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

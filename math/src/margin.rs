@@ -37,7 +37,9 @@ pub struct Requirements {
 /// maintenance requirement, or initial against initial). A requirement too large to represent
 /// is never met.
 pub fn is_healthy(equity: SignedBalance, requirement: Balance) -> bool {
-	equity >= signed(requirement)
+	// Compared exactly in the unsigned domain: saturating the requirement into `i128` would let
+	// an equity of `i128::MAX` meet a requirement it cannot represent.
+	u128::try_from(equity).is_ok_and(|equity| equity >= requirement)
 }
 
 /// The one health ratio: `equity / requirement`. `None` when nothing is required (an account
@@ -233,6 +235,11 @@ mod tests {
 		assert!(!is_healthy(4, 5));
 		// A requirement beyond i128 is never met, whatever the equity.
 		assert!(!is_healthy(i128::MAX - 1, u128::MAX));
+		// Nor by the largest equity: saturating the requirement to i128::MAX would meet it.
+		assert!(!is_healthy(i128::MAX, u128::MAX));
+		assert!(!is_healthy(i128::MAX, i128::MAX as u128 + 1));
+		assert!(is_healthy(i128::MAX, i128::MAX as u128));
+		assert!(!is_healthy(-1, 0));
 		assert_eq!(health_ratio(10, 0), None);
 		assert_eq!(health_ratio(-10, 5), Some(FixedU128::zero()));
 		assert_eq!(health_ratio(15, 10), Some(FixedU128::from_rational(3, 2)));

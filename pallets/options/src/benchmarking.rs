@@ -50,9 +50,12 @@ fn spot<T: Config>() -> Result<Price, BenchmarkError> {
 	T::Prices::price(KEY).map(|p| p.price).ok_or(BenchmarkError::Stop("no price"))
 }
 
-/// `KEY` configured and priced, a funded vault, and `s` series on it (strikes around the
-/// spot, a week to expiry), each with open interest. Returns the series ids.
+/// `KEY` configured and priced, a funded vault, and exactly `s` live series, all on it
+/// (strikes around the spot, a week to expiry), each with open interest. Series a genesis
+/// listed are retired first, so `s` is the number the vault's book values (and `s` up to
+/// `MaxLiveSeries` can be listed). Returns the series ids.
 fn setup<T: Config>(s: u32) -> Result<Vec<SeriesId>, BenchmarkError> {
+	ActiveSeries::<T>::kill();
 	T::BenchmarkHelper::price(KEY);
 	Pallet::<T>::do_set_underlying(KEY, underlying())
 		.map_err(|_| BenchmarkError::Stop("cannot configure the underlying"))?;

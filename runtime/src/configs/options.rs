@@ -37,7 +37,7 @@ impl pallet_options::Config for Runtime {
 	type SettlementBudget = SettlementBudget;
 	type OnChange = crate::Liquidation;
 	/// Placeholders until `make weights` generates `weights/pallet_options.rs`.
-	type WeightInfo = pallet_options::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_options::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;
 }

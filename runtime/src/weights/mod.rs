@@ -4,6 +4,7 @@
 pub mod pallet_collateral_registry;
 pub mod pallet_liquidation;
 pub mod pallet_margin_accounts;
+pub mod pallet_options;
 pub mod pallet_perpetuals;
 pub mod pallet_price_feed;
 pub mod pallet_price_guard;

@@ -103,12 +103,13 @@ fmt:
 # Coverage-guided fuzzing (cargo-fuzz / libFuzzer, fuzz/cargo-fuzz): TARGET=runtime (random block
 # sequences against the real runtime, every invariant after every block) or TARGET=json (the price
 # feed's JSON reader against serde_json). Stable toolchain: RUSTC_BOOTSTRAP for cargo-fuzz's
-# flags, no sanitizer (the runtime has no unsafe code). Crashes go to fuzz/cargo-fuzz/artifacts/.
+# flags, no sanitizer (the runtime has no unsafe code). Crashes go to $(FUZZ_DIR)/artifacts/.
 DURATION ?= 600
 TARGET ?= runtime
 FUZZ_TARGET_DIR ?= $(HOME)/.cache/ballast/target-fuzz
 FUZZ := RUSTC_BOOTSTRAP=1 SKIP_WASM_BUILD=1 $(CARGO) fuzz
-FUZZ_FLAGS := --fuzz-dir fuzz/cargo-fuzz --sanitizer none --target-dir $(FUZZ_TARGET_DIR)
+FUZZ_DIR := $(if $(filter json,$(TARGET)),fuzz/cargo-fuzz-json,fuzz/cargo-fuzz)
+FUZZ_FLAGS := --fuzz-dir $(FUZZ_DIR) --sanitizer none --target-dir $(FUZZ_TARGET_DIR)
 fuzz: prereqs
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	$(FUZZ) run $(FUZZ_FLAGS) $(TARGET) -- -max_total_time=$(DURATION) -max_len=4096 -print_final_stats=1

@@ -1,7 +1,7 @@
 //! The invariants, checked after every block (and around the sweep and every auction take).
 //!
 //! 1. Every Ballast pallet's `do_try_state` (price guard, price feed, collateral registry,
-//!    margin accounts, perpetuals, liquidation).
+//!    margin accounts, perpetuals, liquidation, options).
 //! 2. Custody, exactly: each collateral asset held by the custody account equals the margin
 //!    accounts' total; USDC held equals Σ quote balances + every configured quote pool (vault
 //!    cash + fee pot, insurance funds net of bad debt, any other product's pool).
@@ -28,8 +28,8 @@ use ballast_primitives::{
 };
 use ballast_runtime::{
 	configs::liquidation::{AccountChecksPerBlock, AuctionMaxDiscount, SweepBudget},
-	CollateralRegistry, Liquidation, MarginAccounts, Perpetuals, PriceFeed, PriceGuard, Runtime,
-	RuntimeCall, RuntimeEvent, System,
+	CollateralRegistry, Liquidation, MarginAccounts, Options, Perpetuals, PriceFeed, PriceGuard,
+	Runtime, RuntimeCall, RuntimeEvent, System,
 };
 use pallet_liquidation::{Event as LiqEvent, WeightInfo as _};
 use polkadot_sdk::{
@@ -255,6 +255,7 @@ pub fn end_of_block(ctx: &mut Ctx) -> Result<(), Finding> {
 		("margin accounts", MarginAccounts::do_try_state()),
 		("perpetuals", Perpetuals::do_try_state()),
 		("liquidation", Liquidation::do_try_state()),
+		("options", Options::do_try_state()),
 	] {
 		if let Err(e) = r {
 			return Err(ctx.fail("try_state", format!("{name}: {e:?}")));

@@ -6,16 +6,17 @@ use arbitrary::Unstructured;
 use ballast_primitives::{assets, Price};
 use ballast_runtime::{
 	genesis_config_presets, AllPalletsWithSystem, Assets, Aura, Balances, CollateralRegistry,
-	Grandpa, Liquidation, MarginAccounts, Oracle, OracleMembership, Perpetuals, PriceFeed,
-	PriceGuard, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, Sudo,
-	System, Timestamp, TransactionPayment, Utility,
+	ConvictionVoting, Grandpa, Liquidation, MarginAccounts, Options, Oracle, OracleMembership,
+	Origins, Perpetuals, Preimage, PriceFeed, PriceGuard, Referenda, RiskCouncil, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, SafeMode, Scheduler, Sudo,
+	System, Timestamp, TransactionPayment, TxPause, Utility, Whitelist,
 };
 use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{
 		dispatch::{DispatchClass, GetDispatchInfo},
 		genesis_builder_helper::build_state,
-		traits::{fungible, fungibles, OnFinalize, OnIdle, OnInitialize},
+		traits::{fungible, fungibles, OnFinalize, OnIdle, OnInitialize, PalletsInfoAccess},
 		weights::Weight,
 		BoundedVec,
 	},
@@ -30,6 +31,59 @@ use polkadot_sdk::{
 use std::{collections::BTreeMap, sync::OnceLock};
 
 pub type AccountId = AccountId32;
+
+/// The runtime's pallets declared before the liquidation sweep, in declaration order: their
+/// `on_initialize` runs before the sweep's snapshot of every account.
+type BeforeSweep = (
+	System,
+	Timestamp,
+	Aura,
+	Grandpa,
+	Balances,
+	TransactionPayment,
+	Assets,
+	Oracle,
+	OracleMembership,
+	PriceGuard,
+	PriceFeed,
+	CollateralRegistry,
+	MarginAccounts,
+	Perpetuals,
+);
+
+/// The runtime's pallets declared after it (options settlement among them).
+type AfterSweep = (
+	Options,
+	Sudo,
+	Utility,
+	Scheduler,
+	Preimage,
+	Referenda,
+	ConvictionVoting,
+	Origins,
+	Whitelist,
+	RiskCouncil,
+	SafeMode,
+	TxPause,
+);
+
+/// `Err` naming the difference when [`BeforeSweep`], the sweep and [`AfterSweep`] are not
+/// exactly the runtime's pallets in declaration order (a pallet added to the runtime must be
+/// added to the driver, or its hooks would silently not run under the fuzzer).
+pub fn hooks_cover_the_runtime() -> Result<(), String> {
+	let names = |infos: Vec<polkadot_sdk::frame_support::traits::PalletInfoData>| {
+		infos.into_iter().map(|i| i.name).collect::<Vec<_>>()
+	};
+	let mut driver = names(<BeforeSweep as PalletsInfoAccess>::infos());
+	driver.extend(names(<Liquidation as PalletsInfoAccess>::infos()));
+	driver.extend(names(<AfterSweep as PalletsInfoAccess>::infos()));
+	let runtime = names(<AllPalletsWithSystem as PalletsInfoAccess>::infos());
+	if driver == runtime {
+		Ok(())
+	} else {
+		Err(format!("the driver runs {driver:?}, the runtime declares {runtime:?}"))
+	}
+}
 
 /// Start time of the shared state (ms), a multiple of the slot duration.
 pub const START: u64 = 1_700_000_004_000;
@@ -388,28 +442,13 @@ fn execute_block_with(
 	System::initialize(&n, &parent, &digest);
 
 	// on_initialize in declaration order (`AllPalletsWithSystem`'s), split around the sweep so
-	// every account can be valued just before it. A pallet added to the runtime must be added
-	// to one of these two lists.
-	let mut init = <(
-		System,
-		Timestamp,
-		Aura,
-		Grandpa,
-		Balances,
-		TransactionPayment,
-		Assets,
-		Oracle,
-		OracleMembership,
-		PriceGuard,
-		PriceFeed,
-		CollateralRegistry,
-		MarginAccounts,
-		Perpetuals,
-	) as OnInitialize<u32>>::on_initialize(n);
+	// every account can be valued just before it ([`hooks_cover_the_runtime`] checks the
+	// split lists every pallet).
+	let mut init = <BeforeSweep as OnInitialize<u32>>::on_initialize(n);
 	let before = run_checks.then(checks::before_sweep);
 	let sweep = Liquidation::on_initialize(n);
 	init = init.saturating_add(sweep);
-	init = init.saturating_add(<(Sudo, Utility) as OnInitialize<u32>>::on_initialize(n));
+	init = init.saturating_add(<AfterSweep as OnInitialize<u32>>::on_initialize(n));
 	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
 	System::register_extra_weight_unchecked(
 		init.saturating_add(weights.base_block),

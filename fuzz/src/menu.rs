@@ -12,8 +12,8 @@ use arbitrary::Unstructured;
 use ballast_primitives::{assets, traits::PriceProvider, AssetStatus, Price};
 use ballast_runtime::{Liquidation, MarginAccounts, PriceGuard, Runtime, RuntimeCall};
 use polkadot_sdk::{
-	frame_support::BoundedVec, frame_system, pallet_assets, pallet_oracle, pallet_utility,
-	sp_arithmetic::Permill,
+	frame_support::BoundedVec, frame_system, pallet_assets, pallet_oracle, pallet_safe_mode,
+	pallet_tx_pause, pallet_utility, sp_arithmetic::Permill,
 };
 
 /// Bytes each op carries.
@@ -67,6 +67,13 @@ pub enum Entry {
 	Restart,
 	Mint,
 	Governance,
+	OptionBuy,
+	OptionSell,
+	OptionAddLiquidity,
+	OptionRequestWithdrawal,
+	OptionWithdrawLiquidity,
+	OptionCancelWithdrawal,
+	Emergency,
 }
 
 /// `(weight, entry)`.
@@ -96,6 +103,13 @@ const MENU: &[(u32, Entry)] = &[
 	(3, Entry::Restart),
 	(3, Entry::Mint),
 	(6, Entry::Governance),
+	(6, Entry::OptionBuy),
+	(3, Entry::OptionSell),
+	(2, Entry::OptionAddLiquidity),
+	(1, Entry::OptionRequestWithdrawal),
+	(1, Entry::OptionWithdrawLiquidity),
+	(1, Entry::OptionCancelWithdrawal),
+	(1, Entry::Emergency),
 ];
 
 /// The time gap before a block (ms): mostly one slot; sometimes several, past the trading
@@ -371,6 +385,32 @@ fn l(call: pallet_liquidation::Call<Runtime>) -> RuntimeCall {
 	RuntimeCall::Liquidation(call)
 }
 
+fn o(call: pallet_options::Call<Runtime>) -> RuntimeCall {
+	RuntimeCall::Options(call)
+}
+
+/// A live series (mostly), an expired or settled one, or any id.
+fn series(u: &mut Unstructured) -> u32 {
+	let b = byte(u);
+	let live: Vec<u32> =
+		pallet_options::ActiveSeries::<Runtime>::get().into_iter().map(|(id, _)| id).collect();
+	match b % 8 {
+		0..=5 if !live.is_empty() => live[(b as usize / 8) % live.len()],
+		6 => {
+			let count = pallet_options::SeriesCount::<Runtime>::get();
+			ballast_primitives::OPTION_SERIES_BASE.saturating_add(u32::from(byte(u)) % count.max(1))
+		},
+		_ => u.arbitrary().unwrap_or(0),
+	}
+}
+
+/// The decimals of a series' underlying (BTC's when unknown).
+fn series_decimals(id: u32) -> u32 {
+	pallet_options::AllSeries::<Runtime>::get(id)
+		.and_then(|s| pallet_options::Underlyings::<Runtime>::get(s.params.underlying))
+		.map_or(8, |p| u32::from(p.base_decimals))
+}
+
 fn build_all(entry: Entry, u: &mut Unstructured, ctx: &mut Ctx) -> Vec<Xt> {
 	use pallet_liquidation::Call as L;
 	use pallet_margin_accounts::Call as M;
@@ -629,12 +669,143 @@ fn build_all(entry: Entry, u: &mut Unstructured, ctx: &mut Ctx) -> Vec<Xt> {
 		},
 		Entry::Governance => {
 			let origin = if byte(u) % 8 == 0 { Who::Signed(who(u)) } else { Who::Root };
-			if let Some(call) = governance(u, ctx) {
+			let call = if byte(u) % 4 == 0 { option_governance(u, ctx) } else { governance(u, ctx) };
+			if let Some(call) = call {
 				out.push(Xt { who: origin, call, mint: None });
 			}
 		},
+		Entry::OptionBuy => {
+			let w = who(u);
+			let s = sub(u, &w);
+			let id = series(u);
+			let quantity = amount(u, series_decimals(id));
+			let max_premium = if byte(u) % 4 == 0 { amount(u, 6) } else { u128::MAX };
+			out.push(signed(&w, o(pallet_options::Call::buy { sub: s, series: id, quantity, max_premium })));
+		},
+		Entry::OptionSell => {
+			let w = who(u);
+			let s = sub(u, &w);
+			let id = series(u);
+			let held = pallet_options::Positions::<Runtime>::get(id, (&w, s)).map_or(0, |p| p.quantity);
+			let quantity = match byte(u) % 4 {
+				0 => held,
+				1 => held / 2,
+				2 => held.saturating_add(1),
+				_ => amount(u, series_decimals(id)),
+			};
+			let min_premium = if byte(u) % 4 == 0 { amount(u, 6) } else { 0 };
+			out.push(signed(&w, o(pallet_options::Call::sell { sub: s, series: id, quantity, min_premium })));
+		},
+		Entry::OptionAddLiquidity => {
+			let w = who(u);
+			let min_shares = if byte(u) % 4 == 0 { amount(u, 6) } else { 0 };
+			let amount = amount(u, 6);
+			out.push(signed(&w, o(pallet_options::Call::add_liquidity { amount, min_shares })));
+		},
+		Entry::OptionRequestWithdrawal => {
+			let w = who(u);
+			let held = pallet_options::LpShares::<Runtime>::get(&w);
+			let shares = match byte(u) % 4 {
+				0 => held,
+				1 => held / 2,
+				_ => amount(u, 6),
+			};
+			out.push(signed(&w, o(pallet_options::Call::request_withdrawal { shares })));
+		},
+		Entry::OptionWithdrawLiquidity => {
+			let w = who(u);
+			let min_amount = if byte(u) % 2 == 0 { 0 } else { amount(u, 6) };
+			out.push(signed(&w, o(pallet_options::Call::withdraw_liquidity { min_amount })));
+		},
+		Entry::OptionCancelWithdrawal => {
+			let w = who(u);
+			out.push(signed(&w, o(pallet_options::Call::cancel_withdrawal {})));
+		},
+		Entry::Emergency => {
+			// The brake: safe mode entered and left by Root, trading calls paused and resumed;
+			// sometimes a signed account tries (and must fail).
+			let origin = if byte(u) % 8 == 0 { Who::Signed(who(u)) } else { Who::Root };
+			let name = |pallet: &str, call: &str| {
+				(
+					BoundedVec::truncate_from(pallet.as_bytes().to_vec()),
+					BoundedVec::truncate_from(call.as_bytes().to_vec()),
+				)
+			};
+			let paused = [
+				("Perpetuals", "trade"),
+				("Options", "buy"),
+				("MarginAccounts", "withdraw"),
+				("Liquidation", "take"),
+			][(byte(u) % 4) as usize];
+			let call = match byte(u) % 4 {
+				0 => RuntimeCall::SafeMode(pallet_safe_mode::Call::force_enter {}),
+				1 => RuntimeCall::SafeMode(pallet_safe_mode::Call::force_exit {}),
+				2 => RuntimeCall::TxPause(pallet_tx_pause::Call::pause {
+					full_name: name(paused.0, paused.1),
+				}),
+				_ => RuntimeCall::TxPause(pallet_tx_pause::Call::unpause {
+					ident: name(paused.0, paused.1),
+				}),
+			};
+			out.push(Xt { who: origin, call, mint: None });
+		},
 	}
 	out
+}
+
+/// An options governance call: a series listed near the current time (so the fuzz reaches
+/// expiry and settlement), an underlying's pricing or the vault's rules moved to an edge.
+fn option_governance(u: &mut Unstructured, ctx: &Ctx) -> Option<RuntimeCall> {
+	use pallet_options::Call as O;
+	let key = [assets::BTC, assets::ETH, assets::DOT, 5][(byte(u) % 4) as usize];
+	Some(match byte(u) % 4 {
+		0 | 1 => {
+			let spot = reference(ctx, key);
+			let strike = match byte(u) % 4 {
+				0 => Price::from_inner(spot),
+				1 => Price::from_inner(spot / 100 * u128::from(byte(u) % 200 + 20)),
+				2 => Price::from_inner(u128::from(byte(u))),
+				_ => Price::from_inner(u.arbitrary().unwrap_or(0)),
+			};
+			let expiry = ctx.now.saturating_add(match byte(u) % 4 {
+				0 => 0,
+				1 => u64::from(byte(u)) * 6_000,
+				2 => 700_000 + u64::from(byte(u)) * 60_000,
+				_ => u.arbitrary().unwrap_or(0),
+			});
+			let kind = if byte(u) % 2 == 0 {
+				pallet_options::OptionKind::Call
+			} else {
+				pallet_options::OptionKind::Put
+			};
+			RuntimeCall::Options(O::list_series {
+				params: pallet_options::SeriesParams { underlying: key, strike, expiry, kind },
+			})
+		},
+		2 => {
+			let mut params = pallet_options::Underlyings::<Runtime>::get(key)?;
+			match byte(u) % 6 {
+				0 => params.vol_multiplier = Price::from_inner(amount(u, 18)),
+				1 => params.spread = permill(u),
+				2 => params.max_delta = amount(u, u32::from(params.base_decimals)),
+				3 => params.max_vega = amount(u, 6),
+				4 => params.min_volatility = Price::from_inner(amount(u, 18)),
+				_ => params.base_decimals = byte(u) % 40,
+			}
+			RuntimeCall::Options(O::set_underlying { underlying: key, params })
+		},
+		_ => {
+			let mut rules = pallet_options::Rules::<Runtime>::get();
+			match byte(u) % 5 {
+				0 => rules.stress_move = permill(u),
+				1 => rules.exit_notice = u32::from(byte(u)),
+				2 => rules.min_premium = amount(u, 6),
+				3 => rules.equity_haircut = permill(u),
+				_ => rules.trade_cutoff = u64::from(byte(u)) * 6_000,
+			}
+			RuntimeCall::Options(O::set_vault_rules { rules })
+		},
+	})
 }
 
 const ASSETS_MINTABLE: [u32; 4] = [assets::BTC, assets::ETH, assets::DOT, assets::USDC];

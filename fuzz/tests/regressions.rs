@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use ballast_fuzz::{from_hex, run};
+use ballast_fuzz::{driver::hooks_cover_the_runtime, from_hex, run};
 
 /// `(what it found → what fixed it, minimised input as hex)`.
 const REGRESSIONS: &[(&str, &str)] = &[];
@@ -25,5 +25,14 @@ fn degenerate_inputs_run_clean() {
 		if let Err(finding) = run(input) {
 			panic!("{input:?}: {finding}");
 		}
+	}
+}
+
+/// The driver runs every pallet's hooks: its lists around the sweep are exactly the runtime's
+/// pallets, in declaration order.
+#[test]
+fn the_driver_runs_every_pallets_hooks() {
+	if let Err(e) = hooks_cover_the_runtime() {
+		panic!("{e}");
 	}
 }

@@ -1,4 +1,4 @@
-//! Differential fuzz of the price feed's JSON reader (`pallet_price_feed::json`) against
+//! Differential fuzz of the price feed's JSON reader (`ballast_feed_json`, `pallet_price_feed::json`) against
 //! `serde_json` (with `arbitrary_precision`: numbers keep their source text): both accept the
 //! same documents, with the same structure, strings and number texts, and every number the
 //! reader turns into a price (`to_price`, as the feed does) is the number serde_json read;
@@ -7,7 +7,35 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pallet_price_feed::json::{self, JsonError, Value};
+use ballast_feed_json::{self as json, JsonError, Value};
+
+/// A JSON number's exact value as `(negative, significant digits, exponent)`: `-1.50e2` →
+/// `(true, "15", 1)`; zero is `(false, "0", 0)`.
+fn canonical(text: &str) -> (bool, String, i128) {
+	let (neg, rest) = match text.strip_prefix('-') {
+		Some(r) => (true, r),
+		None => (false, text),
+	};
+	let (mantissa, exp) = match rest.find(['e', 'E']) {
+		// An exponent beyond i128 reads as its sign's bound on both sides alike.
+		Some(i) => {
+			let e = &rest[i + 1..];
+			(&rest[..i], e.parse::<i128>().unwrap_or(if e.starts_with('-') { i128::MIN } else { i128::MAX }))
+		},
+		None => (rest, 0),
+	};
+	let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+	let mut digits: String = format!("{int}{frac}").trim_start_matches('0').to_string();
+	let mut exp = exp.saturating_sub(frac.len() as i128);
+	while digits.ends_with('0') {
+		digits.pop();
+		exp = exp.saturating_add(1);
+	}
+	if digits.is_empty() {
+		return (false, "0".into(), 0);
+	}
+	(neg, digits, exp)
+}
 
 fn number_matches(text: &str, ours: &Value) -> Result<(), String> {
 	let reference: f64 = text.parse().map_err(|e| format!("{text}: {e}"))?;
@@ -15,7 +43,8 @@ fn number_matches(text: &str, ours: &Value) -> Result<(), String> {
 	if reference > 1e-15 && reference < 1e20 {
 		let p = price.map_err(|e| format!("{text}: serde_json reads {reference}, reader {e:?}"))?;
 		let got = p.into_inner() as f64 / 1e18;
-		if ((got - reference) / reference).abs() > 1e-9 {
+		// Exact to 18 decimals (the reader truncates below 10^-18), and to f64's precision.
+		if (got - reference).abs() > reference * 1e-9 + 1e-18 {
 			return Err(format!("{text}: serde_json reads {reference}, reader {got}"));
 		}
 	} else if reference <= 0.0 && price.is_ok() {
@@ -30,7 +59,8 @@ fn same(ours: &Value, theirs: &serde_json::Value) -> Result<(), String> {
 		(Value::Null, S::Null) => Ok(()),
 		(Value::Bool(a), S::Bool(b)) if a == b => Ok(()),
 		(Value::Number(a), S::Number(b)) => {
-			if *a != b.to_string() {
+			// Same number, exactly (serde_json normalises the text, e.g. `1e5` → `1e+5`).
+			if canonical(a) != canonical(&b.to_string()) {
 				return Err(format!("number text {a} vs {b}"));
 			}
 			number_matches(a, ours)

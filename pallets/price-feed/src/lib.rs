@@ -102,7 +102,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 #[allow(clippy::float_arithmetic, clippy::unwrap_used, clippy::expect_used)]
 mod benchmarking;
-pub mod json;
+pub use ballast_feed_json as json;
 #[cfg(test)]
 mod mock;
 pub mod ocw;

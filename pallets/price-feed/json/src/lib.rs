@@ -12,8 +12,24 @@
 //! Numbers are kept as their source text ([`Value::Number`]) so no precision is lost before
 //! [`to_price`] converts them.
 
+#![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(
+	test,
+	allow(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects,
+		clippy::panic
+	)
+)]
+
+extern crate alloc;
+
 use alloc::{string::String, vec::Vec};
-use ballast_primitives::Price;
+
+/// A price: quote per whole unit, 18 decimals (`ballast_primitives::Price`).
+pub type Price = polkadot_sdk::sp_arithmetic::FixedU128;
 
 /// Deepest nesting of arrays and objects accepted (exchange tickers need 4).
 pub const MAX_DEPTH: u32 = 32;
@@ -308,8 +324,8 @@ pub fn to_price(v: &Value, decimals: u8) -> Result<Price, NumberError> {
 const MAX_EXPONENT: i32 = 100;
 
 /// Parse a decimal number (`-?digits[.digits][(e|E)[+-]digits]`) exactly into a `FixedU128`,
-/// scaled down by `10^decimals`. Fraction digits that cannot matter (beyond `u128` precision)
-/// and digits below `10^-18` are truncated.
+/// scaled down by `10^decimals`. Digits beyond 35 significant ones (`u128` precision, integer
+/// or fraction: a relative error below 10^-34) and digits below `10^-18` are truncated.
 pub fn parse_decimal(s: &str, decimals: u8) -> Result<Price, NumberError> {
 	let bytes = s.as_bytes();
 	let mut i = 0usize;
@@ -321,19 +337,29 @@ pub fn parse_decimal(s: &str, decimals: u8) -> Result<Price, NumberError> {
 	let mut mantissa: u128 = 0;
 	let mut int_digits = 0u32;
 	let mut frac_digits: i32 = 0;
+	// Integer digits beyond `u128` precision, truncated: each one is a factor of ten.
+	let mut dropped: i32 = 0;
 	let mut any_nonzero = false;
 	while let Some(c @ b'0'..=b'9') = at(i) {
 		let d = u128::from(c.saturating_sub(b'0'));
 		any_nonzero |= d != 0;
-		mantissa =
-			mantissa.checked_mul(10).and_then(|m| m.checked_add(d)).ok_or(NumberError::Overflow)?;
 		int_digits = int_digits.saturating_add(1);
 		i = i.saturating_add(1);
+		if dropped > 0 {
+			dropped = dropped.saturating_add(1);
+			continue;
+		}
+		match mantissa.checked_mul(10).and_then(|m| m.checked_add(d)) {
+			// The same safety margin as the fraction's, below.
+			Some(m) if m < u128::MAX / 1_000 => mantissa = m,
+			_ => dropped = 1,
+		}
 	}
 	let mut frac_seen = 0u32;
 	if at(i) == Some(b'.') {
 		i = i.saturating_add(1);
-		let mut truncated = false;
+		// With integer digits dropped, no fraction digit can matter.
+		let mut truncated = dropped > 0;
 		while let Some(c @ b'0'..=b'9') = at(i) {
 			let d = u128::from(c.saturating_sub(b'0'));
 			frac_seen = frac_seen.saturating_add(1);
@@ -394,8 +420,11 @@ pub fn parse_decimal(s: &str, decimals: u8) -> Result<Price, NumberError> {
 		return Err(NumberError::NotPositive);
 	}
 	// value = mantissa × 10^(exponent − frac_digits − decimals); inner = value × 10^18.
-	let shift =
-		exponent.saturating_sub(frac_digits).saturating_sub(i32::from(decimals)).saturating_add(18);
+	let shift = exponent
+		.saturating_add(dropped)
+		.saturating_sub(frac_digits)
+		.saturating_sub(i32::from(decimals))
+		.saturating_add(18);
 	if shift > MAX_EXPONENT || shift < MAX_EXPONENT.saturating_neg() {
 		return Err(if shift > 0 { NumberError::Overflow } else { NumberError::NotPositive });
 	}
@@ -447,6 +476,19 @@ mod tests {
 			parse_decimal("1.00000000000000000000000000000000000000000000009", 0),
 			Ok(Price::from_u32(1))
 		);
+	}
+
+	#[test]
+	fn long_integer_parts_with_negative_exponents_are_read() {
+		// Found by the differential fuzz target: 41 integer digits scaled down by e-30 is
+		// 16,666,666,666.67, not an overflow.
+		let p = parse_decimal("16666666666666666666666666666666666666166.5E-30", 0).unwrap();
+		assert_eq!(p.into_inner() / 1_000_000_000, 16_666_666_666_666_666_666);
+		// Digits beyond precision are truncated, never rounded up, whatever their number.
+		let long = alloc::format!("1{}e-{}", "9".repeat(200), 200);
+		assert_eq!(parse_decimal(&long, 0), Ok(price("1999999999999999999")));
+		// Still an overflow when the value itself is too large.
+		assert_eq!(parse_decimal(&"9".repeat(60), 0), Err(NumberError::Overflow));
 	}
 
 	#[test]

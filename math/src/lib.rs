@@ -7,7 +7,8 @@
 //! | --- | --- |
 //! | [`units`] | `10^d`, `a·b/c` and value ↔ amount conversion, in integers, with an explicit rounding direction |
 //! | [`margin`] | equity, requirements, the one health ratio and the one `is_healthy` |
-//! | [`haircut`] | concentration add-on, maintenance weight, the volatility estimator |
+//! | [`haircut`] | concentration add-on, maintenance weight |
+//! | [`volatility`] | the volatility estimator: a variance per unit of time over fixed time buckets, whatever the feed frequency |
 //! | [`perp`] | execution price, funding, PnL, entry price, isolated liquidation price, and the one fill ([`perp::apply_fill`]) |
 //! | [`liquidation`] | close fraction, Dutch-auction curve, lot sizing, auto-deleveraging share |
 //! | [`safety`] | margin of safety: the gross price sensitivity and the triggers that say when an account must be valued again |
@@ -47,6 +48,7 @@ pub mod perp;
 pub mod safety;
 pub mod shares;
 pub mod units;
+pub mod volatility;
 
 pub use polkadot_sdk::sp_arithmetic::{FixedI128, FixedU128, Permill};
 pub use units::Rounding;

@@ -11,8 +11,11 @@
 //! * **Dutch auction price.** `price(t) = start × (1 − decay)^t` for `t` blocks since the
 //!   (re)start, with `start = oracle × (1 + premium)`. Never sold below the **floor**
 //!   `oracle_now × (1 − max discount)`: below it the auction must be restarted. The premium and
-//!   the decay scale with the asset's volatility: `premium = base premium + k·vol`,
-//!   `decay = base decay × (1 + vol / 10 %)`, both capped.
+//!   the decay scale with the asset's volatility (the price guard's, per day):
+//!   `premium = base premium + vol`, `decay = base decay × (1 + vol / 10 %)`, both capped. A
+//!   quiet market (2–5 % a day) starts a few percent higher and decays a little faster; a crash
+//!   (which reads at once, e.g. ≈ 36 % a day for −35 %) starts at the premium cap and decays
+//!   several times faster.
 //! * **Lots.** To raise a debt `D` from collateral at oracle price `P`, the lot is the amount
 //!   worth `D / (1 − max discount)` at `P`, rounded up (it still covers the debt at the floor),
 //!   at most the holding.
@@ -76,7 +79,8 @@ pub fn close_fraction(
 	f.saturating_add(Permill::from_parts(buffer.mul_ceil(f.deconstruct())))
 }
 
-/// Start premium and per-block decay of an auction for an asset with volatility `vol`.
+/// Start premium and per-block decay of an auction for an asset with volatility `vol` (per
+/// day).
 pub fn adaptive_curve(
 	vol: Permill,
 	base_premium: Permill,

@@ -139,7 +139,7 @@ pub trait PriceProvider {
 		None
 	}
 
-	/// The tracked volatility of `key` (zero when unknown).
+	/// The tracked volatility of `key` per day, measured per unit of time (zero when unknown).
 	fn volatility(_key: OracleKey) -> Permill {
 		Permill::zero()
 	}

@@ -88,8 +88,10 @@ use std::{
 };
 
 const BEFORE: Prices = [(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)];
-/// BTC and ETH −7 %: inside the circuit breaker, and below both assets' first volatility band
-/// (one 7 % update makes σ ≈ 1.7 %), so only marks and collateral prices move.
+/// BTC and ETH −7 %: inside the circuit breaker. The price guard reads one such move at once
+/// as a daily volatility of ≈ 6 %, both assets' first volatility band (BTC from 5 %, ETH from
+/// 6 %): marks, collateral prices and the two collateral weights move, and calibration
+/// (`at_prices`) values every account with all of them.
 const AFTER: Prices = [(assets::BTC, 55_800), (assets::ETH, 2_790), (assets::DOT, 6)];
 
 const DOT_PERP: u32 = 2;

@@ -119,7 +119,11 @@ impl GenesisAsset {
 struct CollateralSetup {
 	id: AssetId,
 	decimals: u8,
-	/// Haircut at low volatility, and the bands `(volatility %, haircut %)` above it.
+	/// Haircut at low volatility, and the bands `(volatility %, haircut %)` above it. The
+	/// volatility is the price guard's, **per day** (measured per unit of time, whatever the
+	/// feed frequency): quiet markets read about BTC 2–4 %, ETH 3–5 %, DOT 4–6 % a day; one
+	/// move `x` within ten minutes reads at once as about `0.83 · |ln(1 + x)|` (a 10 % drop
+	/// ≈ 9 %, a 35 % crash ≈ 36 %).
 	base_haircut: u32,
 	bands: [(u32, u32); 2],
 	/// Liquidation threshold, %.
@@ -137,7 +141,7 @@ const COLLATERAL: [CollateralSetup; 3] = [
 		id: assets::BTC,
 		decimals: 8,
 		base_haircut: 10,
-		bands: [(3, 15), (6, 25)],
+		bands: [(5, 15), (10, 25)],
 		threshold: 93,
 		market_depth: 1_000,
 		supply_cap: 10_000,
@@ -147,7 +151,7 @@ const COLLATERAL: [CollateralSetup; 3] = [
 		id: assets::ETH,
 		decimals: 18,
 		base_haircut: 15,
-		bands: [(4, 20), (8, 30)],
+		bands: [(6, 20), (12, 30)],
 		threshold: 90,
 		market_depth: 20_000,
 		supply_cap: 200_000,
@@ -157,7 +161,7 @@ const COLLATERAL: [CollateralSetup; 3] = [
 		id: assets::DOT,
 		decimals: 10,
 		base_haircut: 25,
-		bands: [(5, 35), (10, 50)],
+		bands: [(7, 35), (14, 50)],
 		threshold: 82,
 		market_depth: 2_000_000,
 		supply_cap: 20_000_000,
@@ -329,16 +333,16 @@ pub const OPTIONS_VAULT_SEED_USDC: u128 = 200_000;
 /// Expiry of the dev series: 2028-01-01T00:00:00Z (ms).
 pub const DEV_OPTION_EXPIRY: u64 = 1_830_297_600_000;
 
-/// Options pricing per underlying. The price guard's tracked volatility is an EWMA per oracle
-/// update (every block or two on dev); ×1,775 ≈ √(updates per year at one per ~10 s) makes it
-/// annual. Implied volatility within 30–300 %, a skew of 0.1 (0.15 below spot) per unit of
+/// Options pricing per underlying. The price guard's tracked volatility is per day (measured
+/// per unit of time, whatever the feed frequency); ×19.105 ≈ √365 makes it annual (a quiet
+/// BTC's 3 % a day ≈ 57 % a year; a crash's 36 % a day hits the 300 % cap). Implied volatility within 30–300 %, a skew of 0.1 (0.15 below spot) per unit of
 /// log-moneyness, a 2 % spread; the vault's net delta capped at 50 BTC / 1,000 ETH /
 /// 500,000 DOT and its vega at 500,000 USDC per 100 vol points, per underlying.
 pub fn option_underlyings() -> Vec<(AssetId, pallet_options::UnderlyingParams)> {
 	use polkadot_sdk::sp_arithmetic::FixedU128;
 	let base = pallet_options::UnderlyingParams {
 		base_decimals: 8,
-		vol_multiplier: FixedU128::from_u32(1_775),
+		vol_multiplier: FixedU128::from_rational(19_105, 1_000),
 		skew_down: FixedU128::from_rational(15, 100),
 		skew_up: FixedU128::from_rational(10, 100),
 		min_volatility: FixedU128::from_rational(30, 100),

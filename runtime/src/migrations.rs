@@ -41,4 +41,6 @@ pub type Migrations = (
 	StampV1<Liquidation>,
 	StampV1<PriceFeed>,
 	StampV1<PriceGuard>,
+	// After the stamp: a chain at 0 is stamped 1 above, then migrated to 2 here.
+	pallet_price_guard::migrations::v2::MigrateV1ToV2<Runtime>,
 );

@@ -204,8 +204,10 @@ fn two_thousand_accounts_every_unhealthy_one_is_acted_on_within_capacity_and_no_
 			assert!(health(who, *sub).unwrap().is_healthy(), "{who:?}/{sub} before the move");
 		}
 
-		// The move: BTC −10 % (inside the circuit breaker; BTC's volatility band is unchanged,
-		// so only marks and collateral prices move).
+		// The move: BTC −10 % (inside the circuit breaker). The guard reads it at once as a
+		// daily volatility of ≈ 8.8 %, BTC's 15 % haircut band (from 5 %): marks, collateral
+		// prices and BTC's collateral weight move. Calibration valued every account with all
+		// three (`at_prices` lets the guard observe the move).
 		feed_now(&AFTER);
 
 		// The first block after the move. Just before its sweep: every account is where it was

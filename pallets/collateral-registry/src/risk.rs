@@ -23,8 +23,10 @@
 //! # Volatility
 //!
 //! `σ` is the price guard's tracked volatility of the asset's oracle key
-//! (`PriceProvider::volatility`): the standard deviation of the relative change between two
-//! consecutive oracle updates, so band thresholds are in that unit (not annualised).
+//! (`PriceProvider::volatility`): the standard deviation of the log price change over a day,
+//! measured per unit of time whatever the feed frequency (`ballast_math::volatility`), so band
+//! thresholds are daily volatilities (not annualised: × √365 ≈ 19.1 for a yearly figure). A
+//! large move reads at once: one move `x` alone as about `0.83 · |ln(1 + x)|`.
 
 use crate::types::{CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError};
 use ballast_primitives::{

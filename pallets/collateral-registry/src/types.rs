@@ -47,8 +47,8 @@ use serde::{Deserialize, Serialize};
 #[serde(crate = "polkadot_sdk::frame_support::__private::serde")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VolatilityBand {
-	/// Tracked volatility (standard deviation of the relative price change between two oracle
-	/// updates) from which this band applies.
+	/// Tracked volatility per day (standard deviation of the daily log price change, the price
+	/// guard's) from which this band applies.
 	pub min_volatility: Permill,
 	/// Haircut applied in this band, before the concentration add-on.
 	pub haircut: Permill,

@@ -24,8 +24,8 @@
 //!   nothing in custody) with implied volatility
 //!   `iv = clamp(tracked × vol_multiplier + skew(ln K/S), min_volatility, max_volatility)`,
 //!   where `tracked` is the price guard's tracked volatility of the underlying's key
-//!   ([`PriceProvider::volatility`]: an EWMA per oracle update, which `vol_multiplier`
-//!   annualises) and the skew is `ballast_math::options::implied_volatility`'s. The vault
+//!   ([`PriceProvider::volatility`]: a volatility per day, which `vol_multiplier`
+//!   annualises: `√365 ≈ 19.1`, times any risk premium) and the skew is `ballast_math::options::implied_volatility`'s. The vault
 //!   sells at `ask = mid·(1 + spread)` and buys back at `bid = mid·(1 − spread)`
 //!   (`ballast_math::options::bid_ask`); a premium paid rounds up, a premium received down.
 //! * **Equity**: an option counts in its holder's margin equity at

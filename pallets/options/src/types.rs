@@ -146,8 +146,8 @@ pub struct Series {
 pub struct UnderlyingParams {
 	/// Decimals of the underlying's smallest unit (the unit of quantities).
 	pub base_decimals: u8,
-	/// Multiplies the price guard's tracked volatility (an EWMA per oracle update) into an
-	/// annualised volatility: `≈ √(updates per year)` times a risk premium.
+	/// Multiplies the price guard's tracked volatility (per day) into an annualised
+	/// volatility: `√365 ≈ 19.1` times a risk premium.
 	pub vol_multiplier: FixedU128,
 	/// Volatility added per unit of `ln(S/K)` for strikes below spot.
 	pub skew_down: FixedU128,

@@ -3,7 +3,7 @@
 
 use crate::{pallet::*, weights::WeightInfo, FeedRules, GuardParams, LOG_TARGET};
 use ballast_primitives::{
-	math::haircut::variance_from_volatility,
+	math::volatility::{volatility_from_variance, Params},
 	traits::{PriceBounds, PriceError, PriceMode, PriceProvider, PriceSource, TimestampedPrice},
 	Moment, OracleKey,
 };
@@ -30,9 +30,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(Guards::<T>::contains_key(key), Error::<T>::UnguardedKey);
 		ensure!(volatility.deconstruct() <= Permill::ACCURACY, Error::<T>::PermillOutOfRange);
 		Volatility::<T>::mutate(key, |state| {
-			let state = state.get_or_insert_with(Default::default);
-			state.variance = variance_from_volatility(volatility);
-			state.volatility = volatility;
+			state.get_or_insert_with(Default::default).set(volatility);
 		});
 		Self::deposit_event(Event::VolatilitySet { key, volatility });
 		Ok(())
@@ -46,11 +44,20 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// The volatility estimator's parameters: the runtime's bucket and half-life, per day.
+	pub fn volatility_params() -> Params {
+		Params {
+			bucket: T::VolatilityBucket::get(),
+			half_life: T::VolatilityHalfLife::get(),
+			horizon: crate::VOLATILITY_HORIZON,
+		}
+	}
+
 	/// Observe every guarded key's latest price (see [`Self::observe`]). Returns the weight
 	/// used.
 	pub(crate) fn observe_prices() -> Weight {
 		let keys = GuardedKeys::<T>::get();
-		let decay = T::VolatilityDecay::get();
+		let params = Self::volatility_params();
 		let now = T::Source::now();
 		for key in keys.iter().copied() {
 			let Some(guard) = Guards::<T>::get(key) else {
@@ -58,7 +65,7 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			if let Some(observed) = T::Source::price(key) {
-				Self::observe(key, &guard, observed, now, decay);
+				Self::observe(key, &guard, observed, now, &params);
 			}
 			if Self::checked(key, PriceMode::Conservative).is_err() {
 				InvalidBlocks::<T>::mutate(key, |n| *n = n.saturating_add(1));
@@ -75,14 +82,14 @@ impl<T: Config> Pallet<T> {
 		guard: &GuardParams,
 		observed: TimestampedPrice,
 		now: Moment,
-		decay: Permill,
+		params: &Params,
 	) {
 		let bounds = guard.bounds();
 		let last = LastValid::<T>::get(key);
 		match bounds.admit(observed, now, last.map(|l| l.price), bounds.max_age) {
 			Ok(_) => {
 				PendingJump::<T>::remove(key);
-				Self::accept(key, &bounds, observed, last, decay);
+				Self::accept(key, &bounds, observed, last, params);
 			},
 			Err(PriceError::Jump) => match PendingJump::<T>::get(key) {
 				None => {
@@ -92,7 +99,7 @@ impl<T: Config> Pallet<T> {
 				},
 				Some(since) if observed.timestamp.saturating_sub(since) >= guard.jump_confirm => {
 					PendingJump::<T>::remove(key);
-					Self::accept(key, &bounds, observed, last, decay);
+					Self::accept(key, &bounds, observed, last, params);
 					let from = last.map(|l| l.price).unwrap_or_default();
 					Self::deposit_event(Event::JumpConfirmed { key, from, to: observed.price });
 				},
@@ -108,14 +115,14 @@ impl<T: Config> Pallet<T> {
 		bounds: &PriceBounds,
 		observed: TimestampedPrice,
 		last: Option<TimestampedPrice>,
-		decay: Permill,
+		params: &Params,
 	) {
 		if last == Some(observed) {
 			return;
 		}
 		LastValid::<T>::insert(key, observed);
 		let mut state = Volatility::<T>::get(key).unwrap_or_default();
-		if state.observe(observed, bounds, decay) {
+		if state.observe(observed, bounds, params) {
 			Volatility::<T>::insert(key, state);
 		}
 	}
@@ -131,7 +138,9 @@ impl<T: Config> Pallet<T> {
 	/// * [`GuardedKeys`] holds no duplicates and exactly the keys of [`Guards`];
 	/// * [`LastValid`], [`PendingJump`], [`InvalidBlocks`] and [`Volatility`] have entries only
 	///   for guarded keys, and volatilities decode
-	///   (a volatility above 100% does not).
+	///   (a volatility above 100% does not);
+	/// * a volatility state reports at least `√variance`, and has an anchor exactly when it has
+	///   a last observation, no later than it.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeSet;
 
@@ -156,7 +165,17 @@ impl<T: Config> Pallet<T> {
 		for key in Volatility::<T>::iter_keys() {
 			ensure!(key_set.contains(&key), "volatility of an unguarded key");
 			// A volatility above 100% cannot be decoded (SCALE refuses such a `Permill`).
-			ensure!(Volatility::<T>::try_get(key).is_ok(), "volatility does not decode");
+			let state = Volatility::<T>::try_get(key).map_err(|_| "volatility does not decode")?;
+			ensure!(
+				state.volatility >= volatility_from_variance(state.variance),
+				"volatility below the square root of its variance"
+			);
+			let ordered = match (state.anchor, state.last_observation) {
+				(None, None) => true,
+				(Some(anchor), Some(last)) => anchor.timestamp <= last.timestamp,
+				_ => false,
+			};
+			ensure!(ordered, "volatility anchor without a last observation, or after it");
 		}
 		Ok(())
 	}

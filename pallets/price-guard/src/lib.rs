@@ -28,10 +28,21 @@
 //!   followed within `jump_confirm`.
 //! * **Pause clock** ([`InvalidBlocks`]): blocks that ended with no price usable for
 //!   liquidation; auctions of the key's collateral stop decaying while it ticks.
-//! * **Volatility** ([`Volatility`]): an exponentially weighted moving average of the squared
-//!   relative change between consecutive prices inside the bounds (decay
-//!   [`Config::VolatilityDecay`]); the volatility is its square root, saturating at 100%.
-//!   Collateral haircut bands and the liquidation auction curve read it.
+//! * **Volatility** ([`Volatility`]): a volatility **per day**, measured per unit of oracle
+//!   time, not per print, so that feeding more often neither lowers nor raises it
+//!   (`ballast_math::volatility` has the formulas). Every accepted price (one that became the
+//!   last valid price) is folded in: returns `ln(p / p₀)` are measured from the anchor `p₀` of
+//!   the bucket in progress; a bucket closes at the first accepted price at least
+//!   [`Config::VolatilityBucket`] after its anchor, and its `r² · day / elapsed` enters a
+//!   time-weighted EWMA of the daily variance whose old weight halves every
+//!   [`Config::VolatilityHalfLife`]. While a bucket is in progress, its move so far is priced
+//!   as if the bucket closed now, and the reported volatility is the larger of that and the
+//!   variance's (and never falls within the bucket): a crash reads in the block its price is
+//!   accepted. With the runtime's 10-minute buckets and one-day half-life, a move `x` alone
+//!   reads as about `0.83 · |ln(1 + x)|` a day (a 35% crash: ≈ 36%), however many prints it
+//!   took. The volatility saturates at 100%. Collateral haircut bands, the liquidation auction
+//!   curve and option pricing read it
+//!   ([`PriceProvider::volatility`](ballast_primitives::traits::PriceProvider::volatility)).
 //!
 //! ## When
 //!
@@ -46,9 +57,15 @@
 //!   step of listing an asset or a market on it), or replace a guarded key's guard
 //!   ([`Config::GovernanceOrigin`]).
 //! * [`set_volatility`](Pallet::set_volatility) ([`Config::GovernanceOrigin`]): seed or
-//!   override a key's volatility.
+//!   override a key's volatility per day (the variance becomes its square; the bucket in
+//!   progress goes on, and later prices move the estimate from there).
 //! * [`set_feed_rules`](Pallet::set_feed_rules) ([`Config::FeedRulesOrigin`]): how operators'
 //!   values combine ([`GuardedMedian`], the oracle's `CombineData`).
+//!
+//! ## Storage versions
+//!
+//! 2: [`VolatilityState`] is per unit of time and has an `anchor`; [`migrations::v2`] seeds
+//! each key's new state from its old volatility.
 //!
 //! ## Feeds first
 //!
@@ -77,6 +94,7 @@ mod benchmarking;
 pub mod combine;
 pub mod feeds_first;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -87,6 +105,12 @@ pub mod weights;
 pub use combine::GuardedMedian;
 pub use feeds_first::FeedsFirst;
 pub use types::{FeedRules, GuardError, GuardParams, VolatilityState, MAX_PRICE_AGE};
+
+/// [`PriceProvider::volatility`]'s horizon: volatility is stated per day (ms).
+///
+/// [`PriceProvider::volatility`]: ballast_primitives::traits::PriceProvider::volatility
+pub const VOLATILITY_HORIZON: ballast_primitives::Moment =
+	ballast_primitives::math::volatility::DAY;
 pub use weights::WeightInfo;
 
 /// Log target of this pallet.
@@ -124,13 +148,11 @@ pub mod pallet {
 		Moment, OracleKey, Price,
 	};
 	use polkadot_sdk::{
-		frame_support::pallet_prelude::*,
-		frame_system::pallet_prelude::*,
-		sp_arithmetic::{PerThing, Permill},
+		frame_support::pallet_prelude::*, frame_system::pallet_prelude::*, sp_arithmetic::Permill,
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -159,10 +181,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxKeys: Get<u32>;
 
-		/// EWMA decay `λ` of the volatility estimate, per observation: the weight of the old
-		/// variance (e.g. 94%). The newest squared change gets `1 − λ`.
+		/// Shortest interval (ms of oracle time) a return is measured over: the volatility's
+		/// sampling bucket (e.g. 10 minutes); positive.
 		#[pallet::constant]
-		type VolatilityDecay: Get<Permill>;
+		type VolatilityBucket: Get<Moment>;
+
+		/// Oracle time (ms) after which the volatility estimate's old variance keeps half its
+		/// weight (e.g. one day); positive.
+		#[pallet::constant]
+		type VolatilityHalfLife: Get<Moment>;
 
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
@@ -203,8 +230,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type InvalidBlocks<T: Config> = StorageMap<_, Twox64Concat, OracleKey, u32, ValueQuery>;
 
-	/// Tracked volatility per key; absent until the first observation or `set_volatility`
-	/// (absent means zero).
+	/// Tracked volatility per key (per day); absent until the first observation or
+	/// `set_volatility` (absent means zero).
 	#[pallet::storage]
 	pub type Volatility<T: Config> =
 		StorageMap<_, Twox64Concat, OracleKey, VolatilityState, OptionQuery>;
@@ -214,7 +241,7 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A key was guarded, or its guard replaced.
 		GuardSet { key: OracleKey, params: GuardParams },
-		/// Governance set a key's tracked volatility.
+		/// Governance set a key's tracked volatility (per day).
 		VolatilitySet { key: OracleKey, volatility: Permill },
 		/// A print moved beyond the key's circuit breaker: it is not used until it persists
 		/// for `jump_confirm`.
@@ -292,7 +319,7 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// Keys to guard, each with parameters that must validate.
 		pub guards: Vec<(OracleKey, GuardParams)>,
-		/// Initial volatility of some of those keys.
+		/// Initial volatility (per day) of some of those keys.
 		pub volatility: Vec<(OracleKey, Permill)>,
 		/// How operators' values combine (default: one value, no rejection).
 		pub feed_rules: FeedRules,
@@ -336,10 +363,8 @@ pub mod pallet {
 		#[allow(clippy::panic)]
 		fn integrity_test() {
 			assert!(T::MaxKeys::get() > 0, "MaxKeys must be positive");
-			assert!(
-				T::VolatilityDecay::get().deconstruct() <= Permill::ACCURACY,
-				"VolatilityDecay must be at most 100%"
-			);
+			assert!(T::VolatilityBucket::get() > 0, "VolatilityBucket must be positive");
+			assert!(T::VolatilityHalfLife::get() > 0, "VolatilityHalfLife must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -376,8 +401,9 @@ pub mod pallet {
 			Self::do_set_guard(key, params)
 		}
 
-		/// Set the tracked volatility of `key` (its variance becomes `volatility²`). Later
-		/// observations move it from there.
+		/// Set the tracked volatility of `key`, per day (its daily variance becomes
+		/// `volatility²`, and it is reported at once). The bucket in progress goes on; later
+		/// prices move the estimate from there.
 		///
 		/// Origin: `GovernanceOrigin`. Emits `VolatilitySet`.
 		///

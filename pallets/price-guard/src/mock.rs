@@ -51,8 +51,10 @@ pub const MAX_KEYS: u32 = 4;
 pub const BTC: OracleKey = 1;
 
 parameter_types! {
-	/// λ = 90%: a tenth of each new squared change enters the variance.
-	pub static VolatilityDecay: Permill = Permill::from_percent(90);
+	/// Returns are measured over 10-minute buckets (the runtime's).
+	pub static VolatilityBucket: Moment = 600_000;
+	/// The old variance's weight halves every day (the runtime's).
+	pub static VolatilityHalfLife: Moment = 86_400_000;
 }
 
 thread_local! {
@@ -110,7 +112,8 @@ impl pallet_price_guard::Config for Test {
 	type FeedRulesOrigin = EnsureRoot<u64>;
 	type Source = MockSource;
 	type MaxKeys = ConstU32<MAX_KEYS>;
-	type VolatilityDecay = VolatilityDecay;
+	type VolatilityBucket = VolatilityBucket;
+	type VolatilityHalfLife = VolatilityHalfLife;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockSource;

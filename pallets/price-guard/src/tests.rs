@@ -228,11 +228,150 @@ fn volatility_moves_from_the_second_newer_price_on() {
 		// The same print again (same timestamp) is not a new observation.
 		next_block();
 		assert_eq!(PriceGuard::volatility(BTC), Permill::zero());
-		// +10%: variance = 10% × 0.01 = 0.001, volatility ≈ 3.16%.
+		// +10% a second later, inside the first bucket: read at once as if the bucket closed
+		// with it, ln(1.1)² · 144 · (1 − 2^(−1/144)) = 0.00628 a day, volatility ≈ 7.93%.
 		MockSource::set(BTC, 55_000, 2_000);
 		next_block();
 		let v = PriceGuard::volatility(BTC);
-		assert!(v > Permill::from_parts(31_000) && v < Permill::from_parts(32_000), "{v:?}");
+		assert!(v > Permill::from_parts(79_000) && v < Permill::from_parts(79_500), "{v:?}");
+		// The variance itself waits for the bucket to close.
+		assert_eq!(Volatility::<Test>::get(BTC).unwrap().variance, Price::zero());
+	});
+}
+
+/// A guard without a circuit breaker, for tests of the estimator rather than of the breaker.
+fn open_btc() {
+	assert_ok!(PriceGuard::set_guard(
+		root(),
+		BTC,
+		GuardParams { max_jump: Permill::one(), ..btc_guard() }
+	));
+}
+
+const MINUTE: u64 = 60_000;
+
+/// BTC quiet at 50,000 for an hour, then −35% linearly over two minutes (minutes 62 to 64,
+/// inside the 10-minute bucket from minute 60), then flat at 32,500.
+fn crash_path(t: u64) -> u32 {
+	let (from, to) = (62 * MINUTE, 64 * MINUTE);
+	if t <= from {
+		50_000
+	} else if t >= to {
+		32_500
+	} else {
+		(50_000 - 17_500 * (t - from) / (to - from)) as u32
+	}
+}
+
+/// Feeds `path` every `every` ms from 0 to `end` (one print per block), from a daily
+/// volatility of `start`; returns the volatility after each print.
+fn run(path: impl Fn(u64) -> u32, every: u64, end: u64, start: Permill) -> Vec<Permill> {
+	open_btc();
+	assert_ok!(PriceGuard::set_volatility(root(), BTC, start));
+	let mut readings = Vec::new();
+	let mut t = 0;
+	while t <= end {
+		MockSource::set(BTC, path(t), t);
+		next_block();
+		assert_eq!(PriceGuard::last_valid_price(BTC).map(|p| p.timestamp), Some(t));
+		readings.push(PriceGuard::volatility(BTC));
+		t += every;
+	}
+	readings
+}
+
+#[test]
+fn a_two_minute_crash_reads_the_same_at_any_feed_frequency() {
+	let end = 64 * MINUTE;
+	let quiet = Permill::from_percent(3);
+	let last =
+		|every| new_test_ext().execute_with(|| *run(crash_path, every, end, quiet).last().unwrap());
+	// Every block (6 s, 20 prints of the crash), every minute, every two minutes (the crash in
+	// one print): the same reading, in the block the crash's last print is accepted.
+	let readings = [last(6_000), last(MINUTE), last(2 * MINUTE)];
+	assert_eq!(readings[0], readings[1]);
+	assert_eq!(readings[1], readings[2]);
+	// From 3% a day: ≈ 35.9% a day (a quiet BTC reads 2–4%).
+	assert_eq!(readings[0], Permill::from_parts(359_432));
+	// Before the crash the hour reads the same too, and stays near the seed.
+	let before = |every| {
+		new_test_ext().execute_with(|| *run(crash_path, every, 62 * MINUTE, quiet).last().unwrap())
+	};
+	let quiet_readings = [before(6_000), before(MINUTE), before(2 * MINUTE)];
+	assert_eq!(quiet_readings[0], quiet_readings[1]);
+	assert_eq!(quiet_readings[1], quiet_readings[2]);
+	assert!(quiet_readings[0] > Permill::from_parts(29_000), "{quiet_readings:?}");
+}
+
+#[test]
+fn a_crash_through_the_circuit_breaker_reads_large_when_it_is_accepted() {
+	new_test_ext().execute_with(|| {
+		// BTC's breaker holds a move beyond 20% for 30 s: −35% in one print is held, then
+		// accepted by a print 30 s later, and read in that block.
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		MockSource::set(BTC, 32_500, 60_000);
+		next_block();
+		assert_eq!(PriceGuard::volatility(BTC), Permill::zero());
+		MockSource::set(BTC, 32_500, 90_000);
+		next_block();
+		assert_eq!(lv(BTC), Some(price(32_500)));
+		// From zero: 0.833 · |ln 0.65| ≈ 35.8% a day.
+		let v = PriceGuard::volatility(BTC);
+		assert!(v > Permill::from_percent(35) && v < Permill::from_percent(36), "{v:?}");
+	});
+}
+
+#[test]
+fn spamming_tiny_prints_cannot_lower_volatility() {
+	// After a volatile spell (8% a day), an hour in which BTC does not move: fed honestly every
+	// two minutes, or spammed every block with prints alternating by 0.01%.
+	let hour = 60 * MINUTE;
+	let hot = Permill::from_percent(8);
+	let honest =
+		new_test_ext().execute_with(|| *run(|_| 50_000, 2 * MINUTE, hour, hot).last().unwrap());
+	let spam = |t: u64| if (t / 6_000) % 2 == 1 { 50_005 } else { 50_000 };
+	let spammed = new_test_ext().execute_with(|| run(spam, 6_000, hour, hot));
+	assert!(*spammed.last().unwrap() >= honest, "{spammed:?} vs {honest:?}");
+	// Never below what the hour's time decay alone leaves (2^(−1/24) in variance).
+	assert!(spammed.iter().all(|v| *v >= honest), "{spammed:?}");
+	assert!(honest > Permill::from_parts(78_000), "{honest:?}");
+}
+
+#[test]
+fn a_long_gap_decays_without_overflow() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(PriceGuard::set_volatility(root(), BTC, Permill::from_percent(40)));
+		MockSource::set(BTC, 50_000, 1_000);
+		next_block();
+		assert_eq!(PriceGuard::volatility(BTC), Permill::from_percent(40));
+		// No prints for a week (the oracle was down), then the same price: the variance has
+		// halved seven times, 40% / √128 ≈ 3.54%.
+		MockSource::set(BTC, 50_000, 1_000 + 7 * 86_400_000);
+		next_block();
+		let v = PriceGuard::volatility(BTC);
+		assert!(v > Permill::from_parts(35_300) && v < Permill::from_parts(35_500), "{v:?}");
+		// Then a far-future timestamp and a move: spread over the gap, no overflow.
+		MockSource::set(BTC, 60_000, u64::MAX / 2);
+		next_block();
+		assert!(PriceGuard::volatility(BTC) < Permill::from_percent(1));
+	});
+}
+
+#[test]
+fn set_volatility_is_a_daily_figure_that_prices_then_move() {
+	new_test_ext().execute_with(|| {
+		MockSource::set(BTC, 50_000, 0);
+		next_block();
+		assert_ok!(PriceGuard::set_volatility(root(), BTC, Permill::from_percent(5)));
+		assert_eq!(PriceGuard::volatility(BTC), Permill::from_percent(5));
+		// A quiet day of 10-minute buckets halves the variance: 5% / √2 ≈ 3.54%.
+		for i in 1..=144u64 {
+			MockSource::set(BTC, 50_000, i * 10 * MINUTE);
+			next_block();
+		}
+		let v = PriceGuard::volatility(BTC);
+		assert!(v > Permill::from_parts(35_300) && v < Permill::from_parts(35_400), "{v:?}");
 	});
 }
 
@@ -552,6 +691,35 @@ fn try_state_catches_history_of_an_unguarded_key() {
 }
 
 #[test]
+fn try_state_catches_an_inconsistent_volatility_state() {
+	let last = Some(TimestampedPrice { price: price(50_000), timestamp: 10 });
+	let later = Some(TimestampedPrice { price: price(50_000), timestamp: 11 });
+	for state in [
+		// Reports less than its variance's volatility (2%).
+		VolatilityState {
+			variance: Price::from_rational(4, 10_000),
+			volatility: Permill::from_percent(1),
+			..Default::default()
+		},
+		// An anchor without a last observation, a last observation without an anchor, an
+		// anchor after the last observation.
+		VolatilityState { anchor: last, ..Default::default() },
+		VolatilityState { last_observation: last, ..Default::default() },
+		VolatilityState { anchor: later, last_observation: last, ..Default::default() },
+	] {
+		new_test_ext().execute_with(|| {
+			Volatility::<Test>::insert(BTC, state);
+			assert!(PriceGuard::do_try_state().is_err(), "{state:?}");
+		});
+	}
+	new_test_ext().execute_with(|| {
+		let ok = VolatilityState { anchor: last, last_observation: later, ..Default::default() };
+		Volatility::<Test>::insert(BTC, ok);
+		PriceGuard::do_try_state().unwrap();
+	});
+}
+
+#[test]
 fn try_state_catches_a_volatility_above_one_as_undecodable() {
 	new_test_ext().execute_with(|| {
 		let state = VolatilityState { volatility: raw_permill(1_000_001), ..Default::default() };
@@ -566,39 +734,115 @@ fn at(p: u32, t: u64) -> TimestampedPrice {
 	TimestampedPrice { price: price(p), timestamp: t }
 }
 
+fn params() -> ballast_primitives::math::volatility::Params {
+	ballast_primitives::math::volatility::Params::ballast()
+}
+
 #[test]
 fn observe_needs_a_strictly_newer_price_inside_the_band() {
 	let bounds = btc_guard().bounds();
-	let decay = Permill::from_percent(90);
 	let mut s = VolatilityState::default();
-	assert!(s.observe(at(50_000, 10), &bounds, decay));
+	assert!(s.observe(at(50_000, 10), &bounds, &params()));
 	assert_eq!(s.variance, Price::zero());
-	assert!(!s.observe(at(60_000, 10), &bounds, decay));
-	assert!(!s.observe(at(60_000, 9), &bounds, decay));
-	assert!(!s.observe(at(999, 11), &bounds, decay));
-	assert!(s.observe(at(60_000, 11), &bounds, decay));
-	// (20%)² × 10% = 0.004.
-	assert_eq!(s.variance, Price::from_rational(4, 1_000));
+	assert_eq!(s.anchor, Some(at(50_000, 10)));
+	assert!(!s.observe(at(60_000, 10), &bounds, &params()));
+	assert!(!s.observe(at(60_000, 9), &bounds, &params()));
+	assert!(!s.observe(at(999, 11), &bounds, &params()));
+	assert!(s.observe(at(60_000, 11), &bounds, &params()));
+	// Inside the bucket: the variance waits, the reading does not.
+	assert_eq!(s.variance, Price::zero());
+	assert!(s.volatility > Permill::from_percent(15));
 	assert_eq!(s.last_observation, Some(at(60_000, 11)));
+	// The bucket closes 10 minutes after its anchor: ln(1.2)² folded in, the print anchors.
+	assert!(s.observe(at(60_000, 600_010), &bounds, &params()));
+	assert!(s.variance > Price::zero());
+	assert_eq!(s.anchor, Some(at(60_000, 600_010)));
+}
+
+// ---- migration to version 2 ----
+
+#[test]
+fn migration_v2_seeds_the_new_state_from_the_old_volatility() {
+	use crate::migrations::v2::{MigrateV1ToV2, OldVolatilityState};
+	use polkadot_sdk::frame_support::{
+		storage::unhashed,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+	};
+	new_test_ext().execute_with(|| {
+		assert_ok!(PriceGuard::set_guard(root(), ETH, eth_guard()));
+		// Version 1's state: BTC tracked (2% per update, last print at t = 5,000), ETH seeded
+		// by governance and never observed.
+		let btc = OldVolatilityState {
+			variance: Price::from_rational(4, 10_000),
+			volatility: Permill::from_percent(2),
+			last_observation: Some(at(50_000, 5_000)),
+		};
+		let eth = OldVolatilityState {
+			variance: Price::from_rational(1, 100),
+			volatility: Permill::from_percent(10),
+			last_observation: None,
+		};
+		unhashed::put(&Volatility::<Test>::hashed_key_for(BTC), &btc);
+		unhashed::put(&Volatility::<Test>::hashed_key_for(ETH), &eth);
+		StorageVersion::new(1).put::<PriceGuard>();
+
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+		assert_eq!(PriceGuard::on_chain_storage_version(), StorageVersion::new(2));
+		let b = Volatility::<Test>::get(BTC).unwrap();
+		assert_eq!(b.volatility, Permill::from_percent(2));
+		assert_eq!(b.variance, Price::from_rational(4, 10_000));
+		assert_eq!(b.anchor, Some(at(50_000, 5_000)));
+		assert_eq!(b.last_observation, Some(at(50_000, 5_000)));
+		let e = Volatility::<Test>::get(ETH).unwrap();
+		assert_eq!(
+			e,
+			VolatilityState {
+				variance: Price::from_rational(1, 100),
+				volatility: Permill::from_percent(10),
+				anchor: None,
+				last_observation: None
+			}
+		);
+		assert_eq!(PriceGuard::volatility(ETH), Permill::from_percent(10));
+		PriceGuard::do_try_state().unwrap();
+
+		// At version 2 it does nothing.
+		let before = Volatility::<Test>::get(BTC);
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Volatility::<Test>::get(BTC), before);
+
+		// The estimator goes on from the seed: the next price is measured from the old last one.
+		MockSource::set(BTC, 45_000, 6_000);
+		next_block();
+		assert!(PriceGuard::volatility(BTC) > Permill::from_percent(8));
+	});
+}
+
+#[test]
+fn genesis_is_at_storage_version_two() {
+	use polkadot_sdk::frame_support::traits::{GetStorageVersion, StorageVersion};
+	new_test_ext().execute_with(|| {
+		assert_eq!(PriceGuard::on_chain_storage_version(), StorageVersion::new(2));
+		assert_eq!(PriceGuard::in_code_storage_version(), StorageVersion::new(2));
+	});
 }
 
 proptest! {
 	#[test]
-	fn volatility_stays_within_one_and_matches_the_variance(
-		prints in proptest::collection::vec((1_000u32..=1_000_000, 1u64..1_000), 1..40),
-		decay in 0u32..=1_000_000,
+	fn volatility_stays_within_one_and_at_least_the_variance(
+		prints in proptest::collection::vec((1_000u32..=1_000_000, 1u64..1_200_000), 1..40),
 	) {
 		let bounds = btc_guard().bounds();
-		let decay = Permill::from_parts(decay);
 		let mut s = VolatilityState::default();
 		let mut t = 0u64;
 		for (p, dt) in prints {
 			t += dt;
-			prop_assert!(s.observe(at(p, t), &bounds, decay));
+			prop_assert!(s.observe(at(p, t), &bounds, &params()));
 			prop_assert!(s.volatility <= Permill::one());
-			prop_assert_eq!(
-				s.volatility,
-				ballast_primitives::math::haircut::volatility_from_variance(s.variance)
+			prop_assert!(
+				s.volatility
+					>= ballast_primitives::math::volatility::volatility_from_variance(s.variance)
 			);
 		}
 	}

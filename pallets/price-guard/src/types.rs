@@ -6,7 +6,7 @@
 //! milliseconds.
 
 use ballast_primitives::{
-	math::haircut::{next_variance, relative_change, volatility_from_variance},
+	math::volatility::{Estimate, Params, Point},
 	traits::{PriceBounds, TimestampedPrice},
 	Moment, Price,
 };
@@ -167,7 +167,9 @@ pub enum GuardError {
 /// price older than an hour says nothing about today's market.
 pub const MAX_PRICE_AGE: Moment = 3_600_000;
 
-/// The volatility the guard tracks for one oracle key.
+/// The volatility the guard tracks for one oracle key: a variance **per day**, sampled over
+/// fixed buckets of oracle time, whatever the feed frequency (the estimator and its formulas are
+/// `ballast_math::volatility`'s; see the pallet docs).
 #[derive(
 	Clone,
 	Copy,
@@ -182,39 +184,73 @@ pub const MAX_PRICE_AGE: Moment = 3_600_000;
 	TypeInfo,
 )]
 pub struct VolatilityState {
-	/// EWMA of the squared relative price change between consecutive observations.
+	/// Time-weighted EWMA of the variance of log returns over closed buckets, per day.
 	pub variance: FixedU128,
-	/// `sqrt(variance)`, saturating at 100%.
+	/// The reported volatility per day: `√variance`, or more while the bucket in progress has
+	/// moved (it never falls within a bucket); saturating at 100%.
 	pub volatility: Permill,
-	/// The last price folded into `variance`; only a strictly newer one is used next.
+	/// Start of the bucket in progress: the price and timestamp returns are measured from.
+	pub anchor: Option<TimestampedPrice>,
+	/// The last price used; only a strictly newer one is used next.
 	pub last_observation: Option<TimestampedPrice>,
 }
 
+fn point(p: TimestampedPrice) -> Point {
+	Point { price: p.price, time: p.timestamp }
+}
+
+fn timestamped(p: Point) -> TimestampedPrice {
+	TimestampedPrice { price: p.price, timestamp: p.time }
+}
+
 impl VolatilityState {
-	/// Fold `observed` into the estimate with decay `decay`, if it is strictly newer than the
-	/// last observation and inside `bounds`' price band (outside it the oracle is assumed
-	/// broken and the print is ignored). Age is not checked: an old price is simply not newer.
-	/// The first observation only becomes the reference; the variance moves from the second
-	/// on. Returns whether the state changed.
+	/// The estimator's view of this state.
+	pub fn estimate(&self) -> Estimate {
+		Estimate {
+			variance: self.variance,
+			volatility: self.volatility,
+			anchor: self.anchor.map(point),
+			last: self.last_observation.map(point),
+		}
+	}
+
+	/// The state of an estimate.
+	pub fn from_estimate(e: Estimate) -> Self {
+		Self {
+			variance: e.variance,
+			volatility: e.volatility,
+			anchor: e.anchor.map(timestamped),
+			last_observation: e.last.map(timestamped),
+		}
+	}
+
+	/// Fold `observed` into the estimate (`ballast_math::volatility::Estimate::observe`), if it
+	/// is strictly newer than the last observation and inside `bounds`' price band (outside it
+	/// the oracle is assumed broken and the print is ignored). Age is not checked: an old price
+	/// is simply not newer. The first observation only becomes the reference. Returns whether
+	/// the state changed.
 	pub fn observe(
 		&mut self,
 		observed: TimestampedPrice,
 		bounds: &PriceBounds,
-		decay: Permill,
+		params: &Params,
 	) -> bool {
-		if self.last_observation.is_some_and(|last| observed.timestamp <= last.timestamp) {
-			return false;
-		}
 		if !bounds.contains(observed.price) {
 			return false;
 		}
-		if let Some(last) = self.last_observation {
-			if let Some(change) = relative_change(last.price, observed.price) {
-				self.variance = next_variance(self.variance, change, decay);
-				self.volatility = volatility_from_variance(self.variance);
-			}
+		let mut e = self.estimate();
+		if !e.observe(point(observed), params) {
+			return false;
 		}
-		self.last_observation = Some(observed);
+		*self = Self::from_estimate(e);
 		true
+	}
+
+	/// Governance's seed or override: the daily variance becomes `volatility²` and the reported
+	/// volatility `volatility`; the bucket in progress goes on.
+	pub fn set(&mut self, volatility: Permill) {
+		let mut e = self.estimate();
+		e.set(volatility);
+		*self = Self::from_estimate(e);
 	}
 }

@@ -19,7 +19,6 @@ use ballast_primitives::traits::{PriceSource, TimestampedPrice};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::Time, PalletId},
 	pallet_membership, pallet_oracle,
-	sp_arithmetic::Permill,
 };
 
 parameter_types! {
@@ -33,8 +32,13 @@ parameter_types! {
 	pub const MaxFeedValues: u32 = 32;
 	/// Most oracle keys the price guard watches (it observes each at the end of every block).
 	pub const MaxGuardedKeys: u32 = 32;
-	/// EWMA decay of the volatility estimate per new price (λ = 0.94, RiskMetrics' daily value).
-	pub const VolatilityDecay: Permill = Permill::from_percent(94);
+	/// The volatility's sampling bucket: returns are measured over at least ten minutes of
+	/// oracle time, so the estimate does not depend on how often operators feed.
+	pub const VolatilityBucket: Moment = 10 * 60 * 1_000;
+	/// The volatility estimate's old variance keeps half its weight after a day (an effective
+	/// window of about 1.4 days, some 200 buckets); a single bucket's move `r` adds
+	/// `ln 2 · r²` to the daily variance, so a crash reads at once.
+	pub const VolatilityHalfLife: Moment = 24 * 60 * 60 * 1_000;
 }
 
 /// The oracle's value type as stored: a price and the moment it was fed.
@@ -98,7 +102,8 @@ impl pallet_price_guard::Config for Runtime {
 	type FeedRulesOrigin = OracleOperatorsOrigin;
 	type Source = OraclePrices;
 	type MaxKeys = MaxGuardedKeys;
-	type VolatilityDecay = VolatilityDecay;
+	type VolatilityBucket = VolatilityBucket;
+	type VolatilityHalfLife = VolatilityHalfLife;
 	type WeightInfo = crate::weights::pallet_price_guard::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

@@ -3,7 +3,8 @@
 //!
 //! **Calibration.** An account is opened (deposits, trades) with ample quote, then valued at the
 //! moved prices inside a storage transaction that is rolled back (the operators feed the moved
-//! prices, the engine's snapshot is read, everything is undone), and its quote balance is
+//! prices, the price guard observes them as at the end of the block, the engine's snapshot is
+//! read, everything is undone), and its quote balance is
 //! topped up or drawn down (`deposit` / `withdraw` of USDC, real calls with their margin tests)
 //! so that at the moved prices its maintenance equity is `⌈target × requirement⌉`. Quote counts
 //! one for one in maintenance equity, so one step is exact; the positions, collateral and
@@ -75,11 +76,14 @@ pub fn add_vault_liquidity(who: &AccountId, usdc: u128) {
 	));
 }
 
-/// `f` evaluated with `prices` fed by two operators, in a storage transaction that is then
-/// rolled back: nothing of it (prices, `f`'s writes, events) remains.
+/// `f` evaluated with `prices` fed by two operators and observed by the price guard as at the
+/// end of the block (so with the volatility, and the haircut bands, the next block's sweep sees:
+/// the guard reads a large move at once), in a storage transaction that is then rolled back:
+/// nothing of it (prices, volatility, `f`'s writes, events) remains.
 pub fn at_prices<R>(prices: &Prices, f: impl FnOnce() -> R) -> R {
 	with_transaction(|| {
 		feed_now(prices);
+		PriceGuard::on_finalize(System::block_number());
 		TransactionOutcome::Rollback(Ok::<R, DispatchError>(f()))
 	})
 	.expect("rolled back")

@@ -2,7 +2,7 @@
 //! (put–call parity), the vault's caps and stress rule, expiry and settlement, the
 //! `Derivatives` and `PooledQuote` interfaces, and the invariants (with corrupted states).
 //!
-//! Numbers: BTC at 60,000, tracked volatility 1 % per update × 50 = 50 % a year (plus the
+//! Numbers: BTC at 60,000, tracked volatility 1 % (a day) × 50 = 50 % a year (plus the
 //! skew away from the money), 30-day series; an at-the-money BTC call is worth ≈ 3,440 USDC, its
 //! ask 2 % more.
 

@@ -312,6 +312,12 @@ pub fn end_of_block(ctx: &mut Ctx) -> Result<(), Finding> {
 			RuntimeEvent::Liquidation(
 				LiqEvent::AutoDeleveraged { .. } | LiqEvent::BadDebtRecorded { .. },
 			) => ctx.stats.adl_or_bad_debt += 1,
+			RuntimeEvent::Options(pallet_options::Event::Bought { .. }) => {
+				ctx.stats.options_bought += 1
+			},
+			RuntimeEvent::Options(pallet_options::Event::PositionSettled { .. }) => {
+				ctx.stats.options_settled += 1
+			},
 			_ => {},
 		}
 	}

@@ -49,6 +49,10 @@ pub struct Stats {
 	pub takes: u64,
 	/// Auto-deleveraging steps and bad-debt write-offs.
 	pub adl_or_bad_debt: u64,
+	/// Options bought (`Bought` events).
+	pub options_bought: u64,
+	/// Option positions paid at expiry (`PositionSettled` events).
+	pub options_settled: u64,
 }
 
 impl Stats {
@@ -61,6 +65,8 @@ impl Stats {
 		self.auctions += o.auctions;
 		self.takes += o.takes;
 		self.adl_or_bad_debt += o.adl_or_bad_debt;
+		self.options_bought += o.options_bought;
+		self.options_settled += o.options_settled;
 	}
 }
 

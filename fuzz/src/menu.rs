@@ -669,7 +669,8 @@ fn build_all(entry: Entry, u: &mut Unstructured, ctx: &mut Ctx) -> Vec<Xt> {
 		},
 		Entry::Governance => {
 			let origin = if byte(u) % 8 == 0 { Who::Signed(who(u)) } else { Who::Root };
-			let call = if byte(u) % 4 == 0 { option_governance(u, ctx) } else { governance(u, ctx) };
+			let call =
+				if byte(u) % 4 == 0 { option_governance(u, ctx) } else { governance(u, ctx) };
 			if let Some(call) = call {
 				out.push(Xt { who: origin, call, mint: None });
 			}
@@ -678,15 +679,26 @@ fn build_all(entry: Entry, u: &mut Unstructured, ctx: &mut Ctx) -> Vec<Xt> {
 			let w = who(u);
 			let s = sub(u, &w);
 			let id = series(u);
-			let quantity = amount(u, series_decimals(id));
+			// Mostly an affordable size (0.001 to 0.255 of a token), else any amount.
+			let d = series_decimals(id);
+			let quantity = if byte(u) % 4 == 0 {
+				amount(u, d)
+			} else {
+				u128::from(byte(u).max(1))
+					.saturating_mul(10u128.saturating_pow(d.saturating_sub(3)))
+			};
 			let max_premium = if byte(u) % 4 == 0 { amount(u, 6) } else { u128::MAX };
-			out.push(signed(&w, o(pallet_options::Call::buy { sub: s, series: id, quantity, max_premium })));
+			out.push(signed(
+				&w,
+				o(pallet_options::Call::buy { sub: s, series: id, quantity, max_premium }),
+			));
 		},
 		Entry::OptionSell => {
 			let w = who(u);
 			let s = sub(u, &w);
 			let id = series(u);
-			let held = pallet_options::Positions::<Runtime>::get(id, (&w, s)).map_or(0, |p| p.quantity);
+			let held =
+				pallet_options::Positions::<Runtime>::get(id, (&w, s)).map_or(0, |p| p.quantity);
 			let quantity = match byte(u) % 4 {
 				0 => held,
 				1 => held / 2,
@@ -694,7 +706,10 @@ fn build_all(entry: Entry, u: &mut Unstructured, ctx: &mut Ctx) -> Vec<Xt> {
 				_ => amount(u, series_decimals(id)),
 			};
 			let min_premium = if byte(u) % 4 == 0 { amount(u, 6) } else { 0 };
-			out.push(signed(&w, o(pallet_options::Call::sell { sub: s, series: id, quantity, min_premium })));
+			out.push(signed(
+				&w,
+				o(pallet_options::Call::sell { sub: s, series: id, quantity, min_premium }),
+			));
 		},
 		Entry::OptionAddLiquidity => {
 			let w = who(u);

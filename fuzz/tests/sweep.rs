@@ -42,7 +42,8 @@ fn deterministic_sweep() {
 	let secs = started.elapsed().as_secs_f64();
 	println!(
 		"sweep: {sequences} sequences, {} blocks, {} extrinsics ({} ok, {} block-full) in {secs:.1} s: \
-		 {:.0} sequences/min, {:.0} blocks/min; {} liquidations, {} auctions, {} takes, {} ADL/bad-debt",
+		 {:.0} sequences/min, {:.0} blocks/min; {} liquidations, {} auctions, {} takes, {} ADL/bad-debt, \
+		 {} options bought, {} option positions settled",
 		total.blocks,
 		total.extrinsics,
 		total.succeeded,
@@ -53,6 +54,9 @@ fn deterministic_sweep() {
 		total.auctions,
 		total.takes,
 		total.adl_or_bad_debt,
+		total.options_bought,
+		total.options_settled,
 	);
 	assert!(total.liquidations > 0, "the sweep exercises liquidations");
+	assert!(total.options_bought > 0, "the sweep exercises options");
 }

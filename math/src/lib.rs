@@ -14,6 +14,7 @@
 //! | [`safety`] | margin of safety: the gross price sensitivity and the triggers that say when an account must be valued again |
 //! | [`fixed`] | fixed-point `ln`, `exp`, `sqrt` and the standard normal `Φ`, `φ` |
 //! | [`options`] | Black–Scholes price and greeks of European calls and puts, the implied-volatility model, bid/ask |
+//! | [`portfolio`] | portfolio margin: the worst loss of all positions together over a scenario grid (spot × volatility shocks, correlated by scenario sets), with a contingency floor |
 //! | [`shares`] | pool shares minted and redeemed, with a virtual offset against first-depositor inflation |
 //!
 //! ## Conventions
@@ -45,6 +46,7 @@ pub mod liquidation;
 pub mod margin;
 pub mod options;
 pub mod perp;
+pub mod portfolio;
 pub mod safety;
 pub mod shares;
 pub mod units;

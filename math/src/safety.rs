@@ -18,13 +18,14 @@
 //! | the same holding | its band weight `w₀` (weight at zero holding), down by `z = Δ/w₀` | `≤ V·Δ ≤ V·z` (a band moves every holding's weight by the same `Δ`) |
 //! | position of notional `N`, requirement `R` | its mark, either way | `≤ (N + R)·x` (PnL and requirement) |
 //! | the same position | its funding index, against the position, by `N·x` per whole token at valuation | `≤ N·x` |
+//! | a portfolio-grid requirement (cross accounts), sensitivity `Q` | the marks of its positions, either way | `≤ Q·x` beyond the `R·x` above ([`crate::portfolio::price_sensitivity`]) |
 //!
 //! (a gain counted with a haircut still moves by at most the move of the PnL; the quote balance
 //! does not move.) So while every source's adverse move stays below `s`, the buffer falls by
 //! less than `s · G`, with the **gross sensitivity**
 //!
 //! ```text
-//! G = 2·Σ V + 2·Σ N + Σ R            (= 2·collateral value + 2·notional + requirement)
+//! G = 2·Σ V + 2·Σ N + Σ R + Q        (= 2·collateral value + 2·notional + requirement + Q)
 //! s = (maintenance equity − requirement − slack) / G        (0 when not positive)
 //! ```
 //!
@@ -56,13 +57,20 @@ pub enum Direction {
 	Up,
 }
 
-/// The gross price sensitivity `G = 2·collateral value + 2·notional + requirement` (see the
-/// module docs), saturating.
-pub fn sensitivity(collateral_value: Balance, notional: Balance, requirement: Balance) -> Balance {
+/// The gross price sensitivity `G = 2·collateral value + 2·notional + requirement +
+/// requirement sensitivity` (see the module docs; the last is zero for linear requirements),
+/// saturating.
+pub fn sensitivity(
+	collateral_value: Balance,
+	notional: Balance,
+	requirement: Balance,
+	requirement_sensitivity: Balance,
+) -> Balance {
 	collateral_value
 		.saturating_mul(2)
 		.saturating_add(notional.saturating_mul(2))
 		.saturating_add(requirement)
+		.saturating_add(requirement_sensitivity)
 }
 
 /// The margin of safety `s = (equity − requirement − slack) / G` for an account valued with
@@ -236,7 +244,7 @@ mod tests {
 				&Requirements { unrealized_pnl: pnl, initial: req, maintenance: req },
 				a.upnl_haircut,
 			);
-			let g = sensitivity(value, notional, req);
+			let g = sensitivity(value, notional, req, 0);
 			let Some(s) = margin_of_safety(v.maintenance_equity, req, g, 2) else {
 				return Ok(());
 			};

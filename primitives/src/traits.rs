@@ -8,6 +8,8 @@ pub use crate::prices::{
 };
 use crate::{AssetId, AssetStatus, Balance, MarketId, OracleKey, Price, SignedBalance, SubAccount};
 use alloc::vec::Vec;
+/// One position as the portfolio-margin grid sees it.
+pub use ballast_math::portfolio::Leg as RiskLeg;
 use polkadot_sdk::{
 	sp_arithmetic::{FixedI128, Permill},
 	sp_runtime::{DispatchError, DispatchResult},
@@ -150,6 +152,17 @@ pub trait Derivatives<AccountId> {
 	/// Exposure of the margin account `(who, sub)` at prices allowed by `mode`.
 	fn exposure(who: &AccountId, sub: SubAccount, mode: PriceMode) -> Result<Exposure, PriceError>;
 
+	/// The positions of `(who, sub)` as the portfolio-margin grid sees them
+	/// ([`ballast_math::portfolio`]), at prices allowed by `mode`: legs on the same underlying
+	/// carry the same key (its oracle key) and move together. Every position
+	/// [`Self::exposure`] counts must be here (one missing would be margined at nothing);
+	/// positions without risk left (a series being settled) may be left out.
+	fn risk_legs(
+		who: &AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Vec<RiskLeg>, PriceError>;
+
 	/// Whether `market` exists.
 	fn market_exists(market: MarketId) -> bool;
 
@@ -209,6 +222,16 @@ impl<AccountId> Derivatives<AccountId> for Tuple {
 		let mut total = Exposure::default();
 		for_tuples!( #( total = total.combine(&Tuple::exposure(who, sub, mode)?); )* );
 		Ok(total)
+	}
+
+	fn risk_legs(
+		who: &AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Vec<RiskLeg>, PriceError> {
+		let mut all = Vec::new();
+		for_tuples!( #( all.extend(Tuple::risk_legs(who, sub, mode)?); )* );
+		Ok(all)
 	}
 
 	fn market_exists(market: MarketId) -> bool {
@@ -385,6 +408,11 @@ pub struct AccountSnapshot {
 	pub maintenance_requirement: Balance,
 	/// Notional of all positions at the conservative price.
 	pub notional: Balance,
+	/// How far the maintenance requirement can move per unit of relative price move beyond
+	/// the requirement itself (the portfolio grid's term,
+	/// `ballast_math::portfolio::price_sensitivity`; zero for linear requirements): added to the
+	/// margin of safety's gross sensitivity.
+	pub requirement_sensitivity: Balance,
 	/// Collateral value before weights, at the conservative prices (holdings without a usable
 	/// price count for nothing, as in the equity).
 	pub collateral_value: Balance,

@@ -22,6 +22,19 @@ impl<const FIRST: u32, const SIZE: i128> Derivatives<u64> for Product<FIRST, SIZ
 			notional: 100,
 		})
 	}
+	fn risk_legs(_: &u64, _: SubAccount, mode: PriceMode) -> Result<Vec<RiskLeg>, PriceError> {
+		if mode == PriceMode::Fresh && FIRST > 0 {
+			return Err(PriceError::Stale);
+		}
+		Ok(vec![RiskLeg {
+			underlying: FIRST,
+			spot: Price::from_u32(FIRST + 7),
+			quantity: SIZE,
+			base_decimals: 0,
+			instrument: ballast_math::portfolio::Instrument::Perp,
+			min_shock: Default::default(),
+		}])
+	}
 	fn market_exists(market: MarketId) -> bool {
 		(FIRST..FIRST + 2).contains(&market)
 	}
@@ -77,6 +90,11 @@ fn sums_add_up_and_lists_concatenate() {
 	let markets: Vec<_> =
 		<Both as Derivatives<u64>>::positions(&1, 0).iter().map(|p| p.market).collect();
 	assert_eq!(markets, vec![0, 10]);
+	let legs = <Both as Derivatives<u64>>::risk_legs(&1, 0, PriceMode::LastKnown).unwrap();
+	assert_eq!(
+		legs.iter().map(|l| (l.underlying, l.quantity)).collect::<Vec<_>>(),
+		vec![(0, 4), (10, 6)]
+	);
 	assert_eq!(
 		<Both as Derivatives<u64>>::close_fraction(&1, 0, Permill::from_percent(50)),
 		Ok(100)
@@ -84,6 +102,10 @@ fn sums_add_up_and_lists_concatenate() {
 	// One member that cannot price fails the whole valuation (it never counts as zero).
 	assert_eq!(
 		<Both as Derivatives<u64>>::exposure(&1, 0, PriceMode::Fresh),
+		Err(PriceError::Stale)
+	);
+	assert_eq!(
+		<Both as Derivatives<u64>>::risk_legs(&1, 0, PriceMode::Fresh),
 		Err(PriceError::Stale)
 	);
 }

@@ -660,3 +660,189 @@ fn the_vault_refuses_to_pay_more_than_its_cash() {
 		next_block();
 	});
 }
+
+// ---------------------------------------------------------------- portfolio margin
+
+/// List a put on BTC struck at 60,000 expiring in 30 days; returns its id.
+fn list_30_day_btc_put() -> u32 {
+	let params = pallet_options::SeriesParams {
+		underlying: assets::BTC,
+		strike: Price::from_u32(60_000),
+		expiry: NOW + 30 * 86_400_000,
+		kind: pallet_options::OptionKind::Put,
+	};
+	assert_ok!(root(pallet_options::Call::<Runtime>::list_series { params }));
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Options(pallet_options::Event::SeriesListed { series, .. }) => {
+				Some(series)
+			},
+			_ => None,
+		})
+		.unwrap()
+}
+
+/// The grid's evaluation of `(who, sub)`'s positions, through the runtime's products.
+fn grid_of(
+	who: &ballast_primitives::AccountId,
+	sub: u8,
+) -> ballast_primitives::math::portfolio::Evaluation {
+	use ballast_primitives::traits::{Derivatives, PriceMode};
+	let legs = <Runtime as pallet_margin_accounts::Config>::Derivatives::risk_legs(
+		who,
+		sub,
+		PriceMode::Fresh,
+	)
+	.unwrap();
+	// Perpetuals and options on BTC share its oracle key: they move together.
+	assert!(legs.iter().all(|l| l.underlying == assets::BTC));
+	ballast_primitives::math::portfolio::evaluate(
+		&ballast_runtime::configs::derivatives::CROSS_MARGIN_GRID,
+		&legs,
+		6,
+	)
+}
+
+#[test]
+fn a_put_lowers_a_cross_accounts_portfolio_requirement() {
+	chain().execute_with(|| {
+		let put = list_30_day_btc_put();
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::USDC, 50_000 * USDC));
+		assert_ok!(trade(&dave(), CROSS_ACCOUNT, BTC_PERP, BTC as i128));
+		// Naked: the grid's −16 % cell, 9,600 USDC of 60,000; maintenance 80 % of it.
+		let naked = MarginAccounts::valuation(&dave(), CROSS_ACCOUNT).unwrap();
+		assert_eq!(naked.initial_requirement, 9_600 * USDC);
+		assert_eq!(naked.maintenance_requirement, 7_680 * USDC);
+		let naked_snapshot = health(&dave(), CROSS_ACCOUNT).unwrap();
+		assert_eq!(naked_snapshot.maintenance_requirement, 7_680 * USDC);
+
+		// One BTC of the 30-day put, bought from the options vault with the account's quote.
+		assert_ok!(call(
+			&dave(),
+			pallet_options::Call::<Runtime>::buy {
+				sub: CROSS_ACCOUNT,
+				series: put,
+				quantity: BTC,
+				max_premium: 20_000 * USDC,
+			}
+		));
+		let hedged = MarginAccounts::valuation(&dave(), CROSS_ACCOUNT).unwrap();
+		let grid = grid_of(&dave(), CROSS_ACCOUNT);
+		assert_eq!(grid.valuations, 54, "every cell of the grid, for both positions");
+		assert_eq!(
+			(hedged.initial_requirement, hedged.maintenance_requirement),
+			(grid.initial, grid.maintenance)
+		);
+		// Measurably less: under two thirds of the naked requirement.
+		assert!(
+			hedged.initial_requirement * 3 < naked.initial_requirement * 2,
+			"hedged {} vs naked {}",
+			hedged.initial_requirement,
+			naked.initial_requirement
+		);
+		// The liquidation engine reads the same requirement.
+		let snapshot = health(&dave(), CROSS_ACCOUNT).unwrap();
+		assert_eq!(snapshot.maintenance_requirement, hedged.maintenance_requirement);
+		assert!(snapshot.maintenance_requirement < naked_snapshot.maintenance_requirement);
+		println!(
+			"1 BTC long perp at 60,000: naked {} / {}; with a 30-day 60,000 put {} / {} (initial / maintenance, USDC units)",
+			naked.initial_requirement,
+			naked.maintenance_requirement,
+			hedged.initial_requirement,
+			hedged.maintenance_requirement
+		);
+
+		// The same perp in an isolated account keeps the market's linear margins (10 % / 5 %).
+		assert_ok!(create_isolated(&eve(), BTC_PERP));
+		assert_ok!(deposit(&eve(), 1, assets::USDC, 50_000 * USDC));
+		assert_ok!(trade(&eve(), 1, BTC_PERP, BTC as i128));
+		let isolated = MarginAccounts::valuation(&eve(), 1).unwrap();
+		assert_eq!(
+			(isolated.initial_requirement, isolated.maintenance_requirement),
+			(6_000 * USDC, 3_000 * USDC)
+		);
+		next_block();
+	});
+}
+
+#[test]
+fn a_cross_trade_beyond_the_grid_requirement_is_refused() {
+	chain().execute_with(|| {
+		// 9,600 of grid requirement for 1 BTC; 9,000 USDC does not carry it (it would under
+		// the linear 10 %).
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::USDC, 9_000 * USDC));
+		assert_noop!(
+			trade(&dave(), CROSS_ACCOUNT, BTC_PERP, BTC as i128),
+			MarginError::<Runtime>::InsufficientMargin
+		);
+		assert_ok!(trade(&dave(), CROSS_ACCOUNT, BTC_PERP, (BTC / 2) as i128));
+		next_block();
+	});
+}
+
+#[test]
+fn the_liquidation_engine_spares_the_hedged_account_and_liquidates_the_naked_one() {
+	chain().execute_with(|| {
+		let put = list_30_day_btc_put();
+		// Both long 1 BTC on 12,000 USDC; Dave also holds the 30-day 60,000 put.
+		for who in [dave(), eve()] {
+			assert_ok!(deposit(&who, CROSS_ACCOUNT, assets::USDC, 12_000 * USDC));
+			assert_ok!(trade(&who, CROSS_ACCOUNT, BTC_PERP, BTC as i128));
+		}
+		assert_ok!(call(
+			&dave(),
+			pallet_options::Call::<Runtime>::buy {
+				sub: CROSS_ACCOUNT,
+				series: put,
+				quantity: BTC,
+				max_premium: 20_000 * USDC,
+			}
+		));
+		let position = |who: &ballast_primitives::AccountId| {
+			pallet_perpetuals::Positions::<Runtime>::get((who.clone(), CROSS_ACCOUNT), BTC_PERP)
+				.map_or(0, |p| p.quantity)
+		};
+		// BTC −12 %: the naked account (about 4,800 of equity against 12.8 % of 52,800) is
+		// below maintenance; the put carries the hedged one.
+		feed(&[(assets::BTC, 52_800), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		next_block();
+		assert!(position(&eve()) < BTC as i128, "the naked perp was liquidated");
+		assert_eq!(position(&dave()), BTC as i128, "the hedged perp was not");
+		let hedged = health(&dave(), CROSS_ACCOUNT).unwrap();
+		assert!(hedged.is_healthy(), "{hedged:?}");
+		next_block();
+	});
+}
+
+/// The attack: take a market's maximum leverage through the cross account, where the grid's
+/// ±16 % would allow more than a market at 20 % initial margin does. Its underlying's shocks
+/// reach the market's initial margin, so cross leverage never exceeds the market's.
+#[test]
+fn cross_margin_gives_no_more_leverage_than_the_markets_initial_margin() {
+	chain().execute_with(|| {
+		const DOT_PERP: u32 = 2;
+		const DOT: u128 = 10_000_000_000;
+		// 10,000 DOT at 6 = 60,000 USDC of notional: 20 % is 12,000; the grid's 16 % 9,600.
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::USDC, 11_000 * USDC));
+		assert_noop!(
+			trade(&dave(), CROSS_ACCOUNT, DOT_PERP, (10_000 * DOT) as i128),
+			MarginError::<Runtime>::InsufficientMargin
+		);
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::USDC, 1_100 * USDC));
+		assert_ok!(trade(&dave(), CROSS_ACCOUNT, DOT_PERP, (10_000 * DOT) as i128));
+		let v = MarginAccounts::valuation(&dave(), CROSS_ACCOUNT).unwrap();
+		// 20 % of the notional, plus what the taker fee and premium took from the mark.
+		assert!(v.initial_requirement >= 12_000 * USDC, "{v:?}");
+		assert!(v.initial_requirement < 12_100 * USDC, "{v:?}");
+		// BTC beside it keeps the grid's ±16 % (its market asks 10 %).
+		assert_ok!(deposit(&eve(), CROSS_ACCOUNT, assets::USDC, 50_000 * USDC));
+		assert_ok!(trade(&eve(), CROSS_ACCOUNT, BTC_PERP, BTC as i128));
+		assert_eq!(
+			MarginAccounts::valuation(&eve(), CROSS_ACCOUNT).unwrap().initial_requirement,
+			9_600 * USDC
+		);
+		next_block();
+	});
+}

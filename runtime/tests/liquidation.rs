@@ -278,8 +278,10 @@ fn seized_collateral_is_auctioned_never_below_the_floor_and_repays_the_debt() {
 #[test]
 fn the_round_robin_check_catches_cross_accounts() {
 	chain().execute_with(|| {
-		// Cross accounts are not in the price index: the cursor finds them.
-		assert_ok!(deposit(&dave(), 0, assets::USDC, 4_000 * USDC));
+		// Cross accounts are not in the price index: the cursor finds them. Half a BTC
+		// (30,000 USDC) needs the portfolio grid's 16 % (4,800) and its costs; a drop to 52,000
+		// loses 4,000, far below the grid's maintenance (12.8 % of 26,000).
+		assert_ok!(deposit(&dave(), 0, assets::USDC, 5_000 * USDC));
 		assert_ok!(trade(&dave(), 0, BTC_PERP, (BTC / 2) as i128));
 		assert!(liquidation_price(&dave(), 0).is_none());
 		feed(&[(assets::BTC, 52_000), (assets::ETH, 3_000), (assets::DOT, 6)]);
@@ -295,14 +297,15 @@ fn the_round_robin_check_catches_cross_accounts() {
 #[test]
 fn auction_value_is_capped_and_the_excess_waits_in_the_queue() {
 	chain().execute_with(|| {
-		// 50 BTC (3 M USDC) of collateral against a 5 000 ETH short (15 M USDC of skew: the
-		// vault needs 1.5 M USDC of NAV to take it).
+		// 50 BTC (3 M USDC; 2.7 M after its haircut) of collateral against a 4 500 ETH short
+		// (13.5 M USDC of skew: the vault needs 1.35 M USDC of NAV to take it; the portfolio
+		// grid's 16 % of it, 2.16 M, and the trade's costs fit in the collateral).
 		more_vault_liquidity();
 		more_vault_liquidity_from(&charlie());
 		assert_ok!(deposit(&dave(), 0, assets::BTC, 50 * BTC));
-		assert_ok!(trade(&dave(), 0, ETH_PERP, -(5_000 * ETH as i128)));
-		// ETH +20 %: a 3 M loss. All 50 BTC must go, but at most 2 M of one asset may be in
-		// live auctions.
+		assert_ok!(trade(&dave(), 0, ETH_PERP, -(4_500 * ETH as i128)));
+		// ETH +20 %: a 2.7 M loss, with the entry's premium and the penalty beyond 3 M. All 50
+		// BTC must go, but at most 2 M of one asset may be in live auctions.
 		feed(&[(assets::BTC, 60_000), (assets::ETH, 3_600), (assets::DOT, 6)]);
 		let events = liquidation_events();
 		assert!(events.iter().any(|e| matches!(e, LiqEvent::SeizureQueued { .. })), "{events:?}");

@@ -99,6 +99,7 @@ impl<T: Config> Pallet<T> {
 					snapshot.collateral_value,
 					snapshot.notional,
 					snapshot.maintenance_requirement,
+					snapshot.requirement_sensitivity,
 				),
 				terms,
 			)

@@ -25,6 +25,15 @@
 //! formulas are `ballast_math::margin`; every valuation goes through one function
 //! (`Pallet::valuation_of`), whatever the [`PriceMode`](ballast_primitives::traits::PriceMode).
 //!
+//! **Requirements.** A cross account's requirements are the portfolio grid's
+//! ([`Config::PortfolioGrid`], `ballast_math::portfolio`): the worst loss of all its positions
+//! (perpetuals and options, as the products describe them through `Derivatives::risk_legs`)
+//! together over the full grid of spot × volatility shocks and scenario sets, at least the
+//! contingency floor; maintenance is the grid's share of it. Every valuation evaluates the
+//! whole grid, so margin tests, reports and the liquidation engine's snapshot all see the same
+//! requirement. Isolated accounts (one market each, nothing to offset) keep the products' linear
+//! per-position requirements. Collateral is valued with its haircuts either way.
+//!
 //! ## Layout
 //!
 //! [`types`]; `ledger.rs` (custody, deposits, withdrawals, transfers, isolated accounts,
@@ -110,6 +119,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use ballast_primitives::{
+	math::portfolio::Grid,
 	traits::{
 		CollateralRisk, Derivatives, OnAccountChange, PendingLiquidation, PooledQuote, PriceError,
 		PriceProvider,
@@ -233,6 +243,14 @@ pub mod pallet {
 		/// Share of a positive unrealized PnL that does not count as margin.
 		#[pallet::constant]
 		type UnrealizedPnlHaircut: Get<Permill>;
+
+		/// The portfolio-margin grid of **cross** accounts ([`ballast_primitives::math::portfolio`]):
+		/// their initial requirement is the worst loss of all their positions together over
+		/// the full grid (at least its contingency floor), their maintenance requirement the
+		/// grid's share of it. `None`: cross accounts keep the products' linear per-position
+		/// requirements, as isolated accounts always do. Checked against the grid's bounds by
+		/// `integrity_test`; changed by a runtime upgrade.
+		type PortfolioGrid: Get<Option<Grid<'static>>>;
 
 		/// Told after an account's collateral or quote balance changed (the liquidation index).
 		type OnChange: OnAccountChange<Self::AccountId>;
@@ -395,6 +413,12 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			if let Some(grid) = T::PortfolioGrid::get() {
+				assert_eq!(grid.validate(), Ok(()), "PortfolioGrid out of its bounds");
+			}
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(
 			_n: BlockNumberFor<T>,

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use ballast_primitives::{
 	math::{
 		margin::{self, CollateralLine, Valuation},
+		portfolio,
 		units::{quote_value, Rounding},
 	},
 	traits::{
@@ -32,12 +33,15 @@ impl<T: Config> Pallet<T> {
 	/// margin tests of risk-increasing actions ([`PriceMode::Fresh`]) fail closed instead, with
 	/// the price's reason. Positions without a price fail the valuation in every mode (they
 	/// could not be closed at any price either).
+	///
+	/// Also returns the requirement's price sensitivity (the portfolio grid's, for a cross
+	/// account; zero for linear requirements): see [`Self::exposure_of`].
 	pub fn valuation_of(
 		who: &T::AccountId,
 		sub: SubAccount,
 		account: &MarginAccount<T::MaxCollateralAssets>,
 		mode: PriceMode,
-	) -> Result<(Valuation, Exposure), PriceError> {
+	) -> Result<(Valuation, Exposure, Balance), PriceError> {
 		let mut lines = Vec::with_capacity(account.collateral.len());
 		for (asset, amount) in account.collateral.iter() {
 			match Self::line(*asset, *amount, mode) {
@@ -46,14 +50,43 @@ impl<T: Config> Pallet<T> {
 				Err(e) => return Err(e),
 			}
 		}
-		let exposure = T::Derivatives::exposure(who, sub, mode)?;
+		let (exposure, sensitivity) = Self::exposure_of(who, sub, account, mode)?;
 		let v = margin::valuation(
 			&lines,
 			account.quote,
 			&exposure.requirements(),
 			T::UnrealizedPnlHaircut::get(),
 		);
-		Ok((v, exposure))
+		Ok((v, exposure, sensitivity))
+	}
+
+	/// The derivative exposure of `(who, sub)` at prices allowed by `mode`, with the
+	/// requirements of its account's rule: a **cross** account's are the portfolio grid's
+	/// ([`Config::PortfolioGrid`], [`portfolio::evaluate`]: the worst loss of all its positions
+	/// together over the full grid, at least the contingency floor; maintenance a share of
+	/// it); an **isolated** account's (and a cross account's without a grid) are the products'
+	/// linear per-position requirements. Also returns how far the maintenance requirement can
+	/// move per unit of relative price move beyond itself (the grid's
+	/// [`portfolio::price_sensitivity`]; zero for linear requirements, which move in
+	/// proportion), for the liquidation engine's margin of safety.
+	pub fn exposure_of(
+		who: &T::AccountId,
+		sub: SubAccount,
+		account: &MarginAccount<T::MaxCollateralAssets>,
+		mode: PriceMode,
+	) -> Result<(Exposure, Balance), PriceError> {
+		let mut exposure = T::Derivatives::exposure(who, sub, mode)?;
+		let mut sensitivity = 0;
+		if account.market.is_none() {
+			if let Some(grid) = T::PortfolioGrid::get() {
+				let legs = T::Derivatives::risk_legs(who, sub, mode)?;
+				let e = portfolio::evaluate(&grid, &legs, T::QuoteDecimals::get());
+				exposure.initial_requirement = e.initial;
+				exposure.maintenance_requirement = e.maintenance;
+				sensitivity = e.price_sensitivity;
+			}
+		}
+		Ok((exposure, sensitivity))
 	}
 
 	/// Value one holding; `None` for an asset that counts for nothing (delisted or unlisted).
@@ -90,7 +123,7 @@ impl<T: Config> Pallet<T> {
 		if account.quote >= 0 && T::Derivatives::positions(who, sub).is_empty() {
 			return Ok(());
 		}
-		let (v, _) =
+		let (v, _, _) =
 			Self::valuation_of(who, sub, account, PriceMode::Fresh).map_err(Error::<T>::from)?;
 		ensure!(v.meets_initial(), Error::<T>::InsufficientMargin);
 		Ok(())
@@ -132,10 +165,11 @@ impl<T: Config> Pallet<T> {
 				risk_adjusted_value: line.map_or(0, |l| l.initial_value()),
 			});
 		}
-		if T::Derivatives::exposure(who, sub, PriceMode::Fresh).is_err() {
+		if Self::exposure_of(who, sub, &account, PriceMode::Fresh).is_err() {
 			uses_stale_prices = true;
 		}
-		let exposure = T::Derivatives::exposure(who, sub, PriceMode::LastKnown).unwrap_or_default();
+		let (exposure, _) =
+			Self::exposure_of(who, sub, &account, PriceMode::LastKnown).unwrap_or_default();
 		let v = margin::valuation(
 			&lines,
 			account.quote,
@@ -176,7 +210,7 @@ impl<T: Config> Pallet<T> {
 	/// The liquidation price of `(who, sub)` (see [`AccountReport::liquidation_price`]).
 	pub fn liquidation_price(who: &T::AccountId, sub: SubAccount) -> Option<Price> {
 		let account = Accounts::<T>::get(who, sub)?;
-		let (v, e) = Self::valuation_of(who, sub, &account, PriceMode::Conservative).ok()?;
+		let (v, e, _) = Self::valuation_of(who, sub, &account, PriceMode::Conservative).ok()?;
 		Self::liquidation_price_of(who, sub, &account, &v, &e)
 	}
 }
@@ -184,13 +218,15 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> MarginSide<T::AccountId> for Pallet<T> {
 	fn snapshot(who: &T::AccountId, sub: SubAccount) -> Option<AccountSnapshot> {
 		let account = Accounts::<T>::get(who, sub)?;
-		let (v, e) = Self::valuation_of(who, sub, &account, PriceMode::Conservative).ok()?;
+		let (v, e, sensitivity) =
+			Self::valuation_of(who, sub, &account, PriceMode::Conservative).ok()?;
 		Some(AccountSnapshot {
 			market: account.market,
 			maintenance_equity: v.maintenance_equity,
 			equity_without_pnl: v.equity_without_pnl(),
 			maintenance_requirement: v.maintenance_requirement,
 			notional: e.notional,
+			requirement_sensitivity: sensitivity,
 			collateral_value: v.collateral_value,
 			positions: e.positions,
 			quote: account.quote,

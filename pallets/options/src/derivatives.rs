@@ -1,7 +1,11 @@
 //! The [`Derivatives`] interface through which the margin and liquidation engines see options:
 //! each position counts at `bid × (1 − equity_haircut)` (fully paid: the same amount as its
 //! initial requirement, no maintenance requirement), and a liquidation sells positions back to
-//! the vault at the conservative bid.
+//! the vault at the conservative bid. Cross accounts are margined by the portfolio grid
+//! instead: [`Derivatives::risk_legs`] describes each live position (strike, expiry, implied
+//! volatility now, spread, equity haircut) and the grid values it with the same function as
+//! its equity here (`ballast_math::portfolio::option_value`), so its flat cell loses nothing
+//! and a long option hedges the account's other positions on its underlying.
 
 use crate::{
 	impls::{payoff, value_of},
@@ -11,15 +15,18 @@ use crate::{
 use alloc::vec::Vec;
 use ballast_primitives::{
 	math::{
-		signed,
+		portfolio, signed,
 		units::{unit_price, Rounding},
 	},
-	traits::{Derivatives, Exposure, PositionView, PriceError, PriceMode},
+	traits::{Derivatives, Exposure, PositionView, PriceError, PriceMode, RiskLeg},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
 	frame_support::traits::Get,
-	sp_arithmetic::{traits::Zero, FixedI128, Permill},
+	sp_arithmetic::{
+		traits::{One, Zero},
+		FixedI128, FixedU128, Permill,
+	},
 	sp_runtime::DispatchError,
 };
 
@@ -36,9 +43,20 @@ impl<T: Config> Pallet<T> {
 		match series.status {
 			SeriesStatus::Live => {
 				let spot = Self::spot(&series.params, mode)?;
-				// A series the model cannot price counts for nothing (never healthier).
-				let value = Self::quote_at(&series.params, &u, spot)
-					.and_then(|q| value_of::<T>(pos.quantity, bd, q.bid, Rounding::Down))
+				// A series the model cannot price counts for nothing (never healthier). Valued
+				// by the one function the portfolio grid values its scenarios with.
+				let value = Self::option_terms(&series.params, &u, spot)
+					.and_then(|terms| {
+						portfolio::option_value(
+							pos.quantity,
+							true,
+							bd,
+							T::QuoteDecimals::get(),
+							&terms,
+							spot,
+							FixedU128::one(),
+						)
+					})
 					.unwrap_or(0);
 				let notional = value_of::<T>(pos.quantity, bd, spot, Rounding::Down).unwrap_or(0);
 				Ok((value, notional))
@@ -54,9 +72,27 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// What a position's value counts for in equity.
+	/// What a position's value counts for in equity ([`portfolio::counted_value`]).
 	pub(crate) fn counted(value: Balance) -> Balance {
-		value.saturating_sub(Rules::<T>::get().equity_haircut.mul_ceil(value))
+		portfolio::counted_value(value, Rules::<T>::get().equity_haircut)
+	}
+
+	/// The terms the portfolio grid values a live series with at `spot`: its implied
+	/// volatility there (sticky strike under the grid's shocks), the underlying's spread and the
+	/// equity haircut. `None` if the model cannot price it.
+	pub(crate) fn option_terms(
+		params: &SeriesParams,
+		u: &UnderlyingParams,
+		spot: Price,
+	) -> Option<portfolio::OptionTerms> {
+		Some(portfolio::OptionTerms {
+			kind: params.kind.into(),
+			strike: params.strike,
+			years: Self::years_to(params.expiry),
+			volatility: Self::implied_volatility(params, u, spot)?,
+			spread: u.spread,
+			haircut: Rules::<T>::get().equity_haircut,
+		})
 	}
 
 	/// The positions of `(who, sub)` with their series.
@@ -93,6 +129,33 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 			});
 		}
 		Ok(e)
+	}
+
+	/// Live positions only: a series being settled has a fixed payout (no risk left), and one
+	/// the model cannot price counts for nothing now, so it has nothing to lose either.
+	fn risk_legs(
+		who: &T::AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Vec<RiskLeg>, PriceError> {
+		let mut legs = Vec::new();
+		for (_, series, pos) in Self::positions_of(who, sub) {
+			if series.status != SeriesStatus::Live {
+				continue;
+			}
+			let u = Underlyings::<T>::get(series.params.underlying).ok_or(PriceError::Missing)?;
+			let spot = Self::spot(&series.params, mode)?;
+			let Some(terms) = Self::option_terms(&series.params, &u, spot) else { continue };
+			legs.push(RiskLeg {
+				underlying: series.params.underlying,
+				spot,
+				quantity: i128::try_from(pos.quantity).unwrap_or(i128::MAX),
+				base_decimals: u.base_decimals,
+				instrument: portfolio::Instrument::Option(terms),
+				min_shock: Permill::zero(),
+			});
+		}
+		Ok(legs)
 	}
 
 	fn market_exists(market: MarketId) -> bool {

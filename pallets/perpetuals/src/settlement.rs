@@ -4,8 +4,8 @@
 use crate::{pallet::*, types::*};
 use alloc::vec::Vec;
 use ballast_primitives::{
-	math::perp,
-	traits::{Derivatives, Exposure, PositionView, PriceError, PriceMode},
+	math::{perp, portfolio},
+	traits::{Derivatives, Exposure, PositionView, PriceError, PriceMode, RiskLeg},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -68,6 +68,27 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 			});
 		}
 		Ok(e)
+	}
+
+	fn risk_legs(
+		who: &T::AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Vec<RiskLeg>, PriceError> {
+		let mut legs = Vec::new();
+		for (market, pos) in Positions::<T>::iter_prefix((who.clone(), sub)) {
+			let m = Markets::<T>::get(market).ok_or(PriceError::Missing)?;
+			legs.push(RiskLeg {
+				underlying: m.params.oracle_key,
+				spot: Self::price_for(&m.params, mode)?,
+				quantity: pos.quantity,
+				base_decimals: m.params.base_decimals,
+				instrument: portfolio::Instrument::Perp,
+				// A cross account gets no more leverage than the market allows.
+				min_shock: m.params.initial_margin,
+			});
+		}
+		Ok(legs)
 	}
 
 	fn market_exists(market: MarketId) -> bool {

@@ -20,14 +20,17 @@ use crate::{
 	AccountId, AssetId, Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts,
 	Perpetuals, Runtime, RuntimeEvent, DAYS,
 };
-use ballast_primitives::assets;
+use ballast_primitives::{
+	assets,
+	math::portfolio::{Correlation, Floor, Grid, SpotShock},
+};
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
 		traits::{fungible::UnionOf, ConstU32},
 		PalletId,
 	},
-	sp_arithmetic::Permill,
+	sp_arithmetic::{FixedU128, Permill},
 	sp_runtime::{traits::Convert, Either},
 };
 
@@ -57,6 +60,33 @@ pub type QuotePools = (Perpetuals, crate::Options, Liquidation);
 /// `pallet-assets`.
 pub type NativeAndAssets = UnionOf<Balances, Assets, NativeOrAsset, AssetId, AccountId>;
 
+/// The portfolio-margin grid of cross accounts (`ballast_math::portfolio`): every underlying
+/// shocked by 0, ±3, ±6, ±10 and ±16 % with each option's implied volatility × 0.7, 1 and 1.3
+/// (27 cells), all underlyings together and each alone; at least 1 % of every perpetual's
+/// notional and 5 % of every short option's underlying notional; maintenance 80 % of the
+/// initial requirement. Isolated accounts keep their market's linear margins.
+pub const CROSS_MARGIN_GRID: Grid<'static> = Grid {
+	spot_shocks: &[
+		SpotShock::from_percent(0),
+		SpotShock::from_percent(-3),
+		SpotShock::from_percent(3),
+		SpotShock::from_percent(-6),
+		SpotShock::from_percent(6),
+		SpotShock::from_percent(-10),
+		SpotShock::from_percent(10),
+		SpotShock::from_percent(-16),
+		SpotShock::from_percent(16),
+	],
+	vol_shocks: &[
+		FixedU128::from_inner(700_000_000_000_000_000),
+		FixedU128::from_inner(1_000_000_000_000_000_000),
+		FixedU128::from_inner(1_300_000_000_000_000_000),
+	],
+	sets: &[Correlation::Together, Correlation::Alone],
+	floor: Floor { perp: Permill::from_percent(1), short_option: Permill::from_percent(5) },
+	maintenance: Permill::from_percent(80),
+};
+
 parameter_types! {
 	/// The quote asset: USDC.
 	pub const QuoteAsset: AssetId = assets::USDC;
@@ -68,6 +98,8 @@ parameter_types! {
 	pub const MaxIsolatedAccounts: u8 = 8;
 	/// A positive unrealized PnL counts 90 % towards margin.
 	pub const UnrealizedPnlHaircut: Permill = Permill::from_percent(10);
+	/// Cross accounts are margined by the portfolio grid ([`CROSS_MARGIN_GRID`]).
+	pub const PortfolioGrid: Option<Grid<'static>> = Some(CROSS_MARGIN_GRID);
 	/// The vault keeps NAV ≥ 20 % of the net skew notional after an LP withdrawal.
 	pub const VaultReserveRatio: Permill = Permill::from_percent(20);
 	/// BLST held for each open margin account (a million empty accounts lock a million BLST).
@@ -140,6 +172,7 @@ impl pallet_margin_accounts::Config for Runtime {
 	/// One position per perpetual market plus the option positions.
 	type MaxPositions = MaxPositions;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
+	type PortfolioGrid = PortfolioGrid;
 	type WeightInfo = crate::weights::pallet_margin_accounts::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

@@ -22,7 +22,7 @@
 // --repeat
 // 3
 // --output
-// /work/main/runtime/src/weights/pallet_price_guard.rs
+// /work/bench-wt/runtime/src/weights/pallet_price_guard.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -43,8 +43,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `779`
 		//  Estimated: `3537`
-		// Minimum execution time: 41_740_000 picoseconds.
-		Weight::from_parts(69_380_000, 0)
+		// Minimum execution time: 38_760_000 picoseconds.
+		Weight::from_parts(62_070_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -52,14 +52,14 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 	/// Storage: `PriceGuard::Guards` (r:1 w:0)
 	/// Proof: `PriceGuard::Guards` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:1)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	fn set_volatility() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
-		//  Estimated: `3537`
-		// Minimum execution time: 33_831_000 picoseconds.
-		Weight::from_parts(55_191_000, 0)
-			.saturating_add(Weight::from_parts(0, 3537))
+		//  Estimated: `3547`
+		// Minimum execution time: 32_070_000 picoseconds.
+		Weight::from_parts(48_480_000, 0)
+			.saturating_add(Weight::from_parts(0, 3547))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -69,8 +69,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 14_730_000 picoseconds.
-		Weight::from_parts(29_090_000, 0)
+		// Minimum execution time: 13_230_000 picoseconds.
+		Weight::from_parts(25_931_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -87,23 +87,23 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 	/// Storage: `PriceGuard::InvalidBlocks` (r:1 w:1)
 	/// Proof: `PriceGuard::InvalidBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:31 w:31)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::PendingJump` (r:0 w:31)
 	/// Proof: `PriceGuard::PendingJump` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 32]`.
 	fn observe(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `357 + n * (182 ±0)`
-		//  Estimated: `3552 + n * (2432 ±10)`
-		// Minimum execution time: 138_869_000 picoseconds.
-		Weight::from_parts(64_988_910, 0)
+		//  Measured:  `419 + n * (182 ±0)`
+		//  Estimated: `3552 + n * (2441 ±10)`
+		// Minimum execution time: 137_769_000 picoseconds.
+		Weight::from_parts(68_130_674, 0)
 			.saturating_add(Weight::from_parts(0, 3552))
-			// Standard Error: 570_950
-			.saturating_add(Weight::from_parts(52_865_600, 0).saturating_mul(n.into()))
+			// Standard Error: 363_694
+			.saturating_add(Weight::from_parts(48_372_950, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2432).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2441).saturating_mul(n.into()))
 	}
 }

@@ -140,6 +140,7 @@ impl MarginSide<u64> for MockMargin {
 			equity_without_pnl: v.equity_without_pnl(),
 			maintenance_requirement: v.maintenance_requirement,
 			notional: exposure.notional,
+			requirement_sensitivity: 0,
 			collateral_value: v.collateral_value,
 			positions: exposure.positions,
 			quote: account.quote,
@@ -254,6 +255,15 @@ impl Derivatives<u64> for MockPerps {
 			});
 		}
 		Ok(e)
+	}
+
+	/// This mock's margin side applies the linear rule: the grid never asks.
+	fn risk_legs(
+		_who: &u64,
+		_sub: SubAccount,
+		_mode: PriceMode,
+	) -> Result<Vec<ballast_primitives::traits::RiskLeg>, PriceError> {
+		Ok(Vec::new())
 	}
 
 	fn market_exists(market: MarketId) -> bool {

@@ -163,6 +163,7 @@ impl MockDerivatives {
 				exposure: Exposure { positions: markets.len() as u32, ..exposure },
 				positions,
 				fresh_error: None,
+				legs: Vec::new(),
 			},
 		);
 	}
@@ -218,6 +219,18 @@ impl Derivatives<AccountId> for MockDerivatives {
 		match book.fresh_error {
 			Some(e) if mode == PriceMode::Fresh => Err(e),
 			_ => Ok(book.exposure),
+		}
+	}
+
+	fn risk_legs(
+		who: &AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Vec<RiskLeg>, PriceError> {
+		let book = Self::book(who, sub);
+		match book.fresh_error {
+			Some(e) if mode == PriceMode::Fresh => Err(e),
+			_ => Ok(book.legs),
 		}
 	}
 

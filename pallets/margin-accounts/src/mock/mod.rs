@@ -4,10 +4,11 @@
 
 use crate::{self as pallet_margin_accounts};
 use ballast_primitives::{
+	math::portfolio::{Correlation, Floor, Grid, SpotShock},
 	traits::{
 		CollateralRisk, CollateralTerms, Derivatives, Exposure, OnAccountChange,
 		PendingLiquidation, PooledQuote, PositionView, PriceBounds, PriceError, PriceMode,
-		PriceProvider, TimestampedPrice,
+		PriceProvider, RiskLeg, TimestampedPrice,
 	},
 	AssetId, AssetStatus, Balance, MarketId, Moment, OracleKey, Price, SignedBalance, SubAccount,
 };
@@ -19,7 +20,7 @@ use polkadot_sdk::{
 	},
 	frame_system::{self, EnsureRoot, EnsureSigned},
 	pallet_assets, pallet_balances,
-	sp_arithmetic::Permill,
+	sp_arithmetic::{FixedU128, Permill},
 	sp_io,
 	sp_runtime::{BuildStorage, DispatchError},
 };
@@ -165,11 +166,52 @@ impl pallet_margin_accounts::Config for Test {
 	type MaxCollateralAssets = ConstU32<MAX_COLLATERAL>;
 	type MaxPositions = ConstU32<MAX_POSITIONS>;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
+	type PortfolioGrid = MockGrid;
 	type OnChange = MockOnChange;
 	type PendingLiquidation = MockPendingLiquidation;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+/// The portfolio grid of cross accounts: off (the products' linear requirements, which the
+/// tests set directly) unless a test turns it on ([`MockGrid::enable`]).
+pub struct MockGrid;
+
+/// The grid a test turns on: the runtime's default shape.
+pub const TEST_GRID: Grid<'static> = Grid {
+	spot_shocks: &[
+		SpotShock::from_percent(0),
+		SpotShock::from_percent(-3),
+		SpotShock::from_percent(3),
+		SpotShock::from_percent(-6),
+		SpotShock::from_percent(6),
+		SpotShock::from_percent(-10),
+		SpotShock::from_percent(10),
+		SpotShock::from_percent(-16),
+		SpotShock::from_percent(16),
+	],
+	vol_shocks: &[
+		FixedU128::from_inner(700_000_000_000_000_000),
+		FixedU128::from_inner(1_000_000_000_000_000_000),
+		FixedU128::from_inner(1_300_000_000_000_000_000),
+	],
+	sets: &[Correlation::Together, Correlation::Alone],
+	floor: Floor { perp: Permill::from_percent(1), short_option: Permill::from_percent(5) },
+	maintenance: Permill::from_percent(80),
+};
+
+impl MockGrid {
+	/// Cross accounts are margined by [`TEST_GRID`] from now on (in this test's thread).
+	pub fn enable() {
+		GRID_ON.with(|g| *g.borrow_mut() = true);
+	}
+}
+
+impl frame_support::traits::Get<Option<Grid<'static>>> for MockGrid {
+	fn get() -> Option<Grid<'static>> {
+		GRID_ON.with(|g| *g.borrow()).then_some(TEST_GRID)
+	}
 }
 
 // ----- thread-local tables -----
@@ -183,9 +225,12 @@ pub struct Book {
 	pub positions: Vec<PositionView>,
 	/// If set, `exposure` in [`PriceMode::Fresh`] fails with this (a mark price is stale).
 	pub fresh_error: Option<PriceError>,
+	/// What `risk_legs` reports (the portfolio grid's view of the positions).
+	pub legs: Vec<RiskLeg>,
 }
 
 thread_local! {
+	static GRID_ON: RefCell<bool> = const { RefCell::new(false) };
 	static TERMS: RefCell<BTreeMap<AssetId, CollateralTerms>> = const { RefCell::new(BTreeMap::new()) };
 	static VOLATILITY: RefCell<BTreeMap<AssetId, Permill>> = const { RefCell::new(BTreeMap::new()) };
 	static PRICES: RefCell<BTreeMap<OracleKey, TimestampedPrice>> = const { RefCell::new(BTreeMap::new()) };
@@ -340,6 +385,7 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 /// [`MockPrices::set_defaults`]), every key guarded as in [`bounds_at_genesis`], the default
 /// markets, no positions, no pools, no changes.
 pub fn reset_tables() {
+	GRID_ON.with(|g| *g.borrow_mut() = false);
 	TERMS.with(|t| {
 		*t.borrow_mut() = [(BTC, btc_terms()), (ETH, eth_terms()), (DOT, dot_terms())].into();
 	});

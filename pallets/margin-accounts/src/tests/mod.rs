@@ -101,6 +101,7 @@ mod events;
 mod isolated_errors;
 mod iteration;
 mod ledger;
+mod portfolio_grid;
 mod report_and_liquidation_price;
 mod seize;
 mod snapshot_conservative_prices;

@@ -117,3 +117,40 @@ fn liquidation_sells_back_to_the_vault_at_the_conservative_bid() {
 fn set_prices_keep_btc() {
 	MockPrices::set(ETH_KEY, 3_000);
 }
+
+#[test]
+fn risk_legs_value_an_option_exactly_as_its_equity_counts_it() {
+	use ballast_primitives::math::{options::Kind, portfolio};
+	test(|| {
+		fund(ALICE, 100_000);
+		buy(ALICE, BTC_PUT, 2 * BTC);
+		let legs =
+			<Options as Derivatives<AccountId>>::risk_legs(&ALICE, 0, PriceMode::Fresh).unwrap();
+		assert_eq!(legs.len(), 1);
+		let leg = legs[0];
+		assert_eq!(
+			(leg.underlying, leg.spot, leg.quantity),
+			(BTC_KEY, Price::from_u32(60_000), 2 * BTC as i128)
+		);
+		let portfolio::Instrument::Option(terms) = leg.instrument else { panic!("an option") };
+		let q = Options::quote(BTC_PUT, PriceMode::Fresh).unwrap();
+		assert_eq!((terms.kind, terms.volatility), (Kind::Put, q.volatility));
+		// The grid's value of the leg now is the equity's counted value, to the unit: the
+		// flat cell of the grid loses nothing.
+		let e = <Options as Derivatives<AccountId>>::exposure(&ALICE, 0, PriceMode::Fresh).unwrap();
+		assert_eq!(
+			portfolio::leg_value(&leg, leg.spot, FixedU128::from_u32(1), 6),
+			e.unrealized_pnl
+		);
+		// Stale: an error, as for the exposure.
+		MockPrices::set_now(NOW + 120_000);
+		assert!(
+			<Options as Derivatives<AccountId>>::risk_legs(&ALICE, 0, PriceMode::Fresh).is_err()
+		);
+		// Nothing held: no legs.
+		assert_eq!(
+			<Options as Derivatives<AccountId>>::risk_legs(&BOB, 0, PriceMode::LastKnown),
+			Ok(Vec::new())
+		);
+	});
+}

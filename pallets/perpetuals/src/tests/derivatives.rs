@@ -471,3 +471,35 @@ fn deleverage_without_a_position() {
 		);
 	});
 }
+
+#[test]
+fn risk_legs_describe_every_position_for_the_portfolio_grid() {
+	use ballast_primitives::math::portfolio::Instrument;
+	test(|| {
+		fund(ALICE, 100_000);
+		assert_eq!(Perps::risk_legs(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh), Ok(Vec::new()));
+		trade(ALICE, BTC_PERP, BTC);
+		trade(ALICE, ETH_PERP, -ETH);
+		MockPrices::set(BTC_KEY, 61_000);
+		let legs = Perps::risk_legs(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh).unwrap();
+		let mut seen: Vec<_> = legs
+			.iter()
+			.map(|l| (l.underlying, l.spot, l.quantity, l.base_decimals, l.instrument))
+			.collect();
+		// In storage order.
+		seen.sort_by_key(|l| l.0);
+		assert_eq!(
+			seen,
+			vec![
+				(BTC_KEY, price(61_000), BTC, 8, Instrument::Perp),
+				(ETH_KEY, price(3_000), -ETH, 18, Instrument::Perp)
+			]
+		);
+		// The prices follow the mode, as the exposure's do.
+		MockPrices::set_exact(BTC_KEY, price(59_000), NOW - 60_001);
+		assert_eq!(
+			Perps::risk_legs(&ALICE, CROSS_ACCOUNT, PriceMode::Fresh),
+			Err(PriceError::Stale)
+		);
+	});
+}

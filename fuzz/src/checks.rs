@@ -15,7 +15,8 @@
 //!    none and nothing under way for it) while every price it depends on is valid (fresh, in
 //!    bounds, no unconfirmed jump) is acted on within K blocks, K from the sweep's per-block
 //!    capacity ([`k_blocks`]).
-//! 7. No auction sells below its floor (`oracle × (1 − AuctionMaxDiscount)`).
+//! 7. No auction sells below its floor (`oracle × (1 − auction_max_discount)`, the governed
+//!    `Liquidation::params()`).
 //! 8. The total issuance of BLST and of every asset changes only by documented mints.
 
 use crate::driver::{current_issuance, users, AccountId, Ctx};
@@ -27,9 +28,9 @@ use ballast_primitives::{
 	Price,
 };
 use ballast_runtime::{
-	configs::liquidation::{AccountChecksPerBlock, AuctionMaxDiscount, SweepBudget},
+	configs::liquidation::{AccountChecksPerBlock, SweepBudget},
 	CollateralRegistry, Liquidation, MarginAccounts, Options, Perpetuals, PriceFeed, PriceGuard,
-	Runtime, RuntimeCall, RuntimeEvent, System,
+	Runtime, RuntimeCall, RuntimeEvent, StressTest, System,
 };
 use pallet_liquidation::{Event as LiqEvent, WeightInfo as _};
 use polkadot_sdk::{
@@ -205,7 +206,7 @@ pub fn before_take(call: &RuntimeCall) -> Option<(u32, Option<Price>, Option<Pri
 	let auction = pallet_liquidation::Auctions::<Runtime>::get(id)?;
 	let floor = Liquidation::auction_price(&auction).map(|(_, f, _)| f);
 	let own = Liquidation::collateral_price(auction.asset)
-		.map(|(oracle, _)| rules::floor_price(oracle, AuctionMaxDiscount::get()));
+		.map(|(oracle, _)| rules::floor_price(oracle, Liquidation::params().auction_max_discount));
 	Some((*id, floor, own))
 }
 
@@ -256,6 +257,7 @@ pub fn end_of_block(ctx: &mut Ctx) -> Result<(), Finding> {
 		("perpetuals", Perpetuals::do_try_state()),
 		("liquidation", Liquidation::do_try_state()),
 		("options", Options::do_try_state()),
+		("stress test", StressTest::do_try_state()),
 	] {
 		if let Err(e) = r {
 			return Err(ctx.fail("try_state", format!("{name}: {e:?}")));

@@ -8,8 +8,8 @@ use ballast_runtime::{
 	genesis_config_presets, AllPalletsWithSystem, Assets, Aura, Balances, CollateralRegistry,
 	ConvictionVoting, Grandpa, Liquidation, MarginAccounts, Options, Oracle, OracleMembership,
 	Origins, Perpetuals, Preimage, PriceFeed, PriceGuard, Referenda, RiskCouncil, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, SafeMode, Scheduler, Sudo,
-	System, Timestamp, TransactionPayment, TxPause, Utility, Whitelist,
+	RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, SafeMode, Scheduler,
+	StressTest, Sudo, System, Timestamp, TransactionPayment, TxPause, Utility, Whitelist,
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -54,6 +54,7 @@ type BeforeSweep = (
 /// The runtime's pallets declared after it (options settlement among them).
 type AfterSweep = (
 	Options,
+	StressTest,
 	Sudo,
 	Utility,
 	Scheduler,

@@ -12,8 +12,9 @@ use arbitrary::Unstructured;
 use ballast_primitives::{assets, traits::PriceProvider, AssetStatus, Price};
 use ballast_runtime::{Liquidation, MarginAccounts, PriceGuard, Runtime, RuntimeCall};
 use polkadot_sdk::{
-	frame_support::BoundedVec, frame_system, pallet_assets, pallet_oracle, pallet_safe_mode,
-	pallet_tx_pause, pallet_utility, sp_arithmetic::Permill,
+	frame_support::BoundedVec,
+	frame_system, pallet_assets, pallet_oracle, pallet_safe_mode, pallet_tx_pause, pallet_utility,
+	sp_arithmetic::{FixedU128, Permill},
 };
 
 /// Bytes each op carries.
@@ -832,7 +833,7 @@ fn governance(u: &mut Unstructured, _ctx: &Ctx) -> Option<RuntimeCall> {
 	use pallet_price_guard::Call as G;
 	let b = byte(u);
 	let collateral = [assets::BTC, assets::ETH, assets::DOT][(byte(u) % 3) as usize];
-	Some(match b % 12 {
+	Some(match b % 13 {
 		0 => {
 			let status = [
 				AssetStatus::Active,
@@ -862,12 +863,12 @@ fn governance(u: &mut Unstructured, _ctx: &Ctx) -> Option<RuntimeCall> {
 				4 => params.haircut.concentration.slope = permill(u),
 				_ => params.decimals = byte(u) % 40,
 			}
-			let asset = if b % 12 == 3 && byte(u) % 2 == 0 {
+			let asset = if b % 13 == 3 && byte(u) % 2 == 0 {
 				[assets::NATIVE, assets::USDC, 5][(byte(u) % 3) as usize]
 			} else {
 				collateral
 			};
-			if b % 12 == 3 {
+			if b % 13 == 3 {
 				RuntimeCall::CollateralRegistry(R::register_asset {
 					asset,
 					params: Box::new(params),
@@ -899,7 +900,7 @@ fn governance(u: &mut Unstructured, _ctx: &Ctx) -> Option<RuntimeCall> {
 					}
 				},
 			}
-			if b % 12 == 5 && byte(u) % 4 == 0 {
+			if b % 13 == 5 && byte(u) % 4 == 0 {
 				RuntimeCall::Perpetuals(P::create_market { params })
 			} else {
 				RuntimeCall::Perpetuals(P::update_market { market: mk, params })
@@ -942,6 +943,29 @@ fn governance(u: &mut Unstructured, _ctx: &Ctx) -> Option<RuntimeCall> {
 			RuntimeCall::PriceGuard(G::set_feed_rules {
 				rules: pallet_price_guard::FeedRules { min_count, max_deviation: permill(u) },
 			})
+		},
+		12 => {
+			// The stress test's scenarios and controller, one field at an edge.
+			let mut params = pallet_stress::Params::<Runtime>::get();
+			match byte(u) % 6 {
+				0 => {
+					let shock = match byte(u) % 4 {
+						0 => -950_000,
+						1 => 2_000_000,
+						2 => 0,
+						_ => u.int_in_range(-1_000_000..=2_100_000).unwrap_or(0),
+					};
+					if let Some(s) = params.scenarios.first_mut() {
+						s.shock = shock;
+					}
+				},
+				1 => params.tighten_below = FixedU128::from_rational(u128::from(byte(u)), 50),
+				2 => params.relax_above = FixedU128::from_rational(u128::from(byte(u)), 50),
+				3 => params.step = permill(u),
+				4 => params.max_tightening = permill(u),
+				_ => params.accounts_per_block = u32::from(byte(u) % 8),
+			}
+			RuntimeCall::StressTest(pallet_stress::Call::set_params { params })
 		},
 		_ => {
 			use pallet_price_feed::Call as F;

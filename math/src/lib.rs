@@ -49,6 +49,7 @@ pub mod perp;
 pub mod portfolio;
 pub mod safety;
 pub mod shares;
+pub mod stress;
 pub mod units;
 pub mod volatility;
 

@@ -337,21 +337,26 @@ fn leg_pnl(
 	multiplier: FixedU128,
 	quote_decimals: u8,
 ) -> SignedBalance {
+	pnl_at(leg, base, shock.apply(leg.spot), multiplier, quote_decimals)
+}
+
+/// P&L of `leg` if its underlying stood at `spot` with volatility × `multiplier`, against its
+/// value now, `base` (`leg_value` at the leg's spot and multiplier 1; unused for a perpetual).
+/// A perpetual's is the mark's own PnL against the notional now, rounded against the holder.
+pub fn pnl_at(
+	leg: &Leg,
+	base: SignedBalance,
+	spot: Price,
+	multiplier: FixedU128,
+	quote_decimals: u8,
+) -> SignedBalance {
 	match leg.instrument {
-		// The mark's own PnL against the notional now: rounded against the holder.
 		Instrument::Perp => {
 			let entry = perp::mark(leg.quantity, 0, leg.base_decimals, leg.spot, quote_decimals);
-			perp::mark(
-				leg.quantity,
-				entry.notional,
-				leg.base_decimals,
-				shock.apply(leg.spot),
-				quote_decimals,
-			)
-			.pnl
+			perp::mark(leg.quantity, entry.notional, leg.base_decimals, spot, quote_decimals).pnl
 		},
 		Instrument::Option(_) => {
-			leg_value(leg, shock.apply(leg.spot), multiplier, quote_decimals).saturating_sub(base)
+			leg_value(leg, spot, multiplier, quote_decimals).saturating_sub(base)
 		},
 	}
 }

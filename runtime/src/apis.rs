@@ -8,9 +8,9 @@
 //! asset's maximum age and whether the price is stale.
 
 use crate::{
-	configs::oracle::TimestampedOracleValue, AccountId, Aura, Balance, Block, Executive, Grandpa,
-	InherentDataExt, Nonce, OracleKey, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
-	System, TransactionPayment, VERSION,
+	configs::oracle::TimestampedOracleValue, AccountId, Aura, Balance, Block, BlockNumber,
+	Executive, Grandpa, InherentDataExt, Nonce, OracleKey, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, StressTest, System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -260,6 +260,16 @@ impl_runtime_apis! {
 
 		fn lp_shares(who: AccountId) -> ballast_primitives::Balance {
 			crate::Options::lp_shares_of(&who)
+		}
+	}
+
+	impl pallet_stress::runtime_api::StressApi<Block, AccountId, BlockNumber> for Runtime {
+		fn report() -> pallet_stress::StressReport<BlockNumber> {
+			StressTest::report()
+		}
+
+		fn account(who: AccountId, sub: ballast_primitives::SubAccount) -> Vec<ballast_primitives::Balance> {
+			StressTest::account_shortfalls(&who, sub)
 		}
 	}
 

@@ -16,5 +16,6 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_margin_accounts, MarginAccounts]
 	[pallet_perpetuals, Perpetuals]
 	[pallet_options, Options]
+	[pallet_stress, StressTest]
 	[pallet_liquidation, Liquidation]
 );

@@ -232,6 +232,10 @@ mod runtime {
 	/// European cash-settled options against an options vault.
 	#[runtime::pallet_index(34)]
 	pub type Options = pallet_options;
+	/// The chain-wide stress test: coverage of the worst crash scenario, and the tightening
+	/// of new risk while it is low.
+	#[runtime::pallet_index(35)]
+	pub type StressTest = pallet_stress;
 
 	// -- Governance and utilities: 40..=49 --
 	/// Root access for the bootstrap phase; referenda replace it.

@@ -122,7 +122,7 @@ use ballast_primitives::{
 	math::portfolio::Grid,
 	traits::{
 		CollateralRisk, Derivatives, OnAccountChange, PendingLiquidation, PooledQuote, PriceError,
-		PriceProvider,
+		PriceProvider, RiskTightening,
 	},
 	AssetId, Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
@@ -252,8 +252,14 @@ pub mod pallet {
 		/// `integrity_test`; changed by a runtime upgrade.
 		type PortfolioGrid: Get<Option<Grid<'static>>>;
 
-		/// Told after an account's collateral or quote balance changed (the liquidation index).
+		/// Told after an account's collateral or quote balance changed (the liquidation index,
+		/// the stress test).
 		type OnChange: OnAccountChange<Self::AccountId>;
+
+		/// The stress test's tightening of new risk ([`ballast_primitives::math::stress`]):
+		/// initial requirements `× (1 + level)` and initial haircuts `h + level × (1 − h)`.
+		/// Maintenance never changes with it, so it never makes an account liquidatable.
+		type Tightening: RiskTightening;
 
 		/// Whether the liquidation engine still has business with an account (live auctions of
 		/// its collateral, a queued seizure, a shortfall being deleveraged): such an isolated

@@ -8,12 +8,12 @@ use alloc::vec::Vec;
 use ballast_primitives::{
 	math::{
 		margin::{self, CollateralLine, Valuation},
-		portfolio,
+		portfolio, stress,
 		units::{quote_value, Rounding},
 	},
 	traits::{
 		AccountSnapshot, CollateralRisk, Derivatives, Exposure, MarginSide, PriceError, PriceMode,
-		PriceProvider,
+		PriceProvider, RiskTightening, StressHolding, StressProfile, StressSubject,
 	},
 	AssetId, AssetStatus, Balance, Price, SignedBalance, SubAccount,
 };
@@ -51,13 +51,23 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let (exposure, sensitivity) = Self::exposure_of(who, sub, account, mode)?;
-		let v = margin::valuation(
-			&lines,
-			account.quote,
-			&exposure.requirements(),
-			T::UnrealizedPnlHaircut::get(),
-		);
+		let v = Self::value(&mut lines, account.quote, &exposure);
 		Ok((v, exposure, sensitivity))
+	}
+
+	/// The one margin formula over valued `lines`, `quote` and `exposure`, with the stress
+	/// test's tightening of new risk applied to the initial side only (haircuts and initial
+	/// requirement; maintenance is untouched).
+	fn value(lines: &mut [CollateralLine], quote: SignedBalance, exposure: &Exposure) -> Valuation {
+		let level = T::Tightening::level();
+		let mut requirements = exposure.requirements();
+		if !level.is_zero() {
+			for line in lines.iter_mut() {
+				line.haircut = stress::tightened_haircut(line.haircut, level);
+			}
+			requirements.initial = stress::tightened_requirement(requirements.initial, level);
+		}
+		margin::valuation(lines, quote, &requirements, T::UnrealizedPnlHaircut::get())
 	}
 
 	/// The derivative exposure of `(who, sub)` at prices allowed by `mode`, with the
@@ -170,12 +180,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let (exposure, _) =
 			Self::exposure_of(who, sub, &account, PriceMode::LastKnown).unwrap_or_default();
-		let v = margin::valuation(
-			&lines,
-			account.quote,
-			&exposure.requirements(),
-			T::UnrealizedPnlHaircut::get(),
-		);
+		let v = Self::value(&mut lines, account.quote, &exposure);
 		Some(AccountReport {
 			market: account.market,
 			collateral,
@@ -256,5 +261,46 @@ impl<T: Config> MarginSide<T::AccountId> for Pallet<T> {
 		to: &T::AccountId,
 	) -> DispatchResult {
 		Self::seize(who, sub, asset, amount, to)
+	}
+}
+
+impl<T: Config> StressSubject<T::AccountId> for Pallet<T> {
+	/// At conservative prices (the last valid price: the stress test never waits for a fresh
+	/// one); a holding without any usable price counts for nothing, as in liquidation.
+	fn stress_profile(who: &T::AccountId, sub: SubAccount) -> Option<StressProfile> {
+		let account = Accounts::<T>::get(who, sub)?;
+		let mode = PriceMode::Conservative;
+		let legs = T::Derivatives::risk_legs(who, sub, mode).ok()?;
+		if legs.is_empty() && account.quote >= 0 {
+			return None;
+		}
+		let exposure = T::Derivatives::exposure(who, sub, mode).ok()?;
+		let mut equity = account.quote.saturating_add(exposure.unrealized_pnl);
+		let mut holdings = Vec::with_capacity(account.collateral.len());
+		for (asset, amount) in account.collateral.iter() {
+			let Some(terms) = T::Risk::terms(*asset, *amount) else { continue };
+			if terms.status == AssetStatus::Delisted {
+				continue;
+			}
+			let Ok(price) = T::Prices::checked(terms.oracle_key, mode) else { continue };
+			let value = quote_value(
+				*amount,
+				terms.decimals,
+				price,
+				T::QuoteDecimals::get(),
+				Rounding::Down,
+			)
+			.unwrap_or(0);
+			equity = equity.saturating_add(ballast_primitives::math::signed(value));
+			holdings.push(StressHolding { key: terms.oracle_key, price, value });
+		}
+		Some(StressProfile { equity, holdings, legs })
+	}
+
+	fn accounts_after(
+		after: Option<(T::AccountId, SubAccount)>,
+		limit: u32,
+	) -> Vec<(T::AccountId, SubAccount)> {
+		Self::accounts_after(after, limit)
 	}
 }

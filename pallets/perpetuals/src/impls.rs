@@ -3,8 +3,8 @@
 
 use crate::{pallet::*, types::*, AccountClass, WeightInfo, LOG_TARGET};
 use ballast_primitives::{
-	math::perp,
-	traits::{MarginLedger, OnAccountChange, PriceError, PriceMode, PriceProvider},
+	math::{perp, stress},
+	traits::{MarginLedger, OnAccountChange, PriceError, PriceMode, PriceProvider, RiskTightening},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -169,15 +169,17 @@ impl<T: Config> Pallet<T> {
 				}
 				// Only the side the fill opens on is capped: a cap lowered below its side's open
 				// interest blocks new risk on that side and forces nobody out.
+				// Under the stress test's tightening, new risk fits under a lower cap.
+				let cap = |c| stress::tightened_cap(c, T::Tightening::level());
 				if fill.opened > 0 && delta > 0 {
 					ensure!(
-						state.long_oi <= params.max_long_oi,
+						state.long_oi <= cap(params.max_long_oi),
 						Error::<T>::LongOpenInterestCapExceeded
 					);
 				}
 				if fill.opened > 0 && delta < 0 {
 					ensure!(
-						state.short_oi <= params.max_short_oi,
+						state.short_oi <= cap(params.max_short_oi),
 						Error::<T>::ShortOpenInterestCapExceeded
 					);
 				}

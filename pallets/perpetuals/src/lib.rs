@@ -95,7 +95,7 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use ballast_primitives::{
-	traits::{MarginLedger, OnAccountChange, PriceError, PriceProvider},
+	traits::{MarginLedger, OnAccountChange, PriceError, PriceProvider, RiskTightening},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -209,8 +209,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type VirtualShares: Get<Balance>;
 
-		/// Told after a position changed (the liquidation index).
+		/// Told after a position changed (the liquidation index, the stress test).
 		type OnChange: OnAccountChange<Self::AccountId>;
+
+		/// The stress test's tightening of new risk: a trade that opens on a side must fit
+		/// under that side's open-interest cap `× (1 − level)`
+		/// ([`ballast_primitives::math::stress::tightened_cap`]). Reducing is never limited.
+		type Tightening: RiskTightening;
 
 		/// Weights.
 		type WeightInfo: WeightInfo;

@@ -459,6 +459,19 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	}
 }
 
+parameter_types! {
+	/// The stress test's tightening level, as tests set it.
+	pub static TighteningLevel: Permill = Permill::zero();
+}
+
+/// The stress test's tightening, set by [`TighteningLevel`].
+pub struct MockTightening;
+impl ballast_primitives::traits::RiskTightening for MockTightening {
+	fn level() -> Permill {
+		TighteningLevel::get()
+	}
+}
+
 impl pallet_perpetuals::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
@@ -472,6 +485,7 @@ impl pallet_perpetuals::Config for Test {
 	type BlocksPerDay = ConstU32<BLOCKS_PER_DAY>;
 	type VaultReserveRatio = VaultReserveRatio;
 	type VirtualShares = ConstU128<USDC>;
+	type Tightening = MockTightening;
 	type OnChange = MockOnChange;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -388,3 +388,40 @@ impl pallet_price_feed::BenchmarkHelper for BenchmarkHelpers {
 		guard_key(key)
 	}
 }
+
+/// The stress test's widest account: `legs` positions, up to [`MaxOptionPositions`] of them
+/// options on BTC (the dearest legs to value: a Black–Scholes evaluation per scenario), the
+/// rest perpetuals in as many markets; 1.55 BTC long in all, on about 16,000 USDC plus what
+/// the other legs need, so that it meets its margin and falls short in the −30 % scenario.
+///
+/// [`MaxOptionPositions`]: super::options::MaxOptionPositions
+impl pallet_stress::BenchmarkHelper<AccountId> for BenchmarkHelpers {
+	fn account_at_risk(who: &AccountId, legs: u32) {
+		use pallet_options::{OptionKind, SeriesParams};
+		set_prices(60_000);
+		let options = legs.saturating_sub(1).min(super::options::MaxOptionPositions::get());
+		let perps = legs.saturating_sub(options).max(1);
+		native(who);
+		mint(who, assets::USDC, 1_000_000 * USDC);
+		let deposit = 16_000u128
+			.saturating_add(900u128.saturating_mul(u128::from(perps.saturating_sub(1))))
+			.saturating_add(100u128.saturating_mul(u128::from(options)));
+		let _ = MarginAccounts::deposit(signed(who), CROSS_ACCOUNT, assets::USDC, deposit * USDC);
+		open_positions(who, CROSS_ACCOUNT, perps, false);
+		let btc = i128::try_from(BTC.saturating_mul(3) / 2).unwrap_or(0);
+		let _ = Perpetuals::trade(signed(who), CROSS_ACCOUNT, BTC_PERP, btc, None);
+		for i in 0..options {
+			// Strikes 80 %, 82.5 %, … of the spot, calls and puts in turn.
+			let strike = Price::from_u32(48_000u32.saturating_add(1_500u32.saturating_mul(i)));
+			let kind = if i % 2 == 0 { OptionKind::Call } else { OptionKind::Put };
+			let params = SeriesParams {
+				underlying: assets::BTC,
+				strike,
+				expiry: crate::genesis_config_presets::DEV_OPTION_EXPIRY,
+				kind,
+			};
+			let Ok(id) = crate::Options::do_list_series(params) else { continue };
+			let _ = crate::Options::buy(signed(who), CROSS_ACCOUNT, id, BTC / 1_000, Balance::MAX);
+		}
+	}
+}

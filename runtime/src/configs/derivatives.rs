@@ -164,7 +164,9 @@ impl pallet_margin_accounts::Config for Runtime {
 	type Derivatives = Products;
 	type Pools = QuotePools;
 	type PalletId = MarginPalletId;
-	type OnChange = crate::Liquidation;
+	type OnChange = (crate::Liquidation, crate::StressTest);
+	/// New risk under the stress test's tightening.
+	type Tightening = crate::StressTest;
 	/// Live auctions (and other liquidation work) keep an isolated account open.
 	type PendingLiquidation = crate::Liquidation;
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
@@ -196,7 +198,9 @@ impl pallet_perpetuals::Config for Runtime {
 	/// One USDC of virtual shares and quote prices the vault's shares (see
 	/// `ballast_math::shares`).
 	type VirtualShares = VirtualShares;
-	type OnChange = crate::Liquidation;
+	type OnChange = (crate::Liquidation, crate::StressTest);
+	/// New risk under the stress test's tightening (open-interest caps).
+	type Tightening = crate::StressTest;
 	type WeightInfo = crate::weights::pallet_perpetuals::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

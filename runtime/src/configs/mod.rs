@@ -9,6 +9,7 @@
 //! | [`price_feed`] | `pallet_price_feed`; the `frame_system` offchain traits (signed transactions from offchain workers) |
 //! | [`derivatives`] | `pallet_collateral_registry`, `pallet_margin_accounts`, `pallet_perpetuals` |
 //! | [`liquidation`] | `pallet_liquidation` |
+//! | [`stress`] | `pallet_stress` |
 //! | [`governance`] | `pallet_referenda`, `pallet_conviction_voting`, `pallet_scheduler`, `pallet_preimage`, `pallet_whitelist`, the `RiskCouncil` instance of `pallet_collective`, `governance::origins`, `pallet_safe_mode`, `pallet_tx_pause` (the call filter), `pallet_sudo`, `pallet_utility` |
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -21,4 +22,5 @@ pub mod monetary;
 pub mod options;
 pub mod oracle;
 pub mod price_feed;
+pub mod stress;
 pub mod system;

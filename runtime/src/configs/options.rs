@@ -35,7 +35,7 @@ impl pallet_options::Config for Runtime {
 	type MaxPositions = MaxOptionPositions;
 	type VirtualShares = OptionsVirtualShares;
 	type SettlementBudget = SettlementBudget;
-	type OnChange = crate::Liquidation;
+	type OnChange = (crate::Liquidation, crate::StressTest);
 	/// Placeholders until `make weights` generates `weights/pallet_options.rs`.
 	type WeightInfo = crate::weights::pallet_options::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

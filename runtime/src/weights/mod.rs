@@ -8,3 +8,4 @@ pub mod pallet_options;
 pub mod pallet_perpetuals;
 pub mod pallet_price_feed;
 pub mod pallet_price_guard;
+pub mod pallet_stress;

@@ -149,6 +149,19 @@ pub const MAX_COLLATERAL: u32 = 3;
 /// Most positions per account in the mock: one per default market.
 pub const MAX_POSITIONS: u32 = MARKETS.len() as u32;
 
+parameter_types! {
+	/// The stress test's tightening level, as tests set it.
+	pub static TighteningLevel: Permill = Permill::zero();
+}
+
+/// The stress test's tightening, set by [`TighteningLevel`].
+pub struct MockTightening;
+impl ballast_primitives::traits::RiskTightening for MockTightening {
+	fn level() -> Permill {
+		TighteningLevel::get()
+	}
+}
+
 impl pallet_margin_accounts::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type Assets = Assets;
@@ -167,6 +180,7 @@ impl pallet_margin_accounts::Config for Test {
 	type MaxPositions = ConstU32<MAX_POSITIONS>;
 	type UnrealizedPnlHaircut = UnrealizedPnlHaircut;
 	type PortfolioGrid = MockGrid;
+	type Tightening = MockTightening;
 	type OnChange = MockOnChange;
 	type PendingLiquidation = MockPendingLiquidation;
 	type WeightInfo = ();

@@ -105,6 +105,7 @@ mod portfolio_grid;
 mod report_and_liquidation_price;
 mod seize;
 mod snapshot_conservative_prices;
+mod tightening;
 mod transfer_errors;
 mod weights_by_class;
 mod withdraw_errors;

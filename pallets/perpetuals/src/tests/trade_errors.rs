@@ -253,6 +253,28 @@ fn long_open_interest_cap_exceeded() {
 }
 
 #[test]
+fn the_stress_tests_tightening_lowers_the_cap_for_new_risk_only() {
+	test(|| {
+		fund(ALICE, 1_000_000);
+		trade(ALICE, BTC_PERP, 6 * BTC);
+		// 20 % tighter: the 10 BTC cap is 8 BTC for new longs.
+		TighteningLevel::set(Permill::from_percent(20));
+		fund(BOB, 1_000_000);
+		assert_noop!(
+			Perpetuals::trade(signed(BOB), CROSS_ACCOUNT, BTC_PERP, 2 * BTC + 1, None),
+			Error::<Test>::LongOpenInterestCapExceeded
+		);
+		trade(BOB, BTC_PERP, 2 * BTC);
+		// Reducing is never limited, nor is the other side.
+		trade(ALICE, BTC_PERP, -BTC);
+		trade(BOB, BTC_PERP, -3 * BTC);
+		TighteningLevel::set(Permill::zero());
+		trade(ALICE, BTC_PERP, 3 * BTC);
+		assert_eq!(state(BTC_PERP).long_oi, 8 * BTC as u128);
+	});
+}
+
+#[test]
 fn short_open_interest_cap_exceeded() {
 	test(|| {
 		fund(ALICE, 1_000_000);

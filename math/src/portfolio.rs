@@ -434,36 +434,95 @@ pub fn price_sensitivity(grid: &Grid, legs: &[Leg], quote_decimals: u8) -> Balan
 	grid.maintenance.mul_ceil(total)
 }
 
+/// The P&L of every cell of the underlying of `legs[head]` (all its legs together, each cell at
+/// index `spot × MAX_VOL_SHOCKS + vol`), the factor its shocks are scaled by (parts per
+/// million, see [`Leg::min_shock`]), and the leg valuations made. `largest` is the grid's
+/// largest shock magnitude.
+fn underlying_cells(
+	grid: &Grid,
+	legs: &[Leg],
+	head: usize,
+	largest: u32,
+	quote_decimals: u8,
+) -> ([SignedBalance; MAX_CELLS], u128, u32) {
+	let mut cells = [0 as SignedBalance; MAX_CELLS];
+	let mut valuations: u32 = 0;
+	let Some(first) = legs.get(head) else { return (cells, 1_000_000, 0) };
+	let same = |l: &&Leg| l.underlying == first.underlying;
+	let min_shock = legs.iter().skip(head).filter(same).map(|l| l.min_shock).max();
+	let factor = reach(largest, min_shock.unwrap_or_default());
+	for leg in legs.iter().skip(head).filter(same) {
+		let base = leg_value(leg, leg.spot, FixedU128::from_u32(1), quote_decimals);
+		for (s, shock) in grid.spots().enumerate() {
+			let shock = shock.scaled(factor);
+			for (v, multiplier) in grid.vols().enumerate() {
+				let pnl = leg_pnl(leg, base, shock, *multiplier, quote_decimals);
+				if let Some(c) = cells.get_mut(s.saturating_mul(MAX_VOL_SHOCKS).saturating_add(v)) {
+					*c = c.saturating_add(pnl);
+				}
+				valuations = valuations.saturating_add(1);
+			}
+		}
+	}
+	(cells, factor, valuations)
+}
+
+/// The indices of the first leg of each underlying, in order.
+fn heads(legs: &[Leg]) -> impl Iterator<Item = usize> + '_ {
+	legs.iter()
+		.enumerate()
+		.filter(|(i, head)| !legs.iter().take(*i).any(|l| l.underlying == head.underlying))
+		.map(|(i, _)| i)
+}
+
+/// One cell of an account's scenario table: all its legs on `underlying` together.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Cell {
+	/// The underlying (its oracle key).
+	pub underlying: u32,
+	/// The spot shock as applied to this underlying (scaled up to its reach).
+	pub shock: SpotShock,
+	/// The implied-volatility multiplier.
+	pub vol: FixedU128,
+	/// The P&L of the underlying's legs in this cell (quote smallest units).
+	pub pnl: SignedBalance,
+}
+
+/// The scenario table of `legs` over `grid`: every cell of every underlying, computed as
+/// [`evaluate`] computes them (the requirement is the worst of their sets).
+pub fn table(grid: &Grid, legs: &[Leg], quote_decimals: u8) -> alloc::vec::Vec<Cell> {
+	let largest = grid.spots().map(|s| s.0.unsigned_abs()).max().unwrap_or(0);
+	let mut out = alloc::vec::Vec::new();
+	for head in heads(legs) {
+		let Some(first) = legs.get(head) else { continue };
+		let (cells, factor, _) = underlying_cells(grid, legs, head, largest, quote_decimals);
+		for (s, shock) in grid.spots().enumerate() {
+			for (v, vol) in grid.vols().enumerate() {
+				let pnl = cells
+					.get(s.saturating_mul(MAX_VOL_SHOCKS).saturating_add(v))
+					.copied()
+					.unwrap_or(0);
+				out.push(Cell {
+					underlying: first.underlying,
+					shock: shock.scaled(factor),
+					vol: *vol,
+					pnl,
+				});
+			}
+		}
+	}
+	out
+}
+
 /// Evaluate `legs` over the full `grid` (see the module docs). Zero legs need nothing.
 pub fn evaluate(grid: &Grid, legs: &[Leg], quote_decimals: u8) -> Evaluation {
 	let largest = grid.spots().map(|s| s.0.unsigned_abs()).max().unwrap_or(0);
 	let mut together = [0 as SignedBalance; MAX_CELLS];
 	let (mut alone, mut independent): (SignedBalance, SignedBalance) = (0, 0);
 	let mut valuations: u32 = 0;
-	for (i, head) in legs.iter().enumerate() {
-		// Each underlying once, at its first leg.
-		if legs.iter().take(i).any(|l| l.underlying == head.underlying) {
-			continue;
-		}
-		let mut cells = [0 as SignedBalance; MAX_CELLS];
-		let same = |l: &&Leg| l.underlying == head.underlying;
-		let min_shock = legs.iter().skip(i).filter(same).map(|l| l.min_shock).max();
-		let factor = reach(largest, min_shock.unwrap_or_default());
-		for leg in legs.iter().skip(i).filter(same) {
-			let base = leg_value(leg, leg.spot, FixedU128::from_u32(1), quote_decimals);
-			for (s, shock) in grid.spots().enumerate() {
-				let shock = shock.scaled(factor);
-				for (v, multiplier) in grid.vols().enumerate() {
-					let pnl = leg_pnl(leg, base, shock, *multiplier, quote_decimals);
-					if let Some(c) =
-						cells.get_mut(s.saturating_mul(MAX_VOL_SHOCKS).saturating_add(v))
-					{
-						*c = c.saturating_add(pnl);
-					}
-					valuations = valuations.saturating_add(1);
-				}
-			}
-		}
+	for head in heads(legs) {
+		let (cells, _, n) = underlying_cells(grid, legs, head, largest, quote_decimals);
+		valuations = valuations.saturating_add(n);
 		let worst_here = cells.iter().copied().min().unwrap_or(0).min(0);
 		alone = alone.min(worst_here);
 		independent = independent.saturating_add(worst_here);

@@ -229,6 +229,13 @@ impl_runtime_apis! {
 		fn lp_shares(who: AccountId) -> Balance {
 			pallet_perpetuals::LpShares::<Runtime>::get(who)
 		}
+
+		fn scenario_table(
+			who: AccountId,
+			sub: ballast_primitives::SubAccount,
+		) -> Option<pallet_margin_accounts::ScenarioTable> {
+			crate::MarginAccounts::scenario_table(&who, sub)
+		}
 	}
 
 	impl pallet_options::runtime_api::OptionsApi<Block, AccountId> for Runtime {

@@ -13,7 +13,7 @@
 use alloc::vec::Vec;
 use ballast_primitives::{Balance, MarketId, Price, SubAccount};
 use codec::{Decode, Encode};
-use pallet_margin_accounts::AccountReport;
+use pallet_margin_accounts::{AccountReport, ScenarioTable};
 pub use pallet_perpetuals::{MarketReport, PositionReport, VaultReport};
 use polkadot_sdk::sp_api;
 use scale_info::TypeInfo;
@@ -43,7 +43,9 @@ impl AccountSummary {
 }
 
 sp_api::decl_runtime_apis! {
-	/// Margin accounts, markets and the vault, for traders and front-ends.
+	/// Margin accounts, markets and the vault, for traders and front-ends. Version 2 adds
+	/// `scenario_table`.
+	#[api_version(2)]
 	pub trait MarginApi<AccountId> where AccountId: codec::Codec {
 		/// Summaries of all margin accounts of `who`.
 		fn accounts(who: AccountId) -> Vec<AccountSummary>;
@@ -57,5 +59,10 @@ sp_api::decl_runtime_apis! {
 		fn vault() -> VaultReport;
 		/// LP shares of `who`.
 		fn lp_shares(who: AccountId) -> Balance;
+		/// The portfolio-margin grid of the cross account `(who, sub)`, cell by cell (P&L per
+		/// underlying, spot shock and volatility multiplier), with the worst loss, floor and
+		/// requirements it gives; `None` for an isolated account.
+		#[api_version(2)]
+		fn scenario_table(who: AccountId, sub: SubAccount) -> Option<ScenarioTable>;
 	}
 }

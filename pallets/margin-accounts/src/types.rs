@@ -98,3 +98,33 @@ pub struct AccountReport {
 	/// prices unchanged.
 	pub liquidation_price: Option<Price>,
 }
+
+/// One cell of a cross account's scenario table: its legs on one underlying, moved together.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct ScenarioCell {
+	/// The underlying (its oracle key).
+	pub underlying: ballast_primitives::OracleKey,
+	/// The spot move, in parts per million (`-160000`: −16 %), as applied to this underlying.
+	pub spot_shock: i32,
+	/// The implied-volatility multiplier.
+	pub vol: polkadot_sdk::sp_arithmetic::FixedU128,
+	/// P&L of the underlying's legs in this cell (quote smallest units).
+	pub pnl: ballast_primitives::SignedBalance,
+}
+
+/// A cross account's portfolio-margin grid, cell by cell, with what it adds up to
+/// (`ballast_math::portfolio::{table, evaluate}` at the latest prices).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct ScenarioTable {
+	/// Every cell of every underlying.
+	pub cells: alloc::vec::Vec<ScenarioCell>,
+	/// The worst loss over the grid's scenario sets.
+	pub worst_loss: Balance,
+	/// The contingency floor.
+	pub floor: Balance,
+	/// Initial requirement: `max(worst loss, floor)` (before the stress test's tightening of
+	/// new risk, which the account report includes).
+	pub initial_requirement: Balance,
+	/// Maintenance requirement.
+	pub maintenance_requirement: Balance,
+}

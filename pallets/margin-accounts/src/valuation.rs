@@ -197,6 +197,36 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// The scenario table of the cross account of `who` under the portfolio grid, at the latest
+	/// prices whatever their age (as [`Self::report`]); `None` without a grid or an account.
+	/// Isolated accounts use their markets' linear margins and have no table.
+	pub fn scenario_table(who: &T::AccountId, sub: SubAccount) -> Option<ScenarioTable> {
+		let account = Accounts::<T>::get(who, sub)?;
+		if account.market.is_some() {
+			return None;
+		}
+		let grid = T::PortfolioGrid::get()?;
+		let legs = T::Derivatives::risk_legs(who, sub, PriceMode::LastKnown).ok()?;
+		let qd = T::QuoteDecimals::get();
+		let e = portfolio::evaluate(&grid, &legs, qd);
+		let cells = portfolio::table(&grid, &legs, qd)
+			.into_iter()
+			.map(|c| ScenarioCell {
+				underlying: c.underlying,
+				spot_shock: c.shock.parts(),
+				vol: c.vol,
+				pnl: c.pnl,
+			})
+			.collect();
+		Some(ScenarioTable {
+			cells,
+			worst_loss: e.worst_loss,
+			floor: e.floor,
+			initial_requirement: e.initial,
+			maintenance_requirement: e.maintenance,
+		})
+	}
+
 	/// The price at which an isolated account's only position makes it liquidatable, other
 	/// prices unchanged, from a valuation at conservative prices.
 	fn liquidation_price_of(

@@ -150,3 +150,36 @@ fn grid_legs_without_a_fresh_price_fail_closed() {
 		assert!(<MarginAccounts as MarginSide<AccountId>>::snapshot(&ALICE, CROSS).is_some());
 	});
 }
+
+#[test]
+fn the_scenario_table_shows_every_cell_and_adds_up_to_the_requirement() {
+	test(|| {
+		MockGrid::enable();
+		deposit(ALICE, CROSS, USDC, usdc(20_000));
+		let legs = vec![perp_leg(1), put_leg()];
+		hold(ALICE, CROSS, legs.clone(), exposure(5_000, 2_500));
+		let table = MarginAccounts::scenario_table(&ALICE, CROSS).expect("a cross account");
+		let e = grid(&legs);
+		let cells = TEST_GRID.spot_shocks.len() * TEST_GRID.vol_shocks.len();
+		assert_eq!(table.cells.len(), cells);
+		assert!(table.cells.iter().all(|c| c.underlying == BTC));
+		// One underlying: the worst cell is the worst loss, and the requirements are the grid's.
+		let worst = table.cells.iter().map(|c| c.pnl).min().unwrap();
+		assert_eq!(worst.min(0).unsigned_abs(), e.worst_loss);
+		assert_eq!(
+			(table.initial_requirement, table.maintenance_requirement, table.floor),
+			(e.initial, e.maintenance, e.floor)
+		);
+		// The flat cell (no move, volatility × 1) is exactly zero.
+		let flat = table
+			.cells
+			.iter()
+			.find(|c| c.spot_shock == 0 && c.vol == FixedU128::from_u32(1))
+			.expect("a flat cell");
+		assert_eq!(flat.pnl, 0);
+		// Isolated accounts have none, nor do unknown accounts.
+		let sub = create_isolated(ALICE, 0);
+		assert_eq!(MarginAccounts::scenario_table(&ALICE, sub), None);
+		assert_eq!(MarginAccounts::scenario_table(&BOB, CROSS), None);
+	});
+}

@@ -1,6 +1,7 @@
 // A trader's options session on a real dev node, through @polkadot/api with no custom types:
 // governance lists a short-dated BTC call and put, a trader buys both from the options vault,
-// reads prices and greeks through OptionsApi, and the series expire and are settled by the
+// reads prices and greeks through OptionsApi and the account's scenario table through
+// MarginApi, and the series expire and are settled by the
 // chain itself (on_initialize) at the first oracle print after expiry, paid into the margin
 // account: the put in the money pays (strike − settlement price) per BTC, the call nothing.
 
@@ -124,6 +125,14 @@ describe('options on the dev chain', () => {
     assert.equal(long.error, null);
     const naked = (await summary()).margin.initialRequirement.toBigInt();
     assert.ok(naked >= 4_800n * USDC && naked < 4_900n * USDC, `naked ${naked}`);
+    // The account's scenario table: 9 spot moves × 3 volatilities on BTC; the −16 % cells
+    // lose what the requirement asks.
+    const nakedTable = (await api.call.marginApi.scenarioTable(dave.address, CROSS)).unwrap();
+    assert.equal(nakedTable.cells.length, 27);
+    const worstNaked = nakedTable.cells.reduce((w, c) => (c.pnl.toBigInt() < w.pnl.toBigInt() ? c : w));
+    assert.equal(worstNaked.spotShock.toNumber(), -160_000);
+    assert.equal(-worstNaked.pnl.toBigInt(), nakedTable.worstLoss.toBigInt());
+    assert.equal(nakedTable.initialRequirement.toBigInt(), naked);
 
     const before = await quoteBalance();
     // One signing session, in order: a buy whose premium limit is too low, then the two buys.
@@ -146,6 +155,17 @@ describe('options on the dev chain', () => {
     // The put pays on the way down what the perp loses: the requirement falls to a fraction.
     const hedged = (await summary()).margin.initialRequirement.toBigInt();
     assert.ok(hedged < naked / 2n, `hedged ${hedged} vs naked ${naked}`);
+    // Cell by cell: the −16 % move now loses far less, and the table adds up to the requirement.
+    const hedgedTable = (await api.call.marginApi.scenarioTable(dave.address, CROSS)).unwrap();
+    assert.equal(hedgedTable.cells.length, 27);
+    const cell = (t, shock, vol) => t.cells.find((c) => c.spotShock.toNumber() === shock && c.vol.toBigInt() === vol);
+    assert.ok(cell(hedgedTable, -160_000, ONE).pnl.toBigInt() > cell(nakedTable, -160_000, ONE).pnl.toBigInt());
+    assert.equal(cell(hedgedTable, 0, ONE).pnl.toBigInt(), 0n, 'the flat cell is exactly zero');
+    const worstHedged = hedgedTable.cells.reduce((w, c) => (c.pnl.toBigInt() < w ? c.pnl.toBigInt() : w), 0n);
+    assert.equal(-worstHedged, hedgedTable.worstLoss.toBigInt());
+    const floor = hedgedTable.floor.toBigInt();
+    assert.equal(hedgedTable.initialRequirement.toBigInt(), -worstHedged > floor ? -worstHedged : floor);
+    assert.equal(hedgedTable.initialRequirement.toBigInt(), hedged);
 
     const positions = await api.call.optionsApi.positionGreeks(dave.address, CROSS);
     assert.equal(positions.length, 2);

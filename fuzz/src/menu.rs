@@ -955,7 +955,7 @@ fn governance(u: &mut Unstructured, _ctx: &Ctx) -> Option<RuntimeCall> {
 						2 => 0,
 						_ => u.int_in_range(-1_000_000..=2_100_000).unwrap_or(0),
 					};
-					if let Some(s) = params.scenarios.first_mut() {
+					if let Some(s) = params.scenarios.get_mut(0) {
 						s.shock = shock;
 					}
 				},

@@ -258,7 +258,7 @@ mod tests {
 	fn coverage_is_capacity_over_the_worst_shortfall() {
 		assert_eq!(coverage(100, 0), None);
 		assert_eq!(coverage(300, 200), Some(FixedU128::from_rational(3, 2)));
-		assert_eq!(coverage(-5, 200), Some(FixedU128::zero()));
+		assert_eq!(coverage(-5, 200), Some(FixedU128::from_inner(0)));
 		assert_eq!(coverage(i128::MAX, 1), Some(FixedU128::max_value()));
 	}
 

@@ -40,6 +40,8 @@
 	)
 )]
 
+extern crate alloc;
+
 pub mod fixed;
 pub mod haircut;
 pub mod liquidation;

@@ -27,15 +27,33 @@
 //!   account crossed but still healthy sits within that band of its boundary.
 //! * **Auto-deleveraging share.** To take `owed` from a position whose PnL is `pnl`, close
 //!   `owed / pnl` of it, rounded up, or all of it when `owed ≥ pnl`.
+//! * **Ranked closes (portfolio-margined accounts).** The requirement of a cross account is the
+//!   grid's worst loss ([`portfolio::evaluate`]), not a sum over positions: closing part of a
+//!   hedge (a put beside a long perpetual) raises it. [`close_order`] ranks the legs by how
+//!   much closing a share of each (the proportional rule's share) lowers the maintenance
+//!   requirement per unit of notional closed, hedges (no reduction) last; [`close_plan`] walks
+//!   that order, closing each leg in full or the part that suffices, until the account is back
+//!   at maintenance with the same cushion the proportional rule leaves (`buffer × (M − E)`:
+//!   closing `f·(1 + buffer)` instead of `f` leaves exactly that), every step tested on the full
+//!   grid. The requirement is convex in the share `x` of one leg closed (a maximum over cells of
+//!   functions linear in `x`), so equity less penalty less requirement is concave in `x`: the
+//!   shares that suffice form an interval, found by the chord and bisection, or by a
+//!   golden-section search for the best share when closing the leg in full would hurt. The plan
+//!   is bounded by [`plan_evaluations`] grid evaluations and is used only if it closes no more
+//!   notional than the proportional rule; otherwise (or without a plan) the proportional rule
+//!   applies.
 
 use crate::{
-	margin, signed,
+	margin, perp,
+	portfolio::{self, Grid, Leg},
+	signed,
 	units::{self, mul_div, permill_of, ratio, Rounding},
-	Balance, Price, SignedBalance,
+	Balance, FixedU128, Price, SignedBalance,
 };
+use alloc::vec::Vec;
 use polkadot_sdk::sp_arithmetic::{
 	traits::{Saturating, Zero},
-	PerThing, Permill,
+	FixedPointNumber, PerThing, Permill,
 };
 
 /// Whether positions must close in full rather than in part: the health ratio is below
@@ -180,6 +198,298 @@ pub fn deleverage_fraction(owed: Balance, pnl: Balance) -> Permill {
 	permill_of(owed, pnl, Rounding::Up)
 }
 
+/// One step of a ranked close ([`close_plan`]): close `fraction` of the leg at index `leg`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LegClose {
+	/// Index of the leg in the legs given.
+	pub leg: usize,
+	/// Share of the leg's quantity to close (rounded up, as products close).
+	pub fraction: Permill,
+}
+
+/// Golden-section steps for the best share of a leg whose full close would hurt.
+const GOLDEN_STEPS: u32 = 8;
+/// Bisection steps for the least share of a leg that suffices.
+const BISECT_STEPS: u32 = 6;
+
+/// Most grid evaluations [`close_plan`] makes for `legs` legs: one for the account as it is,
+/// one per leg to rank it, one per leg to try closing it in full, and two searches (best share
+/// and least share) of a bounded number of steps. What the liquidation's weight charges.
+pub fn plan_evaluations(legs: u32) -> u32 {
+	legs.saturating_mul(2).saturating_add(1).saturating_add(
+		GOLDEN_STEPS.saturating_add(BISECT_STEPS).saturating_add(2).saturating_mul(2),
+	)
+}
+
+/// A leg's notional at its spot (what closing it in full closes).
+fn leg_notional(leg: &Leg, quote_decimals: u8) -> Balance {
+	perp::mark(leg.quantity, 0, leg.base_decimals, leg.spot, quote_decimals).notional
+}
+
+/// `legs` with `closed[i]` of leg `i` closed (sizes rounded up as products close them); legs
+/// closed in full are gone.
+fn remaining(legs: &[Leg], closed: &[Permill]) -> Vec<Leg> {
+	legs.iter()
+		.zip(closed.iter().chain(core::iter::repeat(&Permill::zero())))
+		.filter_map(|(leg, x)| {
+			let size = perp::fraction_of_size(leg.quantity, *x);
+			let quantity = perp::reducing_delta(leg.quantity, size).saturating_add(leg.quantity);
+			(quantity != 0).then_some(Leg { quantity, ..*leg })
+		})
+		.collect()
+}
+
+/// The order in which to close `legs` (indices): by how much closing `probe` of each lowers the
+/// maintenance requirement over `grid` per unit of notional closed, best first; legs whose
+/// partial close does not lower it (hedges) last, the least harmful first. Ties keep the legs'
+/// order. `n + 1` grid evaluations.
+pub fn close_order(grid: &Grid, legs: &[Leg], quote_decimals: u8, probe: Permill) -> Vec<usize> {
+	let probe = if probe.is_zero() { Permill::one() } else { probe };
+	let now = signed(portfolio::evaluate(grid, legs, quote_decimals).maintenance);
+	let mut ranked: Vec<(usize, SignedBalance, u128)> = legs
+		.iter()
+		.enumerate()
+		.map(|(i, leg)| {
+			let mut closed: Vec<Permill> = legs.iter().map(|_| Permill::zero()).collect();
+			if let Some(x) = closed.get_mut(i) {
+				*x = probe;
+			}
+			let after = portfolio::evaluate(grid, &remaining(legs, &closed), quote_decimals);
+			let reduction = now.saturating_sub(signed(after.maintenance));
+			let notional = probe.mul_ceil(leg_notional(leg, quote_decimals)).max(1);
+			// To 9 decimals: rounding noise ties, and the larger reduction goes first.
+			let rate = FixedU128::checked_from_rational(reduction.max(0).unsigned_abs(), notional)
+				.map_or(u128::MAX, |r| r.into_inner() / 1_000_000_000);
+			(i, reduction, rate)
+		})
+		.collect();
+	// Reducers by rate (then reduction), best first; the others by reduction, best first.
+	ranked.sort_by(|a, b| {
+		let (ra, rb) = (a.1 > 0, b.1 > 0);
+		rb.cmp(&ra).then(b.2.cmp(&a.2)).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))
+	});
+	ranked.into_iter().map(|(i, _, _)| i).collect()
+}
+
+/// The walk of [`close_plan`]: state and what it costs.
+struct Walk<'a, 'g> {
+	grid: &'a Grid<'g>,
+	legs: &'a [Leg],
+	quote_decimals: u8,
+	equity: SignedBalance,
+	penalty: Permill,
+	buffer: Permill,
+	cushion: SignedBalance,
+	notionals: Vec<Balance>,
+	budget: u32,
+	evaluations: u32,
+}
+
+impl Walk<'_, '_> {
+	/// Notional closed by `closed`.
+	fn closed_notional(&self, closed: &[Permill]) -> Balance {
+		self.notionals
+			.iter()
+			.zip(closed.iter())
+			.fold(0, |t: Balance, (n, x)| t.saturating_add(x.mul_ceil(*n)))
+	}
+
+	/// Equity less penalty less requirement less cushion after `closed` (`None`: out of
+	/// evaluations).
+	fn gap(&mut self, closed: &[Permill]) -> Option<SignedBalance> {
+		self.budget = self.budget.checked_sub(1)?;
+		self.evaluations = self.evaluations.saturating_add(1);
+		let requirement =
+			portfolio::evaluate(self.grid, &remaining(self.legs, closed), self.quote_decimals)
+				.maintenance;
+		let penalty = self.penalty.mul_ceil(self.closed_notional(closed));
+		Some(
+			self.equity
+				.saturating_sub(signed(penalty))
+				.saturating_sub(signed(requirement))
+				.saturating_sub(self.cushion),
+		)
+	}
+
+	/// `gap` with leg `i` closed by `x`.
+	fn gap_at(&mut self, closed: &mut [Permill], i: usize, x: Permill) -> Option<SignedBalance> {
+		let before = closed.get(i).copied()?;
+		*closed.get_mut(i)? = x;
+		let g = self.gap(closed);
+		*closed.get_mut(i)? = before;
+		g
+	}
+
+	/// The least share of leg `i` in `(lo, hi]` that suffices, `hi` sufficing (`lo` not).
+	fn least(&mut self, closed: &mut [Permill], i: usize, lo: u32, hi: u32) -> Option<Permill> {
+		let (mut lo, mut hi) = (lo, hi);
+		for _ in 0..BISECT_STEPS {
+			if hi.saturating_sub(lo) <= 1 {
+				break;
+			}
+			let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
+			if self.gap_at(closed, i, Permill::from_parts(mid))? >= 0 {
+				hi = mid;
+			} else {
+				lo = mid;
+			}
+		}
+		Some(Permill::from_parts(hi))
+	}
+
+	/// The share of leg `i` that maximizes the gap (concave in the share), and the gap there.
+	fn best(&mut self, closed: &mut [Permill], i: usize) -> Option<(Permill, SignedBalance)> {
+		// 0.618… of an interval, in parts per million.
+		let golden = |len: u32| Permill::from_parts(618_034).mul_floor(len);
+		let (mut a, mut b) = (0u32, 1_000_000u32);
+		let mut c = b.saturating_sub(golden(b.saturating_sub(a)));
+		let mut d = a.saturating_add(golden(b.saturating_sub(a)));
+		let mut gc = self.gap_at(closed, i, Permill::from_parts(c))?;
+		let mut gd = self.gap_at(closed, i, Permill::from_parts(d))?;
+		for _ in 0..GOLDEN_STEPS {
+			if gc >= gd {
+				b = d;
+				d = c;
+				gd = gc;
+				c = b.saturating_sub(golden(b.saturating_sub(a)));
+				gc = self.gap_at(closed, i, Permill::from_parts(c))?;
+			} else {
+				a = c;
+				c = d;
+				gc = gd;
+				d = a.saturating_add(golden(b.saturating_sub(a)));
+				gd = self.gap_at(closed, i, Permill::from_parts(d))?;
+			}
+		}
+		Some(if gc >= gd { (Permill::from_parts(c), gc) } else { (Permill::from_parts(d), gd) })
+	}
+
+	/// Close leg `i` as far as it helps, from a gap `now` (negative). Returns the new gap.
+	fn step(
+		&mut self,
+		closed: &mut [Permill],
+		i: usize,
+		now: SignedBalance,
+	) -> Option<SignedBalance> {
+		let full = self.gap_at(closed, i, Permill::one())?;
+		if full >= 0 {
+			// The gap is concave in the share: the chord from (0, now) to (1, full) lies below
+			// it, so its zero suffices (checked: rounding); bisect below it for the least.
+			let rise = full.saturating_sub(now).unsigned_abs();
+			let chord = permill_of(now.unsigned_abs(), rise, Rounding::Up);
+			let hi = if self.gap_at(closed, i, chord)? >= 0 { chord } else { Permill::one() };
+			let x = self.least(closed, i, 0, hi.deconstruct())?;
+			*closed.get_mut(i)? = x;
+			return self.gap(closed);
+		}
+		// Not enough in full: the share that does most (the gap is concave in it, and may
+		// peak before the full close: past it the leg hedges what is left), if it helps.
+		let (x, at) = match self.best(closed, i)? {
+			(x, at) if at > full => (x, at),
+			_ => (Permill::one(), full),
+		};
+		if at >= 0 {
+			let x = self.least(closed, i, 0, x.deconstruct())?;
+			*closed.get_mut(i)? = x;
+			return self.gap(closed);
+		}
+		if at > now {
+			*closed.get_mut(i)? = x;
+			return Some(at);
+		}
+		Some(now)
+	}
+}
+
+/// Which legs to close, and how much of each, to bring an account with maintenance `equity`
+/// and positions `legs` (margined by `grid`) back to maintenance plus the cushion the
+/// proportional rule leaves (see the module docs), in [`close_order`]; `None` when the ranked
+/// walk does not get there within [`plan_evaluations`] or closes more notional than the
+/// proportional rule ([`close_fraction`] of every leg) would: the caller then applies that
+/// rule. An account already healthy needs nothing (an empty plan).
+pub fn close_plan(
+	grid: &Grid,
+	legs: &[Leg],
+	quote_decimals: u8,
+	equity: SignedBalance,
+	penalty: Permill,
+	buffer: Permill,
+) -> Option<Vec<LegClose>> {
+	close_plan_counted(grid, legs, quote_decimals, equity, penalty, buffer).0
+}
+
+/// [`close_plan`], and the grid evaluations it made (at most [`plan_evaluations`]): what its
+/// caller is charged.
+pub fn close_plan_counted(
+	grid: &Grid,
+	legs: &[Leg],
+	quote_decimals: u8,
+	equity: SignedBalance,
+	penalty: Permill,
+	buffer: Permill,
+) -> (Option<Vec<LegClose>>, u32) {
+	let len = u32::try_from(legs.len()).unwrap_or(u32::MAX);
+	// Less the evaluations made here and by the ranking.
+	let budget = plan_evaluations(len).saturating_sub(len).saturating_sub(2);
+	let mut walk = Walk {
+		grid,
+		legs,
+		quote_decimals,
+		equity,
+		penalty,
+		buffer,
+		cushion: 0,
+		notionals: Vec::new(),
+		budget,
+		evaluations: 0,
+	};
+	let plan = walk.plan();
+	(plan, walk.evaluations)
+}
+
+impl Walk<'_, '_> {
+	/// See [`close_plan`].
+	fn plan(&mut self) -> Option<Vec<LegClose>> {
+		let (grid, legs, quote_decimals, equity, penalty) =
+			(self.grid, self.legs, self.quote_decimals, self.equity, self.penalty);
+		let requirement = portfolio::evaluate(grid, legs, quote_decimals).maintenance;
+		self.evaluations = 1;
+		if margin::is_healthy(equity, requirement) {
+			return Some(Vec::new());
+		}
+		let notionals: Vec<Balance> =
+			legs.iter().map(|l| leg_notional(l, quote_decimals)).collect();
+		let total = notionals.iter().fold(0, |t: Balance, n| t.saturating_add(*n));
+		let proportional = close_fraction(equity, requirement, total, penalty, self.buffer);
+		let deficit = signed(requirement).saturating_sub(equity).max(0).unsigned_abs();
+		self.cushion = signed(self.buffer.mul_ceil(deficit));
+		self.notionals = notionals;
+		let walk = self;
+		let order = close_order(grid, legs, quote_decimals, proportional);
+		let ranked = u32::try_from(legs.len()).unwrap_or(u32::MAX).saturating_add(1);
+		walk.evaluations = walk.evaluations.saturating_add(ranked);
+		let mut closed: Vec<Permill> = legs.iter().map(|_| Permill::zero()).collect();
+		let mut gap = walk.gap(&closed)?;
+		for i in order {
+			if gap >= 0 {
+				break;
+			}
+			gap = walk.step(&mut closed, i, gap)?;
+		}
+		if gap < 0 || walk.closed_notional(&closed) > proportional.mul_ceil(total) {
+			return None;
+		}
+		Some(
+			closed
+				.into_iter()
+				.enumerate()
+				.filter(|(_, x)| !x.is_zero())
+				.map(|(leg, fraction)| LegClose { leg, fraction })
+				.collect(),
+		)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -319,6 +629,215 @@ mod tests {
 		);
 		assert_eq!((p0, d0), (Permill::from_percent(2), Permill::from_percent(1)));
 		assert!(p1 > p0 && d1 > d0);
+	}
+
+	mod ranked {
+		use super::*;
+		use crate::{
+			options::{self as bs, Kind},
+			portfolio::{Correlation, Floor, Instrument, OptionTerms, SpotShock},
+		};
+
+		const USDC: u8 = 6;
+		const BTC: u8 = 8;
+		const ONE_BTC: i128 = 100_000_000;
+		const SHOCKS: [SpotShock; 9] = [
+			SpotShock::from_percent(0),
+			SpotShock::from_percent(3),
+			SpotShock::from_percent(-3),
+			SpotShock::from_percent(6),
+			SpotShock::from_percent(-6),
+			SpotShock::from_percent(10),
+			SpotShock::from_percent(-10),
+			SpotShock::from_percent(16),
+			SpotShock::from_percent(-16),
+		];
+		const VOLS: [FixedU128; 3] = [
+			FixedU128::from_inner(700_000_000_000_000_000),
+			FixedU128::from_inner(1_000_000_000_000_000_000),
+			FixedU128::from_inner(1_300_000_000_000_000_000),
+		];
+		const SETS: [Correlation; 2] = [Correlation::Together, Correlation::Alone];
+		const GRID: Grid<'static> = Grid {
+			spot_shocks: &SHOCKS,
+			vol_shocks: &VOLS,
+			sets: &SETS,
+			floor: Floor {
+				perp: Permill::from_parts(10_000),
+				short_option: Permill::from_parts(50_000),
+			},
+			maintenance: Permill::from_parts(800_000),
+		};
+		const P: Permill = Permill::from_parts(20_000);
+		const B: Permill = Permill::from_parts(100_000);
+
+		fn perp(underlying: u32, spot: u32, quantity: i128) -> Leg {
+			Leg {
+				underlying,
+				spot: Price::from_u32(spot),
+				quantity,
+				base_decimals: BTC,
+				instrument: Instrument::Perp,
+				min_shock: Permill::zero(),
+			}
+		}
+
+		fn put(spot: u32, strike: u32, days: u64, quantity: i128) -> Leg {
+			Leg {
+				underlying: 1,
+				spot: Price::from_u32(spot),
+				quantity,
+				base_decimals: BTC,
+				instrument: Instrument::Option(OptionTerms {
+					kind: Kind::Put,
+					strike: Price::from_u32(strike),
+					years: bs::years_from_seconds(days * 86_400),
+					volatility: FixedU128::from_rational(60, 100),
+					spread: Permill::from_percent(2),
+					haircut: Permill::from_percent(10),
+				}),
+				min_shock: Permill::zero(),
+			}
+		}
+
+		fn maintenance(legs: &[Leg]) -> i128 {
+			portfolio::evaluate(&GRID, legs, USDC).maintenance as i128
+		}
+
+		/// Equity, requirement and notional after `plan`, and the notional it closed.
+		fn apply(legs: &[Leg], equity: i128, plan: &[LegClose]) -> (i128, i128, u128) {
+			let mut closed = vec![Permill::zero(); legs.len()];
+			for c in plan {
+				closed[c.leg] = c.fraction;
+			}
+			let notional: u128 =
+				plan.iter().map(|c| c.fraction.mul_ceil(leg_notional(&legs[c.leg], USDC))).sum();
+			let after = remaining(legs, &closed);
+			(equity - P.mul_ceil(notional) as i128, maintenance(&after), notional)
+		}
+
+		fn proportional_notional(legs: &[Leg], equity: i128) -> u128 {
+			let total: u128 = legs.iter().map(|l| leg_notional(l, USDC)).sum();
+			close_fraction(equity, maintenance(legs) as u128, total, P, B).mul_ceil(total)
+		}
+
+		#[test]
+		fn a_hedge_is_not_sold_to_cover_the_leg_it_hedges() {
+			// 1 BTC long at 60,000 with a 30-day 54,000 put beside it.
+			let legs = [perp(1, 60_000, ONE_BTC), put(60_000, 54_000, 30, ONE_BTC)];
+			let m = maintenance(&legs);
+			let equity = m * 7 / 10;
+			assert_eq!(close_order(&GRID, &legs, USDC, Permill::from_percent(30))[0], 0);
+			let plan = close_plan(&GRID, &legs, USDC, equity, P, B).expect("a ranked plan");
+			assert_eq!(plan.len(), 1, "{plan:?}");
+			assert_eq!(plan[0].leg, 0, "the perp, not the put: {plan:?}");
+			let (e, m_after, notional) = apply(&legs, equity, &plan);
+			assert!(e >= m_after, "{e} < {m_after}");
+			assert!(notional <= proportional_notional(&legs, equity));
+		}
+
+		#[test]
+		fn the_larger_reducer_closes_first() {
+			// 2 BTC long and 0.2 ETH-like long on another underlying, both naked.
+			let legs = [perp(2, 3_000, 20 * ONE_BTC / 100), perp(1, 60_000, 2 * ONE_BTC)];
+			let order = close_order(&GRID, &legs, USDC, Permill::from_percent(20));
+			assert_eq!(order, vec![1, 0]);
+			let equity = maintenance(&legs) * 8 / 10;
+			let plan = close_plan(&GRID, &legs, USDC, equity, P, B).expect("a ranked plan");
+			assert_eq!(plan[0].leg, 1, "{plan:?}");
+			let (e, m_after, notional) = apply(&legs, equity, &plan);
+			assert!(e >= m_after, "{e} < {m_after}");
+			assert!(notional <= proportional_notional(&legs, equity));
+		}
+
+		#[test]
+		fn healthy_needs_nothing_and_bounds() {
+			let legs = [perp(1, 60_000, ONE_BTC)];
+			assert_eq!(close_plan(&GRID, &legs, USDC, i128::MAX, P, B), Some(vec![]));
+			assert_eq!(close_plan(&GRID, &[], USDC, 0, P, B), Some(vec![]));
+			assert_eq!(close_plan_counted(&GRID, &legs, USDC, i128::MAX, P, B).1, 1);
+			assert_eq!(plan_evaluations(0), 33);
+			assert_eq!(plan_evaluations(16), 65);
+		}
+
+		proptest! {
+			#![proptest_config(ProptestConfig::with_cases(48))]
+
+			#[test]
+			fn a_put_is_never_closed_before_the_perp_it_hedges(
+				spot in 1_000u32..100_000,
+				size in 1i128..50 * ONE_BTC,
+				strike_pct in 70u32..100,
+				days in 7u64..120,
+				health in 50i128..99,
+			) {
+				let legs = [perp(1, spot, size), put(spot, spot / 100 * strike_pct, days, size)];
+				let equity = maintenance(&legs) * health / 100;
+				// A ranked plan exists, sells the put only once the perp is gone, restores
+				// health and closes no more notional than the proportional rule.
+				let plan = close_plan(&GRID, &legs, USDC, equity, P, B);
+				prop_assert!(plan.is_some(), "no ranked plan");
+				let plan = plan.unwrap();
+				let perp_closed = plan.iter().find(|c| c.leg == 0).map(|c| c.fraction);
+				if plan.iter().any(|c| c.leg == 1) {
+					prop_assert_eq!(perp_closed, Some(Permill::one()), "{:?}", plan);
+				}
+				let (e, m, notional) = apply(&legs, equity, &plan);
+				prop_assert!(e >= m, "{} < {}: {:?}", e, m, plan);
+				prop_assert!(notional <= proportional_notional(&legs, equity));
+			}
+
+			#[test]
+			fn a_ranked_plan_never_closes_more_than_the_proportional_rule(
+				sizes in proptest::collection::vec((1i128..20 * ONE_BTC, any::<bool>()), 1..5),
+				health in 50i128..99,
+			) {
+				// Perps on distinct underlyings, long or short, none hedging another.
+				let legs: Vec<Leg> = sizes
+					.iter()
+					.enumerate()
+					.map(|(u, (q, long))| perp(u as u32, 60_000, if *long { *q } else { -q }))
+					.collect();
+				let equity = maintenance(&legs) * health / 100;
+				// A plan restores health with no more notional than the proportional rule (a
+				// single pass cannot always: under `Alone` two equal legs must both shrink,
+				// and then there is no plan and the proportional rule applies).
+				if let Some(plan) = close_plan(&GRID, &legs, USDC, equity, P, B) {
+					let (e, m, notional) = apply(&legs, equity, &plan);
+					prop_assert!(e >= m, "{} < {}", e, m);
+					prop_assert!(notional <= proportional_notional(&legs, equity));
+				}
+			}
+
+			#[test]
+			fn plans_are_total(
+				legs in proptest::collection::vec(
+					(0u32..3, any::<u32>(), any::<i128>(), any::<bool>(), any::<u32>()),
+					0..5,
+				),
+				equity in any::<i128>(),
+				penalty in any::<u32>(),
+				buffer in any::<u32>(),
+			) {
+				let legs: Vec<Leg> = legs
+					.into_iter()
+					.map(|(u, spot, q, is_perp, strike)| {
+						if is_perp { perp(u, spot, q) } else { put(spot, strike, 30, q) }
+					})
+					.collect();
+				let pen = Permill::from_parts(penalty % 1_000_001);
+				let buf = Permill::from_parts(buffer % 1_000_001);
+				let order = close_order(&GRID, &legs, USDC, pen);
+				let mut sorted = order.clone();
+				sorted.sort();
+				prop_assert_eq!(sorted, (0..legs.len()).collect::<Vec<_>>());
+				let (plan, made) = close_plan_counted(&GRID, &legs, USDC, equity, pen, buf);
+				prop_assert!(made <= plan_evaluations(legs.len() as u32), "{}", made);
+				if let Some(plan) = plan {
+					prop_assert!(plan.iter().all(|c| c.leg < legs.len() && !c.fraction.is_zero()));
+				}
+			}
+		}
 	}
 
 	proptest! {

@@ -213,6 +213,32 @@ pub trait Derivatives<AccountId> {
 		market: MarketId,
 		fraction: Permill,
 	) -> Result<SignedBalance, DispatchError>;
+
+	/// [`Self::risk_legs`], each with the market (or option series) of its position, so the
+	/// liquidation engine can close a portfolio-margined account leg by leg, the legs whose
+	/// close lowers the requirement most first (`ballast_math::liquidation::close_plan`).
+	/// `None` (the default): this product cannot say, and the engine closes the same share of
+	/// every position ([`Self::close_fraction`]). A product that returns legs must implement
+	/// [`Self::close_position`].
+	fn market_legs(
+		_who: &AccountId,
+		_sub: SubAccount,
+		_mode: PriceMode,
+	) -> Result<Option<Vec<(MarketId, RiskLeg)>>, PriceError> {
+		Ok(None)
+	}
+
+	/// Liquidation: [`Self::close_fraction`] for `(who, sub)`'s position in `market` only.
+	/// Returns the closed notional (as [`Self::close_fraction`] counts it); nothing for a
+	/// position it does not have.
+	fn close_position(
+		_who: &AccountId,
+		_sub: SubAccount,
+		_market: MarketId,
+		_fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		Err(DispatchError::Other("close_position not supported"))
+	}
 }
 
 /// Several products together (and `()`: none).
@@ -295,6 +321,36 @@ impl<AccountId> Derivatives<AccountId> for Tuple {
 	) -> Result<SignedBalance, DispatchError> {
 		for_tuples!( #(
 			if Tuple::market_exists(market) { return Tuple::deleverage(who, sub, market, fraction); }
+		)* );
+		Err(DispatchError::Other("no such market"))
+	}
+
+	/// `None` if any member cannot say.
+	fn market_legs(
+		who: &AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Option<Vec<(MarketId, RiskLeg)>>, PriceError> {
+		let mut all = Vec::new();
+		for_tuples!( #(
+			match Tuple::market_legs(who, sub, mode)? {
+				Some(legs) => all.extend(legs),
+				None => return Ok(None),
+			}
+		)* );
+		Ok(Some(all))
+	}
+
+	fn close_position(
+		who: &AccountId,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		for_tuples!( #(
+			if Tuple::market_exists(market) {
+				return Tuple::close_position(who, sub, market, fraction);
+			}
 		)* );
 		Err(DispatchError::Other("no such market"))
 	}

@@ -33,6 +33,10 @@ type DbWeight = <Runtime as frame_system::Config>::DbWeight;
 /// Record storage version 1 on a pallet still at 0.
 pub type StampV1<P> = VersionedMigration<0, 1, SameLayout, P, DbWeight>;
 
+/// `pallet_liquidation` 1 → 2 adds `Liquidation::Params` (the governed liquidation parameters),
+/// which reads `DefaultLiquidationParams` while empty: nothing to rewrite, only the version.
+pub type LiquidationV1ToV2 = VersionedMigration<1, 2, SameLayout, Liquidation, DbWeight>;
+
 /// The migrations of the next runtime upgrade, in order.
 pub type Migrations = (
 	StampV1<CollateralRegistry>,
@@ -43,4 +47,6 @@ pub type Migrations = (
 	StampV1<PriceGuard>,
 	// After the stamp: a chain at 0 is stamped 1 above, then migrated to 2 here.
 	pallet_price_guard::migrations::v2::MigrateV1ToV2<Runtime>,
+	// After the stamp, likewise: 1 → 2 records the version (the new `Params` reads its default).
+	LiquidationV1ToV2,
 );

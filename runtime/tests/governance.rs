@@ -184,6 +184,14 @@ fn table() -> Vec<(&'static str, RuntimeCall, Vec<O>)> {
 			vec![Root, Risk],
 		),
 		(
+			"liquidation.setParams",
+			pallet_liquidation::Call::set_params {
+				params: ballast_runtime::configs::liquidation::DefaultLiquidationParams::get(),
+			}
+			.into(),
+			vec![Root, Risk],
+		),
+		(
 			"priceGuard.setGuard(guarded key)",
 			pallet_price_guard::Call::set_guard { key: assets::BTC, params: guard }.into(),
 			vec![Root, Risk],

@@ -12,7 +12,7 @@
 
 mod common;
 
-use ballast_primitives::{assets, traits::PriceProvider, Price};
+use ballast_primitives::{assets, traits::PriceProvider, Price, CROSS_ACCOUNT};
 use ballast_runtime::{
 	configs::liquidation::SweepBudget, Assets, Liquidation, Oracle, PriceGuard, Runtime,
 	RuntimeEvent, RuntimeOrigin, System,
@@ -562,4 +562,171 @@ fn more_vault_liquidity_from(who: &AccountId) {
 		who,
 		pallet_perpetuals::Call::<Runtime>::add_liquidity { amount: 900_000 * USDC, min_shares: 0 }
 	));
+}
+
+/// The liquidation parameters are one governed value: the runtime's defaults until a
+/// `risk_parameters` referendum sets others, and never outside the pallet's hard bounds.
+#[test]
+fn governed_liquidation_params_are_bounded_and_a_higher_penalty_is_charged() {
+	use ballast_runtime::{configs::liquidation::DefaultLiquidationParams, governance::origins};
+	use polkadot_sdk::sp_arithmetic::Permill;
+	chain().execute_with(|| {
+		let risk = || -> RuntimeOrigin { origins::Origin::RiskParameters.into() };
+		// Nothing stored: today's values, unchanged.
+		assert!(!pallet_liquidation::Params::<Runtime>::exists());
+		assert_eq!(Liquidation::params(), DefaultLiquidationParams::get());
+		assert_eq!(Liquidation::params().liquidation_penalty, Permill::from_percent(2));
+
+		// Out of bounds: refused with the rule's own error, nothing stored.
+		let mut nonsense = DefaultLiquidationParams::get();
+		nonsense.liquidation_penalty = Permill::from_percent(30);
+		assert_noop!(
+			Liquidation::set_params(risk(), nonsense),
+			LiqError::<Runtime>::PenaltyTooHigh
+		);
+		let mut for_nothing = DefaultLiquidationParams::get();
+		for_nothing.auction_max_discount = Permill::one();
+		assert_noop!(
+			Liquidation::set_params(RuntimeOrigin::root(), for_nothing),
+			LiqError::<Runtime>::DiscountOutOfRange
+		);
+		let mut generous = DefaultLiquidationParams::get();
+		generous.keeper_reward = 1_001 * USDC;
+		assert_noop!(
+			Liquidation::set_params(risk(), generous),
+			LiqError::<Runtime>::KeeperRewardTooHigh
+		);
+
+		// A valid change: a 3 % penalty (below BTC-PERP's 5 % maintenance rate, so the close
+		// stays partial), read back and announced.
+		let mut higher = DefaultLiquidationParams::get();
+		higher.liquidation_penalty = Permill::from_percent(3);
+		assert_ok!(Liquidation::set_params(risk(), higher.clone()));
+		assert_eq!(Liquidation::params(), higher);
+		assert!(liquidation_events().contains(&LiqEvent::ParamsSet { params: higher }));
+
+		// It is what the next liquidation charges (as in the partial liquidation above).
+		assert_ok!(create_isolated(&dave(), BTC_PERP));
+		assert_ok!(deposit(&dave(), 1, assets::USDC, 7_000 * USDC));
+		assert_ok!(trade(&dave(), 1, BTC_PERP, BTC as i128));
+		feed_now(&[(assets::BTC, 55_500), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		next_block();
+		let events = liquidation_events();
+		let Some(LiqEvent::PositionsLiquidated { fraction, closed_notional, penalty, .. }) =
+			events.iter().find(|e| matches!(e, LiqEvent::PositionsLiquidated { .. }))
+		else {
+			panic!("liquidated: {events:?}")
+		};
+		assert!(fraction.deconstruct() > 0 && fraction.deconstruct() < 1_000_000, "{fraction:?}");
+		assert_eq!(*penalty, Permill::from_percent(3).mul_ceil(*closed_notional));
+		assert_eq!(pallet_liquidation::MarketInsurance::<Runtime>::get(BTC_PERP), *penalty);
+		next_block();
+	});
+}
+
+// ---------------------------------------------------------------- ranked closes (cross)
+
+/// `who`'s cross account withdraws its quote down to a little above its initial requirement
+/// (at fresh prices), so that a small move sinks it below maintenance.
+fn down_to_initial(who: &AccountId) {
+	let v = ballast_runtime::MarginAccounts::valuation(who, CROSS_ACCOUNT).unwrap();
+	let excess = v.initial_equity - v.initial_requirement as i128;
+	assert!(excess > 0, "{v:?}");
+	assert_ok!(withdraw(who, CROSS_ACCOUNT, assets::USDC, (excess as u128) * 98 / 100));
+}
+
+/// Lower BTC by 0.25 % a block from 60,000 until the engine acts on `who`'s cross account
+/// (healthy until then: every block's sweep values it); returns the price it acted at.
+fn sink_btc_until_liquidated(who: &AccountId) -> u32 {
+	let mut btc = 60_000;
+	loop {
+		btc -= 150;
+		assert!(btc > 45_000, "never sank");
+		let before = health(who, CROSS_ACCOUNT).unwrap();
+		feed_now(&[(assets::BTC, btc), (assets::ETH, 3_000), (assets::DOT, 6)]);
+		System::reset_events();
+		next_block();
+		if positions_liquidated() > 0 {
+			return btc;
+		}
+		assert!(before.is_healthy() || health(who, CROSS_ACCOUNT).unwrap().is_healthy());
+	}
+}
+
+/// The attack ruled out: an account sinks and the engine sells its protective put along with
+/// the perp it protects (proportional closes), leaving the perp more naked than before. Long
+/// 1 BTC with a 30-day 57,000 put on half of it: the engine cuts the perp, which is what lowers
+/// the requirement, and keeps the put.
+#[test]
+fn a_hedge_is_not_sold_to_cover_the_leg_it_hedges() {
+	chain().execute_with(|| {
+		let params = pallet_options::SeriesParams {
+			underlying: assets::BTC,
+			strike: Price::from_u32(57_000),
+			expiry: NOW + 30 * 86_400_000,
+			kind: pallet_options::OptionKind::Put,
+		};
+		assert_ok!(root(pallet_options::Call::<Runtime>::list_series { params }));
+		let put = System::events()
+			.into_iter()
+			.rev()
+			.find_map(|r| match r.event {
+				RuntimeEvent::Options(pallet_options::Event::SeriesListed { series, .. }) => {
+					Some(series)
+				},
+				_ => None,
+			})
+			.unwrap();
+		assert_ok!(deposit(&dave(), CROSS_ACCOUNT, assets::USDC, 30_000 * USDC));
+		assert_ok!(trade(&dave(), CROSS_ACCOUNT, BTC_PERP, BTC as i128));
+		assert_ok!(call(
+			&dave(),
+			pallet_options::Call::<Runtime>::buy {
+				sub: CROSS_ACCOUNT,
+				series: put,
+				quantity: BTC / 2,
+				max_premium: 20_000 * USDC,
+			}
+		));
+		down_to_initial(&dave());
+		next_block();
+		let btc = sink_btc_until_liquidated(&dave());
+		assert_eq!(positions_liquidated(), 1, "liquidated at {btc}: {:?}", liquidation_events());
+		// The put is whole; the perp was cut, not closed.
+		let put_held =
+			pallet_options::Positions::<Runtime>::get(put, (dave(), CROSS_ACCOUNT)).unwrap();
+		assert_eq!(put_held.quantity, BTC / 2);
+		let perp = pallet_perpetuals::Positions::<Runtime>::get((dave(), CROSS_ACCOUNT), BTC_PERP)
+			.unwrap()
+			.quantity;
+		assert!(perp > 0 && perp < BTC as i128, "{perp}");
+		let after = health(&dave(), CROSS_ACCOUNT).unwrap();
+		assert!(after.is_healthy(), "{after:?}");
+		System::reset_events();
+		next_block();
+		assert_eq!(positions_liquidated(), 0);
+	});
+}
+
+/// A cross account long 1 BTC (60,000) and 1 ETH (3,000) sinks on BTC: the BTC perp, the
+/// larger reducer of the requirement, is cut; the ETH perp is not touched.
+#[test]
+fn the_larger_reducer_is_closed_first() {
+	chain().execute_with(|| {
+		assert_ok!(deposit(&eve(), CROSS_ACCOUNT, assets::USDC, 30_000 * USDC));
+		assert_ok!(trade(&eve(), CROSS_ACCOUNT, BTC_PERP, BTC as i128));
+		assert_ok!(trade(&eve(), CROSS_ACCOUNT, ETH_PERP, ETH as i128));
+		down_to_initial(&eve());
+		next_block();
+		let btc = sink_btc_until_liquidated(&eve());
+		assert_eq!(positions_liquidated(), 1, "liquidated at {btc}");
+		let size = |market| {
+			pallet_perpetuals::Positions::<Runtime>::get((eve(), CROSS_ACCOUNT), market)
+				.map_or(0, |p| p.quantity)
+		};
+		assert_eq!(size(ETH_PERP), ETH as i128, "the small leg is untouched");
+		assert!(size(BTC_PERP) > 0 && size(BTC_PERP) < BTC as i128);
+		assert!(health(&eve(), CROSS_ACCOUNT).unwrap().is_healthy());
+		next_block();
+	});
 }

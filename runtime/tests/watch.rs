@@ -389,6 +389,10 @@ impl Plan {
 		act: Weight,
 	) {
 		let check = check_weight(class_charged(who, sub));
+		// A cross account's liquidation also pays for ranking its closes under the grid: the
+		// sweep makes room for the most it may cost, and charges what it made (at least none).
+		let least = act;
+		let act = Liquidation::act_weight(&(who.clone(), sub), act);
 		let crossed = Liquidation::is_crossed(who, sub);
 		let fired = fired(levels, who, sub);
 		if unhealthy {
@@ -398,7 +402,8 @@ impl Plan {
 			self.unhealthy += 1;
 			self.via_index += u32::from(crossed);
 			let own = if crossed { act } else { check.saturating_add(act) };
-			self.work_lower = self.work_lower.saturating_add(own);
+			let own_least = if crossed { least } else { check.saturating_add(least) };
+			self.work_lower = self.work_lower.saturating_add(own_least);
 			self.work_upper = self.work_upper.saturating_add(own);
 		} else if crossed {
 			// Inside the index's rounding band: the index charges it a liquidation.

@@ -80,6 +80,7 @@ impl<T: Config> Pallet<T> {
 		debt: Balance,
 		collateral: &[(AssetId, Balance)],
 		announce: bool,
+		params: &LiquidationParams,
 	) -> Result<Seizure, DispatchError> {
 		let qd = T::QuoteDecimals::get();
 		let mut remaining = debt;
@@ -98,7 +99,7 @@ impl<T: Config> Pallet<T> {
 			};
 			let mut lot = rules::lot_for_debt(
 				remaining.saturating_add(penalty_rate.mul_ceil(remaining)),
-				T::AuctionMaxDiscount::get(),
+				params.auction_max_discount,
 				holding,
 				decimals,
 				oracle,
@@ -108,8 +109,8 @@ impl<T: Config> Pallet<T> {
 			// (the proceeds beyond the debt go back to the account) if the holding has it.
 			lot = lot.max(T::Assets::minimum_balance(asset)).min(holding);
 			// The caps: seize only what fits; the account waits in the queue for the rest.
-			let room = T::MaxAuctionValue::get().saturating_sub(TotalAuctionValue::<T>::get()).min(
-				T::MaxAuctionValuePerAsset::get().saturating_sub(AuctionValue::<T>::get(asset)),
+			let room = params.max_auction_value.saturating_sub(TotalAuctionValue::<T>::get()).min(
+				params.max_auction_value_per_asset.saturating_sub(AuctionValue::<T>::get(asset)),
 			);
 			let lot_value =
 				quote_value(lot, decimals, oracle, qd, Rounding::Up).unwrap_or(Balance::MAX);
@@ -148,9 +149,9 @@ impl<T: Config> Pallet<T> {
 			remaining = remaining.saturating_sub(repays);
 			let (premium, decay) = rules::adaptive_curve(
 				T::Collateral::volatility(asset),
-				T::AuctionBasePremium::get(),
-				T::AuctionBaseDecay::get(),
-				T::AuctionMaxPremium::get(),
+				params.auction_base_premium,
+				params.auction_base_decay,
+				params.auction_max_premium,
 			);
 			let start_price = rules::start_price(oracle, premium);
 			let id = NextAuctionId::<T>::get();
@@ -210,6 +211,14 @@ impl<T: Config> Pallet<T> {
 	pub fn auction_price(
 		a: &Auction<T::AccountId, BlockNumberFor<T>>,
 	) -> Option<(Price, Price, bool)> {
+		Self::auction_price_with(a, &Params::<T>::get())
+	}
+
+	/// [`Self::auction_price`] under `params` (read once by the caller).
+	fn auction_price_with(
+		a: &Auction<T::AccountId, BlockNumberFor<T>>,
+		params: &LiquidationParams,
+	) -> Option<(Price, Price, bool)> {
 		let (oracle, _) = Self::collateral_price(a.asset)?;
 		let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
 		let then: u64 = a.started.unique_saturated_into();
@@ -217,8 +226,8 @@ impl<T: Config> Pallet<T> {
 		let age =
 			u32::try_from(now.saturating_sub(then)).unwrap_or(u32::MAX).saturating_sub(paused);
 		let price = rules::decayed_price(a.start_price, a.decay, age);
-		let floor = rules::floor_price(oracle, T::AuctionMaxDiscount::get());
-		Some((price, floor, rules::needs_reset(price, floor, age, T::AuctionMaxAge::get())))
+		let floor = rules::floor_price(oracle, params.auction_max_discount);
+		Some((price, floor, rules::needs_reset(price, floor, age, params.auction_max_age)))
 	}
 
 	/// Take from an auction; see [`Pallet::take`]. The take never depends on the liquidated
@@ -291,15 +300,17 @@ impl<T: Config> Pallet<T> {
 	/// Restart a stale auction; see [`Pallet::restart`].
 	pub fn do_restart(keeper: &T::AccountId, id: AuctionId) -> DispatchResult {
 		let mut a = Auctions::<T>::get(id).ok_or(Error::<T>::UnknownAuction)?;
-		let (_, _, reset) = Self::auction_price(&a).ok_or(Error::<T>::AuctionPaused)?;
+		let params = Params::<T>::get();
+		let (_, _, reset) =
+			Self::auction_price_with(&a, &params).ok_or(Error::<T>::AuctionPaused)?;
 		ensure!(reset, Error::<T>::AuctionNotStale);
 		let (oracle, decimals) =
 			Self::collateral_price(a.asset).ok_or(Error::<T>::AuctionPaused)?;
 		let (premium, decay) = rules::adaptive_curve(
 			T::Collateral::volatility(a.asset),
-			T::AuctionBasePremium::get(),
-			T::AuctionBaseDecay::get(),
-			T::AuctionMaxPremium::get(),
+			params.auction_base_premium,
+			params.auction_base_decay,
+			params.auction_max_premium,
 		);
 		a.start_price = rules::start_price(oracle, premium);
 		a.decay = decay;
@@ -308,7 +319,7 @@ impl<T: Config> Pallet<T> {
 		// The reward scales with what is left to sell, and only the first restarts are paid:
 		// restarting a dust lot forever earns dust, a few times.
 		let fund = GlobalInsurance::<T>::get();
-		let reward = if a.paid_restarts < T::MaxPaidRestarts::get() {
+		let reward = if a.paid_restarts < params.max_paid_restarts {
 			let value = quote_value(
 				a.lot,
 				decimals,
@@ -317,7 +328,7 @@ impl<T: Config> Pallet<T> {
 				Rounding::Down,
 			)
 			.unwrap_or(0);
-			T::KeeperRewardShare::get().mul_floor(value).min(T::KeeperReward::get()).min(fund)
+			params.keeper_reward_share.mul_floor(value).min(params.keeper_reward).min(fund)
 		} else {
 			0
 		};
@@ -338,9 +349,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Live auctions with their current price and floor, for `LiquidationApi`.
 	pub fn auction_reports() -> Vec<AuctionReport<T::AccountId>> {
+		let params = Params::<T>::get();
 		Auctions::<T>::iter()
 			.map(|(id, a)| {
-				let priced = Self::auction_price(&a);
+				let priced = Self::auction_price_with(&a, &params);
 				AuctionReport {
 					id,
 					who: a.who,

@@ -18,6 +18,12 @@
 //!   walks past [`Config::MaxAdlProbe`] losing positions at the head of the longs.
 //! * `take` (the whole lot: the auction ends and the account goes down the waterfall) and
 //!   `restart` (with a keeper reward).
+//! * `set_params`: governance replacing the liquidation parameters (validated and written).
+//! * `grid_evaluation(p, o)`: one evaluation of the runtime's portfolio grid
+//!   ([`Config::PortfolioGrid`]) over `p` perpetual and `o` option legs on 4 underlyings: a
+//!   cross account's ranked liquidation is charged one per evaluation it made, and the sweep
+//!   makes room for `plan_evaluations(p)` of `grid_evaluation(0, p)` before valuing it
+//!   (`weights::ranked_close_weight`).
 
 use super::*;
 use alloc::vec::Vec;
@@ -68,7 +74,7 @@ fn live_auction<T: Config>(
 			lot,
 			start_price: oracle,
 			started: BlockNumberFor::<T>::from(0u32),
-			decay: T::AuctionBaseDecay::get(),
+			decay: Params::<T>::get().auction_base_decay,
 			value,
 			paused_at_start: 0,
 			paid_restarts: 0,
@@ -224,15 +230,92 @@ mod benchmarks {
 		let who: T::AccountId = account("liquidated", 0, 0);
 		let sub = T::BenchmarkHelper::open_isolated(&who, true, false);
 		let id = live_auction::<T>(&who, sub)?;
-		GlobalInsurance::<T>::put(T::KeeperReward::get());
-		System::<T>::set_block_number(T::AuctionMaxAge::get().saturating_add(1).into());
+		let params = Params::<T>::get();
+		GlobalInsurance::<T>::put(params.keeper_reward);
+		System::<T>::set_block_number(params.auction_max_age.saturating_add(1).into());
 		let keeper: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(keeper), id);
 
 		// The keeper was paid (a share of the lot's value, at most the fixed reward).
-		assert!(GlobalInsurance::<T>::get() < T::KeeperReward::get());
+		assert!(GlobalInsurance::<T>::get() < params.keeper_reward);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		// A value that differs in every field from the default, within the bounds.
+		let mut params = Params::<T>::get();
+		params.close_buffer = MAX_CLOSE_BUFFER;
+		params.liquidation_penalty = MAX_LIQUIDATION_PENALTY;
+		params.auction_max_premium = MAX_AUCTION_PREMIUM;
+		params.auction_base_decay = MAX_AUCTION_DECAY;
+		params.auction_max_discount = MAX_AUCTION_DISCOUNT;
+		params.auction_max_age = params.auction_max_age.saturating_add(1);
+		params.max_paid_restarts = MAX_PAID_RESTARTS;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params.clone());
+
+		assert_eq!(Params::<T>::get(), params.clone());
+		System::<T>::assert_last_event(
+			<T as Config>::RuntimeEvent::from(Event::ParamsSet { params }).into(),
+		);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn grid_evaluation(p: Linear<0, 16>, o: Linear<0, 16>) -> Result<(), BenchmarkError> {
+		use ballast_primitives::math::{options, portfolio};
+		use polkadot_sdk::sp_arithmetic::{FixedPointNumber, FixedU128, Permill};
+		// Without a grid (a runtime that ranks nothing), a one-cell stand-in.
+		const SHOCKS: [portfolio::SpotShock; 1] = [portfolio::SpotShock::from_percent(-16)];
+		const VOLS: [FixedU128; 1] = [FixedU128::from_inner(1_000_000_000_000_000_000)];
+		const SETS: [portfolio::Correlation; 1] = [portfolio::Correlation::Together];
+		let grid = T::PortfolioGrid::get().unwrap_or(portfolio::Grid {
+			spot_shocks: &SHOCKS,
+			vol_shocks: &VOLS,
+			sets: &SETS,
+			floor: portfolio::Floor { perp: Permill::zero(), short_option: Permill::zero() },
+			maintenance: Permill::one(),
+		});
+		let perps = (0..p).map(|i| portfolio::Leg {
+			underlying: i % 4,
+			spot: Price::saturating_from_integer(60_000u32),
+			quantity: 100_000_000,
+			base_decimals: 8,
+			instrument: portfolio::Instrument::Perp,
+			min_shock: Permill::zero(),
+		});
+		let legs: Vec<portfolio::Leg> = (0..o)
+			.map(|i| portfolio::Leg {
+				underlying: i % 4,
+				spot: Price::saturating_from_integer(60_000u32),
+				quantity: 100_000_000,
+				base_decimals: 8,
+				instrument: portfolio::Instrument::Option(portfolio::OptionTerms {
+					kind: if i % 2 == 0 { options::Kind::Put } else { options::Kind::Call },
+					strike: Price::saturating_from_integer(
+						56_000u32.saturating_add(i.saturating_mul(1_000)),
+					),
+					years: options::years_from_seconds(30 * 86_400),
+					volatility: FixedU128::from_rational(60, 100),
+					spread: Permill::from_percent(2),
+					haircut: Permill::from_percent(10),
+				}),
+				min_shock: Permill::zero(),
+			})
+			.chain(perps)
+			.collect();
+		let e;
+		#[block]
+		{
+			e = portfolio::evaluate(&grid, &legs, T::QuoteDecimals::get());
+		}
+		assert_eq!(e.valuations > 0, p > 0 || o > 0);
 		Ok(())
 	}
 

@@ -48,24 +48,34 @@
 //!
 //! ## Liquidation
 //!
+//! The risk officer's settings below (close buffer, full-liquidation ratio, dust, penalty,
+//! auction curve and caps, keeper reward) are one governed value, [`Params`]
+//! ([`LiquidationParams`]): [`Config::DefaultParams`] until governance sets them with
+//! [`Pallet::set_params`] ([`Config::GovernanceOrigin`]), always within the hard bounds of
+//! [`LiquidationParams::validate`] (checked again by `try_state`).
+//!
 //! * **Partial first**: the engine closes just the share of every position that brings the
-//!   account back above maintenance, plus [`Config::CloseBuffer`]
+//!   account back above maintenance, plus the close buffer
 //!   (`ballast_math::liquidation::close_fraction`);
-//!   everything when the health ratio is below [`Config::FullLiquidationRatio`] or the
-//!   notional is below [`Config::DustNotional`]. Positions close against the vault at the
-//!   oracle price; the penalty ([`Config::LiquidationPenalty`] of the closed notional) goes to
+//!   everything when the health ratio is below the full-liquidation ratio or the
+//!   notional is below the dust notional. A cross account under the portfolio grid
+//!   ([`Config::PortfolioGrid`]) is closed leg by leg instead, the legs whose close lowers
+//!   the requirement most first, each in full or the part that suffices
+//!   (`ballast_math::liquidation::close_plan`; a hedge stays while it hedges), when that
+//!   closes no more notional than the same share of every position would. Positions close against the vault at the
+//!   oracle price; the penalty (a share of the closed notional) goes to
 //!   the insurance fund of the account's market (isolated accounts) or the global fund.
 //! * **Collateral**: when positions are gone and the quote balance is still negative, enough
 //!   collateral is seized into **Dutch auctions** for the quote asset. The price starts above
 //!   the oracle price and decays per block; bidders [`Pallet::take`] partial lots; nothing is
 //!   ever sold below the floor `oracle × (1 − max discount)`; auctions that are too old or have
 //!   decayed to the floor are restarted at the current oracle price by anyone calling
-//!   [`Pallet::restart`], who earns [`Config::KeeperRewardShare`] of the lot's value, at most
-//!   [`Config::KeeperReward`], for the first [`Config::MaxPaidRestarts`] restarts of an auction.
+//!   [`Pallet::restart`], who earns a share of the lot's value, at most a fixed reward, for the
+//!   first few restarts of an auction.
 //!   The start premium and the decay adapt to the asset's volatility. Proceeds repay the
 //!   account's debt; if they cannot be credited to it (it no longer exists), they go to the
 //!   global insurance fund and the take stands. The value in live auctions is capped globally
-//!   ([`Config::MaxAuctionValue`]) and per asset ([`Config::MaxAuctionValuePerAsset`]):
+//!   and per asset ([`LiquidationParams::max_auction_value`], `max_auction_value_per_asset`):
 //!   seizures beyond the caps wait in a first-in-first-out queue ([`SeizureQueue`]) that the
 //!   sweep serves first as lots are taken; a served account seizes for what its live auctions
 //!   do not already raise ([`LiveAuctionValue`]), or goes back to the queue silently.
@@ -114,7 +124,7 @@
 //! The formulas are `ballast_math::liquidation` and `ballast_math::safety`. Files: `types.rs`,
 //! `index.rs` (the liquidation-price and ADL indexes), `watch.rs` (the watch), `sweep.rs`,
 //! `liquidate.rs`, `auctions.rs`, `waterfall.rs` (insurance, deleveraging, bad debt),
-//! `try_state.rs`.
+//! `params.rs` (the governed parameters), `try_state.rs`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
@@ -139,6 +149,7 @@ mod index;
 mod liquidate;
 #[cfg(test)]
 mod mock;
+mod params;
 mod sweep;
 #[cfg(test)]
 mod tests;
@@ -199,8 +210,10 @@ pub mod pallet {
 	use super::*;
 
 	/// The in-code storage version: 1 is the layout Ballast launched with (see the runtime's
-	/// `Migrations` and `runtime/tests/layout.rs`, which fails when storage changes without a bump).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// `Migrations` and `runtime/tests/layout.rs`, which fails when storage changes without a bump);
+	/// 2 adds [`Params`], which needs no data migration (empty, it reads
+	/// [`Config::DefaultParams`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -254,64 +267,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type AccountChecksPerBlock: Get<u32>;
 
-		/// Extra share closed beyond the minimum, as a share of that minimum.
-		#[pallet::constant]
-		type CloseBuffer: Get<Permill>;
+		/// The liquidation parameters while none are stored (and so from genesis): they must pass
+		/// [`LiquidationParams::validate`] (the integrity test checks). Governance replaces them
+		/// with [`Pallet::set_params`]; see [`Params`].
+		type DefaultParams: Get<LiquidationParams>;
 
-		/// Below this health ratio, positions are closed in full.
-		#[pallet::constant]
-		type FullLiquidationRatio: Get<Permill>;
-
-		/// Below this notional, positions are closed in full.
-		#[pallet::constant]
-		type DustNotional: Get<Balance>;
-
-		/// Penalty on closed notional, to the insurance fund.
-		#[pallet::constant]
-		type LiquidationPenalty: Get<Permill>;
-
-		/// Auction start premium over the oracle price at zero volatility.
-		#[pallet::constant]
-		type AuctionBasePremium: Get<Permill>;
-
-		/// Largest auction start premium.
-		#[pallet::constant]
-		type AuctionMaxPremium: Get<Permill>;
-
-		/// Per-block price decay at zero volatility.
-		#[pallet::constant]
-		type AuctionBaseDecay: Get<Permill>;
-
-		/// Nothing sells below `oracle × (1 − AuctionMaxDiscount)`.
-		#[pallet::constant]
-		type AuctionMaxDiscount: Get<Permill>;
-
-		/// Blocks after which an auction must be restarted.
-		#[pallet::constant]
-		type AuctionMaxAge: Get<u32>;
-
-		/// Most value (at seizure prices) in live auctions, all assets together. Seizures beyond
-		/// it wait in [`SeizureQueue`].
-		#[pallet::constant]
-		type MaxAuctionValue: Get<Balance>;
-
-		/// Most value in live auctions of any one asset.
-		#[pallet::constant]
-		type MaxAuctionValuePerAsset: Get<Balance>;
-
-		/// Most quote paid (from the global insurance fund) to whoever restarts a stale auction.
-		#[pallet::constant]
-		type KeeperReward: Get<Balance>;
-
-		/// The keeper's reward as a share of the remaining lot's value at the restart price
-		/// (capped by [`Config::KeeperReward`]): restarting a dust lot earns dust.
-		#[pallet::constant]
-		type KeeperRewardShare: Get<Permill>;
-
-		/// Restarts of one auction that are paid; later restarts still happen, unpaid. With
-		/// [`Config::KeeperRewardShare`] this bounds what one auction can ever cost the fund.
-		#[pallet::constant]
-		type MaxPaidRestarts: Get<u32>;
+		/// Who may change the liquidation parameters ([`Pallet::set_params`]).
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Most opposing positions one shortfall is deleveraged against before the rest is
 		/// written off.
@@ -329,6 +291,12 @@ pub mod pallet {
 		/// the same block.
 		type LossBearer: LossBearer;
 
+		/// The portfolio-margin grid cross accounts are margined by (the margin engine's):
+		/// with one, an unhealthy cross account is closed leg by leg, the legs whose close
+		/// lowers the requirement most first (`ballast_math::liquidation::close_plan`); without
+		/// one (and for isolated accounts), the same share of every position.
+		type PortfolioGrid: Get<Option<ballast_primitives::math::portfolio::Grid<'static>>>;
+
 		/// Weights.
 		type WeightInfo: WeightInfo;
 
@@ -336,6 +304,18 @@ pub mod pallet {
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
+
+	/// The default of [`Params`]: [`Config::DefaultParams`].
+	#[pallet::type_value]
+	pub fn DefaultParams<T: Config>() -> LiquidationParams {
+		T::DefaultParams::get()
+	}
+
+	/// The liquidation parameters in force (see [`LiquidationParams`]): what governance last set
+	/// with [`Pallet::set_params`], or [`Config::DefaultParams`] if it never did. Always within
+	/// the hard bounds of [`LiquidationParams::validate`].
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, LiquidationParams, ValueQuery, DefaultParams<T>>;
 
 	/// Isolated accounts by market, side and liquidation price (risk order).
 	#[pallet::storage]
@@ -507,7 +487,8 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A share of an account's positions was closed.
+		/// A share of an account's positions was closed: `fraction` of each, or, for a cross
+		/// account closed leg by leg under the portfolio grid, the share of its notional.
 		PositionsLiquidated {
 			who: T::AccountId,
 			sub: SubAccount,
@@ -596,6 +577,8 @@ pub mod pallet {
 		/// An auto-deleveraging step for `who`'s shortfall failed; nothing of it was applied
 		/// (it counts against the step limit).
 		DeleverageFailed { who: T::AccountId, sub: SubAccount, error: DispatchError },
+		/// Governance replaced the liquidation parameters ([`Pallet::set_params`]).
+		ParamsSet { params: LiquidationParams },
 	}
 
 	#[pallet::error]
@@ -618,6 +601,52 @@ pub mod pallet {
 		Overflow,
 		/// No such margin account.
 		UnknownAccount,
+		/// `liquidation_penalty` exceeds [`MAX_LIQUIDATION_PENALTY`] (25 %).
+		PenaltyTooHigh,
+		/// `close_buffer` is zero or exceeds [`MAX_CLOSE_BUFFER`] (50 %).
+		CloseBufferOutOfRange,
+		/// `dust_notional` exceeds [`MAX_DUST_NOTIONAL_UNITS`] (10,000) whole quote units.
+		DustNotionalTooHigh,
+		/// `auction_base_premium` exceeds `auction_max_premium`.
+		BasePremiumAboveMax,
+		/// `auction_max_premium` exceeds [`MAX_AUCTION_PREMIUM`] (50 %).
+		MaxPremiumTooHigh,
+		/// `auction_base_decay` is zero or exceeds [`MAX_AUCTION_DECAY`] (10 % per block).
+		DecayOutOfRange,
+		/// `auction_max_discount` is zero or exceeds [`MAX_AUCTION_DISCOUNT`] (50 %).
+		DiscountOutOfRange,
+		/// `auction_max_age` is below [`MIN_AUCTION_MAX_AGE`] (10 blocks).
+		MaxAgeTooShort,
+		/// `max_auction_value` or `max_auction_value_per_asset` is zero.
+		ZeroAuctionCap,
+		/// `max_auction_value_per_asset` exceeds `max_auction_value`.
+		AssetCapAboveTotal,
+		/// `keeper_reward` exceeds [`MAX_KEEPER_REWARD_UNITS`] (1,000) whole quote units.
+		KeeperRewardTooHigh,
+		/// `keeper_reward_share` exceeds [`MAX_KEEPER_REWARD_SHARE`] (10 %).
+		KeeperShareTooHigh,
+		/// `max_paid_restarts` exceeds [`MAX_PAID_RESTARTS`] (16).
+		TooManyPaidRestarts,
+	}
+
+	impl<T> From<ParamError> for Error<T> {
+		fn from(e: ParamError) -> Self {
+			match e {
+				ParamError::PenaltyTooHigh => Error::PenaltyTooHigh,
+				ParamError::CloseBufferOutOfRange => Error::CloseBufferOutOfRange,
+				ParamError::DustNotionalTooHigh => Error::DustNotionalTooHigh,
+				ParamError::BasePremiumAboveMax => Error::BasePremiumAboveMax,
+				ParamError::MaxPremiumTooHigh => Error::MaxPremiumTooHigh,
+				ParamError::DecayOutOfRange => Error::DecayOutOfRange,
+				ParamError::DiscountOutOfRange => Error::DiscountOutOfRange,
+				ParamError::MaxAgeTooShort => Error::MaxAgeTooShort,
+				ParamError::ZeroAuctionCap => Error::ZeroAuctionCap,
+				ParamError::AssetCapAboveTotal => Error::AssetCapAboveTotal,
+				ParamError::KeeperRewardTooHigh => Error::KeeperRewardTooHigh,
+				ParamError::KeeperShareTooHigh => Error::KeeperShareTooHigh,
+				ParamError::TooManyPaidRestarts => Error::TooManyPaidRestarts,
+			}
+		}
 	}
 
 	#[pallet::hooks]
@@ -629,6 +658,11 @@ pub mod pallet {
 		fn integrity_test() {
 			// The auto-deleveraging scope is a bit per market and side.
 			assert!(T::MaxMarkets::get() <= 16, "MaxMarkets must fit the ADL scope bits");
+			// The parameters in force before governance sets any must be within the bounds.
+			assert!(
+				T::DefaultParams::get().validate(T::QuoteDecimals::get()).is_ok(),
+				"DefaultParams must pass LiquidationParams::validate"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -661,10 +695,11 @@ pub mod pallet {
 		}
 
 		/// Restart auction `id`, which has decayed to its floor or is too old, at the current
-		/// oracle price. The caller earns [`Config::KeeperRewardShare`] of the remaining lot's
-		/// value at the new start price, at most [`Config::KeeperReward`], from the global
-		/// insurance fund (as far as it holds it), for the first [`Config::MaxPaidRestarts`]
-		/// restarts of the auction; later restarts are unpaid.
+		/// oracle price. The caller earns [`LiquidationParams::keeper_reward_share`] of the
+		/// remaining lot's value at the new start price, at most
+		/// [`LiquidationParams::keeper_reward`], from the global insurance fund (as far as it
+		/// holds it), for the first [`LiquidationParams::max_paid_restarts`] restarts of the
+		/// auction; later restarts are unpaid.
 		///
 		/// Errors: [`Error::UnknownAuction`], [`Error::AuctionNotStale`], [`Error::AuctionPaused`].
 		#[pallet::call_index(1)]
@@ -672,6 +707,27 @@ pub mod pallet {
 		pub fn restart(origin: OriginFor<T>, id: AuctionId) -> DispatchResult {
 			let keeper = ensure_signed(origin)?;
 			Self::do_restart(&keeper, id)
+		}
+
+		/// Replace the liquidation parameters ([`Params`]) with `params`, which must be within
+		/// the hard bounds of [`LiquidationParams::validate`]. They apply from the next use:
+		/// live auctions keep their start price and decay until restarted, but their floor,
+		/// maximum age and the caps follow the new values at once.
+		///
+		/// Origin: [`Config::GovernanceOrigin`]. Emits [`Event::ParamsSet`].
+		///
+		/// Errors: `BadOrigin`; one per violated bound: [`Error::CloseBufferOutOfRange`],
+		/// [`Error::DustNotionalTooHigh`], [`Error::PenaltyTooHigh`],
+		/// [`Error::BasePremiumAboveMax`], [`Error::MaxPremiumTooHigh`],
+		/// [`Error::DecayOutOfRange`], [`Error::DiscountOutOfRange`], [`Error::MaxAgeTooShort`],
+		/// [`Error::ZeroAuctionCap`], [`Error::AssetCapAboveTotal`],
+		/// [`Error::KeeperRewardTooHigh`], [`Error::KeeperShareTooHigh`],
+		/// [`Error::TooManyPaidRestarts`] (the first violated, in field order).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: LiquidationParams) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_params(params)
 		}
 	}
 }

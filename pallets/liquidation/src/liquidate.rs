@@ -3,14 +3,14 @@
 //! runs in its own storage layer: it completes, or changes nothing and says why
 //! ([`Event::LiquidationFailed`]).
 
-use crate::{pallet::*, types::*, LOG_TARGET};
+use crate::{pallet::*, types::*, WeightInfo, LOG_TARGET};
 use ballast_primitives::{
-	math::liquidation as rules,
-	traits::{AccountSnapshot, Derivatives, MarginLedger, MarginSide},
+	math::{liquidation as rules, portfolio::Instrument},
+	traits::{AccountSnapshot, Derivatives, MarginLedger, MarginSide, PriceMode},
 	Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
 use polkadot_sdk::{
-	frame_support::{storage::with_storage_layer, traits::Get},
+	frame_support::{storage::with_storage_layer, traits::Get, weights::Weight},
 	sp_arithmetic::Permill,
 	sp_runtime::DispatchError,
 };
@@ -26,11 +26,12 @@ impl<T: Config> Pallet<T> {
 
 	/// [`Self::liquidate`] for an account the seizure queue serves: it may seize for the part
 	/// of its debt its live auctions do not already raise, and goes back to the queue (silently)
-	/// if the caps are still full.
-	pub(crate) fn liquidate_queued(who: &T::AccountId, sub: SubAccount) -> Outcome {
+	/// if the caps are still full. Also returns the weight its ranked closes spent (see
+	/// [`Self::liquidate_spent`]).
+	pub(crate) fn liquidate_queued(who: &T::AccountId, sub: SubAccount) -> (Outcome, Weight) {
 		match T::Margin::snapshot(who, sub) {
 			Some(snapshot) => Self::liquidate_as(who, sub, &snapshot, true),
-			None => Outcome::Unknown,
+			None => (Outcome::Unknown, Weight::zero()),
 		}
 	}
 
@@ -41,6 +42,18 @@ impl<T: Config> Pallet<T> {
 		sub: SubAccount,
 		snapshot: &AccountSnapshot,
 	) -> Outcome {
+		Self::liquidate_as(who, sub, snapshot, false).0
+	}
+
+	/// [`Self::liquidate_with`], and the weight of the grid evaluations its ranked closes made
+	/// (zero unless a cross account under the portfolio grid was closed leg by leg; at most
+	/// `weights::ranked_close_weight` of its positions), which the liquidation's own weight
+	/// does not include.
+	pub(crate) fn liquidate_spent(
+		who: &T::AccountId,
+		sub: SubAccount,
+		snapshot: &AccountSnapshot,
+	) -> (Outcome, Weight) {
 		Self::liquidate_as(who, sub, snapshot, false)
 	}
 
@@ -49,19 +62,23 @@ impl<T: Config> Pallet<T> {
 		sub: SubAccount,
 		snapshot: &AccountSnapshot,
 		from_queue: bool,
-	) -> Outcome {
+	) -> (Outcome, Weight) {
 		if !snapshot.needs_action() {
-			return Outcome::Healthy;
+			return (Outcome::Healthy, Weight::zero());
 		}
-		match with_storage_layer(|| Self::act(who, sub, snapshot, from_queue)) {
-			Ok(true) => Outcome::Liquidated,
-			Ok(false) => Outcome::Healthy,
-			Err(error) => {
-				log::warn!(target: LOG_TARGET, "liquidating {who:?}/{sub} failed: {error:?}");
-				Self::deposit_event(Event::LiquidationFailed { who: who.clone(), sub, error });
-				Outcome::Unknown
-			},
-		}
+		// Spent even if the liquidation fails and its changes are undone.
+		let mut spent = Weight::zero();
+		let outcome =
+			match with_storage_layer(|| Self::act(who, sub, snapshot, from_queue, &mut spent)) {
+				Ok(true) => Outcome::Liquidated,
+				Ok(false) => Outcome::Healthy,
+				Err(error) => {
+					log::warn!(target: LOG_TARGET, "liquidating {who:?}/{sub} failed: {error:?}");
+					Self::deposit_event(Event::LiquidationFailed { who: who.clone(), sub, error });
+					Outcome::Unknown
+				},
+			};
+		(outcome, spent)
 	}
 
 	/// The liquidation itself; see [`Self::liquidate_with`]. Returns whether it acted.
@@ -70,8 +87,10 @@ impl<T: Config> Pallet<T> {
 		sub: SubAccount,
 		snapshot: &AccountSnapshot,
 		from_queue: bool,
+		spent: &mut Weight,
 	) -> Result<bool, DispatchError> {
 		let market = snapshot.market;
+		let params = Params::<T>::get();
 		let mut acted = false;
 		// The share of every position closed and the penalty charged, if any.
 		let mut closed_part: Option<(Permill, Balance)> = None;
@@ -82,8 +101,8 @@ impl<T: Config> Pallet<T> {
 				snapshot.maintenance_equity,
 				snapshot.maintenance_requirement,
 				snapshot.notional,
-				T::FullLiquidationRatio::get(),
-				T::DustNotional::get(),
+				params.full_liquidation_ratio,
+				params.dust_notional,
 			);
 			let fraction = if full {
 				Permill::one()
@@ -92,8 +111,8 @@ impl<T: Config> Pallet<T> {
 					snapshot.maintenance_equity,
 					snapshot.maintenance_requirement,
 					snapshot.notional,
-					T::LiquidationPenalty::get(),
-					T::CloseBuffer::get(),
+					params.liquidation_penalty,
+					params.close_buffer,
 				)
 			};
 			let fraction = if fraction.is_zero() { Permill::one() } else { fraction };
@@ -103,10 +122,40 @@ impl<T: Config> Pallet<T> {
 				acc | adl_bit(p.market, if p.is_long() { SHORT } else { LONG }).unwrap_or(0)
 			});
 			AdlScope::<T>::mutate((who, sub), |s| *s |= scope);
-			let closed = T::Derivatives::close_fraction(who, sub, fraction)?;
-			let penalty = T::LiquidationPenalty::get().mul_ceil(closed);
+			// A portfolio-margined account, not closed in full: the legs whose close lowers the
+			// requirement most first, as far as needed (a hedge stays while it hedges).
+			let ranked = if sub == CROSS_ACCOUNT && !full {
+				Self::ranked_closes(who, sub, snapshot, &params, spent)
+			} else {
+				None
+			};
+			let ranked_closes = ranked.is_some();
+			let (closed, fraction) = match ranked {
+				Some(closes) => {
+					let mut closed: Balance = 0;
+					for (m, f) in closes {
+						closed =
+							closed.saturating_add(T::Derivatives::close_position(who, sub, m, f)?);
+					}
+					// The share of the notional closed, for the event.
+					(
+						closed,
+						ballast_primitives::math::units::permill_of(
+							closed,
+							snapshot.notional,
+							ballast_primitives::math::units::Rounding::Up,
+						),
+					)
+				},
+				None => (T::Derivatives::close_fraction(who, sub, fraction)?, fraction),
+			};
+			let penalty = params.liquidation_penalty.mul_ceil(closed);
 			let charged = Self::charge_penalty(who, sub, market, penalty)?;
-			closed_part = Some((fraction, charged));
+			// Ranked closes do not scale the requirement by one share: the account is filed
+			// from the snapshot (its triggers fire at once, and the next valuation files it).
+			if !ranked_closes {
+				closed_part = Some((fraction, charged));
+			}
 			Self::deposit_event(Event::PositionsLiquidated {
 				who: who.clone(),
 				sub,
@@ -138,7 +187,7 @@ impl<T: Config> Pallet<T> {
 			let debt = quote.unsigned_abs();
 			let unraised = debt.saturating_sub(LiveAuctionValue::<T>::get(&key));
 			let seized = if unraised > 0 && !collateral.is_empty() {
-				Self::seize_for_debt(who, sub, market, unraised, &collateral, !from_queue)?
+				Self::seize_for_debt(who, sub, market, unraised, &collateral, !from_queue, &params)?
 			} else {
 				Seizure::default()
 			};
@@ -177,6 +226,44 @@ impl<T: Config> Pallet<T> {
 		});
 		Self::file_watch(who, sub, &open, Some(after.as_ref().unwrap_or(snapshot)), false);
 		Ok(acted)
+	}
+
+	/// The ranked closes of a cross account under the portfolio grid
+	/// (`ballast_math::liquidation::close_plan`, valued at the conservative prices of the
+	/// snapshot): `(market, share)` in the order to close them. `None` — no grid, a product
+	/// that cannot list its legs by market, legs that do not price, or no plan better than the
+	/// proportional rule — and the same share of every position closes. `spent` is set to the
+	/// weight of the grid evaluations made ([`WeightInfo::grid_evaluation`] by the legs'
+	/// kinds, per evaluation).
+	pub(crate) fn ranked_closes(
+		who: &T::AccountId,
+		sub: SubAccount,
+		snapshot: &AccountSnapshot,
+		params: &LiquidationParams,
+		spent: &mut Weight,
+	) -> Option<alloc::vec::Vec<(MarketId, Permill)>> {
+		let grid = T::PortfolioGrid::get()?;
+		let legs = T::Derivatives::market_legs(who, sub, PriceMode::Conservative).ok()??;
+		let (markets, legs): (alloc::vec::Vec<_>, alloc::vec::Vec<_>) = legs.into_iter().unzip();
+		let (plan, made) = rules::close_plan_counted(
+			&grid,
+			&legs,
+			T::QuoteDecimals::get(),
+			snapshot.maintenance_equity,
+			params.liquidation_penalty,
+			params.close_buffer,
+		);
+		let count = |perp: bool| {
+			let n = legs.iter().filter(|l| matches!(l.instrument, Instrument::Perp) == perp);
+			u32::try_from(n.count()).unwrap_or(u32::MAX)
+		};
+		*spent = T::WeightInfo::grid_evaluation(count(true), count(false))
+			.saturating_mul(u64::from(made));
+		let plan = plan?;
+		if plan.is_empty() {
+			return None;
+		}
+		plan.into_iter().map(|c| markets.get(c.leg).map(|m| (*m, c.fraction))).collect()
 	}
 
 	/// Take the penalty from the account's quote balance into the market's (isolated) or the

@@ -103,9 +103,10 @@ impl<T: Config> Pallet<T> {
 			let mut last = None;
 			for acct in page {
 				let cost = Self::check_weight(&acct);
+				let reserve = Self::act_weight(&acct, act);
 				// Room for the check and, should the account need it, its liquidation: the
 				// sweep never goes over its budget.
-				if !meter.can_consume(cost.saturating_add(act)) {
+				if !meter.can_consume(cost.saturating_add(reserve)) {
 					break;
 				}
 				if !seen.contains(&acct) {
@@ -150,12 +151,15 @@ impl<T: Config> Pallet<T> {
 		// Serve only those queued before this block: an account that finds no room goes back
 		// to the end and waits for the next block.
 		let (_, end) = QueueBounds::<T>::get();
+		let max_auction_value = Params::<T>::get().max_auction_value;
 		loop {
 			let (head, tail) = QueueBounds::<T>::get();
+			let reserve =
+				SeizureQueue::<T>::get(head).map_or(act, |key| Self::act_weight(&key, act));
 			if head >= tail
 				|| head >= end
-				|| TotalAuctionValue::<T>::get() >= T::MaxAuctionValue::get()
-				|| !meter.can_consume(act)
+				|| TotalAuctionValue::<T>::get() >= max_auction_value
+				|| !meter.can_consume(reserve)
 			{
 				break;
 			}
@@ -164,7 +168,9 @@ impl<T: Config> Pallet<T> {
 			if let Some(key) = SeizureQueue::<T>::take(head) {
 				Queued::<T>::remove(&key);
 				let (who, sub) = key;
-				match Self::liquidate_queued(&who, sub) {
+				let (outcome, spent) = Self::liquidate_queued(&who, sub);
+				meter.consume(spent);
+				match outcome {
 					Outcome::Liquidated => served = served.saturating_add(1),
 					// Failed (nothing applied): back to the end of the queue.
 					Outcome::Unknown if T::Margin::balances(&who, sub).is_some() => {

@@ -6,6 +6,8 @@ use polkadot_sdk::frame_support::{ensure, traits::Get};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants:
+	/// * the parameters in force ([`Params`]) are within the hard bounds of
+	///   [`crate::LiquidationParams::validate`];
 	/// * [`Index`] and [`Indexed`] describe the same entries;
 	/// * [`Watch`] and [`Watching`] describe the same entries, [`WatchedSources`] counts them
 	///   per source and direction, and every account with a position is in [`Watching`];
@@ -14,6 +16,10 @@ impl<T: Config> Pallet<T> {
 	/// * the pallet account holds at least every live lot, per asset.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
+		ensure!(
+			Params::<T>::get().validate(T::QuoteDecimals::get()).is_ok(),
+			"liquidation parameters outside their hard bounds"
+		);
 		let mut n = 0u32;
 		for ((m, side, k, acct), ()) in Index::<T>::iter() {
 			ensure!(

@@ -181,6 +181,18 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::check_account(p, c)
 	}
 
+	/// What liquidating `key` may cost, the room the sweep makes before valuing it: `act`, plus
+	/// for a cross account under the portfolio grid the most that ranking and planning its
+	/// closes may cost by its class (positions, from its triggers). What it is charged is
+	/// `act` and the evaluations it made.
+	pub fn act_weight(key: &(T::AccountId, SubAccount), act: Weight) -> Weight {
+		if key.1 != ballast_primitives::CROSS_ACCOUNT || T::PortfolioGrid::get().is_none() {
+			return act;
+		}
+		let (p, _) = Watching::<T>::get(key).map_or((0, 0), |t| class_of(&t));
+		act.saturating_add(weights::ranked_close_weight::<T::WeightInfo>(p))
+	}
+
 	/// Walk the watch: for every source something is filed under, from the head of each
 	/// direction while the source's level has reached the trigger. Returns `false` when the
 	/// budget ran out (the rest waits, at the head, for the next block).
@@ -221,7 +233,8 @@ impl<T: Config> Pallet<T> {
 				}
 				if !seen.contains(&acct) {
 					let cost = Self::check_weight(&acct);
-					if !meter.can_consume(cost.saturating_add(act)) {
+					let reserve = Self::act_weight(&acct, act);
+					if !meter.can_consume(cost.saturating_add(reserve)) {
 						WatchResume::<T>::put((source, dir));
 						return false;
 					}
@@ -258,7 +271,11 @@ impl<T: Config> Pallet<T> {
 		};
 		if s.needs_action() {
 			meter.consume(act);
-			return Self::liquidate_with(who, sub, s);
+			// Ranked closes: what their grid evaluations cost (the caller made room for the
+			// most they may).
+			let (outcome, spent) = Self::liquidate_spent(who, sub, s);
+			meter.consume(spent);
+			return outcome;
 		}
 		if sub != ballast_primitives::CROSS_ACCOUNT {
 			Self::reindex_price(

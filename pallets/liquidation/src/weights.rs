@@ -8,7 +8,7 @@
 
 #![allow(missing_docs)]
 
-use polkadot_sdk::frame_support::weights::Weight;
+use polkadot_sdk::frame_support::weights::{constants::RocksDbWeight, Weight};
 
 /// Weight functions needed by `pallet_liquidation`.
 pub trait WeightInfo {
@@ -26,6 +26,21 @@ pub trait WeightInfo {
 	fn deleverage_step() -> Weight;
 	fn take() -> Weight;
 	fn restart() -> Weight;
+	/// Governance replacing the liquidation parameters (validated, one write).
+	fn set_params() -> Weight;
+	/// One evaluation of the portfolio grid over `p` perpetual and `o` option legs: a cross
+	/// account's ranked liquidation makes up to
+	/// `ballast_math::liquidation::plan_evaluations(legs)` of them, and is charged for those it
+	/// made.
+	fn grid_evaluation(p: u32, o: u32) -> Weight;
+}
+
+/// What ranking and planning the closes of a cross account with `p` positions may add to its
+/// liquidation (what the sweep makes room for before valuing it): every evaluation the plan
+/// may make, every leg an option (the costliest). It is charged what it made.
+pub fn ranked_close_weight<W: WeightInfo>(p: u32) -> Weight {
+	W::grid_evaluation(0, p)
+		.saturating_mul(u64::from(ballast_primitives::math::liquidation::plan_evaluations(p)))
 }
 
 /// What every sweep pays: the head of each market's index, the queue, the cursor.
@@ -62,5 +77,13 @@ impl WeightInfo for () {
 	}
 	fn restart() -> Weight {
 		Weight::from_parts(200_000_000, 6_000)
+	}
+	fn set_params() -> Weight {
+		Weight::from_parts(20_000_000, 600).saturating_add(RocksDbWeight::get().writes(1))
+	}
+	fn grid_evaluation(p: u32, o: u32) -> Weight {
+		Weight::from_parts(2_000_000, 0)
+			.saturating_mul(p.into())
+			.saturating_add(Weight::from_parts(150_000_000, 0).saturating_mul(o.into()))
 	}
 }

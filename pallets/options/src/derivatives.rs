@@ -95,6 +95,70 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// The live positions of `(who, sub)` as the portfolio grid sees them, by series (what
+	/// [`Derivatives::risk_legs`] and [`Derivatives::market_legs`] return).
+	fn series_legs(
+		who: &T::AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Vec<(SeriesId, RiskLeg)>, PriceError> {
+		let mut legs = Vec::new();
+		for (id, series, pos) in Self::positions_of(who, sub) {
+			if series.status != SeriesStatus::Live {
+				continue;
+			}
+			let u = Underlyings::<T>::get(series.params.underlying).ok_or(PriceError::Missing)?;
+			let spot = Self::spot(&series.params, mode)?;
+			let Some(terms) = Self::option_terms(&series.params, &u, spot) else { continue };
+			legs.push((
+				id,
+				RiskLeg {
+					underlying: series.params.underlying,
+					spot,
+					quantity: i128::try_from(pos.quantity).unwrap_or(i128::MAX),
+					base_decimals: u.base_decimals,
+					instrument: portfolio::Instrument::Option(terms),
+					min_shock: Permill::zero(),
+				},
+			));
+		}
+		Ok(legs)
+	}
+
+	/// Liquidation: sell `fraction` (rounded up) of a live position back to the vault at the bid
+	/// at the conservative price. Returns the proceeds (nothing for a series being settled).
+	fn liquidate_position(
+		who: &T::AccountId,
+		sub: SubAccount,
+		id: SeriesId,
+		mut series: Series,
+		pos: Position,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		if series.status != SeriesStatus::Live {
+			return Ok(0);
+		}
+		let quantity = fraction.mul_ceil(pos.quantity).min(pos.quantity);
+		if quantity == 0 {
+			return Ok(0);
+		}
+		let u =
+			Underlyings::<T>::get(series.params.underlying).ok_or(Error::<T>::UnknownUnderlying)?;
+		let spot = Self::spot(&series.params, PriceMode::Conservative).map_err(Error::<T>::from)?;
+		let q = Self::quote_at(&series.params, &u, spot).ok_or(Error::<T>::Unpriceable)?;
+		let proceeds = value_of::<T>(quantity, u.base_decimals, q.bid, Rounding::Down)
+			.ok_or(Error::<T>::Overflow)?;
+		Self::reduce(who, sub, id, &mut series, pos, quantity, proceeds)?;
+		Self::deposit_event(Event::LiquidatedToVault {
+			who: who.clone(),
+			sub,
+			series: id,
+			quantity,
+			proceeds,
+		});
+		Ok(proceeds)
+	}
+
 	/// The positions of `(who, sub)` with their series.
 	pub fn positions_of(who: &T::AccountId, sub: SubAccount) -> Vec<(SeriesId, Series, Position)> {
 		let key = (who.clone(), sub);
@@ -138,24 +202,29 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 		sub: SubAccount,
 		mode: PriceMode,
 	) -> Result<Vec<RiskLeg>, PriceError> {
-		let mut legs = Vec::new();
-		for (_, series, pos) in Self::positions_of(who, sub) {
-			if series.status != SeriesStatus::Live {
-				continue;
-			}
-			let u = Underlyings::<T>::get(series.params.underlying).ok_or(PriceError::Missing)?;
-			let spot = Self::spot(&series.params, mode)?;
-			let Some(terms) = Self::option_terms(&series.params, &u, spot) else { continue };
-			legs.push(RiskLeg {
-				underlying: series.params.underlying,
-				spot,
-				quantity: i128::try_from(pos.quantity).unwrap_or(i128::MAX),
-				base_decimals: u.base_decimals,
-				instrument: portfolio::Instrument::Option(terms),
-				min_shock: Permill::zero(),
-			});
-		}
-		Ok(legs)
+		Ok(Self::series_legs(who, sub, mode)?.into_iter().map(|(_, leg)| leg).collect())
+	}
+
+	/// [`Self::risk_legs`] by series.
+	fn market_legs(
+		who: &T::AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Option<Vec<(MarketId, RiskLeg)>>, PriceError> {
+		Self::series_legs(who, sub, mode).map(Some)
+	}
+
+	/// [`Self::close_fraction`] of one series (a position being settled is left to settlement).
+	fn close_position(
+		who: &T::AccountId,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		let key = (who.clone(), sub);
+		let Some(series) = AllSeries::<T>::get(market) else { return Ok(0) };
+		let Some(pos) = Positions::<T>::get(market, &key) else { return Ok(0) };
+		Self::liquidate_position(who, sub, market, series, pos, fraction)
 	}
 
 	fn market_exists(market: MarketId) -> bool {
@@ -225,29 +294,8 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 		fraction: Permill,
 	) -> Result<Balance, DispatchError> {
 		let mut total: Balance = 0;
-		for (id, mut series, pos) in Self::positions_of(who, sub) {
-			if series.status != SeriesStatus::Live {
-				continue;
-			}
-			let quantity = fraction.mul_ceil(pos.quantity).min(pos.quantity);
-			if quantity == 0 {
-				continue;
-			}
-			let u = Underlyings::<T>::get(series.params.underlying)
-				.ok_or(Error::<T>::UnknownUnderlying)?;
-			let spot =
-				Self::spot(&series.params, PriceMode::Conservative).map_err(Error::<T>::from)?;
-			let q = Self::quote_at(&series.params, &u, spot).ok_or(Error::<T>::Unpriceable)?;
-			let proceeds = value_of::<T>(quantity, u.base_decimals, q.bid, Rounding::Down)
-				.ok_or(Error::<T>::Overflow)?;
-			Self::reduce(who, sub, id, &mut series, pos, quantity, proceeds)?;
-			Self::deposit_event(Event::LiquidatedToVault {
-				who: who.clone(),
-				sub,
-				series: id,
-				quantity,
-				proceeds,
-			});
+		for (id, series, pos) in Self::positions_of(who, sub) {
+			let proceeds = Self::liquidate_position(who, sub, id, series, pos, fraction)?;
 			total = total.saturating_add(proceeds);
 		}
 		Ok(total)

@@ -196,4 +196,25 @@ impl<T: Config> Derivatives<T::AccountId> for Pallet<T> {
 		let pos = Positions::<T>::get((who, sub), market).ok_or(Error::<T>::NoPosition)?;
 		Self::close_part(who, sub, market, pos, fraction).map(|(_, settled)| settled)
 	}
+
+	/// [`Self::risk_legs`] by market (the same legs, in the same order).
+	fn market_legs(
+		who: &T::AccountId,
+		sub: SubAccount,
+		mode: PriceMode,
+	) -> Result<Option<Vec<(MarketId, RiskLeg)>>, PriceError> {
+		let markets = Positions::<T>::iter_key_prefix((who.clone(), sub));
+		let legs = Self::risk_legs(who, sub, mode)?;
+		Ok(Some(markets.zip(legs).collect()))
+	}
+
+	fn close_position(
+		who: &T::AccountId,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		let Some(pos) = Positions::<T>::get((who, sub), market) else { return Ok(0) };
+		Self::close_part(who, sub, market, pos, fraction).map(|(exit, _)| exit)
+	}
 }

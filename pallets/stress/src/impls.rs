@@ -66,7 +66,8 @@ impl<T: Config> Pallet<T> {
 		let fits = |used: Weight, limit: Weight| limit.all_gte(used.saturating_add(worst_case));
 
 		// The changed accounts, with at most half of what is left.
-		let half = budget.saturating_sub(base) / 2;
+		let left = budget.saturating_sub(base);
+		let half = Weight::from_parts(left.ref_time() / 2, left.proof_size() / 2);
 		let dirty_limit = base.saturating_add(half);
 		let mut dirty = Dirty::<T>::drain();
 		while fits(used, dirty_limit) {
@@ -189,7 +190,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		let new = &new[..scenarios.len().min(MAX_SCENARIOS)];
+		let new = new.get(..scenarios.len().min(MAX_SCENARIOS)).unwrap_or(&[]);
 		if new.iter().any(|s| *s > 0) {
 			for (t, n) in totals.iter_mut().zip(new.iter()) {
 				*t = t.saturating_add(*n);

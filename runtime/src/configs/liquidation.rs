@@ -3,7 +3,7 @@
 
 use super::derivatives::{Products, QuoteDecimals};
 use crate::{CollateralRegistry, MarginAccounts, Perpetuals, Runtime, RuntimeEvent};
-use ballast_primitives::Balance;
+use pallet_liquidation::LiquidationParams;
 use polkadot_sdk::{
 	frame_support::{parameter_types, weights::Weight, PalletId},
 	sp_arithmetic::Permill,
@@ -18,31 +18,36 @@ parameter_types! {
 		super::system::RuntimeBlockWeights::get().max_block.checked_div(4).unwrap_or_default();
 	/// The round-robin check looks at 64 accounts per block.
 	pub const AccountChecksPerBlock: u32 = 64;
-	/// Close 10 % more than the minimum that restores maintenance.
-	pub const CloseBuffer: Permill = Permill::from_percent(10);
-	/// Below half the maintenance requirement, close everything.
-	pub const FullLiquidationRatio: Permill = Permill::from_percent(50);
-	/// Below 100 USDC of notional, close everything.
-	pub const DustNotional: Balance = 100_000_000;
-	/// 2 % of the closed notional to the insurance fund.
-	pub const LiquidationPenalty: Permill = Permill::from_percent(2);
-	pub const AuctionBasePremium: Permill = Permill::from_percent(2);
-	pub const AuctionMaxPremium: Permill = Permill::from_percent(10);
-	/// 0.5 % per block: from +2 % to the −10 % floor in about 24 blocks (2.4 minutes).
-	pub const AuctionBaseDecay: Permill = Permill::from_parts(5_000);
-	pub const AuctionMaxDiscount: Permill = Permill::from_percent(10);
-	/// An auction older than an hour is restarted.
-	pub const AuctionMaxAge: u32 = crate::HOURS;
-	/// At most 5 million USDC of collateral in live auctions, 2 million per asset.
-	pub const MaxAuctionValue: Balance = 5_000_000_000_000;
-	pub const MaxAuctionValuePerAsset: Balance = 2_000_000_000_000;
-	/// At most 5 USDC to whoever restarts a stale auction ...
-	pub const KeeperReward: Balance = 5_000_000;
-	/// ... and 1 % of the remaining lot's value at the restart price below that (a lot worth
-	/// 500 USDC or more earns the whole 5 USDC) ...
-	pub const KeeperRewardShare: Permill = Permill::from_percent(1);
-	/// ... for the first 3 restarts of an auction; later restarts are unpaid.
-	pub const MaxPaidRestarts: u32 = 3;
+	/// The liquidation parameters until governance changes them (`liquidation.setParams`, a
+	/// `risk_parameters` referendum; stored in `Liquidation::Params`, which reads these while
+	/// empty). Within the pallet's hard bounds (`LiquidationParams::validate`; the integrity
+	/// test checks).
+	pub DefaultLiquidationParams: LiquidationParams = LiquidationParams {
+		// Close 10 % more than the minimum that restores maintenance ...
+		close_buffer: Permill::from_percent(10),
+		// ... and everything below half the maintenance requirement ...
+		full_liquidation_ratio: Permill::from_percent(50),
+		// ... or below 100 USDC of notional.
+		dust_notional: 100_000_000,
+		// 2 % of the closed notional to the insurance fund.
+		liquidation_penalty: Permill::from_percent(2),
+		auction_base_premium: Permill::from_percent(2),
+		auction_max_premium: Permill::from_percent(10),
+		// 0.5 % per block: from +2 % to the −10 % floor in about 24 blocks (2.4 minutes).
+		auction_base_decay: Permill::from_parts(5_000),
+		auction_max_discount: Permill::from_percent(10),
+		// An auction older than an hour is restarted.
+		auction_max_age: crate::HOURS,
+		// At most 5 million USDC of collateral in live auctions, 2 million per asset.
+		max_auction_value: 5_000_000_000_000,
+		max_auction_value_per_asset: 2_000_000_000_000,
+		// At most 5 USDC to whoever restarts a stale auction, and 1 % of the remaining lot's
+		// value at the restart price below that (a lot worth 500 USDC or more earns the whole
+		// 5 USDC), for the first 3 restarts of an auction; later restarts are unpaid.
+		keeper_reward: 5_000_000,
+		keeper_reward_share: Permill::from_percent(1),
+		max_paid_restarts: 3,
+	};
 	/// A shortfall is spread over at most 16 opposing positions before the rest is written off.
 	pub const MaxDeleverageSteps: u32 = 16;
 	/// Auto-deleveraging walks past at most 8 positions without profit (dust) at the head of
@@ -63,24 +68,15 @@ impl pallet_liquidation::Config for Runtime {
 	type MaxCollateralAssets = super::derivatives::MaxCollateralAssets;
 	type SweepBudget = SweepBudget;
 	type AccountChecksPerBlock = AccountChecksPerBlock;
-	type CloseBuffer = CloseBuffer;
-	type FullLiquidationRatio = FullLiquidationRatio;
-	type DustNotional = DustNotional;
-	type LiquidationPenalty = LiquidationPenalty;
-	type AuctionBasePremium = AuctionBasePremium;
-	type AuctionMaxPremium = AuctionMaxPremium;
-	type AuctionBaseDecay = AuctionBaseDecay;
-	type AuctionMaxDiscount = AuctionMaxDiscount;
-	type AuctionMaxAge = AuctionMaxAge;
-	type MaxAuctionValue = MaxAuctionValue;
-	type MaxAuctionValuePerAsset = MaxAuctionValuePerAsset;
-	type KeeperReward = KeeperReward;
-	type KeeperRewardShare = KeeperRewardShare;
-	type MaxPaidRestarts = MaxPaidRestarts;
+	type DefaultParams = DefaultLiquidationParams;
+	/// A `risk_parameters` referendum (or Root) changes the liquidation parameters.
+	type GovernanceOrigin = crate::governance::RiskParametersOrigin;
 	type MaxDeleverageSteps = MaxDeleverageSteps;
 	type MaxAdlProbe = MaxAdlProbe;
 	/// Written-off debt comes out of the perpetuals' vault (its LPs were the counterparty).
 	type LossBearer = Perpetuals;
+	/// The margin engine's grid: cross accounts are closed leg by leg under it.
+	type PortfolioGrid = super::derivatives::PortfolioGrid;
 	type WeightInfo = crate::weights::pallet_liquidation::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

@@ -324,4 +324,22 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 			.saturating_add(T::DbWeight::get().reads(13))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
+	/// Storage: `Liquidation::Params` (r:0 w:1)
+	/// Proof: `Liquidation::Params` (`max_values`: Some(1), `max_size`: Some(104), added: 599, mode: `MaxEncodedLen`)
+	/// A conservative placeholder (20 µs + 1 write) until `make weights` regenerates this file.
+	fn set_params() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 1599))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// PLACEHOLDER (not yet generated; `make weights` regenerates it): natively ≈ 1.5 µs per
+	/// perpetual leg and ≈ 105 µs per option leg (`grid_cost` in `ballast-math`), taken ×3 for
+	/// wasm.
+	/// The range of component `p` is `[0, 16]`.
+	/// The range of component `o` is `[0, 16]`.
+	fn grid_evaluation(p: u32, o: u32, ) -> Weight {
+		Weight::from_parts(0, 0)
+			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(300_000_000, 0).saturating_mul(o.into()))
+	}
 }

@@ -132,7 +132,17 @@ impl MarginSide<u64> for MockMargin {
 				})
 			})
 			.collect();
-		let exposure = MockPerps::exposure(who, sub, PriceMode::Conservative).ok()?;
+		let mut exposure = MockPerps::exposure(who, sub, PriceMode::Conservative).ok()?;
+		let mut sensitivity = 0;
+		// A cross account under the grid: the worst loss of its legs together.
+		if let (None, Some(grid)) = (account.market, MockGrid::get()) {
+			let legs = MockPerps::legs(who, sub).ok()?;
+			let legs: Vec<_> = legs.into_iter().map(|(_, l)| l).collect();
+			let e = portfolio::evaluate(&grid, &legs, QUOTE_DECIMALS);
+			exposure.initial_requirement = e.initial;
+			exposure.maintenance_requirement = e.maintenance;
+			sensitivity = e.price_sensitivity;
+		}
 		let v = margin::valuation(&lines, account.quote, &exposure.requirements(), Permill::zero());
 		Some(AccountSnapshot {
 			market: account.market,
@@ -140,7 +150,7 @@ impl MarginSide<u64> for MockMargin {
 			equity_without_pnl: v.equity_without_pnl(),
 			maintenance_requirement: v.maintenance_requirement,
 			notional: exposure.notional,
-			requirement_sensitivity: 0,
+			requirement_sensitivity: sensitivity,
 			collateral_value: v.collateral_value,
 			positions: exposure.positions,
 			quote: account.quote,
@@ -218,6 +228,28 @@ impl MockPerps {
 			);
 		}
 		Ok(fill)
+	}
+
+	/// The positions of `(who, sub)` as the grid sees them, by market.
+	pub fn legs(
+		who: &u64,
+		sub: SubAccount,
+	) -> Result<Vec<(MarketId, ballast_primitives::traits::RiskLeg)>, PriceError> {
+		Positions::iter_prefix((who, sub))
+			.map(|(market, pos)| {
+				Ok((
+					market,
+					ballast_primitives::traits::RiskLeg {
+						underlying: underlying_of(market),
+						spot: market_price(market).ok_or(PriceError::Missing)?,
+						quantity: pos.quantity,
+						base_decimals: base_decimals(market).ok_or(PriceError::Missing)?,
+						instrument: portfolio::Instrument::Perp,
+						min_shock: Permill::zero(),
+					},
+				))
+			})
+			.collect()
 	}
 
 	fn close_part(
@@ -331,6 +363,28 @@ impl Derivatives<u64> for MockPerps {
 		for (market, pos) in Positions::iter_prefix((who, sub)).collect::<Vec<_>>() {
 			closed += Self::close_part(*who, sub, market, pos, fraction)?.exit_notional;
 		}
+		if fails(&FAIL_CLOSE, *who) {
+			return Err(close_failed());
+		}
+		Ok(closed)
+	}
+
+	fn market_legs(
+		who: &u64,
+		sub: SubAccount,
+		_mode: PriceMode,
+	) -> Result<Option<Vec<(MarketId, ballast_primitives::traits::RiskLeg)>>, PriceError> {
+		Self::legs(who, sub).map(Some)
+	}
+
+	fn close_position(
+		who: &u64,
+		sub: SubAccount,
+		market: MarketId,
+		fraction: Permill,
+	) -> Result<Balance, DispatchError> {
+		let Some(pos) = Positions::get((who, sub), market) else { return Ok(0) };
+		let closed = Self::close_part(*who, sub, market, pos, fraction)?.exit_notional;
 		if fails(&FAIL_CLOSE, *who) {
 			return Err(close_failed());
 		}

@@ -28,6 +28,57 @@ thread_local! {
 	pub(super) static FAIL_BEAR_LOSS: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
 	/// Accounts whose `settle` fails, after how many more successful calls.
 	pub(super) static FAIL_SETTLE: RefCell<BTreeMap<u64, u32>> = const { RefCell::new(BTreeMap::new()) };
+	/// Cross accounts are margined by [`MOCK_GRID`] (off by default: linear requirements).
+	pub(super) static GRID_ON: RefCell<bool> = const { RefCell::new(false) };
+}
+
+const MOCK_SHOCKS: [SpotShock; 9] = [
+	SpotShock::from_percent(0),
+	SpotShock::from_percent(3),
+	SpotShock::from_percent(-3),
+	SpotShock::from_percent(6),
+	SpotShock::from_percent(-6),
+	SpotShock::from_percent(10),
+	SpotShock::from_percent(-10),
+	SpotShock::from_percent(16),
+	SpotShock::from_percent(-16),
+];
+const MOCK_VOLS: [polkadot_sdk::sp_arithmetic::FixedU128; 1] =
+	[polkadot_sdk::sp_arithmetic::FixedU128::from_inner(1_000_000_000_000_000_000)];
+const MOCK_SETS: [Correlation; 2] = [Correlation::Together, Correlation::Alone];
+
+/// The portfolio grid of the mock's cross accounts once [`use_grid`] is called: spot ±3, ±6,
+/// ±10, ±16 %, all underlyings together and each alone, a 1 % perpetual floor, maintenance
+/// 80 % of the worst loss (the runtime's, without volatility shocks: the mock has no options).
+pub const MOCK_GRID: Grid<'static> = Grid {
+	spot_shocks: &MOCK_SHOCKS,
+	vol_shocks: &MOCK_VOLS,
+	sets: &MOCK_SETS,
+	floor: Floor { perp: Permill::from_percent(1), short_option: Permill::from_percent(5) },
+	maintenance: Permill::from_percent(80),
+};
+
+/// From now on, cross accounts are margined by [`MOCK_GRID`] and liquidated leg by leg.
+pub fn use_grid() {
+	GRID_ON.with(|g| *g.borrow_mut() = true);
+}
+
+/// The grid in force ([`use_grid`]), if any.
+pub struct MockGrid;
+
+impl Get<Option<Grid<'static>>> for MockGrid {
+	fn get() -> Option<Grid<'static>> {
+		GRID_ON.with(|g| *g.borrow()).then_some(MOCK_GRID)
+	}
+}
+
+/// The underlying a market's price is: market 2 is a second BTC market (BTC priced in its own
+/// units), so a position there hedges one in [`BTC_PERP`].
+pub fn underlying_of(market: MarketId) -> u32 {
+	match market {
+		2 => BTC_PERP,
+		m => m,
+	}
 }
 
 /// The oracle now reports `price` (whole USDC) for collateral `asset`.
@@ -125,6 +176,7 @@ pub fn fail_bear_loss() {
 
 /// Every call works again.
 pub fn clear_failures() {
+	GRID_ON.with(|g| *g.borrow_mut() = false);
 	FAIL_BEAR_LOSS.with(|f| f.borrow_mut().clear());
 	FAIL_CLOSE.with(|f| f.borrow_mut().clear());
 	FAIL_DELEVERAGE.with(|f| f.borrow_mut().clear());

@@ -21,6 +21,7 @@ use ballast_primitives::{
 	math::{
 		margin::{self, CollateralLine},
 		perp,
+		portfolio::{self, Correlation, Floor, Grid, SpotShock},
 		units::{self, Rounding},
 	},
 	traits::{
@@ -38,7 +39,7 @@ use polkadot_sdk::{
 		traits::{
 			fungibles::{Inspect, Mutate},
 			tokens::Preservation,
-			ConstU32, Hooks,
+			ConstU32, Get, Hooks,
 		},
 		weights::Weight,
 		PalletId, Twox64Concat,
@@ -174,22 +175,26 @@ parameter_types! {
 	/// Room for 20 liquidations a block.
 	pub static SweepBudget: Weight = Weight::from_parts(20_000_000 + 20 * 1_000_000_000, u64::MAX);
 	pub static AccountChecksPerBlock: u32 = 4;
-	pub const CloseBuffer: Permill = Permill::from_percent(10);
-	pub const FullLiquidationRatio: Permill = Permill::from_percent(50);
-	/// 100 USDC.
-	pub const DustNotional: Balance = 100 * USD;
-	pub const LiquidationPenalty: Permill = Permill::from_percent(2);
-	pub const AuctionBasePremium: Permill = Permill::from_percent(2);
-	pub const AuctionMaxPremium: Permill = Permill::from_percent(10);
-	pub const AuctionBaseDecay: Permill = Permill::from_parts(5_000);
-	pub const AuctionMaxDiscount: Permill = Permill::from_percent(10);
-	pub const AuctionMaxAge: u32 = 100;
-	pub static MaxAuctionValue: Balance = 1_000_000 * USD;
-	pub static MaxAuctionValuePerAsset: Balance = 1_000_000 * USD;
-	pub const KeeperReward: Balance = 5 * USD;
-	/// 1 % of the lot's value: a lot worth 500 or more earns the whole 5 USDC.
-	pub const KeeperRewardShare: Permill = Permill::from_percent(1);
-	pub const MaxPaidRestarts: u32 = 3;
+	/// The liquidation parameters (close 10 % beyond the minimum, in full below half the
+	/// requirement or 100 USDC, 2 % penalty; auctions +2 % to +10 %, 0.5 % a block, floor
+	/// −10 %, restarted after 100 blocks; caps of 1,000,000 USDC; keepers 1 % up to 5 USDC for 3
+	/// restarts). Tests change them in storage with [`set_params`].
+	pub MockDefaultParams: crate::LiquidationParams = crate::LiquidationParams {
+		close_buffer: Permill::from_percent(10),
+		full_liquidation_ratio: Permill::from_percent(50),
+		dust_notional: 100 * USD,
+		liquidation_penalty: Permill::from_percent(2),
+		auction_base_premium: Permill::from_percent(2),
+		auction_max_premium: Permill::from_percent(10),
+		auction_base_decay: Permill::from_parts(5_000),
+		auction_max_discount: Permill::from_percent(10),
+		auction_max_age: 100,
+		max_auction_value: 1_000_000 * USD,
+		max_auction_value_per_asset: 1_000_000 * USD,
+		keeper_reward: 5 * USD,
+		keeper_reward_share: Permill::from_percent(1),
+		max_paid_restarts: 3,
+	};
 	pub static MaxDeleverageSteps: u32 = 3;
 	pub static MaxAdlProbe: u32 = 4;
 }
@@ -207,23 +212,13 @@ impl pallet_liquidation::Config for Test {
 	type MaxCollateralAssets = ConstU32<2>;
 	type SweepBudget = SweepBudget;
 	type AccountChecksPerBlock = AccountChecksPerBlock;
-	type CloseBuffer = CloseBuffer;
-	type FullLiquidationRatio = FullLiquidationRatio;
-	type DustNotional = DustNotional;
-	type LiquidationPenalty = LiquidationPenalty;
-	type AuctionBasePremium = AuctionBasePremium;
-	type AuctionMaxPremium = AuctionMaxPremium;
-	type AuctionBaseDecay = AuctionBaseDecay;
-	type AuctionMaxDiscount = AuctionMaxDiscount;
-	type AuctionMaxAge = AuctionMaxAge;
-	type MaxAuctionValue = MaxAuctionValue;
-	type MaxAuctionValuePerAsset = MaxAuctionValuePerAsset;
-	type KeeperReward = KeeperReward;
-	type KeeperRewardShare = KeeperRewardShare;
-	type MaxPaidRestarts = MaxPaidRestarts;
+	type DefaultParams = MockDefaultParams;
+	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type MaxDeleverageSteps = MaxDeleverageSteps;
 	type MaxAdlProbe = MaxAdlProbe;
 	type LossBearer = MockVault;
+	/// None unless a test calls [`use_grid`].
+	type PortfolioGrid = MockGrid;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -284,6 +279,12 @@ pub fn forget_triggers(who: u64, sub: SubAccount) {
 		});
 	}
 	crate::Watching::<Test>::insert(key, polkadot_sdk::frame_support::BoundedVec::default());
+}
+
+/// Change the stored liquidation parameters (as `set_params` would, without its checks: the
+/// invariants after the test still require them within bounds).
+pub fn set_params(change: impl FnOnce(&mut crate::LiquidationParams)) {
+	crate::Params::<Test>::mutate(change);
 }
 
 /// `(who, sub)`'s quote balance.

@@ -216,7 +216,10 @@ fn restart_resets_the_price_and_pays_the_keeper() {
 #[test]
 fn seizures_beyond_the_caps_wait_in_the_queue() {
 	test(|| {
-		MaxAuctionValue::set(500 * USD);
+		set_params(|p| {
+			p.max_auction_value = 500 * USD;
+			p.max_auction_value_per_asset = 500 * USD;
+		});
 		let first = start_auction();
 		// DAVE's seizure finds no room.
 		indebted(DAVE, 450);
@@ -257,7 +260,7 @@ fn seizures_beyond_the_caps_wait_in_the_queue() {
 #[test]
 fn the_per_asset_cap_limits_the_lot() {
 	test(|| {
-		MaxAuctionValuePerAsset::set(300 * USD);
+		set_params(|p| p.max_auction_value_per_asset = 300 * USD);
 		indebted(CHARLIE, 450);
 		let events = next_block();
 		// 300 worth of BTC at 1,000 is 0.3 BTC; the rest waits.

@@ -85,6 +85,8 @@ mod auctions;
 mod boundary;
 mod cursor;
 mod errors_of_take_and_restart;
+mod governed_params;
+mod ranked_closes;
 mod runtime_api;
 mod solvency;
 mod the_index_and_the_sweep;

@@ -122,13 +122,15 @@ fn restarting_a_dust_auction_forever_does_not_drain_insurance() {
 		assert!(auction(0).lot < 2_000);
 		seed_insurance(None, 100 * USD);
 		for _ in 0..50 {
-			System::set_block_number(System::block_number() + AuctionMaxAge::get() as u64 + 1);
+			System::set_block_number(
+				System::block_number() + Params::<Test>::get().auction_max_age as u64 + 1,
+			);
 			assert_ok!(Liquidation::restart(signed(KEEPER), 0));
 		}
 		// Restarted 50 times, still restartable, but the fund paid the keeper next to nothing.
 		assert!(GlobalInsurance::<Test>::get() >= 100 * USD - USD / 100);
 		assert_eq!(wallet(USDC, KEEPER), 100 * USD - GlobalInsurance::<Test>::get());
-		assert_eq!(auction(0).paid_restarts, MaxPaidRestarts::get());
+		assert_eq!(auction(0).paid_restarts, Params::<Test>::get().max_paid_restarts);
 	});
 }
 
@@ -139,7 +141,9 @@ fn only_the_first_restarts_of_an_auction_are_paid() {
 		seed_insurance(None, 100 * USD);
 		let mut rewards = Vec::new();
 		for _ in 0..5 {
-			System::set_block_number(System::block_number() + AuctionMaxAge::get() as u64 + 1);
+			System::set_block_number(
+				System::block_number() + Params::<Test>::get().auction_max_age as u64 + 1,
+			);
 			assert_ok!(Liquidation::restart(signed(KEEPER), id));
 			let Some(Event::AuctionRestarted { reward, .. }) = events().last().cloned() else {
 				panic!("no AuctionRestarted")
@@ -187,7 +191,7 @@ fn a_dust_position_at_the_head_of_the_adl_index_does_not_disable_deleveraging() 
 fn a_queued_account_with_a_live_auction_is_not_dropped_from_the_queue() {
 	test(|| {
 		// Room for 300 of BTC: CHARLIE's 450 debt gets a 0.3 BTC auction and waits for the rest.
-		MaxAuctionValuePerAsset::set(300 * USD);
+		set_params(|p| p.max_auction_value_per_asset = 300 * USD);
 		indebted(CHARLIE, 450);
 		next_block();
 		assert_eq!(auction(0).lot, 30_000_000);
@@ -197,7 +201,7 @@ fn a_queued_account_with_a_live_auction_is_not_dropped_from_the_queue() {
 		assert!(Queued::<Test>::contains_key((CHARLIE, CROSS_ACCOUNT)));
 		// Room appears: the rest of the debt (150, sized to cover it at the floor) is seized
 		// while the first auction still runs.
-		MaxAuctionValuePerAsset::set(1_000_000 * USD);
+		set_params(|p| p.max_auction_value_per_asset = 1_000_000 * USD);
 		let events = next_block();
 		assert!(events.iter().any(|e| matches!(
 			e,
@@ -211,7 +215,7 @@ fn a_queued_account_with_a_live_auction_is_not_dropped_from_the_queue() {
 #[test]
 fn an_account_at_the_full_per_asset_cap_is_queued_once_not_every_block() {
 	test(|| {
-		MaxAuctionValuePerAsset::set(500 * USD);
+		set_params(|p| p.max_auction_value_per_asset = 500 * USD);
 		start_auction();
 		indebted(DAVE, 450);
 		assert_eq!(next_block(), vec![Event::SeizureQueued { who: DAVE, sub: CROSS_ACCOUNT }]);
@@ -340,7 +344,11 @@ fn an_account_with_liquidation_work_outstanding_is_pending() {
 		));
 		assert!(!pending(CHARLIE));
 		// A place in the queue.
-		MaxAuctionValue::set(0);
+		// Caps of one smallest unit: no lot fits.
+		set_params(|p| {
+			p.max_auction_value = 1;
+			p.max_auction_value_per_asset = 1;
+		});
 		indebted(DAVE, 450);
 		next_block();
 		assert!(Queued::<Test>::contains_key((DAVE, CROSS_ACCOUNT)));

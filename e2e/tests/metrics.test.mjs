@@ -110,6 +110,17 @@ describe('risk metrics on the Prometheus endpoint', () => {
     assert.ok(m.has('ballast_insurance_global_usd'));
     assert.ok(m.get('ballast_metrics_block') >= 1);
     assert.equal(m.get('ballast_metrics_update_failures_total'), 0);
+    // The stress test: nothing at risk yet, so no shortfall, coverage undefined (no gauge), no
+    // tightening; capacity is the vaults' 700 000 USDC and the insurance funds.
+    assert.equal(m.get('ballast_stress_worst_shortfall_usd'), 0);
+    assert.ok(!m.has('ballast_stress_coverage'), 'coverage is absent while nothing is at risk');
+    assert.ok(m.get('ballast_stress_capacity_usd') >= 700_000);
+    assert.equal(m.get('ballast_stress_tightening_ratio'), 0);
+    assert.equal(m.get('ballast_stress_alarm'), 0);
+    assert.ok(m.has('ballast_stress_pass_visited'));
+    for (const scenario of ['-30%', '-20%', '-10%', '+10%', '+20%', '+30%']) {
+      assert.equal(m.get(`ballast_stress_shortfall_usd{scenario="${scenario}"}`), 0, scenario);
+    }
   });
 
   test('a price crash moves the price, open interest and insurance gauges', async (t) => {
@@ -121,11 +132,21 @@ describe('risk metrics on the Prometheus endpoint', () => {
     ]);
     for (const r of opened) assert.equal(r.error, null);
     const before = await scrapeUntil(
-      (x) => x.get('ballast_open_interest{market="BTC-PERP",side="long"}') === 1,
-      30_000, 'the 1 BTC long in the open interest');
+      (x) => x.get('ballast_open_interest{market="BTC-PERP",side="long"}') === 1
+        && x.get('ballast_stress_worst_shortfall_usd') > 0,
+      30_000, 'the 1 BTC long in the open interest and the stress test');
     const notional = before.get('ballast_open_interest_usd{market="BTC-PERP",side="long"}');
     assert.ok(Math.abs(notional - 60_000) < 1, `notional ${notional}`);
     const fundBefore = before.get('ballast_insurance_market_usd{market="BTC-PERP"}') ?? 0;
+    // The stress test: −30 % loses 18 000 on 8 000 of equity, −10 % is covered, rises gain.
+    const worst = before.get('ballast_stress_worst_shortfall_usd');
+    assert.ok(worst > 9_000 && worst < 11_000, `worst shortfall ${worst}`);
+    assert.equal(before.get('ballast_stress_shortfall_usd{scenario="-30%"}'), worst);
+    assert.ok(before.get('ballast_stress_shortfall_usd{scenario="-20%"}') > 0);
+    assert.equal(before.get('ballast_stress_shortfall_usd{scenario="-10%"}'), 0);
+    assert.equal(before.get('ballast_stress_shortfall_usd{scenario="+30%"}'), 0);
+    const coverage = before.get('ballast_stress_coverage');
+    assert.ok(Math.abs(coverage - before.get('ballast_stress_capacity_usd') / worst) < 0.01, `coverage ${coverage}`);
 
     // BTC −10 % (inside the circuit breaker: used at once). The sweep closes part of Dave's
     // long and pays the 2 % penalty into BTC-PERP's insurance fund.

@@ -1,28 +1,33 @@
 //! Risk metrics: on every imported best block, the node asks the runtime APIs what an operator
-//! must be paged about (prices, liquidations, funds, the vault, open interest) and exports it
-//! to Prometheus as `ballast_*` gauges, next to the standard `substrate_*` metrics.
+//! must be paged about (prices, liquidations, funds, the vault, open interest, the stress test)
+//! and exports it to Prometheus as `ballast_*` gauges, next to the standard `substrate_*`
+//! metrics.
 //!
-//! Everything comes from the runtime APIs (`PriceFeedApi`, `LiquidationApi`, `MarginApi`)
-//! except what no API reports: asset symbols and decimals (`Assets::Metadata`), the seizure
-//! queue (`Liquidation::QueueBounds`), the sweep's resume point (`Liquidation::WatchResume`)
+//! Everything comes from the runtime APIs (`PriceFeedApi`, `LiquidationApi`, `MarginApi`,
+//! `StressApi`) except what no API reports: asset symbols and decimals (`Assets::Metadata`),
+//! the seizure queue (`Liquidation::QueueBounds`), the sweep's resume point (`Liquidation::WatchResume`)
 //! and the shortfalls being deleveraged (`Liquidation::Deleveraging`), read from state; and
 //! when this node's own price-feed worker last submitted each asset (`price-feed::last::<id>`
 //! in the node's offchain database). Amounts are in whole units (USD for quote amounts,
-//! tokens for lots and open interest) as `f64`.
+//! tokens for lots and open interest) as `f64`. `ballast_stress_coverage` is absent while
+//! nothing is at risk (no shortfall in any scenario: coverage is undefined, not infinite); on a
+//! runtime without `StressApi` (a network not upgraded yet) the `ballast_stress_*` gauges are
+//! not updated (zero, the labelled ones absent) and no failure is counted.
 //!
 //! The task is not essential: if a runtime call fails the gauges keep their last values,
 //! `ballast_metrics_update_failures_total` counts it, and the node goes on.
 
 use crate::service::{FullBackend, FullClient};
-use ballast_primitives::{AssetId, Balance, Price};
+use ballast_primitives::{AccountId, AssetId, Balance, BlockNumber, Price};
 use ballast_runtime::{margin_api::MarginApi, opaque::Block};
 use futures::StreamExt;
 use pallet_liquidation::runtime_api::LiquidationApi;
 use pallet_price_feed::runtime_api::PriceFeedApi;
+use pallet_stress::runtime_api::StressApi;
 use polkadot_sdk::{
 	sc_client_api::{Backend, BlockchainEvents, StorageProvider},
 	sc_service::SpawnTaskHandle,
-	sp_api::ProvideRuntimeApi,
+	sp_api::{ApiExt, ProvideRuntimeApi},
 	sp_core::{
 		offchain::{OffchainStorage, STORAGE_PREFIX},
 		storage::StorageKey,
@@ -31,7 +36,7 @@ use polkadot_sdk::{
 	sp_runtime::{
 		codec::{self, Decode},
 		traits::{Block as BlockT, Header as HeaderT},
-		FixedPointNumber,
+		FixedPointNumber, Permill,
 	},
 	substrate_prometheus_endpoint::{
 		register, Counter, Gauge, GaugeVec, Opts, PrometheusError, Registry, F64, U64,
@@ -76,6 +81,14 @@ struct Metrics {
 	open_interest_usd: GaugeVec<F64>,
 	market_price: GaugeVec<F64>,
 	market_stale: GaugeVec<F64>,
+	/// No labels: absent while coverage is undefined (nothing at risk).
+	stress_coverage: GaugeVec<F64>,
+	stress_worst_shortfall: Gauge<F64>,
+	stress_capacity: Gauge<F64>,
+	stress_tightening: Gauge<F64>,
+	stress_alarm: Gauge<F64>,
+	stress_pass_visited: Gauge<F64>,
+	stress_shortfall: GaugeVec<F64>,
 	block: Gauge<F64>,
 	update_seconds: Gauge<F64>,
 	failures: Counter<U64>,
@@ -235,6 +248,43 @@ impl Metrics {
 				"1 if trading would refuse the market's price (stale, out of bounds, held jump)",
 				m,
 			)?,
+			stress_coverage: gauge_vec(
+				r,
+				"ballast_stress_coverage",
+				"Stress-test coverage: (insurance funds + vaults' NAV) / worst scenario's shortfall; absent while nothing is at risk",
+				&[],
+			)?,
+			stress_worst_shortfall: gauge(
+				r,
+				"ballast_stress_worst_shortfall_usd",
+				"Stress test: the worst scenario's shortfall beyond the accounts' equity, summed over accounts (USD)",
+			)?,
+			stress_capacity: gauge(
+				r,
+				"ballast_stress_capacity_usd",
+				"Stress test: what absorbs shortfalls, insurance funds + vaults' NAV (USD)",
+			)?,
+			stress_tightening: gauge(
+				r,
+				"ballast_stress_tightening_ratio",
+				"Tightening of new risk in force (0..1): initial requirements x (1 + t), haircuts, open-interest caps",
+			)?,
+			stress_alarm: gauge(
+				r,
+				"ballast_stress_alarm",
+				"1 while stress coverage is below the tightening threshold (until it recovers to the relaxing one)",
+			)?,
+			stress_pass_visited: gauge(
+				r,
+				"ballast_stress_pass_visited",
+				"Accounts the stress test's pass in progress has valued so far",
+			)?,
+			stress_shortfall: gauge_vec(
+				r,
+				"ballast_stress_shortfall_usd",
+				"Stress test: shortfall per scenario (label: the scenario's spot shock), the larger of the pass in progress and the last completed one (USD)",
+				&["scenario"],
+			)?,
 			block: gauge(r, "ballast_metrics_block", "Block number the ballast_ gauges were read at")?,
 			update_seconds: gauge(
 				r,
@@ -286,6 +336,20 @@ fn flag(value: bool) -> f64 {
 	} else {
 		0.0
 	}
+}
+
+/// A `Permill` as a ratio in `0..=1`.
+fn ratio(value: Permill) -> f64 {
+	whole(u128::from(value.deconstruct()), 6)
+}
+
+/// A scenario's label: its spot shock in percent with its sign (`-300_000` ppm: `-30%`,
+/// `+125_000`: `+12.5%`).
+pub fn shock_label(ppm: i32) -> String {
+	let sign = if ppm < 0 { "-" } else { "+" };
+	let pct = decimal(u128::from(ppm.unsigned_abs()), 4);
+	let pct = pct.trim_end_matches('0').trim_end_matches('.');
+	format!("{sign}{pct}%")
 }
 
 /// Milliseconds as seconds.
@@ -479,7 +543,50 @@ impl Updater {
 				.saturating_add(usize::from(resume)),
 		));
 
+		// The stress test, if the runtime has it (a network not yet upgraded to a runtime with
+		// `StressApi` must not count a failure every block).
+		let has_stress = api
+			.has_api::<dyn StressApi<Block, AccountId, BlockNumber>>(at)
+			.map_err(|e| err("stress api", e))?;
+		if has_stress {
+			self.update_stress(at)?;
+		}
+
 		m.block.set(f64::from(number));
+		Ok(())
+	}
+
+	fn update_stress(&self, at: <Block as BlockT>::Hash) -> Result<(), String> {
+		let m = &self.metrics;
+		let q = self.quote_decimals;
+		let stress =
+			self.client.runtime_api().report(at).map_err(|e| format!("stress report: {e}"))?;
+		match stress.coverage {
+			Some(c) => m.stress_coverage.with_label_values(&[]).set(whole(c.into_inner(), 18)),
+			None => {
+				let _ = m.stress_coverage.remove_label_values(&[]);
+			},
+		}
+		m.stress_worst_shortfall.set(whole(stress.worst_shortfall, q));
+		m.stress_capacity.set(whole_signed(stress.capacity, q));
+		m.stress_tightening.set(ratio(stress.tightening));
+		m.stress_alarm.set(flag(stress.alarm));
+		m.stress_pass_visited.set(f64::from(stress.pass.2));
+		m.stress_shortfall.reset();
+		let mut labels: Vec<String> = Vec::new();
+		for (i, scenario) in stress.scenarios.iter().enumerate() {
+			let current = stress.pass_totals.get(i).copied().unwrap_or_default();
+			let completed = stress.completed_totals.get(i).copied().unwrap_or_default();
+			let mut label = shock_label(scenario.shock);
+			if labels.contains(&label) {
+				// Two scenarios with one shock (different volatilities): tell them apart.
+				label = format!("{label} vol x{}", whole(scenario.vol.into_inner(), 18));
+			}
+			m.stress_shortfall
+				.with_label_values(&[label.as_str()])
+				.set(whole(current.max(completed), q));
+			labels.push(label);
+		}
 		Ok(())
 	}
 }
@@ -530,6 +637,18 @@ mod tests {
 		assert_eq!(whole_signed(-1_500_000, 6), -1.5);
 		assert_eq!(seconds(61_500), 61.5);
 		assert_eq!(usd(Price::saturating_from_integer(60_000u32)), 60_000.0);
+		assert_eq!(ratio(Permill::from_percent(5)), 0.05);
+		assert_eq!(ratio(Permill::one()), 1.0);
+	}
+
+	#[test]
+	fn scenario_labels() {
+		assert_eq!(shock_label(-300_000), "-30%");
+		assert_eq!(shock_label(300_000), "+30%");
+		assert_eq!(shock_label(125_000), "+12.5%");
+		assert_eq!(shock_label(-1), "-0.0001%");
+		assert_eq!(shock_label(0), "+0%");
+		assert_eq!(shock_label(2_000_000), "+200%");
 	}
 
 	#[test]

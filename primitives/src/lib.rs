@@ -14,6 +14,7 @@
 extern crate alloc;
 
 pub mod prices;
+pub mod stress;
 pub mod traits;
 
 use polkadot_sdk::{

@@ -537,70 +537,10 @@ impl<AccountId> OnAccountChange<AccountId> for Tuple {
 	}
 }
 
-/// One collateral holding as the stress test sees it.
-pub use ballast_math::stress::Holding as StressHolding;
-
-/// What the chain-wide stress test needs of one margin account (see
-/// [`ballast_math::stress`]), valued at the latest usable prices.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct StressProfile {
-	/// Equity before haircuts: quote balance + collateral value + unrealized PnL.
-	pub equity: SignedBalance,
-	/// Collateral holdings with a price, valued now.
-	pub holdings: Vec<StressHolding>,
-	/// Positions, as the portfolio grid sees them.
-	pub legs: Vec<RiskLeg>,
-}
-
-impl StressProfile {
-	/// Nothing to stress: no position and no debt (collateral alone never falls short).
-	pub fn is_riskless(&self) -> bool {
-		self.legs.is_empty() && self.equity >= 0 && self.holdings.is_empty()
-	}
-}
-
-/// The margin engine as the stress test sees it.
-pub trait StressSubject<AccountId> {
-	/// The stress profile of `(who, sub)`; `None` if it does not exist, or holds nothing a
-	/// price move could turn into a loss beyond its equity (no position, no debt).
-	fn stress_profile(who: &AccountId, sub: SubAccount) -> Option<StressProfile>;
-
-	/// Up to `limit` margin accounts following `after` in storage order (from the start for
-	/// `None`). Fewer than `limit` means the end was reached.
-	fn accounts_after(
-		after: Option<(AccountId, SubAccount)>,
-		limit: u32,
-	) -> Vec<(AccountId, SubAccount)>;
-}
-
-/// The tightening of new risk the stress test has set (see [`ballast_math::stress`]): the
-/// margin engine and the products apply it to initial requirements, haircuts and caps.
-pub trait RiskTightening {
-	/// The level now (zero: none).
-	fn level() -> Permill;
-}
-
-impl RiskTightening for () {
-	fn level() -> Permill {
-		Permill::zero()
-	}
-}
-
-/// Funds that absorb losses beyond traders' equity before anyone else: insurance funds and the
-/// liquidity vaults' net asset value. Tuples sum.
-pub trait LossCapacity {
-	/// What this fund can absorb (negative: it is itself short).
-	fn loss_capacity() -> SignedBalance;
-}
-
-#[impl_trait_for_tuples::impl_for_tuples(4)]
-impl LossCapacity for Tuple {
-	fn loss_capacity() -> SignedBalance {
-		let mut total: SignedBalance = 0;
-		for_tuples!( #( total = total.saturating_add(Tuple::loss_capacity()); )* );
-		total
-	}
-}
+/// The stress test's glue (in `stress.rs`, re-exported here with the other glue traits).
+pub use crate::stress::{
+	LossCapacity, RiskTightening, StressHolding, StressProfile, StressSubject,
+};
 
 /// Two products behind one `Derivatives`, and pools that sum.
 #[cfg(test)]

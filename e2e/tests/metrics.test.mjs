@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+import { scrape as scrapeMetrics, scrapeUntil as scrapeMetricsUntil } from '../lib/metrics.mjs';
 import { connect, signAndFinalize, startDevNode } from '../lib/node.mjs';
 
 const ONE = 10n ** 18n;
@@ -16,21 +17,6 @@ const USDC = 10n ** 6n;
 const [ID_BTC, ID_ETH, ID_DOT, ID_USDC] = [1, 2, 3, 4];
 const BTC_PERP = 0;
 
-/** Prometheus text format → Map of `name{label="v",...}` (labels sorted, without the `chain`
- * label the node adds to every metric) → number. */
-function parseMetrics(text) {
-  const out = new Map();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels = [...(m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)]
-      .filter(([, k]) => k !== 'chain').map(([, k, v]) => `${k}="${v}"`).sort().join(',');
-    out.set(labels ? `${m[1]}{${labels}}` : m[1], Number(m[3]));
-  }
-  return out;
-}
-
 describe('risk metrics on the Prometheus endpoint', () => {
   let node;
   let api;
@@ -38,24 +24,9 @@ describe('risk metrics on the Prometheus endpoint', () => {
   let bob;
   let dave;
 
-  const scrape = async () => {
-    const res = await fetch(node.prometheusUrl);
-    assert.equal(res.status, 200);
-    return parseMetrics(await res.text());
-  };
-
+  const scrape = () => scrapeMetrics(node.prometheusUrl);
   /** Scrape until `pred(metrics)` holds (the gauges follow the best block), or fail after `ms`. */
-  const scrapeUntil = async (pred, ms, what) => {
-    const deadline = Date.now() + ms;
-    let last = null;
-    while (Date.now() < deadline) {
-      last = await scrape();
-      if (pred(last)) return last;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    const shown = last ? [...last].filter(([k]) => k.startsWith('ballast_')).map(([k, v]) => `${k} ${v}`).join('\n') : '';
-    throw new Error(`timed out after ${ms} ms waiting for ${what}; last ballast_ metrics:\n${shown}`);
-  };
+  const scrapeUntil = (pred, ms, what) => scrapeMetricsUntil(node.prometheusUrl, pred, ms, what);
 
   // Two operators (Alice and Bob): the dev chain's oracle needs two values for a price.
   const feed = async (btc) => {

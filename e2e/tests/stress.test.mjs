@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+import { scrape as scrapeMetrics, scrapeUntil as scrapeMetricsUntil } from '../lib/metrics.mjs';
 import { connect, signAndFinalize, startDevNode } from '../lib/node.mjs';
 
 const ONE = 10n ** 18n; // FixedU128
@@ -26,21 +27,6 @@ const LABELS = ['-30%', '-20%', '-10%', '+10%', '+20%', '+30%'];
 // 16 % (28,800), the −30 % scenario loses 54,000.
 const DEPOSIT = 30_000n * USDC;
 const SIZE = 3n * BTC;
-
-/** Prometheus text format → Map of `name{label="v",...}` (labels sorted, without the `chain`
- * label the node adds to every metric) → number. */
-function parseMetrics(text) {
-  const out = new Map();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels = [...(m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)]
-      .filter(([, k]) => k !== 'chain').map(([, k, v]) => `${k}="${v}"`).sort().join(',');
-    out.set(labels ? `${m[1]}{${labels}}` : m[1], Number(m[3]));
-  }
-  return out;
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fixed = (f) => Number(f.toBigInt()) / 1e18;
@@ -100,22 +86,9 @@ describe('the stress test on the dev chain', () => {
     return out;
   };
 
-  const scrape = async () => {
-    const res = await fetch(node.prometheusUrl);
-    assert.equal(res.status, 200);
-    return parseMetrics(await res.text());
-  };
-  const scrapeUntil = async (pred, ms, what) => {
-    const deadline = Date.now() + ms;
-    let last = null;
-    while (Date.now() < deadline) {
-      last = await scrape();
-      if (pred(last)) return last;
-      await sleep(1_000);
-    }
-    const shown = last ? [...last].filter(([k]) => k.startsWith('ballast_stress')).map(([k, v]) => `${k} ${v}`).join('\n') : '';
-    throw new Error(`timed out after ${ms} ms waiting for ${what}; last ballast_stress_ metrics:\n${shown}`);
-  };
+  const scrape = () => scrapeMetrics(node.prometheusUrl);
+  const scrapeUntil = (pred, ms, what) =>
+    scrapeMetricsUntil(node.prometheusUrl, pred, ms, what, 'ballast_stress');
 
   /** `stressTest.setParams` through sudo: the parameters in force with `changes`. */
   const setParams = async (changes) => {

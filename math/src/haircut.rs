@@ -39,11 +39,15 @@ pub fn haircut(band: Permill, add_on: Permill, cap: Permill) -> Permill {
 	band.saturating_add(add_on).min(cap)
 }
 
-/// The maintenance weight for a given (initial) `haircut`:
-/// `max(1 − haircut, threshold − (haircut − base))`.
-pub fn maintenance_weight(threshold: Permill, base: Permill, haircut: Permill) -> Permill {
-	let extra = haircut.saturating_sub(base);
-	haircut.left_from_one().max(threshold.saturating_sub(extra))
+/// The maintenance weight for a given (initial) `haircut` whose add-ons above the base haircut
+/// (the volatility band's excess over the base plus the concentration add-on, *before* the cap)
+/// are `add_ons`: `max(1 − haircut, threshold − add_ons)`.
+///
+/// The add-ons are taken before the haircut's cap so that raising the base and every band by the
+/// same amount (an emergency tightening) never raises the weight: with the capped haircut, a
+/// higher base would shrink `haircut − base` for a capped holding and count more of it.
+pub fn maintenance_weight(threshold: Permill, add_ons: Permill, haircut: Permill) -> Permill {
+	haircut.left_from_one().max(threshold.saturating_sub(add_ons))
 }
 
 #[cfg(test)]
@@ -68,6 +72,13 @@ mod tests {
 		fn maintenance_weight_is_never_below_the_initial_weight(t in 0u32..=1_000_000, b in 0u32..=1_000_000, h in 0u32..=1_000_000) {
 			let h = Permill::from_parts(h);
 			prop_assert!(maintenance_weight(Permill::from_parts(t), Permill::from_parts(b), h) >= h.left_from_one());
+		}
+
+		#[test]
+		fn maintenance_weight_falls_as_add_ons_grow(t in 0u32..=1_000_000, a in 0u32..=1_000_000, b in 0u32..=1_000_000, h in 0u32..=1_000_000) {
+			let (t, h) = (Permill::from_parts(t), Permill::from_parts(h));
+			let (lo, hi) = (Permill::from_parts(a.min(b)), Permill::from_parts(a.max(b)));
+			prop_assert!(maintenance_weight(t, hi, h) <= maintenance_weight(t, lo, h));
 		}
 
 		#[test]

@@ -17,8 +17,8 @@ use ballast_primitives::{assets, AccountId, AssetStatus};
 use ballast_runtime::{
 	genesis_config_presets::{governance_account, perp_markets},
 	governance::{origins, tracks::ids, RiskCouncilInstance},
-	Assets, Balances, ConvictionVoting, Preimage, Referenda, Runtime, RuntimeCall, RuntimeOrigin,
-	Scheduler, System, UNIT,
+	Assets, Balances, CollateralRegistry, ConvictionVoting, Preimage, Referenda, Runtime,
+	RuntimeCall, RuntimeOrigin, Scheduler, System, UNIT,
 };
 use codec::Encode;
 use common::ext_for_preset;
@@ -155,6 +155,18 @@ fn table() -> Vec<(&'static str, RuntimeCall, Vec<O>)> {
 			}
 			.into(),
 			vec![Root, Listing, Emergency],
+		),
+		(
+			"collateralRegistry.emergencyTighten",
+			pallet_collateral_registry::Call::emergency_tighten {
+				asset: assets::BTC,
+				step: pallet_collateral_registry::Tightening {
+					haircut_rise: Permill::from_percent(2),
+					threshold_cut: Permill::from_percent(1),
+				},
+			}
+			.into(),
+			vec![Root, Emergency],
 		),
 		(
 			"collateralRegistry.setStatus(Delisted)",
@@ -446,6 +458,48 @@ fn a_risk_parameters_referendum_raises_btcs_haircut_after_the_notice() {
 		// The minimum enactment period (3 blocks on the dev preset) is the notice.
 		run_to(approved_at + 4);
 		assert_eq!(btc_params(), params);
+	});
+}
+
+#[test]
+fn the_emergency_track_tightens_at_once_within_its_bound_and_governance_resets_it() {
+	use ballast_primitives::traits::CollateralRisk;
+	use pallet_collateral_registry::Tightening;
+	ext_for_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to(1);
+		let before = CollateralRegistry::terms(assets::BTC, 0).unwrap();
+		let step = |rise, cut| Tightening {
+			haircut_rise: Permill::from_percent(rise),
+			threshold_cut: Permill::from_percent(cut),
+		};
+		// No notice: the terms every margin test reads are tighter in the same block.
+		assert_ok!(CollateralRegistry::emergency_tighten(
+			origin(O::Emergency),
+			assets::BTC,
+			step(10, 5)
+		));
+		let after = CollateralRegistry::terms(assets::BTC, 0).unwrap();
+		assert_eq!(after.haircut, before.haircut.saturating_add(Permill::from_percent(10)));
+		assert!(after.maintenance_weight < before.maintenance_weight);
+		// The bound is spent: one more part needs a risk-parameters decision.
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(origin(O::Emergency), assets::BTC, step(1, 0)),
+			pallet_collateral_registry::Error::<Runtime>::EmergencyBoundExceeded
+		);
+		// That decision (here dispatched as its track's origin) replaces the set and the total.
+		let mut params = btc_params();
+		params.haircut.base = Permill::from_percent(12);
+		assert_ok!(CollateralRegistry::update_params(
+			origin(O::Risk),
+			assets::BTC,
+			Box::new(params)
+		));
+		assert_ok!(CollateralRegistry::emergency_tighten(
+			origin(O::Emergency),
+			assets::BTC,
+			step(1, 0)
+		));
+		CollateralRegistry::do_try_state().unwrap();
 	});
 }
 

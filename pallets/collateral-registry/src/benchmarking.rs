@@ -2,7 +2,8 @@
 //!
 //! Every call is measured in its worst case: a parameter set with `MaxBands` bands (validation
 //! walks them all); for `register_asset`, a nearly full `ListedAssets` (the whole vector is
-//! decoded and re-encoded); for `update_params`, a change of decimals (the holdings are read). Registering an asset or replacing its parameters needs a guarded
+//! decoded and re-encoded); for `update_params`, a change of decimals (the holdings are read);
+//! for `emergency_tighten`, every band raised on top of an earlier tightening. Registering an asset or replacing its parameters needs a guarded
 //! oracle key: the runtime's [`crate::BenchmarkHelper`] guards the keys the benchmarks use.
 //!
 //! Run the tests: `cargo test -p pallet-collateral-registry --features runtime-benchmarks`.
@@ -147,6 +148,38 @@ mod benches {
 			supply_cap: 2_000,
 			account_cap: 1_000,
 		});
+		Ok(())
+	}
+
+	#[benchmark]
+	fn emergency_tighten() -> Result<(), BenchmarkError> {
+		// The most bands (each one raised) and an earlier tightening to add to.
+		list_assets::<T>(1)?;
+		let origin =
+			T::EmergencyOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let bound = T::EmergencyBound::get();
+		let one_point = Permill::from_parts(10_000);
+		let step = Tightening {
+			haircut_rise: bound.haircut_rise.min(one_point),
+			threshold_cut: bound.threshold_cut.min(one_point),
+		};
+		let half =
+			|p: Permill| Permill::from_parts(p.deconstruct().checked_div(2).unwrap_or_default());
+		let step = Tightening {
+			haircut_rise: half(step.haircut_rise),
+			threshold_cut: half(step.threshold_cut),
+		};
+		if step.is_zero() {
+			return Err(BenchmarkError::Weightless);
+		}
+		Pallet::<T>::do_emergency_tighten(1, step)
+			.map_err(|_| BenchmarkError::Stop("cannot tighten"))?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, step);
+
+		let total = step.then_within(&step, &bound).ok_or(BenchmarkError::Stop("bound"))?;
+		assert_last_event::<T>(Event::EmergencyTightened { asset: 1, step, total });
 		Ok(())
 	}
 

@@ -1,14 +1,14 @@
 //! The pallet's logic, outside the `#[pallet]` module so that the workspace's panic lints
 //! (which that module has to relax for the macro-generated code) keep applying to it.
 
-use crate::{pallet::*, risk, CollateralParamsOf, LOG_TARGET};
+use crate::{pallet::*, risk, CollateralParamsOf, Tightening, LOG_TARGET};
 use alloc::vec::Vec;
 use ballast_primitives::{
 	traits::{CollateralHoldings, CollateralRisk, CollateralTerms, PriceProvider},
 	AssetId, AssetStatus, Balance,
 };
 use polkadot_sdk::{
-	frame_support::{dispatch::DispatchResult, ensure},
+	frame_support::{dispatch::DispatchResult, ensure, traits::Get},
 	sp_arithmetic::Permill,
 };
 
@@ -66,6 +66,8 @@ impl<T: Config> Pallet<T> {
 			}
 			let (from, to) = (stored.status, params.status);
 			*stored = params;
+			// A full decision supersedes the emergency tightenings made since the last one.
+			EmergencyTightenings::<T>::remove(asset);
 			if from != to {
 				Self::deposit_event(Event::StatusChanged { asset, from, to });
 			}
@@ -103,10 +105,30 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Tighten a listed `asset` by `step` at once, within the emergency bound. Used by
+	/// `emergency_tighten`.
+	pub(crate) fn do_emergency_tighten(asset: AssetId, step: Tightening) -> DispatchResult {
+		ensure!(!step.is_zero(), Error::<T>::NothingToTighten);
+		let total = AssetParams::<T>::try_mutate(asset, |stored| {
+			let stored = stored.as_mut().ok_or(Error::<T>::UnknownAsset)?;
+			let total = EmergencyTightenings::<T>::get(asset)
+				.unwrap_or_default()
+				.then_within(&step, &T::EmergencyBound::get())
+				.ok_or(Error::<T>::EmergencyBoundExceeded)?;
+			*stored = risk::tighten(stored, &step).map_err(Error::<T>::from)?;
+			Ok::<_, Error<T>>(total)
+		})?;
+		EmergencyTightenings::<T>::insert(asset, total);
+		Self::deposit_event(Event::EmergencyTightened { asset, step, total });
+		Ok(())
+	}
+
 	/// Checks the pallet's invariants:
 	///
 	/// * every stored parameter set validates;
-	/// * [`ListedAssets`] holds no duplicates and exactly the keys of [`AssetParams`].
+	/// * [`ListedAssets`] holds no duplicates and exactly the keys of [`AssetParams`];
+	/// * every [`EmergencyTightenings`] total is of a listed asset, non-zero and within
+	///   [`Config::EmergencyBound`].
 	///
 	/// Not checked: that each oracle key is still guarded. That is the price guard's state; an
 	/// unguarded key leaves the asset without a usable price (it fails closed), not the registry
@@ -127,6 +149,13 @@ impl<T: Config> Pallet<T> {
 			registered.insert(asset);
 		}
 		ensure!(registered == listed_set, "ListedAssets differs from the keys of AssetParams");
+
+		let bound = T::EmergencyBound::get();
+		for (asset, total) in EmergencyTightenings::<T>::iter() {
+			ensure!(listed_set.contains(&asset), "an emergency tightening of an unlisted asset");
+			ensure!(!total.is_zero(), "a zero emergency tightening is stored");
+			ensure!(total.within(&bound), "an emergency tightening exceeds EmergencyBound");
+		}
 		Ok(())
 	}
 }

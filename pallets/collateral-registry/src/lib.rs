@@ -33,7 +33,8 @@
 //!
 //! ```text
 //! haircut            = min(99.9999%, band_haircut(volatility) + concentration_add_on(holding))
-//! maintenance_weight = max(1 − haircut, liquidation_threshold − (haircut − base))
+//! maintenance_weight = max(1 − haircut, liquidation_threshold − add_ons)
+//! add_ons            = band_haircut(volatility) − base + concentration_add_on(holding)
 //! ```
 //!
 //! so the maintenance test never counts less than the initial test does, and both tighten by
@@ -75,6 +76,21 @@
 //!   measure) also with [`Config::EmergencyOrigin`].
 //! * [`set_caps`](Pallet::set_caps) ([`Config::GovernanceOrigin`]): change the supply and
 //!   account caps.
+//! * [`emergency_tighten`](Pallet::emergency_tighten) ([`Config::EmergencyOrigin`]): raise every
+//!   haircut and lower the liquidation threshold of an asset **at once**, within
+//!   [`Config::EmergencyBound`] in total.
+//!
+//! ## Notice, and the emergency exception
+//!
+//! A parameter change through `update_params` takes effect when its referendum enacts, after the
+//! governance origin's enactment delay: the notice traders get to add margin before a stricter
+//! requirement applies. The emergency origin may not wait: `emergency_tighten` applies a
+//! [`Tightening`] immediately, but only in one direction (every haircut up by `haircut_rise`,
+//! the threshold down by `threshold_cut`, the rest unchanged; [`risk::tighten`]) and only up to
+//! a smaller bound: the total applied since governance last set the asset's parameters
+//! ([`EmergencyTightenings`]) stays within [`Config::EmergencyBound`]. The next `update_params`
+//! replaces the whole set and clears the total: a full decision, with notice, supersedes the
+//! emergency one.
 //!
 //! Price bounds, maximum ages and volatility are set on the price guard.
 
@@ -108,7 +124,7 @@ pub mod types;
 pub mod weights;
 
 pub use types::{
-	CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError, VolatilityBand,
+	CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError, Tightening, VolatilityBand,
 };
 pub use weights::WeightInfo;
 
@@ -143,7 +159,9 @@ pub mod pallet {
 		traits::{CollateralHoldings, PriceProvider},
 		AssetId, AssetStatus, Balance,
 	};
-	use polkadot_sdk::{frame_support::pallet_prelude::*, frame_system::pallet_prelude::*};
+	use polkadot_sdk::{
+		frame_support::pallet_prelude::*, frame_system::pallet_prelude::*, sp_arithmetic::Permill,
+	};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -186,6 +204,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBands: Get<u32>;
 
+		/// The most the emergency origin may tighten an asset, in total, between two parameter
+		/// sets set by governance (`emergency_tighten`).
+		#[pallet::constant]
+		type EmergencyBound: Get<Tightening>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -198,6 +221,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type AssetParams<T: Config> =
 		StorageMap<_, Twox64Concat, AssetId, CollateralParamsOf<T>, OptionQuery>;
+
+	/// The emergency tightening applied to each asset since governance last set its parameters
+	/// (absent: none). Each total is within [`Config::EmergencyBound`].
+	#[pallet::storage]
+	pub type EmergencyTightenings<T: Config> =
+		StorageMap<_, Twox64Concat, AssetId, Tightening, OptionQuery>;
 
 	/// Ids of the listed assets, in listing order: exactly the keys of [`AssetParams`].
 	#[pallet::storage]
@@ -215,6 +244,9 @@ pub mod pallet {
 		StatusChanged { asset: AssetId, from: AssetStatus, to: AssetStatus },
 		/// An asset's caps changed.
 		CapsUpdated { asset: AssetId, supply_cap: Balance, account_cap: Balance },
+		/// The emergency origin tightened an asset by `step`; `total` is what it has applied
+		/// since governance last set the asset's parameters.
+		EmergencyTightened { asset: AssetId, step: Tightening, total: Tightening },
 	}
 
 	#[pallet::error]
@@ -259,6 +291,12 @@ pub mod pallet {
 		/// Margin accounts hold the asset: its oracle key and decimals cannot change (that
 		/// would revalue every holding).
 		AssetInUse,
+		/// An emergency tightening of zero: nothing would change.
+		NothingToTighten,
+		/// The emergency tightenings applied since governance last set the asset's parameters
+		/// would exceed `EmergencyBound`: a larger change needs a referendum on the risk
+		/// parameters, with its notice.
+		EmergencyBoundExceeded,
 	}
 
 	impl<T> From<ParamsError> for Error<T> {
@@ -337,6 +375,11 @@ pub mod pallet {
 		#[allow(clippy::panic)]
 		fn integrity_test() {
 			assert!(T::MaxAssets::get() > 0, "MaxAssets must be positive");
+			let bound = T::EmergencyBound::get();
+			assert!(
+				bound.haircut_rise < Permill::one() && bound.threshold_cut < Permill::one(),
+				"EmergencyBound must be below 100% in each field"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -431,6 +474,31 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_set_caps(asset, supply_cap, account_cap)
+		}
+
+		/// Tighten `asset` immediately by `step`: raise its base haircut and every band's
+		/// haircut by `step.haircut_rise`, lower its liquidation threshold by
+		/// `step.threshold_cut`. The total applied since governance last set the asset's
+		/// parameters must stay within `EmergencyBound`. Holdings are revalued from the next
+		/// margin test: this can make accounts liquidatable, which is what the emergency
+		/// origin is trusted with, within the bound.
+		///
+		/// Origin: `EmergencyOrigin`. Emits `EmergencyTightened`.
+		///
+		/// Errors: `BadOrigin`; `UnknownAsset`; `NothingToTighten` (a zero step);
+		/// `EmergencyBoundExceeded`; `HaircutTooHigh` (a haircut would reach 100%);
+		/// `ZeroLiquidationThreshold` (the threshold would reach zero);
+		/// `ThresholdBelowInitialWeight` (the threshold would fall below `1 − new base
+		/// haircut`).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::emergency_tighten())]
+		pub fn emergency_tighten(
+			origin: OriginFor<T>,
+			asset: AssetId,
+			step: Tightening,
+		) -> DispatchResult {
+			T::EmergencyOrigin::ensure_origin(origin)?;
+			Self::do_emergency_tighten(asset, step)
 		}
 	}
 }

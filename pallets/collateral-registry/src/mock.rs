@@ -52,6 +52,14 @@ pub const MAX_ASSETS: u32 = 8;
 /// Most bands per schedule in the mock.
 pub const MAX_BANDS: u32 = 4;
 
+polkadot_sdk::frame_support::parameter_types! {
+	/// At most 10 points on the haircuts and 5 on the threshold between governance decisions.
+	pub const EmergencyBound: crate::Tightening = crate::Tightening {
+		haircut_rise: Permill::from_percent(10),
+		threshold_cut: Permill::from_percent(5),
+	};
+}
+
 /// An oracle key no test guards unless it says so.
 pub const UNGUARDED_KEY: OracleKey = 99;
 
@@ -162,6 +170,7 @@ impl pallet_collateral_registry::Config for Test {
 	type Holdings = MockHoldings;
 	type MaxAssets = ConstU32<MAX_ASSETS>;
 	type MaxBands = ConstU32<MAX_BANDS>;
+	type EmergencyBound = EmergencyBound;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockPrices;

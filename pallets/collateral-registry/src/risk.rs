@@ -11,8 +11,8 @@
 //! band(σ)    = haircut of the highest band with min_volatility ≤ σ, else base
 //! add_on(h)  = min(max_add_on, slope × h / market_depth)          (rounded up)
 //! haircut    = min(99.9999%, band(σ) + add_on(h))
-//! extra      = haircut − base
-//! maint_w    = max(1 − haircut, liquidation_threshold − extra)
+//! add_ons    = band(σ) − base + add_on(h)                         (before the cap)
+//! maint_w    = max(1 − haircut, liquidation_threshold − add_ons)
 //! ```
 //!
 //! The initial margin test counts `1 − haircut` of the holding's value, the maintenance test
@@ -28,7 +28,9 @@
 //! thresholds are daily volatilities (not annualised: × √365 ≈ 19.1 for a yearly figure). A
 //! large move reads at once: one move `x` alone as about `0.83 · |ln(1 + x)|`.
 
-use crate::types::{CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError};
+use crate::types::{
+	CollateralParams, ConcentrationAddOn, HaircutSchedule, ParamsError, Tightening,
+};
 use ballast_primitives::{
 	math::{haircut as formulas, units::MAX_DECIMALS},
 	traits::CollateralTerms,
@@ -38,7 +40,7 @@ use ballast_primitives::{
 pub use formulas::maintenance_weight;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::Get,
-	sp_arithmetic::{PerThing, Permill},
+	sp_arithmetic::{traits::Saturating, PerThing, Permill},
 };
 
 /// The largest haircut ever applied: 99.9999%. A haircut of 100% would make a listed asset
@@ -140,6 +142,43 @@ pub fn validate_liquidation<MaxBands: Get<u32>>(
 	Ok(())
 }
 
+/// `params` tightened by `step`: every haircut (the base and each band's) raised by
+/// `step.haircut_rise`, the liquidation threshold lowered by `step.threshold_cut`; everything
+/// else unchanged. The result must still validate; the first broken rule is the error (a haircut
+/// reaching 100% is [`ParamsError::HaircutTooHigh`], a threshold cut to zero or below
+/// [`ParamsError::ZeroLiquidationThreshold`], one below the new initial weight
+/// [`ParamsError::ThresholdBelowInitialWeight`]).
+///
+/// A tightening never loosens: every haircut of the result is at least the input's and the
+/// threshold at most the input's, so neither the initial nor the maintenance test of any holding
+/// counts more than before (property-tested).
+pub fn tighten<MaxBands: Get<u32>>(
+	params: &CollateralParams<MaxBands>,
+	step: &Tightening,
+) -> Result<CollateralParams<MaxBands>, ParamsError> {
+	let rise = |h: Permill| -> Result<Permill, ParamsError> {
+		let parts = h.deconstruct().saturating_add(step.haircut_rise.deconstruct());
+		if parts >= Permill::ACCURACY {
+			return Err(ParamsError::HaircutTooHigh);
+		}
+		Ok(Permill::from_parts(parts))
+	};
+	let mut tightened = params.clone();
+	tightened.haircut.base = rise(params.haircut.base)?;
+	for band in tightened.haircut.bands.iter_mut() {
+		band.haircut = rise(band.haircut)?;
+	}
+	tightened.liquidation_threshold = Permill::from_parts(
+		params
+			.liquidation_threshold
+			.deconstruct()
+			.checked_sub(step.threshold_cut.deconstruct())
+			.ok_or(ParamsError::ZeroLiquidationThreshold)?,
+	);
+	validate(&tightened)?;
+	Ok(tightened)
+}
+
 /// Both caps positive and the per-account cap within the total cap.
 pub fn validate_caps(supply_cap: Balance, account_cap: Balance) -> Result<(), ParamsError> {
 	if supply_cap == 0 || account_cap == 0 || account_cap > supply_cap {
@@ -190,17 +229,16 @@ pub fn terms<MaxBands: Get<u32>>(
 	volatility: Permill,
 	holding: Balance,
 ) -> CollateralTerms {
-	let haircut = haircut(&params.haircut, volatility, holding);
+	let band = band_haircut(&params.haircut, volatility);
+	let add_on = concentration_add_on(&params.haircut.concentration, holding);
+	let haircut = formulas::haircut(band, add_on, MAX_HAIRCUT);
+	let add_ons = band.saturating_sub(params.haircut.base).saturating_add(add_on);
 	CollateralTerms {
 		status: params.status,
 		decimals: params.decimals,
 		oracle_key: params.oracle_key,
 		haircut,
-		maintenance_weight: maintenance_weight(
-			params.liquidation_threshold,
-			params.haircut.base,
-			haircut,
-		),
+		maintenance_weight: maintenance_weight(params.liquidation_threshold, add_ons, haircut),
 		liquidation_penalty: params.liquidation_penalty,
 		supply_cap: params.supply_cap,
 		account_cap: params.account_cap,

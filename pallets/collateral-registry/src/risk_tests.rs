@@ -355,3 +355,88 @@ proptest! {
 		prop_assert!(t.maintenance_weight <= p.liquidation_threshold);
 	}
 }
+
+fn tightening(rise: u32, cut: u32) -> Tightening {
+	Tightening { haircut_rise: Permill::from_parts(rise), threshold_cut: Permill::from_parts(cut) }
+}
+
+#[test]
+fn tighten_raises_every_haircut_and_lowers_the_threshold() {
+	let t = tighten(&sample(), &tightening(50_000, 20_000)).unwrap();
+	assert_eq!(t.haircut.base, pm(150));
+	assert_eq!(t.haircut.bands[0].haircut, pm(200));
+	assert_eq!(t.haircut.bands[1].haircut, pm(300));
+	assert_eq!(t.liquidation_threshold, pm(880));
+	// Everything else is the input's.
+	let mut back = t.clone();
+	back.haircut = sample().haircut;
+	back.liquidation_threshold = sample().liquidation_threshold;
+	assert_eq!(back, sample());
+	// A zero tightening is the identity.
+	assert_eq!(tighten(&sample(), &Tightening::default()), Ok(sample()));
+}
+
+#[test]
+fn tighten_reports_the_rule_it_would_break() {
+	// Band 25% + 75 points = 100%.
+	assert_eq!(tighten(&sample(), &tightening(750_000, 0)), Err(ParamsError::HaircutTooHigh));
+	assert_eq!(
+		tighten(&sample(), &tightening(0, 900_000)),
+		Err(ParamsError::ZeroLiquidationThreshold)
+	);
+	assert_eq!(
+		tighten(&sample(), &tightening(0, 950_000)),
+		Err(ParamsError::ZeroLiquidationThreshold)
+	);
+	// 90% − 5 points < 1 − (10% + 1 point).
+	assert_eq!(
+		tighten(&sample(), &tightening(10_000, 50_000)),
+		Err(ParamsError::ThresholdBelowInitialWeight)
+	);
+}
+
+#[test]
+fn tightening_totals_stop_at_the_bound() {
+	let bound = tightening(100_000, 50_000);
+	let total = tightening(60_000, 30_000);
+	assert_eq!(
+		total.then_within(&tightening(40_000, 20_000), &bound),
+		Some(tightening(100_000, 50_000))
+	);
+	assert_eq!(total.then_within(&tightening(40_001, 0), &bound), None);
+	assert_eq!(total.then_within(&tightening(0, 20_001), &bound), None);
+	// No overflow at the extremes.
+	let max = tightening(u32::MAX, u32::MAX);
+	assert_eq!(max.then_within(&max, &max), None);
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(512))]
+
+	/// An emergency tightening can only make every margin test count less of any holding.
+	#[test]
+	fn tightening_never_loosens(
+		p in valid_params(), rise in 0u32..=200_000, cut in 0u32..=200_000,
+		vol in 0u32..=ONE, holding in any::<u128>(),
+	) {
+		if let Ok(t) = tighten(&p, &tightening(rise, cut)) {
+			prop_assert_eq!(validate(&t), Ok(()));
+			let vol = Permill::from_parts(vol);
+			let (before, after) = (terms(&p, vol, holding), terms(&t, vol, holding));
+			prop_assert!(after.haircut >= before.haircut);
+			prop_assert!(after.maintenance_weight <= before.maintenance_weight);
+		}
+	}
+
+	/// Two steps are one step of their sum (when neither saturates).
+	#[test]
+	fn tightenings_compose(
+		p in valid_params(), r1 in 0u32..=50_000, r2 in 0u32..=50_000,
+		c1 in 0u32..=50_000, c2 in 0u32..=50_000,
+	) {
+		let twice = tighten(&p, &tightening(r1, c1)).and_then(|t| tighten(&t, &tightening(r2, c2)));
+		if let Ok(twice) = twice {
+			prop_assert_eq!(Ok(twice), tighten(&p, &tightening(r1 + r2, c1 + c2)));
+		}
+	}
+}

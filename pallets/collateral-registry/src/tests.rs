@@ -580,6 +580,157 @@ fn try_state_catches_broken_invariants() {
 		// A key the guard stopped guarding is the guard's state, not a broken registry.
 		MockPrices::unguard(ETH);
 		assert_ok!(CollateralRegistry::do_try_state());
+
+		// Emergency totals: of an unlisted asset, zero, or beyond the bound.
+		let over = Tightening { haircut_rise: Permill::from_percent(11), ..points(0, 0) };
+		for (asset, total) in [(3, points(1, 0)), (BTC, points(0, 0)), (BTC, over)] {
+			EmergencyTightenings::<Test>::insert(asset, total);
+			assert!(CollateralRegistry::do_try_state().is_err());
+			EmergencyTightenings::<Test>::remove(asset);
+		}
+		EmergencyTightenings::<Test>::insert(BTC, points(10, 5));
+		assert_ok!(CollateralRegistry::do_try_state());
+	});
+}
+
+// ----- emergency tightening -----
+
+/// A tightening of `rise` points on the haircuts and `cut` points on the threshold.
+fn points(rise: u32, cut: u32) -> Tightening {
+	Tightening {
+		haircut_rise: Permill::from_percent(rise),
+		threshold_cut: Permill::from_percent(cut),
+	}
+}
+
+#[test]
+fn emergency_tighten_applies_at_once_and_emits() {
+	test(|| {
+		register(BTC);
+		let before = CollateralRegistry::terms(BTC, 0).unwrap();
+		assert_ok!(CollateralRegistry::emergency_tighten(root(), BTC, points(5, 2)));
+		let params = AssetParams::<Test>::get(BTC).unwrap();
+		assert_eq!(params.haircut.base, Permill::from_percent(15));
+		let bands: Vec<_> = params.haircut.bands.iter().map(|b| b.haircut).collect();
+		assert_eq!(bands, vec![Permill::from_percent(20), Permill::from_percent(30)]);
+		assert_eq!(params.liquidation_threshold, Permill::from_percent(88));
+		// Nothing else moved.
+		assert_eq!(params.liquidation_penalty, Permill::from_percent(5));
+		assert_eq!(params.haircut.concentration, params_for(1).haircut.concentration);
+		// The margin terms other pallets read are tighter in the same block.
+		let after = CollateralRegistry::terms(BTC, 0).unwrap();
+		assert!(after.haircut > before.haircut);
+		assert!(after.maintenance_weight < before.maintenance_weight);
+		assert_eq!(EmergencyTightenings::<Test>::get(BTC), Some(points(5, 2)));
+		System::assert_last_event(
+			Event::EmergencyTightened { asset: BTC, step: points(5, 2), total: points(5, 2) }
+				.into(),
+		);
+	});
+}
+
+#[test]
+fn emergency_tightenings_add_up_to_the_bound_and_no_further() {
+	test(|| {
+		register(BTC);
+		assert_ok!(CollateralRegistry::emergency_tighten(root(), BTC, points(6, 3)));
+		// 6 + 6 > 10 points on the haircuts: refused, nothing changes.
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), BTC, points(6, 0)),
+			Error::<Test>::EmergencyBoundExceeded
+		);
+		// 3 + 3 > 5 points on the threshold.
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), BTC, points(0, 3)),
+			Error::<Test>::EmergencyBoundExceeded
+		);
+		// Exactly up to the bound is allowed.
+		assert_ok!(CollateralRegistry::emergency_tighten(root(), BTC, points(4, 2)));
+		assert_eq!(EmergencyTightenings::<Test>::get(BTC), Some(points(10, 5)));
+		System::assert_last_event(
+			Event::EmergencyTightened { asset: BTC, step: points(4, 2), total: points(10, 5) }
+				.into(),
+		);
+		// One part more is not.
+		let one_part =
+			Tightening { haircut_rise: Permill::from_parts(1), threshold_cut: Permill::zero() };
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), BTC, one_part),
+			Error::<Test>::EmergencyBoundExceeded
+		);
+	});
+}
+
+#[test]
+fn a_governance_decision_supersedes_the_emergency_total() {
+	test(|| {
+		register(BTC);
+		assert_ok!(CollateralRegistry::emergency_tighten(root(), BTC, points(10, 5)));
+		// The referendum's full set (with its notice) replaces the emergency one...
+		assert_ok!(CollateralRegistry::update_params(root(), BTC, Box::new(params_for(1))));
+		assert_eq!(EmergencyTightenings::<Test>::get(BTC), None);
+		assert_eq!(AssetParams::<Test>::get(BTC), Some(params_for(1)));
+		// ...and the emergency origin has its whole bound again.
+		assert_ok!(CollateralRegistry::emergency_tighten(root(), BTC, points(10, 5)));
+	});
+}
+
+#[test]
+fn emergency_tighten_errors_change_nothing() {
+	test(|| {
+		register(BTC);
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(signed(), BTC, points(1, 1)),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), ETH, points(1, 1)),
+			Error::<Test>::UnknownAsset
+		);
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), BTC, points(0, 0)),
+			Error::<Test>::NothingToTighten
+		);
+		// Cutting the threshold more than the haircuts rise makes maintenance stricter than
+		// the initial test: 90% − 5 < 100% − (10% + 1).
+		assert_ok!(CollateralRegistry::update_params(
+			root(),
+			BTC,
+			with(|p| p.haircut.base = Permill::from_percent(10))
+		));
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), BTC, points(1, 5)),
+			Error::<Test>::ThresholdBelowInitialWeight
+		);
+		// A haircut that would reach 100%.
+		assert_ok!(CollateralRegistry::update_params(
+			root(),
+			BTC,
+			with(|p| {
+				p.haircut.bands = BoundedVec::truncate_from(vec![VolatilityBand {
+					min_volatility: Permill::from_percent(2),
+					haircut: Permill::from_percent(95),
+				}]);
+			})
+		));
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), BTC, points(5, 0)),
+			Error::<Test>::HaircutTooHigh
+		);
+		// A threshold that would reach zero.
+		assert_ok!(CollateralRegistry::update_params(
+			root(),
+			BTC,
+			with(|p| {
+				p.haircut.base = Permill::from_percent(97);
+				p.haircut.bands = BoundedVec::default();
+				p.liquidation_threshold = Permill::from_percent(3);
+			})
+		));
+		assert_noop!(
+			CollateralRegistry::emergency_tighten(root(), BTC, points(1, 3)),
+			Error::<Test>::ZeroLiquidationThreshold
+		);
 	});
 }
 

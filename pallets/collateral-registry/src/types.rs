@@ -161,6 +161,59 @@ pub struct CollateralParams<MaxBands: Get<u32>> {
 	pub status: AssetStatus,
 }
 
+/// An emergency tightening of an asset's parameters, in percentage points: every haircut (the
+/// base and each band's) rises by `haircut_rise`, the liquidation threshold falls by
+/// `threshold_cut`. Used both for one step (`emergency_tighten`'s argument) and for the total the
+/// emergency origin has applied since governance last set the asset's parameters
+/// ([`crate::EmergencyTightenings`]), which [`crate::Config::EmergencyBound`] limits.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Serialize,
+	Deserialize,
+)]
+#[serde(crate = "polkadot_sdk::frame_support::__private::serde")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Tightening {
+	/// Added to the base haircut and to every band's haircut.
+	pub haircut_rise: Permill,
+	/// Subtracted from the liquidation threshold.
+	pub threshold_cut: Permill,
+}
+
+impl Tightening {
+	/// Whether the tightening changes nothing.
+	pub fn is_zero(&self) -> bool {
+		self.haircut_rise.is_zero() && self.threshold_cut.is_zero()
+	}
+
+	/// `self` followed by `step`, if both totals stay within `bound` (each field separately).
+	pub fn then_within(&self, step: &Tightening, bound: &Tightening) -> Option<Tightening> {
+		let add = |a: Permill, b: Permill, max: Permill| {
+			let sum = a.deconstruct().checked_add(b.deconstruct())?;
+			(sum <= max.deconstruct()).then(|| Permill::from_parts(sum))
+		};
+		Some(Tightening {
+			haircut_rise: add(self.haircut_rise, step.haircut_rise, bound.haircut_rise)?,
+			threshold_cut: add(self.threshold_cut, step.threshold_cut, bound.threshold_cut)?,
+		})
+	}
+
+	/// Whether each field is within `bound`'s.
+	pub fn within(&self, bound: &Tightening) -> bool {
+		self.haircut_rise <= bound.haircut_rise && self.threshold_cut <= bound.threshold_cut
+	}
+}
+
 /// Why a parameter set is invalid. Each case maps to its own pallet error.
 #[derive(
 	Clone,

@@ -9,7 +9,7 @@
 
 #![allow(missing_docs)]
 
-use crate::{CollateralParamsOf, Config};
+use crate::{CollateralParamsOf, Config, Tightening};
 use ballast_primitives::{traits::PriceBounds, AssetId};
 use codec::MaxEncodedLen;
 use core::marker::PhantomData;
@@ -25,6 +25,7 @@ pub trait WeightInfo {
 	fn update_params() -> Weight;
 	fn set_status() -> Weight;
 	fn set_caps() -> Weight;
+	fn emergency_tighten() -> Weight;
 }
 
 /// Compute allowance of a governance call (validation of a full parameter set included):
@@ -46,6 +47,11 @@ fn bounds_proof() -> u64 {
 	(PriceBounds::max_encoded_len() as u64).saturating_add(8 + 4).saturating_add(PROOF_PER_ITEM)
 }
 
+/// One emergency tightening total (`Tightening` under a `Twox64Concat` asset id).
+fn tightening_proof() -> u64 {
+	(Tightening::max_encoded_len() as u64).saturating_add(8 + 4).saturating_add(PROOF_PER_ITEM)
+}
+
 fn call(db: RuntimeDbWeight, reads: u64, writes: u64, proof: u64) -> Weight {
 	Weight::from_parts(CALL_REF_TIME, proof).saturating_add(db.reads_writes(reads, writes))
 }
@@ -61,6 +67,8 @@ fn weights<T: Config>(db: RuntimeDbWeight) -> Weights {
 		update_params: call(db, 2, 1, params.saturating_add(bounds)),
 		set_status: call(db, 1, 1, params),
 		set_caps: call(db, 1, 1, params),
+		// Reads and writes `AssetParams` and `EmergencyTightenings`.
+		emergency_tighten: call(db, 2, 2, params.saturating_add(tightening_proof())),
 	}
 }
 
@@ -69,6 +77,7 @@ struct Weights {
 	update_params: Weight,
 	set_status: Weight,
 	set_caps: Weight,
+	emergency_tighten: Weight,
 }
 
 /// Weights for `pallet_collateral_registry` using the runtime's `DbWeight`.
@@ -86,6 +95,9 @@ impl<T: Config> WeightInfo for SubstrateWeight<T> {
 	fn set_caps() -> Weight {
 		weights::<T>(T::DbWeight::get()).set_caps
 	}
+	fn emergency_tighten() -> Weight {
+		weights::<T>(T::DbWeight::get()).emergency_tighten
+	}
 }
 
 /// For tests and backwards compatibility: the same figures priced with RocksDB weights, and
@@ -102,5 +114,8 @@ impl WeightInfo for () {
 	}
 	fn set_caps() -> Weight {
 		call(RocksDbWeight::get(), 1, 1, PROOF_PER_ITEM)
+	}
+	fn emergency_tighten() -> Weight {
+		call(RocksDbWeight::get(), 2, 2, PROOF_PER_ITEM.saturating_mul(2))
 	}
 }

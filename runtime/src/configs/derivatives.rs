@@ -108,6 +108,14 @@ parameter_types! {
 	pub const VirtualShares: ballast_primitives::Balance = 1_000_000;
 	/// Most volatility bands in a haircut schedule.
 	pub const MaxBands: u32 = 8;
+	/// The emergency track may tighten an asset at once by at most 10 points on its haircuts
+	/// and 5 on its liquidation threshold in total, between two decisions of the
+	/// `risk_parameters` track (whose changes come with a day's notice).
+	pub const EmergencyBound: pallet_collateral_registry::Tightening =
+		pallet_collateral_registry::Tightening {
+			haircut_rise: Permill::from_percent(10),
+			threshold_cut: Permill::from_percent(5),
+		};
 	/// Blocks per day, for funding.
 	pub const BlocksPerDay: u32 = DAYS;
 	/// Most perpetual markets; with one product, also the most positions one margin account
@@ -137,7 +145,8 @@ impl pallet_collateral_registry::Config for Runtime {
 	type GovernanceOrigin = crate::governance::RiskParametersOrigin;
 	/// Listing an asset, and any status: the `asset_listing` track.
 	type ListingOrigin = crate::governance::AssetListingOrigin;
-	/// Freezing an asset or making it reduce-only: the `emergency` track.
+	/// Freezing an asset, making it reduce-only, or tightening it at once within
+	/// `EmergencyBound`: the `emergency` track.
 	type EmergencyOrigin = crate::governance::EmergencyOrigin;
 	type Prices = crate::PriceGuard;
 	/// What an asset is (oracle key, decimals) cannot change while margin accounts or live
@@ -145,6 +154,7 @@ impl pallet_collateral_registry::Config for Runtime {
 	type Holdings = (MarginAccounts, Liquidation);
 	type MaxBands = MaxBands;
 	type MaxAssets = ConstU32<16>;
+	type EmergencyBound = EmergencyBound;
 	type WeightInfo = crate::weights::pallet_collateral_registry::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

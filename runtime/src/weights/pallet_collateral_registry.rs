@@ -93,4 +93,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightIn
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
+	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1), `CollateralRegistry::EmergencyTightenings` (r:1 w:1).
+	/// Until `make weights` measures it: `update_params`' figure (validation of the whole set) and one more item.
+	fn emergency_tighten() -> Weight {
+		Weight::from_parts(108_080_000, 0)
+			.saturating_add(Weight::from_parts(0, 3616 + 2_530))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
+	}
 }

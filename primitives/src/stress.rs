@@ -35,8 +35,13 @@ pub trait StressSubject<AccountId> {
 	/// The stress profile of `(who, sub)`; `None` if it does not exist, or holds nothing a
 	/// price move could turn into a loss beyond its equity (no position, no debt).
 	fn stress_profile(who: &AccountId, sub: SubAccount) -> Option<StressProfile>;
+}
 
-	/// Up to `limit` margin accounts following `after` in storage order (from the start for
+/// The margin accounts that can fall short at all: those holding a position or owing debt, in
+/// a stable order (the liquidation engine's watch). The stress test's pass walks these only, so
+/// empty accounts — however many — never lengthen it.
+pub trait RiskBearers<AccountId> {
+	/// Up to `limit` such accounts following `after` in storage order (from the start for
 	/// `None`). Fewer than `limit` means the end was reached.
 	fn accounts_after(
 		after: Option<(AccountId, SubAccount)>,

@@ -539,7 +539,7 @@ impl<AccountId> OnAccountChange<AccountId> for Tuple {
 
 /// The stress test's glue (in `stress.rs`, re-exported here with the other glue traits).
 pub use crate::stress::{
-	LossCapacity, RiskTightening, StressHolding, StressProfile, StressSubject,
+	LossCapacity, RiskBearers, RiskTightening, StressHolding, StressProfile, StressSubject,
 };
 
 /// Two products behind one `Derivatives`, and pools that sum.

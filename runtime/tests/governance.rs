@@ -479,7 +479,7 @@ fn the_emergency_track_tightens_at_once_within_its_bound_and_governance_resets_i
 			step(10, 5)
 		));
 		let after = CollateralRegistry::terms(assets::BTC, 0).unwrap();
-		assert_eq!(after.haircut, before.haircut.saturating_add(Permill::from_percent(10)));
+		assert_eq!(after.haircut, Permill::from_parts(before.haircut.deconstruct() + 100_000));
 		assert!(after.maintenance_weight < before.maintenance_weight);
 		// The bound is spent: one more part needs a risk-parameters decision.
 		assert_noop!(

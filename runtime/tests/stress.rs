@@ -168,3 +168,26 @@ fn the_stress_test_follows_trades_and_closes_within_a_block() {
 		assert!(StressTest::account_shortfalls(&who, 0).is_empty());
 	});
 }
+
+#[test]
+fn a_flood_of_empty_margin_accounts_does_not_lengthen_the_pass() {
+	chain().execute_with(|| {
+		// 300 accounts that only ever deposited (each holds its BLST deposit), three traders.
+		for i in 0..300 {
+			let who = account(i, 0x53);
+			fund(&who, &[(assets::USDC, 100 * USDC)]);
+			assert_ok!(deposit(&who, 0, assets::USDC, 10 * USDC));
+		}
+		for i in 0..3 {
+			let who = account(i, LONG);
+			fund(&who, &[(assets::USDC, 20_000 * USDC)]);
+			assert_ok!(deposit(&who, 0, assets::USDC, 14_000 * USDC));
+			assert_ok!(trade(&who, 0, BTC_PERP, BTC as i128));
+		}
+		// The walk is the liquidation engine's watch: only the traders are in it.
+		complete_a_pass();
+		let completed = pallet_stress::Completed::<Runtime>::get().unwrap();
+		assert_eq!(completed.visited, 3);
+		assert!(completed.totals[0] > 0);
+	});
+}

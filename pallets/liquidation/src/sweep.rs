@@ -91,12 +91,7 @@ impl<T: Config> Pallet<T> {
 		if budget_left && n > 0 {
 			let cursor = CrossCursor::<T>::get();
 			let take = usize::try_from(n).unwrap_or(usize::MAX);
-			let page: Vec<_> = match &cursor {
-				Some(key) => Watching::<T>::iter_keys_from(Watching::<T>::hashed_key_for(key))
-					.take(take)
-					.collect(),
-				None => Watching::<T>::iter_keys().take(take).collect(),
-			};
+			let page = Self::watched_after(cursor.as_ref(), take);
 			let wrapped = (page.len() as u64) < u64::from(n);
 			let page_len = page.len();
 			let mut processed = 0usize;

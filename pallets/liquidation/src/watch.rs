@@ -26,7 +26,10 @@ use ballast_primitives::{
 		safety::{self, Direction},
 		units,
 	},
-	traits::{AccountSnapshot, CollateralRisk, Derivatives, MarginSide, PriceMode, PriceProvider},
+	traits::{
+		AccountSnapshot, CollateralRisk, Derivatives, MarginSide, PriceMode, PriceProvider,
+		RiskBearers,
+	},
 	AssetStatus, SubAccount,
 };
 use polkadot_sdk::frame_support::{traits::Get, weights::Weight, BoundedVec};
@@ -35,6 +38,21 @@ use polkadot_sdk::frame_support::{traits::Get, weights::Weight, BoundedVec};
 pub type Trigger = (Source, u8, [u8; 16]);
 
 impl<T: Config> Pallet<T> {
+	/// Up to `take` accounts of [`Watching`] (those with a position or in debt) following
+	/// `after` in storage order, from the start for `None`: the backstop's page, and the stress
+	/// test's (through [`RiskBearers`]).
+	pub(crate) fn watched_after(
+		after: Option<&(T::AccountId, SubAccount)>,
+		take: usize,
+	) -> Vec<(T::AccountId, SubAccount)> {
+		match after {
+			Some(key) => Watching::<T>::iter_keys_from(Watching::<T>::hashed_key_for(key))
+				.take(take)
+				.collect(),
+			None => Watching::<T>::iter_keys().take(take).collect(),
+		}
+	}
+
 	/// The current level of `source` and the scale its relative moves are measured against, at
 	/// the conservative prices the valuation uses; `None` while it cannot be read (no usable
 	/// price, an asset not listed): nothing can be valued at it either.
@@ -324,4 +342,13 @@ pub fn watch_level(direction: Direction, key: [u8; 16]) -> i128 {
 		Direction::Up => raw,
 	};
 	(ordered ^ (1u128 << 127)) as i128
+}
+
+impl<T: Config> RiskBearers<T::AccountId> for Pallet<T> {
+	fn accounts_after(
+		after: Option<(T::AccountId, SubAccount)>,
+		limit: u32,
+	) -> Vec<(T::AccountId, SubAccount)> {
+		Self::watched_after(after.as_ref(), usize::try_from(limit).unwrap_or(usize::MAX))
+	}
 }

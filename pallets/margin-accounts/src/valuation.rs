@@ -326,11 +326,4 @@ impl<T: Config> StressSubject<T::AccountId> for Pallet<T> {
 		}
 		Some(StressProfile { equity, holdings, legs })
 	}
-
-	fn accounts_after(
-		after: Option<(T::AccountId, SubAccount)>,
-		limit: u32,
-	) -> Vec<(T::AccountId, SubAccount)> {
-		Self::accounts_after(after, limit)
-	}
 }

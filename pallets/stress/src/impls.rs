@@ -4,7 +4,9 @@ use crate::{pallet::*, types::*, weights::WeightInfo};
 use alloc::vec::Vec;
 use ballast_primitives::{
 	math::stress::{self, Profile, Scenario, Shortfalls, MAX_SCENARIOS},
-	traits::{LossCapacity, OnAccountChange, RiskTightening, StressProfile, StressSubject},
+	traits::{
+		LossCapacity, OnAccountChange, RiskBearers, RiskTightening, StressProfile, StressSubject,
+	},
 	Balance, OracleKey, Price, SubAccount,
 };
 use polkadot_sdk::{
@@ -83,7 +85,7 @@ impl<T: Config> Pallet<T> {
 		let listing = T::DbWeight::get().reads(u64::from(limit));
 		if fits(used.saturating_add(listing), budget) {
 			used = used.saturating_add(listing);
-			let accounts = T::Accounts::accounts_after(pass.cursor.clone(), limit);
+			let accounts = T::Walk::accounts_after(pass.cursor.clone(), limit);
 			let mut done: usize = 0;
 			for (who, sub) in accounts.iter() {
 				if !fits(used, budget) {

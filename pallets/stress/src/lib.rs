@@ -13,7 +13,8 @@
 //! * A scenario is a set of **prices**: every underlying's reference price (its price when the
 //!   current pass first needed it, [`References`]) shocked by the scenario's move. An
 //!   account's shortfalls therefore change only when the account does, or with time.
-//! * A **pass** ([`Pass`]) walks every margin account in storage order, at most
+//! * A **pass** ([`Pass`]) walks every margin account holding a position or owing debt
+//!   ([`Config::Walk`]; empty accounts, however many, never lengthen it) in storage order, at most
 //!   [`StressParams::accounts_per_block`] per block and within [`Config::Budget`], valuing
 //!   each against the pass's references and adding its shortfalls to the pass's totals. An
 //!   account whose shortfalls are not zero keeps them in [`Contributions`] with the pass's
@@ -88,7 +89,7 @@ pub trait BenchmarkHelper<AccountId> {
 pub mod pallet {
 	use super::*;
 	use ballast_primitives::{
-		traits::{LossCapacity, StressSubject},
+		traits::{LossCapacity, RiskBearers, StressSubject},
 		OracleKey, Price, SubAccount,
 	};
 	use polkadot_sdk::{
@@ -113,8 +114,12 @@ pub mod pallet {
 		/// Sets [`Params`].
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// The margin accounts and their stress profiles.
+		/// The margin accounts' stress profiles.
 		type Accounts: StressSubject<Self::AccountId>;
+
+		/// The accounts a pass walks: those with a position or in debt (the liquidation
+		/// engine's watch). An empty margin account cannot fall short and is never walked.
+		type Walk: RiskBearers<Self::AccountId>;
 
 		/// What absorbs losses beyond traders' equity: insurance funds and vaults' NAV.
 		type Capacity: LossCapacity;

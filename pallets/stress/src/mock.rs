@@ -5,7 +5,7 @@ use crate as pallet_stress;
 use crate::{ScenarioParams, StressParams};
 use ballast_primitives::{
 	math::portfolio::{Instrument, Leg},
-	traits::{LossCapacity, StressHolding, StressProfile, StressSubject},
+	traits::{LossCapacity, RiskBearers, StressHolding, StressProfile, StressSubject},
 	Balance, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -79,14 +79,19 @@ impl StressSubject<AccountId> for MockAccounts {
 	fn stress_profile(who: &AccountId, sub: SubAccount) -> Option<StressProfile> {
 		PROFILES.with(|p| p.borrow().get(&(*who, sub)).cloned()).filter(|p| !p.is_riskless())
 	}
+}
+/// The walk: the open accounts that hold something at risk, as the liquidation engine's watch
+/// lists them (an empty account is never in it).
+impl RiskBearers<AccountId> for MockAccounts {
 	fn accounts_after(
 		after: Option<(AccountId, SubAccount)>,
 		limit: u32,
 	) -> Vec<(AccountId, SubAccount)> {
 		PROFILES.with(|p| {
 			p.borrow()
-				.keys()
-				.filter(|k| after.is_none_or(|a| **k > a))
+				.iter()
+				.filter(|(k, profile)| after.is_none_or(|a| **k > a) && !profile.is_riskless())
+				.map(|(k, _)| k)
 				.take(limit as usize)
 				.copied()
 				.collect()
@@ -130,6 +135,7 @@ impl pallet_stress::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Accounts = MockAccounts;
+	type Walk = MockAccounts;
 	type Capacity = MockCapacity;
 	type QuoteDecimals = ConstU8<6>;
 	type Budget = Budget;

@@ -46,9 +46,10 @@ fn a_pass_sums_every_accounts_loss_beyond_its_equity() {
 		assert_eq!(report.completed_totals, expected);
 		assert_eq!(report.worst_shortfall, usdc(15_000));
 		assert_eq!(report.coverage, Some(FixedU128::from_u32(2)));
+		// The account with nothing at risk is not walked at all.
 		assert!(events().contains(&Event::PassCompleted {
 			pass: 1,
-			visited: 3,
+			visited: 2,
 			worst_shortfall: usdc(15_000)
 		}));
 		// Only the accounts at risk keep a contribution.
@@ -59,12 +60,27 @@ fn a_pass_sums_every_accounts_loss_beyond_its_equity() {
 }
 
 #[test]
+fn a_flood_of_empty_accounts_does_not_lengthen_the_pass() {
+	test(|| {
+		// An attacker opens thousands of margin accounts with nothing in them (each costs its
+		// deposit); the pass walks only the two that can fall short.
+		for who in 100..5_100 {
+			MockAccounts::set(who, 0, None);
+		}
+		three_accounts();
+		assert_eq!(finish_pass(), 1);
+		let completed = Completed::<Test>::get().unwrap();
+		assert_eq!(completed.visited, 2);
+		assert_eq!(completed.totals.to_vec(), vec![usdc(12_000), 0, usdc(3_000), usdc(15_000)]);
+	});
+}
+
+#[test]
 fn a_changed_account_is_valued_again_in_the_next_block_without_double_counting() {
 	test(|| {
 		three_accounts();
 		finish_pass();
-		next_block();
-		let before = Pass::<Test>::get().totals.to_vec();
+		let before = Completed::<Test>::get().unwrap().totals.to_vec();
 		// The long loses 5,000 of its equity: −10 % now sinks it by 5,000, −30 % by 17,000.
 		MockAccounts::set(1, 0, Some(profile(1_000, &[], &[long(BTC_KEY, 1, 60_000)])));
 		Stress::changed(&1, 0);

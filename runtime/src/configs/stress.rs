@@ -67,6 +67,8 @@ impl pallet_stress::Config for Runtime {
 	/// Scenarios and thresholds are risk parameters.
 	type GovernanceOrigin = crate::governance::RiskParametersOrigin;
 	type Accounts = crate::MarginAccounts;
+	/// The liquidation engine's watch: accounts with a position or in debt.
+	type Walk = crate::Liquidation;
 	type Capacity = LossAbsorbers;
 	type QuoteDecimals = QuoteDecimals;
 	type Budget = StressBudget;

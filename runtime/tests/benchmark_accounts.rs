@@ -41,6 +41,8 @@ type MarginWeights = <Runtime as pallet_margin_accounts::Config>::WeightInfo;
 type PerpWeights = <Runtime as pallet_perpetuals::Config>::WeightInfo;
 
 const MAX_MARKETS: u32 = 16;
+/// Positions in one margin account: a perpetual per market and 16 options.
+const MAX_POSITIONS: u32 = 32;
 const MAX_ASSETS: u32 = 8;
 
 fn account(tag: u8) -> AccountId32 {
@@ -75,7 +77,7 @@ fn charged(call: impl Into<RuntimeCall> + Clone, who: &AccountId32) -> (Weight, 
 fn the_limits_are_the_ones_the_weights_are_declared_for() {
 	assert_eq!(<Runtime as pallet_liquidation::Config>::MaxMarkets::get(), MAX_MARKETS);
 	assert_eq!(<Runtime as pallet_perpetuals::Config>::MaxMarkets::get(), MAX_MARKETS);
-	assert_eq!(<Runtime as pallet_margin_accounts::Config>::MaxPositions::get(), MAX_MARKETS);
+	assert_eq!(<Runtime as pallet_margin_accounts::Config>::MaxPositions::get(), MAX_POSITIONS);
 	assert_eq!(<Runtime as pallet_liquidation::Config>::MaxCollateralAssets::get(), MAX_ASSETS);
 	assert_eq!(<Runtime as pallet_perpetuals::Config>::MaxCollateralAssets::get(), MAX_ASSETS);
 	assert_eq!(<Runtime as pallet_margin_accounts::Config>::MaxCollateralAssets::get(), MAX_ASSETS);
@@ -203,7 +205,8 @@ fn the_trade_benchmark_runs_at_every_corner() {
 }
 
 /// The margin `deposit(p, c)`, `withdraw(p, c)` and `transfer(p, c)` benchmarks at their
-/// corners: a cross account of class `(p, c)` (and for the transfer an isolated account with the
+/// corners (up to `MaxPositions`: every market's perpetual and 16 options): a cross account of
+/// class `(p, c)` (and for the transfer an isolated account with the
 /// same assets and a position); each call is refunded to exactly its weight at `(p, c)`.
 #[test]
 fn the_margin_benchmarks_run_at_every_corner() {
@@ -233,7 +236,7 @@ fn the_margin_benchmarks_run_at_every_corner() {
 		assert_eq!(MarginAccounts::account_class(who, CROSS_ACCOUNT, None), (p, c));
 		collateral
 	}
-	for (p, c) in [(0, 1), (0, MAX_ASSETS), (MAX_MARKETS, 1), (MAX_MARKETS, MAX_ASSETS)] {
+	for (p, c) in [(0, 1), (0, MAX_ASSETS), (MAX_POSITIONS, 1), (MAX_POSITIONS, MAX_ASSETS)] {
 		on_dev_genesis(|| {
 			let who = caller();
 			let collateral = cross_account(&who, p, c);
@@ -244,7 +247,7 @@ fn the_margin_benchmarks_run_at_every_corner() {
 				amount: amount / 10,
 			};
 			let (declared, actual) = charged(call, &who);
-			assert_eq!(declared, MarginWeights::deposit(MAX_MARKETS, MAX_ASSETS));
+			assert_eq!(declared, MarginWeights::deposit(MAX_POSITIONS, MAX_ASSETS));
 			assert_eq!(actual, MarginWeights::deposit(p, c));
 		});
 		on_dev_genesis(|| {
@@ -257,7 +260,7 @@ fn the_margin_benchmarks_run_at_every_corner() {
 				amount: amount / 10,
 			};
 			let (declared, actual) = charged(call, &who);
-			assert_eq!(declared, MarginWeights::withdraw(MAX_MARKETS, MAX_ASSETS));
+			assert_eq!(declared, MarginWeights::withdraw(MAX_POSITIONS, MAX_ASSETS));
 			assert_eq!(actual, MarginWeights::withdraw(p, c));
 		});
 		on_dev_genesis(|| {
@@ -284,7 +287,7 @@ fn the_margin_benchmarks_run_at_every_corner() {
 				amount: amount / 10,
 			};
 			let (declared, actual) = charged(call, &who);
-			assert_eq!(declared, MarginWeights::transfer(MAX_MARKETS, MAX_ASSETS));
+			assert_eq!(declared, MarginWeights::transfer(MAX_POSITIONS, MAX_ASSETS));
 			assert_eq!(actual, MarginWeights::transfer(p.max(isolated), c));
 		});
 	}

@@ -286,7 +286,13 @@ impl pallet_margin_accounts::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 			Some(market) => {
 				let _ = Perpetuals::trade(signed(who), sub, market, trade_size(market), None);
 			},
-			None => open_positions(who, sub, positions, false),
+			// A cross account: a perpetual in each market, then options for the rest (the
+			// class counts every product's positions, up to `MaxPositions`).
+			None => {
+				let perps = positions.min(MaxMarkets::get());
+				open_positions(who, sub, perps, false);
+				open_option_legs(who, sub, positions.saturating_sub(perps));
+			},
 		}
 	}
 }
@@ -397,7 +403,6 @@ impl pallet_price_feed::BenchmarkHelper for BenchmarkHelpers {
 /// [`MaxOptionPositions`]: super::options::MaxOptionPositions
 impl pallet_stress::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 	fn account_at_risk(who: &AccountId, legs: u32) {
-		use pallet_options::{OptionKind, SeriesParams};
 		set_prices(60_000);
 		let options = legs.saturating_sub(1).min(super::options::MaxOptionPositions::get());
 		let perps = legs.saturating_sub(options).max(1);
@@ -410,18 +415,27 @@ impl pallet_stress::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 		open_positions(who, CROSS_ACCOUNT, perps, false);
 		let btc = i128::try_from(BTC.saturating_mul(3) / 2).unwrap_or(0);
 		let _ = Perpetuals::trade(signed(who), CROSS_ACCOUNT, BTC_PERP, btc, None);
-		for i in 0..options {
-			// Strikes 80 %, 82.5 %, … of the spot, calls and puts in turn.
-			let strike = Price::from_u32(48_000u32.saturating_add(1_500u32.saturating_mul(i)));
-			let kind = if i % 2 == 0 { OptionKind::Call } else { OptionKind::Put };
-			let params = SeriesParams {
-				underlying: assets::BTC,
-				strike,
-				expiry: crate::genesis_config_presets::DEV_OPTION_EXPIRY,
-				kind,
-			};
-			let Ok(id) = crate::Options::do_list_series(params) else { continue };
-			let _ = crate::Options::buy(signed(who), CROSS_ACCOUNT, id, BTC / 1_000, Balance::MAX);
-		}
+		open_option_legs(who, CROSS_ACCOUNT, options);
+	}
+}
+
+/// `n` options on BTC (at most [`MaxOptionPositions`]) bought into `(who, sub)`, 0.001 BTC
+/// each: strikes 80 %, 82.5 %, … of a 60,000 spot, calls and puts in turn, each a series
+/// listed here.
+///
+/// [`MaxOptionPositions`]: super::options::MaxOptionPositions
+fn open_option_legs(who: &AccountId, sub: SubAccount, n: u32) {
+	use pallet_options::{OptionKind, SeriesParams};
+	for i in 0..n.min(super::options::MaxOptionPositions::get()) {
+		let strike = Price::from_u32(48_000u32.saturating_add(1_500u32.saturating_mul(i)));
+		let kind = if i % 2 == 0 { OptionKind::Call } else { OptionKind::Put };
+		let params = SeriesParams {
+			underlying: assets::BTC,
+			strike,
+			expiry: crate::genesis_config_presets::DEV_OPTION_EXPIRY,
+			kind,
+		};
+		let Ok(id) = crate::Options::do_list_series(params) else { continue };
+		let _ = crate::Options::buy(signed(who), sub, id, BTC / 1_000, Balance::MAX);
 	}
 }

@@ -22,7 +22,7 @@
 // --repeat
 // 3
 // --output
-// /work/main/runtime/src/weights/pallet_liquidation.rs
+// /work/bench-wt/runtime/src/weights/pallet_liquidation.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -37,6 +37,10 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for WeightInfo<T> {
 	/// Storage: `Liquidation::QueueBounds` (r:1 w:0)
 	/// Proof: `Liquidation::QueueBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::Params` (r:1 w:0)
+	/// Proof: `Liquidation::Params` (`max_values`: Some(1), `max_size`: Some(104), added: 599, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::SeizureQueue` (r:1 w:0)
+	/// Proof: `Liquidation::SeizureQueue` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Deleveraging` (r:201 w:0)
 	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:16 w:1)
@@ -56,9 +60,13 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:400 w:200)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:200 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlScope` (r:200 w:200)
 	/// Proof: `Liquidation::AdlScope` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::TotalQuote` (r:1 w:1)
@@ -99,6 +107,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:6 w:5)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AllSeries` (r:13 w:0)
+	/// Proof: `Options::AllSeries` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchResume` (r:1 w:0)
 	/// Proof: `Liquidation::WatchResume` (`max_values`: Some(1), `max_size`: Some(6), added: 501, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:606 w:1000)
@@ -113,17 +123,17 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// The range of component `k` is `[0, 200]`.
 	fn on_initialize(n: u32, k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `17656 + k * (845 ±0) + n * (100 ±0)`
-		//  Estimated: `43630 + k * (6451 ±3) + n * (197 ±0)`
-		// Minimum execution time: 910_787_000 picoseconds.
-		Weight::from_parts(910_787_000, 0)
+		//  Measured:  `18276 + k * (845 ±0) + n * (100 ±0)`
+		//  Estimated: `43630 + k * (6451 ±0) + n * (197 ±0)`
+		// Minimum execution time: 807_717_000 picoseconds.
+		Weight::from_parts(807_717_000, 0)
 			.saturating_add(Weight::from_parts(0, 43630))
-			// Standard Error: 6_754_866
-			.saturating_add(Weight::from_parts(13_368_970, 0).saturating_mul(n.into()))
-			// Standard Error: 33_795_891
-			.saturating_add(Weight::from_parts(1_075_515_059, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(48))
-			.saturating_add(T::DbWeight::get().reads((15_u64).saturating_mul(k.into())))
+			// Standard Error: 11_791_160
+			.saturating_add(Weight::from_parts(39_484_776, 0).saturating_mul(n.into()))
+			// Standard Error: 58_993_432
+			.saturating_add(Weight::from_parts(1_023_091_279, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(63))
+			.saturating_add(T::DbWeight::get().reads((16_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(12))
 			.saturating_add(T::DbWeight::get().writes((16_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 6451).saturating_mul(k.into()))
@@ -134,7 +144,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Storage: `CollateralRegistry::AssetParams` (r:8 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:8 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:21 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:21 w:0)
@@ -147,6 +157,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:16 w:0)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watching` (r:1 w:1)
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:64 w:64)
@@ -157,16 +171,16 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// The range of component `c` is `[0, 8]`.
 	fn check_account(p: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1255 + c * (278 ±0) + p * (463 ±0)`
-		//  Estimated: `4924 + c * (4986 ±0) + p * (7479 ±0)`
-		// Minimum execution time: 1_328_906_000 picoseconds.
-		Weight::from_parts(1_416_806_000, 0)
+		//  Measured:  `1607 + c * (278 ±0) + p * (463 ±0)`
+		//  Estimated: `4924 + c * (4986 ±110) + p * (7479 ±56)`
+		// Minimum execution time: 1_171_086_000 picoseconds.
+		Weight::from_parts(1_318_709_485, 0)
 			.saturating_add(Weight::from_parts(0, 4924))
-			// Standard Error: 7_940_803
-			.saturating_add(Weight::from_parts(270_958_957, 0).saturating_mul(p.into()))
-			// Standard Error: 15_783_511
-			.saturating_add(Weight::from_parts(47_571_564, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(6))
+			// Standard Error: 34_795_793
+			.saturating_add(Weight::from_parts(258_303_669, 0).saturating_mul(p.into()))
+			// Standard Error: 64_390_182
+			.saturating_add(Weight::from_parts(60_472_048, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -189,10 +203,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	fn watch_source() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1391`
+		//  Measured:  `1503`
 		//  Estimated: `6098`
-		// Minimum execution time: 94_720_000 picoseconds.
-		Weight::from_parts(152_190_000, 0)
+		// Minimum execution time: 89_960_000 picoseconds.
+		Weight::from_parts(130_319_000, 0)
 			.saturating_add(Weight::from_parts(0, 6098))
 			.saturating_add(T::DbWeight::get().reads(7))
 	}
@@ -216,8 +230,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `MarginAccounts::TotalQuote` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::VaultState` (r:1 w:1)
 	/// Proof: `Perpetuals::VaultState` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:1 w:0)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Indexed` (r:1 w:1)
 	/// Proof: `Liquidation::Indexed` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watching` (r:1 w:1)
@@ -232,20 +250,22 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	fn deleverage_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4506`
+		//  Measured:  `4858`
 		//  Estimated: `108216`
-		// Minimum execution time: 1_184_067_000 picoseconds.
-		Weight::from_parts(1_365_667_000, 0)
+		// Minimum execution time: 1_161_137_000 picoseconds.
+		Weight::from_parts(1_906_725_000, 0)
 			.saturating_add(Weight::from_parts(0, 108216))
-			.saturating_add(T::DbWeight::get().reads(67))
+			.saturating_add(T::DbWeight::get().reads(69))
 			.saturating_add(T::DbWeight::get().writes(20))
 	}
 	/// Storage: `Liquidation::Auctions` (r:1 w:1)
 	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::Params` (r:1 w:0)
+	/// Proof: `Liquidation::Params` (`max_values`: Some(1), `max_size`: Some(104), added: 599, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:1 w:0)
@@ -280,22 +300,28 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn take() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4090`
+		//  Measured:  `4442`
 		//  Estimated: `11426`
-		// Minimum execution time: 464_809_000 picoseconds.
-		Weight::from_parts(801_668_000, 0)
+		// Minimum execution time: 455_829_000 picoseconds.
+		Weight::from_parts(730_708_000, 0)
 			.saturating_add(Weight::from_parts(0, 11426))
-			.saturating_add(T::DbWeight::get().reads(25))
+			.saturating_add(T::DbWeight::get().reads(28))
 			.saturating_add(T::DbWeight::get().writes(15))
 	}
 	/// Storage: `Liquidation::Auctions` (r:1 w:1)
 	/// Proof: `Liquidation::Auctions` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `Liquidation::Params` (r:1 w:0)
+	/// Proof: `Liquidation::Params` (`max_values`: Some(1), `max_size`: Some(104), added: 599, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:1 w:0)
@@ -316,30 +342,35 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_liquidation::WeightInfo for W
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	fn restart() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2361`
+		//  Measured:  `2436`
 		//  Estimated: `6208`
-		// Minimum execution time: 267_379_000 picoseconds.
-		Weight::from_parts(316_580_000, 0)
+		// Minimum execution time: 257_899_000 picoseconds.
+		Weight::from_parts(437_079_000, 0)
 			.saturating_add(Weight::from_parts(0, 6208))
-			.saturating_add(T::DbWeight::get().reads(13))
+			.saturating_add(T::DbWeight::get().reads(14))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Liquidation::Params` (r:0 w:1)
 	/// Proof: `Liquidation::Params` (`max_values`: Some(1), `max_size`: Some(104), added: 599, mode: `MaxEncodedLen`)
-	/// A conservative placeholder (20 µs + 1 write) until `make weights` regenerates this file.
 	fn set_params() -> Weight {
-		Weight::from_parts(20_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 1599))
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 14_540_000 picoseconds.
+		Weight::from_parts(27_430_000, 0)
+			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// PLACEHOLDER (not yet generated; `make weights` regenerates it): natively ≈ 1.5 µs per
-	/// perpetual leg and ≈ 105 µs per option leg (`grid_cost` in `ballast-math`), taken ×3 for
-	/// wasm.
 	/// The range of component `p` is `[0, 16]`.
 	/// The range of component `o` is `[0, 16]`.
-	fn grid_evaluation(p: u32, o: u32, ) -> Weight {
-		Weight::from_parts(0, 0)
-			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(300_000_000, 0).saturating_mul(o.into()))
+	fn grid_evaluation(_p: u32, o: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 137_530_000 picoseconds.
+		Weight::from_parts(146_500_000, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			// Standard Error: 6_881_699
+			.saturating_add(Weight::from_parts(741_542_983, 0).saturating_mul(o.into()))
 	}
 }

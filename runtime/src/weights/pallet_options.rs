@@ -47,8 +47,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `1054`
 		//  Estimated: `3594`
-		// Minimum execution time: 61_400_000 picoseconds.
-		Weight::from_parts(112_029_000, 0)
+		// Minimum execution time: 55_531_000 picoseconds.
+		Weight::from_parts(74_099_000, 0)
 			.saturating_add(Weight::from_parts(0, 3594))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -69,8 +69,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `441`
 		//  Estimated: `3594`
-		// Minimum execution time: 49_340_000 picoseconds.
-		Weight::from_parts(85_740_000, 0)
+		// Minimum execution time: 46_830_000 picoseconds.
+		Weight::from_parts(58_449_000, 0)
 			.saturating_add(Weight::from_parts(0, 3594))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -92,7 +92,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Storage: `PriceGuard::LastValid` (r:1 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Options::Positions` (r:1 w:1)
 	/// Proof: `Options::Positions` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `Options::AccountSeries` (r:1 w:1)
@@ -105,6 +105,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Proof: `Options::ActiveSeries` (`max_values`: Some(1), `max_size`: Some(385), added: 880, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:1 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:1 w:1)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
@@ -113,6 +115,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:3 w:3)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:1)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:3)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlIndex` (r:0 w:1)
@@ -120,16 +124,16 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// The range of component `s` is `[1, 32]`.
 	fn buy(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2770 + s * (169 ±0)`
+		//  Measured:  `2813 + s * (169 ±0)`
 		//  Estimated: `8469 + s * (2573 ±0)`
-		// Minimum execution time: 544_988_000 picoseconds.
-		Weight::from_parts(768_559_064, 0)
+		// Minimum execution time: 1_545_366_000 picoseconds.
+		Weight::from_parts(2_344_348_091, 0)
 			.saturating_add(Weight::from_parts(0, 8469))
-			// Standard Error: 5_603_457
-			.saturating_add(Weight::from_parts(113_701_238, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(20))
+			// Standard Error: 18_149_212
+			.saturating_add(Weight::from_parts(103_940_594, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(21))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(15))
+			.saturating_add(T::DbWeight::get().writes(16))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(s.into()))
 	}
 	/// Storage: `Options::AllSeries` (r:1 w:1)
@@ -149,7 +153,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Storage: `PriceGuard::LastValid` (r:1 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Options::VaultState` (r:1 w:1)
 	/// Proof: `Options::VaultState` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
@@ -162,23 +166,27 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:1 w:0)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watching` (r:1 w:1)
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:3 w:3)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:1)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:6)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	fn sell() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2570`
+		//  Measured:  `2613`
 		//  Estimated: `8469`
-		// Minimum execution time: 401_170_000 picoseconds.
-		Weight::from_parts(508_349_000, 0)
+		// Minimum execution time: 897_498_000 picoseconds.
+		Weight::from_parts(1_210_147_000, 0)
 			.saturating_add(Weight::from_parts(0, 8469))
-			.saturating_add(T::DbWeight::get().reads(20))
-			.saturating_add(T::DbWeight::get().writes(15))
+			.saturating_add(T::DbWeight::get().reads(21))
+			.saturating_add(T::DbWeight::get().writes(16))
 	}
 	/// Storage: `Options::VaultState` (r:1 w:1)
 	/// Proof: `Options::VaultState` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
@@ -199,7 +207,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Storage: `PriceGuard::LastValid` (r:1 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
 	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
@@ -213,11 +221,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `2549 + s * (80 ±0)`
 		//  Estimated: `6208 + s * (2573 ±0)`
-		// Minimum execution time: 140_629_000 picoseconds.
-		Weight::from_parts(98_883_676, 0)
+		// Minimum execution time: 138_170_000 picoseconds.
+		Weight::from_parts(188_140_000, 0)
 			.saturating_add(Weight::from_parts(0, 6208))
-			// Standard Error: 3_688_454
-			.saturating_add(Weight::from_parts(112_887_079, 0).saturating_mul(s.into()))
+			// Standard Error: 7_482_138
+			.saturating_add(Weight::from_parts(131_644_560, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -233,8 +241,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `443`
 		//  Estimated: `3533`
-		// Minimum execution time: 45_809_000 picoseconds.
-		Weight::from_parts(72_050_000, 0)
+		// Minimum execution time: 43_129_000 picoseconds.
+		Weight::from_parts(68_960_000, 0)
 			.saturating_add(Weight::from_parts(0, 3533))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -260,7 +268,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Storage: `PriceGuard::LastValid` (r:1 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:1 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
 	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
@@ -272,11 +280,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `2584 + s * (80 ±0)`
 		//  Estimated: `6208 + s * (2573 ±0)`
-		// Minimum execution time: 146_600_000 picoseconds.
-		Weight::from_parts(240_219_805, 0)
+		// Minimum execution time: 153_199_000 picoseconds.
+		Weight::from_parts(326_023_353, 0)
 			.saturating_add(Weight::from_parts(0, 6208))
-			// Standard Error: 6_044_729
-			.saturating_add(Weight::from_parts(116_386_377, 0).saturating_mul(s.into()))
+			// Standard Error: 4_489_102
+			.saturating_add(Weight::from_parts(121_441_478, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -290,8 +298,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `418`
 		//  Estimated: `3533`
-		// Minimum execution time: 39_570_000 picoseconds.
-		Weight::from_parts(64_870_000, 0)
+		// Minimum execution time: 42_371_000 picoseconds.
+		Weight::from_parts(62_690_000, 0)
 			.saturating_add(Weight::from_parts(0, 3533))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -302,8 +310,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 14_220_000 picoseconds.
-		Weight::from_parts(28_240_000, 0)
+		// Minimum execution time: 13_340_000 picoseconds.
+		Weight::from_parts(22_229_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -317,8 +325,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `1169`
 		//  Estimated: `1870`
-		// Minimum execution time: 34_540_000 picoseconds.
-		Weight::from_parts(58_490_000, 0)
+		// Minimum execution time: 29_830_000 picoseconds.
+		Weight::from_parts(38_889_000, 0)
 			.saturating_add(Weight::from_parts(0, 1870))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -356,6 +364,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:3 w:3)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:1)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:3)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlIndex` (r:0 w:1)
@@ -364,14 +374,14 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	fn start_settlement(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2902 + s * (121 ±0)`
-		//  Estimated: `8469 + s * (39 ±12)`
-		// Minimum execution time: 273_109_000 picoseconds.
-		Weight::from_parts(419_887_317, 0)
+		//  Estimated: `8469 + s * (39 ±15)`
+		// Minimum execution time: 270_920_000 picoseconds.
+		Weight::from_parts(432_598_714, 0)
 			.saturating_add(Weight::from_parts(0, 8469))
-			// Standard Error: 1_034_353
-			.saturating_add(Weight::from_parts(6_457_471, 0).saturating_mul(s.into()))
+			// Standard Error: 944_826
+			.saturating_add(Weight::from_parts(4_152_239, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(21))
-			.saturating_add(T::DbWeight::get().writes(18))
+			.saturating_add(T::DbWeight::get().writes(19))
 			.saturating_add(Weight::from_parts(0, 39).saturating_mul(s.into()))
 	}
 	/// Storage: `Options::Settling` (r:1 w:0)
@@ -398,6 +408,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:3 w:3)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:1)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:3)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlIndex` (r:0 w:1)
@@ -406,10 +418,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_options::WeightInfo for Weigh
 		// Proof Size summary in bytes:
 		//  Measured:  `2039`
 		//  Estimated: `8469`
-		// Minimum execution time: 208_569_000 picoseconds.
-		Weight::from_parts(364_449_000, 0)
+		// Minimum execution time: 208_130_000 picoseconds.
+		Weight::from_parts(274_069_000, 0)
 			.saturating_add(Weight::from_parts(0, 8469))
 			.saturating_add(T::DbWeight::get().reads(15))
-			.saturating_add(T::DbWeight::get().writes(15))
+			.saturating_add(T::DbWeight::get().writes(16))
 	}
 }

@@ -22,7 +22,7 @@
 // --repeat
 // 3
 // --output
-// /work/main/runtime/src/weights/pallet_price_feed.rs
+// /work/bench-wt/runtime/src/weights/pallet_price_feed.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -45,8 +45,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_feed::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `571`
 		//  Estimated: `3537`
-		// Minimum execution time: 49_050_000 picoseconds.
-		Weight::from_parts(67_140_000, 0)
+		// Minimum execution time: 40_280_000 picoseconds.
+		Weight::from_parts(53_360_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -59,8 +59,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_feed::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `231`
 		//  Estimated: `3501`
-		// Minimum execution time: 43_119_000 picoseconds.
-		Weight::from_parts(70_749_000, 0)
+		// Minimum execution time: 38_190_000 picoseconds.
+		Weight::from_parts(51_020_000, 0)
 			.saturating_add(Weight::from_parts(0, 3501))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -75,8 +75,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_feed::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `231`
 		//  Estimated: `3501`
-		// Minimum execution time: 38_470_000 picoseconds.
-		Weight::from_parts(60_580_000, 0)
+		// Minimum execution time: 33_990_000 picoseconds.
+		Weight::from_parts(45_950_000, 0)
 			.saturating_add(Weight::from_parts(0, 3501))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))

@@ -43,8 +43,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `779`
 		//  Estimated: `3537`
-		// Minimum execution time: 38_760_000 picoseconds.
-		Weight::from_parts(62_070_000, 0)
+		// Minimum execution time: 41_340_000 picoseconds.
+		Weight::from_parts(64_170_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -57,8 +57,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3547`
-		// Minimum execution time: 32_070_000 picoseconds.
-		Weight::from_parts(48_480_000, 0)
+		// Minimum execution time: 28_770_000 picoseconds.
+		Weight::from_parts(47_100_000, 0)
 			.saturating_add(Weight::from_parts(0, 3547))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -69,8 +69,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 13_230_000 picoseconds.
-		Weight::from_parts(25_931_000, 0)
+		// Minimum execution time: 12_850_000 picoseconds.
+		Weight::from_parts(20_631_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -94,12 +94,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_price_guard::WeightInfo for W
 	fn observe(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `419 + n * (182 ±0)`
-		//  Estimated: `3552 + n * (2441 ±10)`
-		// Minimum execution time: 137_769_000 picoseconds.
-		Weight::from_parts(68_130_674, 0)
+		//  Estimated: `3552 + n * (2441 ±12)`
+		// Minimum execution time: 137_779_000 picoseconds.
+		Weight::from_parts(19_408_074, 0)
 			.saturating_add(Weight::from_parts(0, 3552))
-			// Standard Error: 363_694
-			.saturating_add(Weight::from_parts(48_372_950, 0).saturating_mul(n.into()))
+			// Standard Error: 867_438
+			.saturating_add(Weight::from_parts(56_164_741, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))

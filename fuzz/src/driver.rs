@@ -6,9 +6,9 @@ use arbitrary::Unstructured;
 use ballast_primitives::{assets, Price};
 use ballast_runtime::{
 	genesis_config_presets, AllPalletsWithSystem, Assets, Aura, Balances, CollateralRegistry,
-	ConvictionVoting, Grandpa, Liquidation, MarginAccounts, Options, Oracle, OracleMembership,
-	Origins, Perpetuals, Preimage, PriceFeed, PriceGuard, Referenda, RiskCouncil, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, SafeMode, Scheduler,
+	ConvictionVoting, GlobalSettlement, Grandpa, Liquidation, MarginAccounts, Options, Oracle,
+	OracleMembership, Origins, Perpetuals, Preimage, PriceFeed, PriceGuard, Referenda, RiskCouncil,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, SafeMode, Scheduler,
 	StressTest, Sudo, System, Timestamp, TransactionPayment, TxPause, Utility, Whitelist,
 };
 use codec::Encode;
@@ -55,6 +55,7 @@ type BeforeSweep = (
 type AfterSweep = (
 	Options,
 	StressTest,
+	GlobalSettlement,
 	Sudo,
 	Utility,
 	Scheduler,

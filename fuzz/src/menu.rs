@@ -969,6 +969,12 @@ fn governance(u: &mut Unstructured, _ctx: &Ctx) -> Option<RuntimeCall> {
 		},
 		_ => {
 			use pallet_price_feed::Call as F;
+			if byte(u) % 32 == 0 {
+				// Rarely, the global settlement: it ends trading for the rest of the input.
+				return Some(RuntimeCall::GlobalSettlement(
+					pallet_global_settlement::Call::trigger {},
+				));
+			}
 			if byte(u) % 2 == 0 {
 				RuntimeCall::PriceFeed(F::remove_asset { asset: collateral })
 			} else {

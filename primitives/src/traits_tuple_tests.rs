@@ -154,3 +154,54 @@ fn holdings_sum() {
 	assert_eq!(<(Holder<5>, Holder<7>) as CollateralHoldings>::total_held(2), 24);
 	assert_eq!(<() as CollateralHoldings>::total_held(2), 0);
 }
+
+/// A product holding `N` positions (in a thread-local count) on key `K`; one position costs 10.
+struct Shut<const K: u32>;
+std::thread_local! {
+	static LEFT: core::cell::RefCell<[u32; 2]> = const { core::cell::RefCell::new([0, 0]) };
+}
+impl<const K: u32> GlobalSettle for Shut<K> {
+	fn price_keys() -> Vec<OracleKey> {
+		vec![K, 7]
+	}
+	fn settle_next(prices: &[(OracleKey, Price)], max: u32, budget: Weight) -> SettleStep {
+		assert!(prices.iter().any(|(k, _)| *k == K));
+		let by_budget = u32::try_from(budget.ref_time() / 10).unwrap().max(1);
+		LEFT.with(|l| {
+			let mut l = l.borrow_mut();
+			let left = &mut l[K as usize];
+			let n = (*left).min(max).min(by_budget);
+			*left -= n;
+			SettleStep {
+				settled: n,
+				weight: Weight::from_parts(10 * u64::from(n), u64::from(n)),
+				done: *left == 0,
+			}
+		})
+	}
+}
+
+#[test]
+fn global_settle_runs_members_in_turn() {
+	type Both = (Shut<0>, Shut<1>);
+	assert_eq!(<Both as GlobalSettle>::price_keys(), vec![0, 1, 7]);
+	LEFT.with(|l| *l.borrow_mut() = [5, 4]);
+	let prices = [(0, Price::from_u32(1)), (1, Price::from_u32(2)), (7, Price::from_u32(3))];
+	let big = Weight::from_parts(1_000, 1_000);
+	// The cap: 3 of the first member's 5.
+	let s = <Both as GlobalSettle>::settle_next(&prices, 3, big);
+	assert_eq!((s.settled, s.weight.ref_time(), s.done), (3, 30, false));
+	// The first member finishes (2) and the second takes the rest of the cap (3 of 4).
+	let s = <Both as GlobalSettle>::settle_next(&prices, 5, big);
+	assert_eq!((s.settled, s.weight.ref_time(), s.done), (5, 50, false));
+	// The budget: 20 of weight is two positions; the next step settles at least one.
+	LEFT.with(|l| *l.borrow_mut() = [0, 3]);
+	let s = <Both as GlobalSettle>::settle_next(&prices, 10, Weight::from_parts(20, 1_000));
+	assert_eq!((s.settled, s.done), (2, false));
+	let s = <Both as GlobalSettle>::settle_next(&prices, 10, Weight::from_parts(0, 0));
+	assert_eq!((s.settled, s.done), (1, true));
+	// No products: nothing to settle.
+	assert!(<() as GlobalSettle>::settle_next(&prices, 10, big).done);
+	assert!(<() as SettlementStatus>::is_live());
+	assert!(!<() as SettlementStatus>::is_settling());
+}

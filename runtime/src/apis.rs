@@ -375,8 +375,9 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			#[allow(unused_imports)]
 			use crate::{
-				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
+				Assets, Balances, CollateralRegistry, GlobalSettlement, Liquidation, MarginAccounts,
+				Oracle, OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp,
+				Utility,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -394,8 +395,9 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			#[allow(unused_imports)]
 			use crate::{
-				Assets, Balances, CollateralRegistry, Liquidation, MarginAccounts, Oracle,
-				OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp, Utility,
+				Assets, Balances, CollateralRegistry, GlobalSettlement, Liquidation, MarginAccounts,
+				Oracle, OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp,
+				Utility,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

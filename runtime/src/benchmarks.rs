@@ -17,5 +17,6 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_perpetuals, Perpetuals]
 	[pallet_options, Options]
 	[pallet_stress, StressTest]
+	[pallet_global_settlement, GlobalSettlement]
 	[pallet_liquidation, Liquidation]
 );

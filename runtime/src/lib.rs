@@ -236,6 +236,10 @@ mod runtime {
 	/// of new risk while it is low.
 	#[runtime::pallet_index(35)]
 	pub type StressTest = pallet_stress;
+	/// The global settlement (emergency shutdown): by a `root` referendum, every position
+	/// settled at one fixed price per oracle key, bounded per block.
+	#[runtime::pallet_index(36)]
+	pub type GlobalSettlement = pallet_global_settlement;
 
 	// -- Governance and utilities: 40..=49 --
 	/// Root access for the bootstrap phase; referenda replace it.

@@ -292,3 +292,17 @@ fn the_margin_benchmarks_run_at_every_corner() {
 		});
 	}
 }
+
+#[test]
+fn the_global_settlement_trigger_benchmark_fixes_k_keys() {
+	use pallet_global_settlement::BenchmarkHelper as GsHelper;
+	for k in [1, 3, 10, MAX_MARKETS, 64] {
+		on_dev_genesis(|| {
+			let keys = <BenchmarkHelpers as GsHelper>::prices(k);
+			// The genesis markets' and series' three keys, then one per market listed.
+			assert_eq!(keys, k.clamp(3, MAX_MARKETS));
+			let prices = ballast_runtime::GlobalSettlement::do_trigger().unwrap();
+			assert_eq!(prices.len() as u32, keys);
+		});
+	}
+}

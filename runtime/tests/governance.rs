@@ -204,6 +204,12 @@ fn table() -> Vec<(&'static str, RuntimeCall, Vec<O>)> {
 			vec![Root, Risk],
 		),
 		(
+			"globalSettlement.trigger",
+			pallet_global_settlement::Call::trigger {}.into(),
+			// It ends trading for good: Root only (a `root` referendum).
+			vec![Root],
+		),
+		(
 			"priceGuard.setGuard(guarded key)",
 			pallet_price_guard::Call::set_guard { key: assets::BTC, params: guard }.into(),
 			vec![Root, Risk],

@@ -297,6 +297,12 @@ pub mod pallet {
 		/// one (and for isolated accounts), the same share of every position.
 		type PortfolioGrid: Get<Option<ballast_primitives::math::portfolio::Grid<'static>>>;
 
+		/// Whether a global settlement is closing every position at its fixed prices: while it
+		/// is ([`SettlementStatus::is_settling`]) the sweep liquidates nothing at live prices
+		/// (auctions already running stay open to bidders); once it is complete, accounts left
+		/// in debt are handled as always (seized, then written off to insurance and the vault).
+		type Settlement: ballast_primitives::traits::SettlementStatus;
+
 		/// Weights.
 		type WeightInfo: WeightInfo;
 

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use ballast_primitives::{
 	traits::{
 		CollateralHoldings, CollateralRisk, Derivatives, MarginLedger, PendingLiquidation,
-		PooledQuote, PriceMode, PriceProvider,
+		PooledQuote, PriceMode, PriceProvider, SettlementStatus,
 	},
 	AssetId, AssetStatus, Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
@@ -160,6 +160,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Withdraw to the wallet; see [`Pallet::withdraw`].
+	/// Ok unless a global settlement was triggered and `(who, sub)` still has positions.
+	pub(crate) fn ensure_not_being_settled(who: &T::AccountId, sub: SubAccount) -> DispatchResult {
+		ensure!(
+			T::Settlement::is_live() || T::Derivatives::positions(who, sub).is_empty(),
+			Error::<T>::PositionsBeingSettled
+		);
+		Ok(())
+	}
+
 	pub fn do_withdraw(
 		who: &T::AccountId,
 		sub: SubAccount,

@@ -122,7 +122,7 @@ use ballast_primitives::{
 	math::portfolio::Grid,
 	traits::{
 		CollateralRisk, Derivatives, OnAccountChange, PendingLiquidation, PooledQuote, PriceError,
-		PriceProvider, RiskTightening,
+		PriceProvider, RiskTightening, SettlementStatus,
 	},
 	AssetId, Balance, MarketId, SignedBalance, SubAccount, CROSS_ACCOUNT,
 };
@@ -266,6 +266,12 @@ pub mod pallet {
 		/// account cannot be closed, or what its auctions raise would have nowhere to go.
 		type PendingLiquidation: PendingLiquidation<Self::AccountId>;
 
+		/// Whether a global settlement was triggered: from then on value leaves an account
+		/// ([`Pallet::withdraw`], [`Pallet::transfer`]) only once it has no position (until
+		/// the settlement closes them at its fixed prices, an account valued at live prices
+		/// could take out what it owes at the fixed ones).
+		type Settlement: SettlementStatus;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -404,6 +410,9 @@ pub mod pallet {
 		LiquidationPending,
 		/// An amount overflowed.
 		Overflow,
+		/// A global settlement was triggered and the account still has positions: nothing
+		/// leaves it until the settlement has closed them at its fixed prices.
+		PositionsBeingSettled,
 	}
 
 	impl<T: Config> From<PriceError> for Error<T> {
@@ -483,7 +492,7 @@ pub mod pallet {
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownAccount`], [`Error::AssetFrozen`],
 		/// [`Error::InsufficientBalance`], [`Error::InsufficientMargin`],
 		/// [`Error::PriceMissing`], [`Error::PriceStale`], [`Error::PriceOutOfBounds`],
-		/// [`Error::PriceJump`], [`Error::CustodyShort`].
+		/// [`Error::PriceJump`], [`Error::CustodyShort`], [`Error::PositionsBeingSettled`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::withdraw(
 			T::MaxPositions::get(),
@@ -496,6 +505,7 @@ pub mod pallet {
 			#[pallet::compact] amount: Balance,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
+			Self::ensure_not_being_settled(&who, sub)?;
 			Self::do_withdraw(&who, sub, asset, amount)?;
 			T::OnChange::changed(&who, sub);
 			let weight = Self::class_weight(T::WeightInfo::withdraw, &[(&who, sub, Some(asset))]);
@@ -515,7 +525,8 @@ pub mod pallet {
 		/// Errors: [`Error::SameAccount`], [`Error::ZeroAmount`], [`Error::UnknownAccount`],
 		/// [`Error::AssetFrozen`], [`Error::AssetNotListed`], [`Error::InsufficientBalance`],
 		/// [`Error::AccountCapExceeded`], [`Error::TooManyAssets`],
-		/// [`Error::InsufficientMargin`], price errors, [`Error::Overflow`].
+		/// [`Error::InsufficientMargin`], price errors, [`Error::Overflow`],
+		/// [`Error::PositionsBeingSettled`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::transfer(
 			T::MaxPositions::get(),
@@ -529,6 +540,7 @@ pub mod pallet {
 			#[pallet::compact] amount: Balance,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
+			Self::ensure_not_being_settled(&who, from)?;
 			Self::do_transfer(&who, from, to, asset, amount)?;
 			T::OnChange::changed(&who, from);
 			T::OnChange::changed(&who, to);

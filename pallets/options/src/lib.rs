@@ -81,8 +81,9 @@
 //! ## Layout
 //!
 //! [`types`]; `impls.rs` (underlyings, listing, pricing, trading); `vault.rs` (the book, NAV,
-//! the caps and stress rule, LP shares); `settlement.rs` (expiry); `derivatives.rs` (the
-//! [`Derivatives`](ballast_primitives::traits::Derivatives) and
+//! the caps and stress rule, LP shares); `settlement.rs` (expiry); `shutdown.rs` (the global
+//! settlement: unexpired series fixed at the fixed spot, paid through the expiry path);
+//! `derivatives.rs` (the [`Derivatives`](ballast_primitives::traits::Derivatives) and
 //! [`PooledQuote`](ballast_primitives::traits::PooledQuote) implementations: equity, liquidation
 //! closes); `reports.rs` and [`runtime_api`] (series, quotes, greeks per position and account,
 //! the vault).
@@ -110,6 +111,7 @@ mod impls;
 mod mock;
 mod reports;
 mod settlement;
+mod shutdown;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -122,7 +124,7 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use ballast_primitives::{
-	traits::{MarginLedger, OnAccountChange, PriceError, PriceProvider},
+	traits::{MarginLedger, OnAccountChange, PriceError, PriceProvider, SettlementStatus},
 	Balance, Moment, OracleKey, Price, SubAccount,
 };
 use polkadot_sdk::{
@@ -200,6 +202,12 @@ pub mod pallet {
 
 		/// Told after a position changed (the liquidation index).
 		type OnChange: OnAccountChange<Self::AccountId>;
+
+		/// Whether a global settlement is under way: once triggered, [`Pallet::buy`],
+		/// [`Pallet::sell`] and [`Pallet::add_liquidity`] are refused
+		/// ([`Error::GlobalSettlementActive`]); the settlement pays every position
+		/// (`shutdown.rs`).
+		type Settlement: SettlementStatus;
 
 		/// Weights.
 		type WeightInfo: WeightInfo;
@@ -455,6 +463,9 @@ pub mod pallet {
 		NotDeleveraged,
 		/// An amount overflowed.
 		Overflow,
+		/// A global settlement was triggered: trading and new liquidity are closed (positions
+		/// are paid at the fixed prices; withdrawals stay open).
+		GlobalSettlementActive,
 	}
 
 	impl<T: Config> From<PriceError> for Error<T> {
@@ -492,6 +503,11 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			// While a global settlement runs it pays every position (the series being settled
+			// included) within its own cap; expiries resume once it is complete.
+			if T::Settlement::is_settling() {
+				return T::DbWeight::get().reads(1);
+			}
 			Self::settle_expired(T::SettlementBudget::get())
 		}
 
@@ -546,7 +562,8 @@ pub mod pallet {
 		/// [`Error::SlippageExceeded`], [`Error::TooManyPositions`],
 		/// [`Error::DeltaCapExceeded`], [`Error::VegaCapExceeded`],
 		/// [`Error::VaultStressExceeded`], [`Error::Overflow`]; from the margin engine
-		/// `UnknownAccount`, `WrongMarket` and `InsufficientMargin`.
+		/// `UnknownAccount`, `WrongMarket` and `InsufficientMargin`;
+		/// [`Error::GlobalSettlementActive`] once a global settlement was triggered.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::buy(T::MaxLiveSeries::get()))]
 		pub fn buy(
@@ -557,6 +574,7 @@ pub mod pallet {
 			#[pallet::compact] max_premium: Balance,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			ensure!(T::Settlement::is_live(), Error::<T>::GlobalSettlementActive);
 			let o = Self::do_buy(&who, sub, series, quantity, max_premium)?;
 			Self::deposit_event(Event::Bought {
 				who,
@@ -576,7 +594,8 @@ pub mod pallet {
 		/// Errors: [`Error::ZeroAmount`], [`Error::UnknownSeries`], [`Error::NoPosition`],
 		/// [`Error::InsufficientPosition`], [`Error::TradingClosed`], price errors,
 		/// [`Error::Unpriceable`], [`Error::TradeTooSmall`], [`Error::SlippageExceeded`],
-		/// [`Error::VaultInsufficientCash`], [`Error::Overflow`].
+		/// [`Error::VaultInsufficientCash`], [`Error::Overflow`],
+		/// [`Error::GlobalSettlementActive`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::sell())]
 		pub fn sell(
@@ -587,6 +606,7 @@ pub mod pallet {
 			#[pallet::compact] min_premium: Balance,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			ensure!(T::Settlement::is_live(), Error::<T>::GlobalSettlementActive);
 			let o = Self::do_sell(&who, sub, series, quantity, min_premium)?;
 			Self::deposit_event(Event::Sold {
 				who,
@@ -604,7 +624,8 @@ pub mod pallet {
 		/// refused if it would mint fewer than `min_shares`.
 		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::VaultInsolvent`],
-		/// [`Error::BelowMinimumOutput`], price errors, [`Error::Overflow`], token errors.
+		/// [`Error::BelowMinimumOutput`], [`Error::GlobalSettlementActive`], price errors,
+		/// [`Error::Overflow`], token errors.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::add_liquidity(T::MaxLiveSeries::get()))]
 		pub fn add_liquidity(
@@ -613,6 +634,7 @@ pub mod pallet {
 			#[pallet::compact] min_shares: Balance,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			ensure!(T::Settlement::is_live(), Error::<T>::GlobalSettlementActive);
 			let shares = Self::do_add_liquidity(&who, amount, min_shares)?;
 			Self::deposit_event(Event::LiquidityAdded { who, amount, shares });
 			Ok(())

@@ -332,6 +332,22 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	}
 }
 
+polkadot_sdk::frame_support::parameter_types! {
+	/// Whether the mock's global settlement is live (`false`: triggered).
+	pub static SettlementLive: bool = true;
+}
+
+/// The global settlement's status, set by [`SettlementLive`].
+pub struct MockSettlement;
+impl ballast_primitives::traits::SettlementStatus for MockSettlement {
+	fn is_live() -> bool {
+		SettlementLive::get()
+	}
+	fn is_settling() -> bool {
+		!SettlementLive::get()
+	}
+}
+
 impl pallet_options::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
@@ -344,6 +360,7 @@ impl pallet_options::Config for Test {
 	type VirtualShares = ConstU128<USDC>;
 	type SettlementBudget = SettlementBudget;
 	type OnChange = MockOnChange;
+	type Settlement = MockSettlement;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

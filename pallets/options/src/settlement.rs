@@ -33,7 +33,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// How many positions `budget` pays (at least one).
-	fn positions_within(budget: Weight) -> u32 {
+	pub(crate) fn positions_within(budget: Weight) -> u32 {
 		let per = T::WeightInfo::settle_position();
 		let by_time = budget.ref_time().checked_div(per.ref_time()).unwrap_or(u64::MAX);
 		let by_proof = budget.proof_size().checked_div(per.proof_size()).unwrap_or(u64::MAX);
@@ -95,37 +95,48 @@ impl<T: Config> Pallet<T> {
 				log::debug!(target: LOG_TARGET, "series {id} expired; waiting for a price");
 				continue;
 			};
-			let per_token = payoff(&s.params, price);
-			let payout = value_of::<T>(s.open_interest, u.base_decimals, per_token, Rounding::Down)
-				.unwrap_or(Balance::MAX);
-			let mut vault = VaultState::<T>::get();
-			let free = vault.cash.saturating_sub(vault.reserved);
-			let (ratio, reserve) = if payout <= free {
-				(Permill::one(), payout)
-			} else {
-				let r = permill_of(free, payout, Rounding::Down);
-				(r, r.mul_floor(payout))
-			};
-			vault.reserved = vault.reserved.saturating_add(reserve);
-			VaultState::<T>::put(vault);
-			s.status = SeriesStatus::Settling { price, ratio, paid: 0 };
-			AllSeries::<T>::insert(id, s);
-			Settling::<T>::put(*id);
-			Self::deposit_event(Event::SettlementStarted {
-				series: *id,
-				price,
-				payout,
-				ratio,
-				shortfall: payout.saturating_sub(reserve),
-			});
+			Self::fix_series(*id, &mut s, &u, price);
 			return (Some(*id), T::WeightInfo::start_settlement(looked));
 		}
 		(None, T::WeightInfo::start_settlement(looked))
 	}
 
+	/// Fix series `id` at `price`: reserve `min(Σ payoffs, free cash)` of the vault's cash and
+	/// make it the one being settled (at expiry, or by a global settlement).
+	pub(crate) fn fix_series(
+		id: crate::SeriesId,
+		s: &mut Series,
+		u: &UnderlyingParams,
+		price: Price,
+	) {
+		let per_token = payoff(&s.params, price);
+		let payout = value_of::<T>(s.open_interest, u.base_decimals, per_token, Rounding::Down)
+			.unwrap_or(Balance::MAX);
+		let mut vault = VaultState::<T>::get();
+		let free = vault.cash.saturating_sub(vault.reserved);
+		let (ratio, reserve) = if payout <= free {
+			(Permill::one(), payout)
+		} else {
+			let r = permill_of(free, payout, Rounding::Down);
+			(r, r.mul_floor(payout))
+		};
+		vault.reserved = vault.reserved.saturating_add(reserve);
+		VaultState::<T>::put(vault);
+		s.status = SeriesStatus::Settling { price, ratio, paid: 0 };
+		AllSeries::<T>::insert(id, *s);
+		Settling::<T>::put(id);
+		Self::deposit_event(Event::SettlementStarted {
+			series: id,
+			price,
+			payout,
+			ratio,
+			shortfall: payout.saturating_sub(reserve),
+		});
+	}
+
 	/// Pay up to `n` positions of series `id` (being settled); finish it when none is left.
 	/// Returns how many were paid.
-	fn pay_positions(id: crate::SeriesId, n: u32) -> u32 {
+	pub(crate) fn pay_positions(id: crate::SeriesId, n: u32) -> u32 {
 		let Some(mut s) = AllSeries::<T>::get(id) else {
 			Settling::<T>::kill();
 			return 0;

@@ -56,7 +56,8 @@
 //!
 //! [`types`] (markets, positions, the vault, reports); `impls.rs` (market creation, prices,
 //! funding, trading and the one fill path every trade, liquidation close and deleveraging goes
-//! through); `settlement.rs` (liquidation closes and auto-deleveraging, the
+//! through); `shutdown.rs` (the global settlement: every position closed at a fixed price,
+//! bounded per step with a cursor); `settlement.rs` (liquidation closes and auto-deleveraging, the
 //! [`Derivatives`](ballast_primitives::traits::Derivatives) interface); `vault.rs` (the
 //! liquidity vault); `reports.rs` (what `MarginApi` serves). The formulas are
 //! `ballast_math::perp`.
@@ -83,6 +84,7 @@ mod impls;
 mod mock;
 mod reports;
 mod settlement;
+mod shutdown;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -95,7 +97,9 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use ballast_primitives::{
-	traits::{MarginLedger, OnAccountChange, PriceError, PriceProvider, RiskTightening},
+	traits::{
+		MarginLedger, OnAccountChange, PriceError, PriceProvider, RiskTightening, SettlementStatus,
+	},
 	Balance, MarketId, Price, SignedBalance, SubAccount,
 };
 use polkadot_sdk::{
@@ -217,6 +221,12 @@ pub mod pallet {
 		/// ([`ballast_primitives::math::stress::tightened_cap`]). Reducing is never limited.
 		type Tightening: RiskTightening;
 
+		/// Whether a global settlement is under way: once triggered, [`Pallet::trade`],
+		/// [`Pallet::close_position`] and [`Pallet::add_liquidity`] are refused
+		/// ([`Error::GlobalSettlementActive`]); positions are closed by the settlement
+		/// (`shutdown.rs`).
+		type Settlement: SettlementStatus;
+
 		/// Weights.
 		type WeightInfo: WeightInfo;
 
@@ -267,6 +277,11 @@ pub mod pallet {
 	/// Trading fees collected, in the quote asset.
 	#[pallet::storage]
 	pub type FeePot<T: Config> = StorageValue<_, Balance, ValueQuery>;
+
+	/// The global settlement's cursor: the raw key of the last position it looked at.
+	#[pallet::storage]
+	pub type ShutdownCursor<T: Config> =
+		StorageValue<_, BoundedVec<u8, ConstU32<256>>, OptionQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -338,6 +353,16 @@ pub mod pallet {
 		LossBorne { market: Option<MarketId>, amount: Balance },
 		/// The vault's risk rules changed.
 		VaultRulesSet { rules: VaultRules },
+		/// A global settlement closed a position in full at the fixed `price` (no fee);
+		/// `settled` (realized PnL net of funding) went to the quote balance.
+		PositionSettledGlobally {
+			who: T::AccountId,
+			sub: SubAccount,
+			market: MarketId,
+			size: i128,
+			price: Price,
+			settled: SignedBalance,
+		},
 	}
 
 	#[pallet::error]
@@ -416,6 +441,9 @@ pub mod pallet {
 		/// The deposit would mint fewer shares, or the withdrawal pay out less, than the
 		/// caller's minimum.
 		BelowMinimumOutput,
+		/// A global settlement was triggered: trading and new liquidity are closed (positions
+		/// are settled at the fixed prices; withdrawals stay open).
+		GlobalSettlementActive,
 	}
 
 	impl<T: Config> From<PriceError> for Error<T> {
@@ -514,7 +542,8 @@ pub mod pallet {
 		/// [`Error::LongOpenInterestCapExceeded`],
 		/// [`Error::ShortOpenInterestCapExceeded`], [`Error::Overflow`]; from the margin engine
 		/// `UnknownAccount`, `WrongMarket` (an isolated account bound elsewhere) and
-		/// `InsufficientMargin`.
+		/// `InsufficientMargin`; [`Error::GlobalSettlementActive`] once a global settlement
+		/// was triggered.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::trade(
 			T::MaxMarkets::get(),
@@ -528,6 +557,7 @@ pub mod pallet {
 			limit_price: Option<Price>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
+			ensure!(T::Settlement::is_live(), Error::<T>::GlobalSettlementActive);
 			let o = Self::do_trade(&who, sub, market, size_delta, limit_price)?;
 			let weight = Self::trade_weight(&who, sub, o.new_size == 0);
 			Self::deposit_event(Event::Traded {
@@ -550,7 +580,7 @@ pub mod pallet {
 		/// account's class.
 		///
 		/// Errors: [`Error::NoPosition`] and those of [`Pallet::trade`] that apply to a reducing
-		/// trade.
+		/// trade ([`Error::GlobalSettlementActive`]: the settlement closes it).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::trade(
 			T::MaxMarkets::get(),
@@ -563,6 +593,7 @@ pub mod pallet {
 			limit_price: Option<Price>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
+			ensure!(T::Settlement::is_live(), Error::<T>::GlobalSettlementActive);
 			let size =
 				Positions::<T>::get((&who, sub), market).ok_or(Error::<T>::NoPosition)?.quantity;
 			let size_delta = size.checked_neg().ok_or(Error::<T>::Overflow)?;
@@ -587,8 +618,9 @@ pub mod pallet {
 		/// `min_shares`.
 		///
 		/// Errors: [`Error::ZeroAmount`], [`Error::VaultInsolvent`],
-		/// [`Error::BelowMinimumOutput`], price errors (NAV needs a usable price for every
-		/// market with open interest), [`Error::Overflow`], token errors.
+		/// [`Error::BelowMinimumOutput`], [`Error::GlobalSettlementActive`], price errors (NAV
+		/// needs a usable price for every market with open interest), [`Error::Overflow`],
+		/// token errors.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::add_liquidity())]
 		pub fn add_liquidity(
@@ -597,6 +629,7 @@ pub mod pallet {
 			#[pallet::compact] min_shares: Balance,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			ensure!(T::Settlement::is_live(), Error::<T>::GlobalSettlementActive);
 			let shares = Self::do_add_liquidity(&who, amount, min_shares)?;
 			Self::deposit_event(Event::LiquidityAdded { who, amount, shares });
 			Ok(())

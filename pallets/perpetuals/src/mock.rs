@@ -472,6 +472,22 @@ impl ballast_primitives::traits::RiskTightening for MockTightening {
 	}
 }
 
+parameter_types! {
+	/// Whether the mock's global settlement is live (`false`: triggered).
+	pub static SettlementLive: bool = true;
+}
+
+/// The global settlement's status, set by [`SettlementLive`].
+pub struct MockSettlement;
+impl ballast_primitives::traits::SettlementStatus for MockSettlement {
+	fn is_live() -> bool {
+		SettlementLive::get()
+	}
+	fn is_settling() -> bool {
+		!SettlementLive::get()
+	}
+}
+
 impl pallet_perpetuals::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
@@ -487,6 +503,7 @@ impl pallet_perpetuals::Config for Test {
 	type VirtualShares = ConstU128<USDC>;
 	type Tightening = MockTightening;
 	type OnChange = MockOnChange;
+	type Settlement = MockSettlement;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

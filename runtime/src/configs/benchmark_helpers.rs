@@ -439,3 +439,15 @@ fn open_option_legs(who: &AccountId, sub: SubAccount, n: u32) {
 		let _ = crate::Options::buy(signed(who), sub, id, BTC / 1_000, Balance::MAX);
 	}
 }
+
+impl pallet_global_settlement::BenchmarkHelper for BenchmarkHelpers {
+	fn prices(keys: u32) -> u32 {
+		// A perpetual market per key beyond the genesis ones, each on a key of its own.
+		list_markets(keys);
+		set_prices(60_000);
+		let keys =
+			<super::derivatives::Products as ballast_primitives::traits::GlobalSettle>::price_keys(
+			);
+		u32::try_from(keys.len()).unwrap_or(u32::MAX)
+	}
+}

@@ -179,6 +179,8 @@ impl pallet_margin_accounts::Config for Runtime {
 	type Tightening = crate::StressTest;
 	/// Live auctions (and other liquidation work) keep an isolated account open.
 	type PendingLiquidation = crate::Liquidation;
+	/// Once a global settlement is triggered, value leaves only accounts without positions.
+	type Settlement = crate::GlobalSettlement;
 	type MaxIsolatedAccounts = MaxIsolatedAccounts;
 	type MaxCollateralAssets = MaxCollateralAssets;
 	/// One position per perpetual market plus the option positions.
@@ -211,6 +213,8 @@ impl pallet_perpetuals::Config for Runtime {
 	type OnChange = (crate::Liquidation, crate::StressTest);
 	/// New risk under the stress test's tightening (open-interest caps).
 	type Tightening = crate::StressTest;
+	/// Trading, closes and vault deposits stop once a global settlement is triggered.
+	type Settlement = crate::GlobalSettlement;
 	type WeightInfo = crate::weights::pallet_perpetuals::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

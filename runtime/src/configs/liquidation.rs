@@ -77,6 +77,8 @@ impl pallet_liquidation::Config for Runtime {
 	type LossBearer = Perpetuals;
 	/// The margin engine's grid: cross accounts are closed leg by leg under it.
 	type PortfolioGrid = super::derivatives::PortfolioGrid;
+	/// Nothing is liquidated at live prices while a global settlement closes every position.
+	type Settlement = crate::GlobalSettlement;
 	type WeightInfo = crate::weights::pallet_liquidation::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::BenchmarkHelpers;

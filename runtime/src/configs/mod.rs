@@ -10,6 +10,7 @@
 //! | [`derivatives`] | `pallet_collateral_registry`, `pallet_margin_accounts`, `pallet_perpetuals` |
 //! | [`liquidation`] | `pallet_liquidation` |
 //! | [`stress`] | `pallet_stress` |
+//! | [`settlement`] | `pallet_global_settlement` |
 //! | [`governance`] | `pallet_referenda`, `pallet_conviction_voting`, `pallet_scheduler`, `pallet_preimage`, `pallet_whitelist`, the `RiskCouncil` instance of `pallet_collective`, `governance::origins`, `pallet_safe_mode`, `pallet_tx_pause` (the call filter), `pallet_sudo`, `pallet_utility` |
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -22,5 +23,6 @@ pub mod monetary;
 pub mod options;
 pub mod oracle;
 pub mod price_feed;
+pub mod settlement;
 pub mod stress;
 pub mod system;

@@ -36,6 +36,8 @@ impl pallet_options::Config for Runtime {
 	type VirtualShares = OptionsVirtualShares;
 	type SettlementBudget = SettlementBudget;
 	type OnChange = (crate::Liquidation, crate::StressTest);
+	/// Buying, selling and vault deposits stop once a global settlement is triggered.
+	type Settlement = crate::GlobalSettlement;
 	/// Placeholders until `make weights` generates `weights/pallet_options.rs`.
 	type WeightInfo = crate::weights::pallet_options::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -2,6 +2,7 @@
 //! (`make weights`; see the README). Each file says how it was produced.
 
 pub mod pallet_collateral_registry;
+pub mod pallet_global_settlement;
 pub mod pallet_liquidation;
 pub mod pallet_margin_accounts;
 pub mod pallet_options;

@@ -70,6 +70,7 @@ pub fn try_state() {
 	Liquidation::do_try_state().expect("liquidation invariants");
 	ballast_runtime::Options::do_try_state().expect("options invariants");
 	ballast_runtime::StressTest::do_try_state().expect("stress test invariants");
+	ballast_runtime::GlobalSettlement::do_try_state().expect("global settlement invariants");
 	// Custody, exactly (on chain a donation to the custody account would make it `>=`): every
 	// collateral unit held is some account's, and every USDC held is a quote balance, the
 	// vault's or the fee pot's.
@@ -102,6 +103,7 @@ pub fn next_block() {
 	Liquidation::on_initialize(n + 1);
 	ballast_runtime::Options::on_initialize(n + 1);
 	ballast_runtime::StressTest::on_initialize(n + 1);
+	ballast_runtime::GlobalSettlement::on_initialize(n + 1);
 	try_state();
 }
 

@@ -197,6 +197,19 @@ parameter_types! {
 	};
 	pub static MaxDeleverageSteps: u32 = 3;
 	pub static MaxAdlProbe: u32 = 4;
+	/// Whether a global settlement is under way (`true`: settling).
+	pub static GlobalSettling: bool = false;
+}
+
+/// The global settlement's status, set by [`GlobalSettling`].
+pub struct MockSettlement;
+impl ballast_primitives::traits::SettlementStatus for MockSettlement {
+	fn is_live() -> bool {
+		!GlobalSettling::get()
+	}
+	fn is_settling() -> bool {
+		GlobalSettling::get()
+	}
 }
 
 impl pallet_liquidation::Config for Test {
@@ -219,6 +232,7 @@ impl pallet_liquidation::Config for Test {
 	type LossBearer = MockVault;
 	/// None unless a test calls [`use_grid`].
 	type PortfolioGrid = MockGrid;
+	type Settlement = MockSettlement;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

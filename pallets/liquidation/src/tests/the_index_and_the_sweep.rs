@@ -294,3 +294,20 @@ fn sweep_emits_swept_only_when_it_acted() {
 		assert!(matches!(events.last(), Some(Event::Swept { liquidated: 1, .. })));
 	});
 }
+
+#[test]
+fn nothing_is_liquidated_while_a_global_settlement_runs() {
+	test(|| {
+		long_btc(ALICE, 100);
+		set_price(BTC_PERP, 940);
+		GlobalSettling::set(true);
+		// Crossed, but the settlement closes positions at its fixed prices: no liquidation,
+		// no sweep at all (one read).
+		assert!(next_block().is_empty());
+		assert!(Liquidation::at_risk(10).len() == 1);
+		assert!(Indexed::<Test>::get((ALICE, ISO)).is_some());
+		// Once it is over, the engine acts as always.
+		GlobalSettling::set(false);
+		assert!(liquidated(&next_block(), ALICE, ISO));
+	});
+}

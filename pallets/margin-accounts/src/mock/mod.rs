@@ -132,6 +132,19 @@ pub const NOW: Moment = 1_000_000;
 pub const MARKETS: [MarketId; 3] = [0, 1, 2];
 
 parameter_types! {
+	/// Whether the mock's global settlement is live (`false`: triggered).
+	pub static SettlementLive: bool = true;
+}
+
+/// The global settlement's status, set by [`SettlementLive`].
+pub struct MockSettlement;
+impl ballast_primitives::traits::SettlementStatus for MockSettlement {
+	fn is_live() -> bool {
+		SettlementLive::get()
+	}
+}
+
+parameter_types! {
 	pub const QuoteAsset: AssetId = USDC;
 	pub const MarginPalletId: PalletId = PalletId(*b"bl/margn");
 	pub const UnrealizedPnlHaircut: Permill = Permill::from_percent(20);
@@ -183,6 +196,7 @@ impl pallet_margin_accounts::Config for Test {
 	type Tightening = MockTightening;
 	type OnChange = MockOnChange;
 	type PendingLiquidation = MockPendingLiquidation;
+	type Settlement = MockSettlement;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

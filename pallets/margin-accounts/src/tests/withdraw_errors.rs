@@ -195,3 +195,23 @@ fn withdraw_with_debt_and_no_positions_needs_fresh_prices() {
 		assert_ok!(withdraw(ALICE, CROSS, BTC, BTC_UNIT * 97 / 100));
 	});
 }
+
+#[test]
+fn after_a_global_settlement_is_triggered_nothing_leaves_an_account_with_positions() {
+	test(|| {
+		deposit(ALICE, CROSS, USDC, usdc(10_000));
+		open_position(ALICE, CROSS, 1_000, 500);
+		SettlementLive::set(false);
+		// Valued at live prices it could take out what it owes at the fixed ones: refused.
+		assert_noop!(withdraw(ALICE, CROSS, USDC, usdc(1)), Error::<Test>::PositionsBeingSettled);
+		assert_noop!(
+			MarginAccounts::transfer(RuntimeOrigin::signed(ALICE), CROSS, 1, USDC, usdc(1)),
+			Error::<Test>::PositionsBeingSettled
+		);
+		// Deposits go through.
+		deposit(ALICE, CROSS, USDC, usdc(1));
+		// Once its positions are settled, it withdraws everything.
+		MockDerivatives::close_all(ALICE, CROSS);
+		assert_ok!(withdraw(ALICE, CROSS, USDC, usdc(10_001)));
+	});
+}

@@ -84,5 +84,6 @@ mod governance;
 mod invariants;
 mod pricing;
 mod settlement;
+mod shutdown;
 mod trading;
 mod vault;

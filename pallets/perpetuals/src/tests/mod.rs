@@ -110,6 +110,7 @@ mod funding;
 mod genesis_and_invariants;
 mod governance;
 mod reports;
+mod shutdown;
 mod the_vault;
 mod trade_behaviour;
 mod trade_errors;

@@ -843,6 +843,20 @@ fn governance(u: &mut Unstructured, _ctx: &Ctx) -> Option<RuntimeCall> {
 			][(byte(u) % 4) as usize];
 			RuntimeCall::CollateralRegistry(R::set_status { asset: collateral, status })
 		},
+		1 if byte(u) % 4 == 0 => {
+			// An emergency tightening at once: small, at the bound, or beyond it.
+			let mut points = || match byte(u) % 4 {
+				0 => Permill::zero(),
+				1 => Permill::from_percent(u32::from(byte(u) % 6)),
+				2 => Permill::from_percent(10),
+				_ => permill(u),
+			};
+			let step = pallet_collateral_registry::Tightening {
+				haircut_rise: points(),
+				threshold_cut: points(),
+			};
+			RuntimeCall::CollateralRegistry(R::emergency_tighten { asset: collateral, step })
+		},
 		1 => {
 			let d = decimals(collateral);
 			let supply_cap = amount(u, d);

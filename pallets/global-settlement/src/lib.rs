@@ -8,7 +8,7 @@
 //! ## The state machine ([`Phase`], irreversible)
 //!
 //! * **`Live`**: nothing happens here; [`SettlementStatus::is_live`] is true.
-//! * [`Pallet::trigger`] fixes, for every oracle key a perpetual market or a live, unexpired
+//! * [`Pallet::trigger`] fixes, for every oracle key a perpetual market with open interest or a live, unexpired
 //!   option series uses ([`GlobalSettle::price_keys`] of [`Config::Products`]), the key's
 //!   current **valid** price: fresh and admitted by its price guard (bounds, maximum age, no
 //!   unconfirmed jump: [`PriceProvider::checked`] in [`PriceMode::Fresh`], the accessor every

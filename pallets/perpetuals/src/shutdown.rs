@@ -47,10 +47,14 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> GlobalSettle for Pallet<T> {
-	/// Every market's oracle key.
+	/// The oracle key of every market with open interest: only those have positions to settle
+	/// (none can open once triggered), so a listed market without positions whose feed is dead
+	/// cannot stop a settlement.
 	fn price_keys() -> Vec<OracleKey> {
-		let mut keys: Vec<OracleKey> =
-			Markets::<T>::iter_values().map(|m| m.params.oracle_key).collect();
+		let mut keys: Vec<OracleKey> = Markets::<T>::iter_values()
+			.filter(|m| m.state.long_oi > 0 || m.state.short_oi > 0)
+			.map(|m| m.params.oracle_key)
+			.collect();
 		keys.sort_unstable();
 		keys.dedup();
 		keys

@@ -442,9 +442,13 @@ fn open_option_legs(who: &AccountId, sub: SubAccount, n: u32) {
 
 impl pallet_global_settlement::BenchmarkHelper for BenchmarkHelpers {
 	fn prices(keys: u32) -> u32 {
-		// A perpetual market per key beyond the genesis ones, each on a key of its own.
+		// A perpetual market per key beyond the genesis ones, each on a key of its own, each
+		// with open interest (only those need a settlement price).
 		list_markets(keys);
 		set_prices(60_000);
+		let trader = AccountId::new([0x5e; 32]);
+		fund_margin(&trader, CROSS_ACCOUNT, 0);
+		open_positions(&trader, CROSS_ACCOUNT, keys, true);
 		let keys =
 			<super::derivatives::Products as ballast_primitives::traits::GlobalSettle>::price_keys(
 			);

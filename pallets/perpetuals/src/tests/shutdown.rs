@@ -41,6 +41,18 @@ fn trading_and_deposits_are_refused_once_triggered_withdrawals_stay_open() {
 }
 
 #[test]
+fn only_markets_with_open_interest_need_a_settlement_price() {
+	test(|| {
+		// No position anywhere: nothing to price.
+		assert_eq!(<Perpetuals as GlobalSettle>::price_keys(), Vec::<u32>::new());
+		fund(ALICE, 100_000);
+		trade(ALICE, BTC_PERP, BTC);
+		// ETH's market has no open interest: a dead ETH feed could not stop the settlement.
+		assert_eq!(<Perpetuals as GlobalSettle>::price_keys(), vec![BTC_KEY]);
+	});
+}
+
+#[test]
 fn settlement_closes_every_position_at_the_fixed_price_without_fee() {
 	test(|| {
 		fund(ALICE, 100_000);

@@ -2,57 +2,73 @@
 //! number of accounts grows.
 //!
 //! Run with `make sweep-scale` (or `cargo bench -p ballast-runtime --bench sweep_scale`). It
-//! takes about 5 minutes and up to about 16 GiB of memory (the 1M populations); figures, not a
-//! pass/fail test.
+//! takes about 7 minutes and up to about 18 GiB of memory (the 1M populations); figures, not a
+//! pass/fail test. `SWEEP_SCALE_MAX_N=100000` stops after the populations up to that size (a
+//! quick look; the 1 % sink runs only at 1M).
 //!
 //! **Population.** n = 1k, 10k, 100k and 1M margin accounts, half isolated (one position in
 //! BTC-, ETH- or DOT-PERP, long or short) and half cross (2–4 margin assets: BTC, ETH, DOT as
-//! collateral and a USDC quote balance; positions in 2–3 markets). 24 *template* accounts of
-//! those shapes are built through the real calls (deposits, trades: the engine files each in
-//! the watch and, if isolated, in the liquidation-price index); the other accounts are copies of
-//! them written directly to storage — the margin account, its account deposit, its positions,
-//! its watch triggers (`Watching`, `Watch`, `WatchedSources`), its liquidation-price and ADL
-//! index entries. Copies are not in the markets' open interest or in custody (nothing here
-//! reads those for them). Every template is at 2–4x leverage: far enough from its limit that the
-//! bench's move (BTC and ETH −7 %) fires none of its triggers, which the bench asserts — the
-//! population is watched, but the move sinks only the accounts built to sink.
+//! collateral and a USDC quote balance; positions in 2–3 markets). One in [`OPTION_EVERY`] cross
+//! accounts also holds 1–2 options: 30-day European puts and calls on BTC and ETH, about 3 % out
+//! of the money, from four series listed in the setup (through the listing call), bought from
+//! the options vault and, for half of them, partly sold back; they are margined with the
+//! account's perpetuals on the full portfolio grid, and watched under each series' sources.
+//! 36 *template* accounts of those shapes (12 of each kind) are built through the real calls
+//! (deposits, trades, option buys and sells: the engine files each in the watch and, if
+//! isolated, in the liquidation-price index); the other accounts are copies of them written
+//! directly to storage — the margin account, its account deposit, its positions (perpetual and
+//! option, with the list of series it holds), its watch triggers (`Watching`, `Watch`,
+//! `WatchedSources`), its liquidation-price and ADL index entries. Copies are not in the
+//! markets' or series' open interest, the options vault's exposure or in custody (nothing
+//! here reads those for them). Every template is at 2–4x leverage: far enough from its limit
+//! that the bench's move (BTC and ETH −7 %) fires none of its triggers, which the bench
+//! asserts — the population is watched, but the move sinks only the accounts built to sink.
 //!
 //! **What it prints.** First the budget (a quarter of a 2 s block) and the charged weights the
 //! sweep works with: its base, a watched source, a liquidation, `check_account(p, c)` for a few
-//! classes. Then for each n:
+//! classes, and what the portfolio grid costs (one evaluation per perpetual and per option leg;
+//! the room made for a ranked cross liquidation). Then for each n:
 //!
-//! * a header: watched accounts, watch entries, watched sources, build time, peak memory;
+//! * a header: watched accounts (and how many hold options), watch entries, watched sources,
+//!   build time, peak memory;
 //! * **k = 0** (nothing moved): the weight the sweep charges and its native time, medians over
 //!   30 blocks (with the native time's quartiles, for the noise), and for n > 1k both medians
 //!   against the 1k figures with a verdict on the requirement (within 10 %). The sweep reads each watched
 //!   source and the index heads and re-checks the round-robin backstop's page (64 accounts,
-//!   each charged `check_account(p, c)` at its class), so this must not grow with n;
-//! * **k = 1,000 crossing in one block**, separately for isolated and for cross accounts: 1,000
-//!   real accounts (real calls; placed by calibration at 0.80–0.95 of their maintenance
-//!   requirement after the move) built on top of the population, then the move. A summary line
-//!   (how many the index rather than the watch finds; build time; whether all were healthy
-//!   before and unhealthy after the move; how many neither the index nor a fired trigger points
-//!   at — must be 0), then per block the accounts liquidated, the accounts valued
-//!   (`Swept.checked`: the liquidated and any healthy account a trigger pointed at), the share
-//!   of the budget charged and the native time; then the blocks to act on all 1,000 against the
-//!   minimum the budget allows (Σ of what each costs — a liquidation if the index finds it, a
-//!   check and a liquidation if the watch does — over the budget less the sweep's base), and
-//!   the liquidations in the first block after the move (detection). Each scenario runs in a
-//!   storage transaction that is rolled back, so the next starts from the same population;
+//!   each charged `check_account(p, c)` at its class, option positions counted in `p`), so
+//!   this must not grow with n;
+//! * **k = 1,000 crossing in one block**, separately for isolated accounts, for cross accounts
+//!   and for cross accounts with options: 1,000 real accounts (real calls; placed by
+//!   calibration at 0.80–0.95 of their maintenance requirement after the move; those with
+//!   options hold one leg each, a BTC or ETH put or call of about 600 USD of underlying) built
+//!   on top of the population, then the move (the operators feed the moved prices again every
+//!   block, so none goes stale however many blocks it takes). A summary line (how many the
+//!   index rather than the watch finds; build time; whether all were healthy before and unhealthy after the move;
+//!   how many neither the index nor a fired trigger points at — must be 0), then per block the
+//!   accounts liquidated, the accounts valued (`Swept.checked`: the liquidated and any healthy
+//!   account a trigger pointed at), the share of the budget charged and the native time; then
+//!   the blocks to act on all 1,000 against the minimum the budget allows (Σ of what each costs
+//!   — a liquidation if the index finds it, a check and a liquidation if the watch does — over
+//!   the budget less the sweep's base; the grid evaluations of ranked cross closes are not in
+//!   it), and the liquidations in the first block after the move (detection); last, per account
+//!   acted on, the weight charged and the native time of all the blocks' sweeps against that
+//!   check and liquidation (the difference is mostly the grid evaluations of ranked closes) and
+//!   the room the sweep made for the liquidation. Each scenario runs in a storage transaction
+//!   that is rolled back, so the next starts from the same population;
 //! * the same k = 0 and crossing figures again after **1M empty margin accounts** are added
 //!   (cross accounts holding only a 100 USDC deposit and their 1 BLST account deposit, no
 //!   position): they are not watched and must change nothing.
 //!
 //! Last, **1 % of 1M sink**: on a population of exactly 1M (990,000 copies and templates, and
-//! 10,000 real accounts, 5,000 isolated and 5,000 cross, built to sink; run while the 1M
-//! population is being built, before its last 10,000 copies), the same figures for the move
-//! that sinks the 10,000: blocks until every one is acted on against the minimum the per-block
-//! capacity allows, and detection in the first block after the move.
+//! 10,000 real accounts, 5,000 isolated, 2,500 cross and 2,500 cross with options, built to
+//! sink; run while the 1M population is being built, before its last 10,000 copies), the same
+//! figures for the move that sinks the 10,000: blocks until every one is acted on against the
+//! minimum the per-block capacity allows, and detection in the first block after the move.
 //!
 //! Charged weight is what the chain accounts (generated weights, ParityDB read/write costs).
 //! Native time is the sweep's `on_initialize` against in-memory test externalities (no disk, no
 //! wasm), on whatever else the machine is running: it shows compute and scaling, not a
-//! validator's latency; at 1M the state is some 18 million in-memory entries.
+//! validator's latency; at 1M the state is some 20 million in-memory entries.
 
 #![allow(
 	clippy::arithmetic_side_effects,
@@ -73,10 +89,13 @@ use codec::Encode;
 use common::{chain::*, population::*};
 use pallet_liquidation::{
 	watch::Trigger, AdlEntries, AdlIndex, Index, Indexed, Source, Watch, WatchedSources, Watching,
+	WeightInfo as _,
 };
 use pallet_margin_accounts::{AccountDeposits, Accounts};
+use pallet_options::OptionKind;
 use polkadot_sdk::{
 	frame_support::{
+		assert_ok,
 		storage::{with_transaction, TransactionOutcome},
 		weights::Weight,
 	},
@@ -90,33 +109,45 @@ use std::{
 const BEFORE: Prices = [(assets::BTC, 60_000), (assets::ETH, 3_000), (assets::DOT, 6)];
 /// BTC and ETH −7 %: inside the circuit breaker. The price guard reads one such move at once
 /// as a daily volatility of ≈ 6 %, both assets' first volatility band (BTC from 5 %, ETH from
-/// 6 %): marks, collateral prices and the two collateral weights move, and calibration
-/// (`at_prices`) values every account with all of them.
+/// 6 %): marks, collateral prices and the two collateral weights move, the options' implied
+/// volatility rises from its 30 % floor to ≈ 6 % × 19.1 ≈ 115 %, and calibration (`at_prices`)
+/// values every account with all of them.
 const AFTER: Prices = [(assets::BTC, 55_800), (assets::ETH, 2_790), (assets::DOT, 6)];
 
 const DOT_PERP: u32 = 2;
 const DOT: u128 = 10_000_000_000;
 const TEMPLATES_PER_HALF: u32 = 12;
+/// Every `OPTION_EVERY`-th cross account of the population holds options.
+const OPTION_EVERY: u32 = 2;
 
 #[path = "sweep_scale/population.rs"]
 mod population;
 use population::*;
 
-/// What acting on `accounts` costs the sweep, as charged, and the largest single reservation.
-fn cost_of(accounts: &[(AccountId, u8)]) -> (Weight, u32) {
+/// What acting on `accounts` costs the sweep, as charged before any grid evaluation (a check at
+/// its class unless the index finds it, and a liquidation); how many the index finds; and the
+/// room the sweep makes for their liquidations (for a cross account under the portfolio grid,
+/// the most its ranked closes may cost).
+fn cost_of(accounts: &[(AccountId, u8)]) -> (Weight, u32, Weight) {
 	let act = act_weight();
 	let mut total = Weight::zero();
+	let mut room = Weight::zero();
 	let mut via_index = 0;
 	for (who, sub) in accounts {
 		if pallet_liquidation::Pallet::<Runtime>::is_crossed(who, *sub) {
 			total = total.saturating_add(act);
+			room = room.saturating_add(act);
 			via_index += 1;
 		} else {
 			total =
 				total.saturating_add(check_weight(class_charged(who, *sub))).saturating_add(act);
+			room = room.saturating_add(pallet_liquidation::Pallet::<Runtime>::act_weight(
+				&(who.clone(), *sub),
+				act,
+			));
 		}
 	}
-	(total, via_index)
+	(total, via_index, room)
 }
 
 struct Crossing {
@@ -128,6 +159,10 @@ struct Crossing {
 	healthy_before: bool,
 	unhealthy_after: usize,
 	build: Duration,
+	/// Σ check and liquidation, as [`cost_of`] counts them.
+	work: Weight,
+	/// Σ room made for the liquidations.
+	room: Weight,
 }
 
 /// Build `k` sinkers, move the prices, run blocks until every one was acted on (at most
@@ -147,6 +182,11 @@ fn crossing(kind: Kind, k: u32, tag: u8, max_blocks: usize) -> Crossing {
 		let mut blocks = Vec::new();
 		let mut acted = BTreeSet::new();
 		while acted.len() < set.len() && blocks.len() < max_blocks {
+			if !blocks.is_empty() {
+				// The operators keep feeding (the same prices): a price older than 10 minutes
+				// (100 blocks) would pause liquidation of what it prices.
+				feed_now(&AFTER);
+			}
 			let b = block(false, || {
 				if plan.is_none() {
 					let unhealthy = sinkers
@@ -171,7 +211,7 @@ fn crossing(kind: Kind, k: u32, tag: u8, max_blocks: usize) -> Crossing {
 			}
 			blocks.push(b);
 		}
-		let ((work, via_index), unhealthy_after, unfired) = plan.unwrap();
+		let ((work, via_index, room_made), unhealthy_after, unfired) = plan.unwrap();
 		let room = budget().ref_time() - base_weight().ref_time();
 		let out = Crossing {
 			blocks,
@@ -182,6 +222,8 @@ fn crossing(kind: Kind, k: u32, tag: u8, max_blocks: usize) -> Crossing {
 			healthy_before,
 			unhealthy_after,
 			build,
+			work,
+			room: room_made,
 		};
 		TransactionOutcome::Rollback(Ok::<_, DispatchError>(out))
 	})
@@ -287,6 +329,20 @@ fn print_crossing(label: &str, k: u32, c: &Crossing) {
 		first,
 		if c.acted < k as usize { "  — NOT ALL ACTED ON" } else { "" }
 	);
+	let acted = c.acted.max(1) as f64;
+	let charged: u64 = c.blocks.iter().map(|b| b.used.ref_time()).sum();
+	let native: f64 = c.blocks.iter().map(|b| b.time.as_secs_f64()).sum();
+	let room = ms(budget().ref_time() - base_weight().ref_time());
+	println!(
+		"    per account acted on: charged {:.2} ms (the budget fits {:.0} a block at that), native \
+		 {:.2} ms (all the blocks' sweeps); check at its class + liquidation {:.2} ms; room made \
+		 for its liquidation {:.2} ms",
+		ms(charged) / acted,
+		room / (ms(charged) / acted),
+		native * 1e3 / acted,
+		ms(c.work.ref_time()) / k as f64,
+		ms(c.room.ref_time()) / k as f64,
+	);
 }
 
 /// Peak resident memory of this process so far, GiB.
@@ -305,6 +361,10 @@ fn peak_rss_gib() -> f64 {
 fn main() {
 	let total = Instant::now();
 	let budget = budget();
+	// The largest population (1M by default; a smaller one for a quick look: the 1 % sink runs
+	// only at 1M).
+	let max_n: u32 =
+		std::env::var("SWEEP_SCALE_MAX_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
 	println!(
 		"sweep-scale: budget {:.0} ms of ref time per block (25 % of a 2 s block); sweep base \
 		 {:.3} ms, per watched source {:.3} ms, liquidation {:.3} ms, check_account(1,0) {:.3} ms, \
@@ -318,12 +378,26 @@ fn main() {
 		ms(check_weight((3, 3)).ref_time()),
 	);
 	println!(
-		"population: half isolated, half cross (2–4 margin assets, 2–3 markets), copies of 24 \
-		 real templates at 2–4x; move: BTC and ETH −7 %"
+		"portfolio grid (cross accounts): one evaluation of (perpetual legs, option legs) (3,0) \
+		 {:.3} ms, (3,1) {:.3} ms, (3,2) {:.3} ms; room made for a ranked cross liquidation of p \
+		 legs ((2p + 33) evaluations, every leg an option): p = 3 {:.1} ms, p = 5 {:.1} ms; \
+		 check_account(5,3) {:.3} ms",
+		ms(LiqWeights::grid_evaluation(3, 0).ref_time()),
+		ms(LiqWeights::grid_evaluation(3, 1).ref_time()),
+		ms(LiqWeights::grid_evaluation(3, 2).ref_time()),
+		ms(pallet_liquidation::weights::ranked_close_weight::<LiqWeights>(3).ref_time()),
+		ms(pallet_liquidation::weights::ranked_close_weight::<LiqWeights>(5).ref_time()),
+		ms(check_weight((5, 3)).ref_time()),
+	);
+	println!(
+		"population: half isolated, half cross (2–4 margin assets, 2–3 markets), 1 in \
+		 {OPTION_EVERY} cross accounts also holding 1–2 options (30-day BTC and ETH puts and \
+		 calls, about 3 % out of the money, bought from the options vault, some sold back); copies \
+		 of 36 real templates at 2–4x; move: BTC and ETH −7 %"
 	);
 	let mut reference = None;
 	let mut sink = None;
-	for n in [1_000u32, 10_000, 100_000, 1_000_000] {
+	for n in [1_000u32, 10_000, 100_000, 1_000_000].into_iter().filter(|n| *n <= max_n) {
 		let mut ext = common::ext_for_preset(polkadot_sdk::sp_genesis_builder::DEV_RUNTIME_PRESET);
 		ext.execute_with(|| {
 			let start = Instant::now();
@@ -331,23 +405,26 @@ fn main() {
 			feed(&BEFORE);
 			// NAV for the sinkers' skew (the vault's stress bound).
 			add_vault_liquidity(&account(0, 0xEF), 50_000_000);
-			let (iso, cross) = templates();
-			let copies = n - 2 * TEMPLATES_PER_HALF;
+			// The options' series, and cash for the options vault's stress bound.
+			list_series(&account(1, 0xEF), 20_000_000);
+			let templates = templates();
+			let copies = n - 3 * TEMPLATES_PER_HALF;
 			if n == 1_000_000 {
 				// 1 % of exactly 1M sink: 990,000 accounts and 10,000 real ones built to sink
 				// (rolled back), before the last 10,000 copies complete this population.
-				populate(0, copies - 10_000, &iso, &cross);
+				populate(0, copies - 10_000, &templates);
 				let built = start.elapsed();
-				sink = Some((crossing(Kind::Half, 10_000, 0xD1, 400), built));
-				populate(copies - 10_000, copies, &iso, &cross);
+				sink = Some((crossing(Kind::Mixed, 10_000, 0xD1, 400), built));
+				populate(copies - 10_000, copies, &templates);
 			} else {
-				populate(0, copies, &iso, &cross);
+				populate(0, copies, &templates);
 			}
 			let watched = Watching::<Runtime>::iter_keys().count();
+			let with_options = pallet_options::AccountSeries::<Runtime>::iter_keys().count();
 			let entries: u32 = WatchedSources::<Runtime>::iter_values().sum();
 			println!(
-				"n = {n}: {watched} watched accounts, {entries} watch entries under {} sources \
-				 (built in {:.1} s; peak memory so far {:.1} GiB)",
+				"n = {n}: {watched} watched accounts ({with_options} cross with options), {entries} \
+				 watch entries under {} sources (built in {:.1} s; peak memory so far {:.1} GiB)",
 				watched_sources(),
 				start.elapsed().as_secs_f64(),
 				peak_rss_gib()
@@ -359,6 +436,11 @@ fn main() {
 			}
 			print_crossing("isolated", 1_000, &crossing(Kind::Isolated, 1_000, 0xC1, 60));
 			print_crossing("cross", 1_000, &crossing(Kind::Cross, 1_000, 0xC2, 60));
+			print_crossing(
+				"cross with options",
+				1_000,
+				&crossing(Kind::CrossOptions, 1_000, 0xC3, 120),
+			);
 
 			let start = Instant::now();
 			add_empty_accounts(1_000_000);
@@ -376,13 +458,18 @@ fn main() {
 				&crossing(Kind::Isolated, 1_000, 0xC1, 60),
 			);
 			print_crossing("+1M empty, cross", 1_000, &crossing(Kind::Cross, 1_000, 0xC2, 60));
+			print_crossing(
+				"+1M empty, cross with options",
+				1_000,
+				&crossing(Kind::CrossOptions, 1_000, 0xC3, 120),
+			);
 		});
 		drop(ext);
 	}
 	if let Some((c, built)) = sink {
 		println!(
 			"1 % of 1M sink: 990,000 accounts (copies and templates, built in {:.1} s) + 10,000 \
-			 real ones built to sink (5,000 isolated, 5,000 cross)",
+			 real ones built to sink (5,000 isolated, 2,500 cross, 2,500 cross with options)",
 			built.as_secs_f64()
 		);
 		print_crossing("1 % of 1M", 10_000, &c);

@@ -1,8 +1,11 @@
 // The node's risk metrics: `ballast_*` gauges on its Prometheus endpoint, read from the runtime
 // APIs on every imported best block. A price crash moves them: the price gauge, the liquidated
-// account's open interest and the insurance fund its penalty went to.
+// account's open interest and the insurance fund its penalty went to. The node's own price-feed
+// worker counts every fetch of every source (one answering, one unreachable), and the
+// round-robin backstop's gauges count the accounts with positions.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
@@ -16,6 +19,20 @@ const BTC = 10n ** 8n;
 const USDC = 10n ** 6n;
 const [ID_BTC, ID_ETH, ID_DOT, ID_USDC] = [1, 2, 3, 4];
 const BTC_PERP = 0;
+const hexOf = (s) => '0x' + Buffer.from(s, 'utf8').toString('hex');
+
+/** A price source on a free port of 127.0.0.1: `GET /<symbol>` → `{"price": "<price>"}`. */
+async function startSource(prices) {
+  const server = createServer((req, res) => {
+    const price = prices[req.url.slice(1)];
+    // No keep-alive: a connection this server closes while the node's HTTP client holds it
+    // idle would fail the node's next fetch on it (a transport error, counted as a failure).
+    res.writeHead(price ? 200 : 404, { 'Content-Type': 'application/json', Connection: 'close' });
+    res.end(price ? JSON.stringify({ price }) : '{}');
+  });
+  await new Promise((res) => server.listen(0, '127.0.0.1', res));
+  return server;
+}
 
 describe('risk metrics on the Prometheus endpoint', () => {
   let node;
@@ -23,6 +40,7 @@ describe('risk metrics on the Prometheus endpoint', () => {
   let alice;
   let bob;
   let dave;
+  let source;
 
   const scrape = () => scrapeMetrics(node.prometheusUrl);
   /** Scrape until `pred(metrics)` holds (the gauges follow the best block), or fail after `ms`. */
@@ -47,16 +65,28 @@ describe('risk metrics on the Prometheus endpoint', () => {
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     [alice, bob, dave] = ['//Alice', '//Bob', '//Dave'].map((u) => keyring.addFromUri(u));
-    // Prices by hand: the worker is off, so a price server another test file runs on
-    // 127.0.0.1:8088 cannot feed this chain.
-    node = await startDevNode('metrics', ['--offchain-worker', 'never']);
+    // Prices by hand. The node's worker runs, but on this node's own sources for every asset
+    // (offchain_localStorageSet, set before the first block is built): one answering, one
+    // unreachable (nothing listens on port 9), so that its counters move both ways and it never
+    // submits (the dev feeds need two sane answers). A price server another test file runs on
+    // 127.0.0.1:8088 cannot feed this chain either.
+    source = await startSource({ BTC: '60000', ETH: '3000', DOT: '6' });
+    node = await startDevNode('metrics');
     api = await connect(node.wsUrl);
+    for (const [id, symbol] of [[ID_BTC, 'BTC'], [ID_ETH, 'ETH'], [ID_DOT, 'DOT']]) {
+      const sources = [
+        { url: `http://127.0.0.1:${source.address().port}/${symbol}`, path: 'price' },
+        { url: 'http://127.0.0.1:9/', path: 'price' },
+      ];
+      await api.rpc.offchain.localStorageSet('PERSISTENT', hexOf(`price-feed::sources::${id}`), hexOf(JSON.stringify(sources)));
+    }
     await feed(60_000n);
   });
 
   after(async () => {
     await api?.disconnect();
     await node?.stop();
+    source?.close();
   });
 
   test('every ballast_ family is exported with readable labels, in whole units', async () => {
@@ -92,6 +122,43 @@ describe('risk metrics on the Prometheus endpoint', () => {
     for (const scenario of ['-30%', '-20%', '-10%', '+10%', '+20%', '+30%']) {
       assert.equal(m.get(`ballast_stress_shortfall_usd{scenario="${scenario}"}`), 0, scenario);
     }
+    // The round-robin backstop: no account with a position yet (or a genesis one); a round's
+    // position never exceeds its accounts.
+    const accounts = m.get('ballast_sweep_backstop_accounts');
+    const position = m.get('ballast_sweep_backstop_position');
+    assert.ok(accounts >= 0 && position >= 0 && position <= accounts, `backstop ${position}/${accounts}`);
+  });
+
+  test("the node's own price-feed worker counts each source's fetches", async (t) => {
+    const host = `127.0.0.1:${source.address().port}`;
+    const key = (asset, index, h, result) => (result
+      ? `ballast_price_feed_source_fetches_total{asset="${asset}",host="${h}",result="${result}",source="${index}"}`
+      : `ballast_price_feed_source_last_error{asset="${asset}",host="${h}",source="${index}"}`);
+    const counts = (m, asset) => ({
+      ok: m.get(key(asset, 0, host, 'ok')),
+      failedGood: m.get(key(asset, 0, host, 'failed')),
+      failed: m.get(key(asset, 1, '127.0.0.1:9', 'failed')),
+      okBad: m.get(key(asset, 1, '127.0.0.1:9', 'ok')),
+    });
+    const first = await scrapeUntil((x) => ['BTC', 'ETH', 'DOT'].every((a) => counts(x, a).ok >= 1 && counts(x, a).failed >= 1),
+      60_000, 'the worker counting both sources of every asset');
+    const before = counts(first, 'BTC');
+    const later = await scrapeUntil((x) => counts(x, 'BTC').ok > before.ok && counts(x, 'BTC').failed > before.failed,
+      60_000, 'the counters rising with the next runs');
+    const after = counts(later, 'BTC');
+    t.diagnostic(`BTC: ${host} ok ${before.ok} -> ${after.ok}; 127.0.0.1:9 failed ${before.failed} -> ${after.failed}`);
+    // The answering source never fails, the unreachable one never answers.
+    assert.equal(after.failedGood, 0);
+    assert.equal(after.okBad, 0);
+    assert.equal(later.get(key('BTC', 0, host)), 0, 'no error on the answering source');
+    // 3: a transport error (connection refused).
+    assert.ok(later.get(key('BTC', 1, '127.0.0.1:9')) > 0, 'the unreachable source has a last error');
+    // No more sources than the override lists.
+    assert.ok(![...later.keys()].some((k) => k.startsWith('ballast_price_feed_source_last_error{') && k.includes('source="2"')));
+    // And the worker submits nothing on them (one sane answer, two needed; a submission from the
+    // genesis sources before the override landed would be older than the first scrape).
+    const submitted = 'ballast_price_feed_last_submit_block{asset="BTC"}';
+    assert.equal(later.get(submitted), first.get(submitted), 'the worker submitted nothing');
   });
 
   test('a price crash moves the price, open interest and insurance gauges', async (t) => {
@@ -116,6 +183,10 @@ describe('risk metrics on the Prometheus endpoint', () => {
     assert.ok(before.get('ballast_stress_shortfall_usd{scenario="-20%"}') > 0);
     assert.equal(before.get('ballast_stress_shortfall_usd{scenario="-10%"}'), 0);
     assert.equal(before.get('ballast_stress_shortfall_usd{scenario="+30%"}'), 0);
+    // Dave's account is in the backstop's round.
+    const accounts = before.get('ballast_sweep_backstop_accounts');
+    const position = before.get('ballast_sweep_backstop_position');
+    assert.ok(accounts >= 1 && position >= 0 && position <= accounts, `backstop ${position}/${accounts}`);
     const coverage = before.get('ballast_stress_coverage');
     assert.ok(Math.abs(coverage - before.get('ballast_stress_capacity_usd') / worst) < 0.01, `coverage ${coverage}`);
 

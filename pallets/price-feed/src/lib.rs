@@ -60,6 +60,9 @@
 //!    value ≤ 0, and a value outside the guard's band for the asset (`min_price..=max_price`,
 //!    inclusive). Numbers are parsed exactly into `FixedU128` ([`json`]); no float is ever
 //!    involved.
+//!    Every fetch's outcome is counted per source in offchain local storage under
+//!    `price-feed::source::<id>::<index>` ([`stats`]: successes, failures, the latest failure's
+//!    reason), which the node exports as `ballast_price_feed_source_*` metrics.
 //! 6. For each asset with at least `min_sources` sane values: the median (the mean of the two
 //!    middle values for an even count). It is dropped if the oracle's current price is no older
 //!    than the feed's `heartbeat` and the median is further than `max_deviation` from it (an
@@ -106,6 +109,7 @@ pub use ballast_feed_json as json;
 #[cfg(test)]
 mod mock;
 pub mod ocw;
+pub mod stats;
 #[cfg(test)]
 mod tests;
 pub mod types;

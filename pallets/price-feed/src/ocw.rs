@@ -2,7 +2,7 @@
 //! rules; every failure here is a log line and a skipped value, never a panic.
 
 use crate::{
-	json,
+	json, stats,
 	types::{parse_override, FeedParams, Source},
 	Config, Pallet, Params, Sources, LOG_TARGET,
 };
@@ -77,6 +77,25 @@ pub enum FetchError {
 	Number(json::NumberError),
 	/// Outside the band the price guard holds for the asset's key.
 	OutOfBounds(Price),
+}
+
+impl FetchError {
+	/// The failure's [`stats::reason`] code, as counted per source.
+	pub fn code(&self) -> u8 {
+		use stats::reason;
+		match self {
+			FetchError::Request => reason::REQUEST,
+			FetchError::Timeout => reason::TIMEOUT,
+			FetchError::Http(_) => reason::HTTP,
+			FetchError::Status(_) => reason::STATUS,
+			FetchError::Body => reason::BODY,
+			FetchError::TooLarge => reason::TOO_LARGE,
+			FetchError::Json(_) => reason::JSON,
+			FetchError::Path => reason::PATH,
+			FetchError::Number(_) => reason::NUMBER,
+			FetchError::OutOfBounds(_) => reason::OUT_OF_BOUNDS,
+		}
+	}
 }
 
 /// `price` as a decimal (`60000.5`), for logs: `FixedU128`'s `Debug` is empty in wasm.
@@ -238,6 +257,10 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect();
 		plans.sort_by_key(|p| p.asset);
+		// Counters of sources no longer in a list go (see `stats`).
+		for plan in &plans {
+			stats::clear(plan.asset, plan.sources.len(), T::MaxSources::get());
+		}
 
 		let timeout = Duration::from_millis(T::HttpTimeout::get());
 		let deadline = polkadot_sdk::sp_io::offchain::timestamp().add(timeout);
@@ -268,7 +291,12 @@ impl<T: Config> Pallet<T> {
 					.and_then(|s| Self::read(response, s, &plan.bounds, deadline)),
 			};
 			match result {
-				Ok(price) => plan.values.push(price),
+				Ok(price) => {
+					if let Some(source) = plan.sources.get(si) {
+						stats::record(plan.asset, si, &source.url, Ok(()));
+					}
+					plan.values.push(price)
+				},
 				Err(e) => Self::skip(plan, si, &e),
 			}
 		}
@@ -283,7 +311,11 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
+	/// Log and count a source that gave no value.
 	fn skip(plan: &AssetPlan, si: usize, e: &FetchError) {
+		if let Some(source) = plan.sources.get(si) {
+			stats::record(plan.asset, si, &source.url, Err(e.code()));
+		}
 		let url =
 			plan.sources.get(si).and_then(|s| s.url_str()).map(String::from).unwrap_or_default();
 		log::warn!(target: LOG_TARGET, "asset {}: skipping source {url}: {e}", plan.asset);

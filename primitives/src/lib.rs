@@ -14,6 +14,7 @@
 extern crate alloc;
 
 pub mod prices;
+pub mod settlement;
 pub mod stress;
 pub mod traits;
 

@@ -4,7 +4,7 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 use super::*;
-use polkadot_sdk::sp_arithmetic::Permill;
+use polkadot_sdk::{sp_arithmetic::Permill, sp_runtime::Weight};
 
 /// A product owning markets `FIRST..FIRST + 2`, one long position of `SIZE` in `FIRST`.
 struct Product<const FIRST: u32, const SIZE: i128>;

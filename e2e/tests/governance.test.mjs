@@ -2,7 +2,8 @@
 // raise BTC's haircut (preimage noted, decision deposit placed, votes with conviction from
 // several accounts, confirmation, enactment after the track's notice) and try an invalid one
 // (refused at enactment with the registry's error); a council-initiated Emergency referendum
-// enters safe mode, after which a trade is refused and a deposit still works. The dev preset
+// enters safe mode and tightens ETH at once (within the emergency bound), after which a trade is
+// refused and a deposit still works. The dev preset
 // runs the tracks on development periods (blocks, not days).
 
 import assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ import {
 const ONE = 10n ** 18n;
 const USDC = 10n ** 6n;
 const ID_BTC = 1;
+const ID_ETH = 2;
 const ID_USDC = 4;
 const PERCENT = 10_000; // Permill parts per percent
 
@@ -118,8 +120,14 @@ describe('governance by referenda on a dev chain', () => {
     assert.equal(eventsOf(submitted, 'referenda', 'Submitted')[0].data.track.toNumber(), 2);
 
     // The Emergency track is council-initiated: Dave (not on the council) cannot submit to it,
-    // Bob (on it) can. Its proposal, safe mode, is small enough to go inline.
-    const enter = api.tx.safeMode.forceEnter();
+    // Bob (on it) can. Its proposal — safe mode, and ETH tightened at once by 2 points on its
+    // haircuts and 1 on its liquidation threshold (no notice, within the emergency bound) — is
+    // small enough to go inline.
+    const ethBefore = (await api.query.collateralRegistry.assetParams(ID_ETH)).unwrap();
+    const enter = api.tx.utility.batchAll([
+      api.tx.safeMode.forceEnter(),
+      api.tx.collateralRegistry.emergencyTighten(ID_ETH, { haircutRise: 2 * PERCENT, thresholdCut: 1 * PERCENT }),
+    ]);
     const emergency = (who) => signAndFinalize(api,
       api.tx.referenda.submit({ Origins: 'Emergency' }, { Inline: enter.method.toHex() }, { After: 1 }), who);
     assert.match((await emergency(dave)).error, /badOrigin/i);
@@ -180,6 +188,15 @@ describe('governance by referenda on a dev chain', () => {
 
     // The Emergency referendum enters safe mode: a trade is refused, a deposit still works.
     await waitUntil('safe mode', async () => (await api.query.safeMode.enteredUntil()).isSome, 120_000);
+    // In the same enactment, ETH was tightened at once.
+    const eth = (await api.query.collateralRegistry.assetParams(ID_ETH)).unwrap();
+    assert.equal(eth.haircut.base.toNumber(), ethBefore.haircut.base.toNumber() + 2 * PERCENT);
+    assert.equal(eth.liquidationThreshold.toNumber(), ethBefore.liquidationThreshold.toNumber() - PERCENT);
+    const total = (await api.query.collateralRegistry.emergencyTightenings(ID_ETH)).unwrap();
+    assert.deepEqual(total.toJSON(), { haircutRise: 2 * PERCENT, thresholdCut: PERCENT });
+    const bound = api.consts.collateralRegistry.emergencyBound;
+    assert.equal(bound.haircutRise.toNumber(), 10 * PERCENT);
+    assert.ok(seen.some((x) => x.section === 'collateralRegistry' && x.method === 'EmergencyTightened'));
     await feed();
     const trade = await signAndFinalize(api, api.tx.perpetuals.trade(0, 0, 1_000_000n, null), dave);
     assert.equal(trade.error, 'system.CallFiltered');

@@ -22,7 +22,7 @@
 // --repeat
 // 3
 // --output
-// /work/main/runtime/src/weights/pallet_collateral_registry.rs
+// /work/bench-wt/runtime/src/weights/pallet_collateral_registry.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -45,8 +45,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
 		//  Estimated: `3616`
-		// Minimum execution time: 53_950_000 picoseconds.
-		Weight::from_parts(75_240_000, 0)
+		// Minimum execution time: 56_080_000 picoseconds.
+		Weight::from_parts(96_550_000, 0)
 			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -59,15 +59,17 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightIn
 	/// Proof: `MarginAccounts::TotalCollateral` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:1 w:0)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `CollateralRegistry::EmergencyTightenings` (r:0 w:1)
+	/// Proof: `CollateralRegistry::EmergencyTightenings` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn update_params() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1226`
 		//  Estimated: `3616`
-		// Minimum execution time: 76_090_000 picoseconds.
-		Weight::from_parts(108_080_000, 0)
+		// Minimum execution time: 74_990_000 picoseconds.
+		Weight::from_parts(121_020_000, 0)
 			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
@@ -75,8 +77,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `208`
 		//  Estimated: `3616`
-		// Minimum execution time: 29_600_000 picoseconds.
-		Weight::from_parts(45_190_000, 0)
+		// Minimum execution time: 29_980_000 picoseconds.
+		Weight::from_parts(53_319_000, 0)
 			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -87,17 +89,23 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_collateral_registry::WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `208`
 		//  Estimated: `3616`
-		// Minimum execution time: 29_450_000 picoseconds.
-		Weight::from_parts(49_350_000, 0)
+		// Minimum execution time: 29_550_000 picoseconds.
+		Weight::from_parts(52_780_000, 0)
 			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1), `CollateralRegistry::EmergencyTightenings` (r:1 w:1).
-	/// Until `make weights` measures it: `update_params`' figure (validation of the whole set) and one more item.
+	/// Storage: `CollateralRegistry::AssetParams` (r:1 w:1)
+	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
+	/// Storage: `CollateralRegistry::EmergencyTightenings` (r:1 w:1)
+	/// Proof: `CollateralRegistry::EmergencyTightenings` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn emergency_tighten() -> Weight {
-		Weight::from_parts(108_080_000, 0)
-			.saturating_add(Weight::from_parts(0, 3616 + 2_530))
+		// Proof Size summary in bytes:
+		//  Measured:  `248`
+		//  Estimated: `3616`
+		// Minimum execution time: 37_370_000 picoseconds.
+		Weight::from_parts(69_610_000, 0)
+			.saturating_add(Weight::from_parts(0, 3616))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}

@@ -22,7 +22,7 @@
 // --repeat
 // 3
 // --output
-// /work/main/runtime/src/weights/pallet_margin_accounts.rs
+// /work/bench-wt/runtime/src/weights/pallet_margin_accounts.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -40,7 +40,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Storage: `CollateralRegistry::AssetParams` (r:8 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:8 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:21 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:21 w:0)
@@ -59,48 +59,70 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:17 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
-	/// Storage: `Perpetuals::Markets` (r:16 w:0)
+	/// Storage: `Perpetuals::Markets` (r:32 w:0)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AllSeries` (r:16 w:0)
+	/// Proof: `Options::AllSeries` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Positions` (r:16 w:0)
+	/// Proof: `Options::Positions` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Underlyings` (r:1 w:0)
+	/// Proof: `Options::Underlyings` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:1 w:0)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Rules` (r:1 w:0)
+	/// Proof: `Options::Rules` (`max_values`: Some(1), `max_size`: Some(36), added: 531, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watching` (r:1 w:1)
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:64 w:64)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:1)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:128)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 16]`.
+	/// The range of component `p` is `[0, 32]`.
 	/// The range of component `c` is `[1, 8]`.
 	fn deposit(p: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2249 + c * (368 ±0) + p * (486 ±0)`
-		//  Estimated: `6208 + c * (4986 ±164) + p * (7479 ±0)`
-		// Minimum execution time: 287_810_000 picoseconds.
-		Weight::from_parts(292_119_000, 0)
-			.saturating_add(Weight::from_parts(0, 6208))
-			// Standard Error: 12_610_252
-			.saturating_add(Weight::from_parts(358_625_828, 0).saturating_mul(p.into()))
-			// Standard Error: 24_192_900
-			.saturating_add(Weight::from_parts(125_162_327, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(15))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(6))
-			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 4986).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 7479).saturating_mul(p.into()))
+		//  Measured:  `4305 + c * (280 ±0) + p * (343 ±0)`
+		//  Estimated: `69024 + c * (2526 ±1_569) + p * (2678 ±415)`
+		// Minimum execution time: 292_349_000 picoseconds.
+		Weight::from_parts(1_274_484_294, 0)
+			.saturating_add(Weight::from_parts(0, 69024))
+			// Standard Error: 39_697_215
+			.saturating_add(Weight::from_parts(491_535_727, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(46))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2526).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2678).saturating_mul(p.into()))
 	}
+	/// Storage: `GlobalSettlement::Status` (r:1 w:0)
+	/// Proof: `GlobalSettlement::Status` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:8 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:8 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:17 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
-	/// Storage: `Perpetuals::Markets` (r:16 w:0)
+	/// Storage: `Perpetuals::Markets` (r:32 w:0)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AllSeries` (r:16 w:0)
+	/// Proof: `Options::AllSeries` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Positions` (r:16 w:0)
+	/// Proof: `Options::Positions` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Underlyings` (r:1 w:0)
+	/// Proof: `Options::Underlyings` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:21 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:21 w:0)
@@ -109,6 +131,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::LastValid` (r:21 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Rules` (r:1 w:0)
+	/// Proof: `Options::Rules` (`max_values`: Some(1), `max_size`: Some(36), added: 531, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::CustodyLedger` (r:1 w:1)
 	/// Proof: `MarginAccounts::CustodyLedger` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
@@ -123,40 +149,50 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:64 w:64)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:1)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:128)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 16]`.
+	/// The range of component `p` is `[0, 32]`.
 	/// The range of component `c` is `[1, 8]`.
 	fn withdraw(p: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2249 + c * (368 ±0) + p * (486 ±0)`
-		//  Estimated: `6208 + c * (4986 ±127) + p * (7479 ±67)`
-		// Minimum execution time: 250_819_000 picoseconds.
-		Weight::from_parts(257_919_000, 0)
-			.saturating_add(Weight::from_parts(0, 6208))
-			// Standard Error: 9_703_029
-			.saturating_add(Weight::from_parts(336_925_643, 0).saturating_mul(p.into()))
-			// Standard Error: 19_293_034
-			.saturating_add(Weight::from_parts(226_608_690, 0).saturating_mul(c.into()))
+		//  Measured:  `4311 + c * (280 ±0) + p * (343 ±0)`
+		//  Estimated: `69024 + c * (2708 ±620) + p * (2678 ±144)`
+		// Minimum execution time: 493_539_000 picoseconds.
+		Weight::from_parts(6_105_424_586, 0)
+			.saturating_add(Weight::from_parts(0, 69024))
+			// Standard Error: 47_344_368
+			.saturating_add(Weight::from_parts(644_297_013, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(11))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(6))
-			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 4986).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 7479).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(46))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2708).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2678).saturating_mul(p.into()))
 	}
+	/// Storage: `GlobalSettlement::Status` (r:1 w:0)
+	/// Proof: `GlobalSettlement::Status` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::Accounts` (r:2 w:2)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:8 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:8 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:19 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
-	/// Storage: `Perpetuals::Markets` (r:16 w:0)
+	/// Storage: `Perpetuals::Markets` (r:32 w:0)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:2 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AllSeries` (r:16 w:0)
+	/// Proof: `Options::AllSeries` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Positions` (r:16 w:0)
+	/// Proof: `Options::Positions` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Underlyings` (r:1 w:0)
+	/// Proof: `Options::Underlyings` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:21 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Guards` (r:21 w:0)
@@ -165,54 +201,58 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::LastValid` (r:21 w:0)
 	/// Proof: `PriceGuard::LastValid` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Options::Rules` (r:1 w:0)
+	/// Proof: `Options::Rules` (`max_values`: Some(1), `max_size`: Some(36), added: 531, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:2 w:0)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watching` (r:2 w:2)
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
-	/// Storage: `Liquidation::WatchedSources` (r:64 w:64)
+	/// Storage: `Liquidation::WatchedSources` (r:80 w:80)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Indexed` (r:1 w:0)
 	/// Proof: `Liquidation::Indexed` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:2)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:166)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Index` (r:0 w:2)
 	/// Proof: `Liquidation::Index` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 16]`.
+	/// The range of component `p` is `[0, 32]`.
 	/// The range of component `c` is `[1, 8]`.
 	fn transfer(p: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1871 + c * (311 ±0) + p * (487 ±0)`
-		//  Estimated: `8858 + c * (4986 ±0) + p * (7479 ±0)`
-		// Minimum execution time: 252_860_000 picoseconds.
-		Weight::from_parts(260_899_000, 0)
-			.saturating_add(Weight::from_parts(0, 8858))
-			// Standard Error: 12_636_265
-			.saturating_add(Weight::from_parts(316_719_628, 0).saturating_mul(p.into()))
-			// Standard Error: 25_125_338
-			.saturating_add(Weight::from_parts(310_873_007, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(11))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(2))
-			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 4986).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 7479).saturating_mul(p.into()))
+		//  Measured:  `3386 + c * (268 ±0) + p * (371 ±0)`
+		//  Estimated: `12818 + c * (7625 ±209) + p * (4390 ±52)`
+		// Minimum execution time: 255_839_000 picoseconds.
+		Weight::from_parts(255_839_000, 0)
+			.saturating_add(Weight::from_parts(0, 12818))
+			// Standard Error: 32_076_621
+			.saturating_add(Weight::from_parts(795_669_946, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(14))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(17))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 7625).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 4390).saturating_mul(p.into()))
 	}
 	/// Storage: `Perpetuals::Markets` (r:1 w:0)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::Accounts` (r:8 w:1)
 	/// Proof: `MarginAccounts::Accounts` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::AccountDeposits` (r:0 w:1)
 	/// Proof: `MarginAccounts::AccountDeposits` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	fn create_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `699`
+		//  Measured:  `736`
 		//  Estimated: `22702`
-		// Minimum execution time: 179_600_000 picoseconds.
-		Weight::from_parts(222_389_000, 0)
+		// Minimum execution time: 166_050_000 picoseconds.
+		Weight::from_parts(221_280_000, 0)
 			.saturating_add(Weight::from_parts(0, 22702))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -227,18 +267,20 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:1 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::AccountDeposits` (r:1 w:1)
 	/// Proof: `MarginAccounts::AccountDeposits` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn close_cross() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `492`
+		//  Measured:  `763`
 		//  Estimated: `3704`
-		// Minimum execution time: 130_239_000 picoseconds.
-		Weight::from_parts(196_919_000, 0)
+		// Minimum execution time: 130_499_000 picoseconds.
+		Weight::from_parts(158_679_000, 0)
 			.saturating_add(Weight::from_parts(0, 3704))
-			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
@@ -251,18 +293,20 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_margin_accounts::WeightInfo f
 	/// Proof: `Liquidation::Deleveraging` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:1 w:0)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::AccountDeposits` (r:1 w:1)
 	/// Proof: `MarginAccounts::AccountDeposits` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn close_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `462`
+		//  Measured:  `733`
 		//  Estimated: `3704`
-		// Minimum execution time: 135_289_000 picoseconds.
-		Weight::from_parts(194_629_000, 0)
+		// Minimum execution time: 138_650_000 picoseconds.
+		Weight::from_parts(183_290_000, 0)
 			.saturating_add(Weight::from_parts(0, 3704))
-			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 }

@@ -22,7 +22,7 @@
 // --repeat
 // 3
 // --output
-// /work/main/runtime/src/weights/pallet_perpetuals.rs
+// /work/bench-wt/runtime/src/weights/pallet_perpetuals.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -43,10 +43,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	fn create_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `508`
+		//  Measured:  `545`
 		//  Estimated: `3537`
-		// Minimum execution time: 41_420_000 picoseconds.
-		Weight::from_parts(52_900_000, 0)
+		// Minimum execution time: 40_980_000 picoseconds.
+		Weight::from_parts(67_460_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -59,14 +59,16 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn update_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `812`
+		//  Measured:  `849`
 		//  Estimated: `3655`
-		// Minimum execution time: 50_740_000 picoseconds.
-		Weight::from_parts(85_770_000, 0)
+		// Minimum execution time: 49_639_000 picoseconds.
+		Weight::from_parts(87_980_000, 0)
 			.saturating_add(Weight::from_parts(0, 3655))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
+	/// Storage: `GlobalSettlement::Status` (r:1 w:0)
+	/// Proof: `GlobalSettlement::Status` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:17 w:1)
 	/// Proof: `Perpetuals::Markets` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::Accounts` (r:1 w:1)
@@ -83,22 +85,28 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Perpetuals::Rules` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Positions` (r:17 w:1)
 	/// Proof: `Perpetuals::Positions` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Tightening` (r:1 w:0)
+	/// Proof: `StressTest::Tightening` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `MarginAccounts::TotalQuote` (r:1 w:1)
 	/// Proof: `MarginAccounts::TotalQuote` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::VaultState` (r:1 w:1)
 	/// Proof: `Perpetuals::VaultState` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::FeePot` (r:1 w:1)
 	/// Proof: `Perpetuals::FeePot` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Options::AccountSeries` (r:1 w:0)
+	/// Proof: `Options::AccountSeries` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `CollateralRegistry::AssetParams` (r:8 w:0)
 	/// Proof: `CollateralRegistry::AssetParams` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `PriceGuard::Volatility` (r:8 w:0)
-	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Proof: `PriceGuard::Volatility` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlEntries` (r:1 w:1)
 	/// Proof: `Liquidation::AdlEntries` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watching` (r:1 w:1)
 	/// Proof: `Liquidation::Watching` (`max_values`: None, `max_size`: Some(1459), added: 3934, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::WatchedSources` (r:64 w:64)
 	/// Proof: `Liquidation::WatchedSources` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
+	/// Storage: `StressTest::Dirty` (r:0 w:1)
+	/// Proof: `StressTest::Dirty` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::Watch` (r:0 w:128)
 	/// Proof: `Liquidation::Watch` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Liquidation::AdlIndex` (r:0 w:2)
@@ -107,24 +115,26 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// The range of component `c` is `[0, 8]`.
 	fn trade(p: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6978 + c * (277 ±0) + p * (165 ±0)`
+		//  Measured:  `7336 + c * (277 ±0) + p * (165 ±0)`
 		//  Estimated: `46295 + c * (4986 ±0) + p * (7479 ±0)`
-		// Minimum execution time: 2_044_865_000 picoseconds.
-		Weight::from_parts(23_515_086, 0)
+		// Minimum execution time: 2_237_914_000 picoseconds.
+		Weight::from_parts(1_715_451_632, 0)
 			.saturating_add(Weight::from_parts(0, 46295))
-			// Standard Error: 27_959_303
-			.saturating_add(Weight::from_parts(268_462_458, 0).saturating_mul(p.into()))
-			// Standard Error: 51_739_146
-			.saturating_add(Weight::from_parts(360_621_659, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(72))
+			// Standard Error: 35_527_550
+			.saturating_add(Weight::from_parts(372_519_331, 0).saturating_mul(p.into()))
+			// Standard Error: 66_840_044
+			.saturating_add(Weight::from_parts(105_164_385, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(76))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(10))
+			.saturating_add(T::DbWeight::get().writes(11))
 			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 4986).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 7479).saturating_mul(p.into()))
 	}
+	/// Storage: `GlobalSettlement::Status` (r:1 w:0)
+	/// Proof: `GlobalSettlement::Status` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::VaultState` (r:1 w:1)
 	/// Proof: `Perpetuals::VaultState` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Perpetuals::Markets` (r:17 w:0)
@@ -147,12 +157,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Perpetuals::LpShares` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn add_liquidity() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6486`
+		//  Measured:  `6566`
 		//  Estimated: `46295`
-		// Minimum execution time: 680_158_000 picoseconds.
-		Weight::from_parts(1_037_177_000, 0)
+		// Minimum execution time: 636_718_000 picoseconds.
+		Weight::from_parts(985_537_000, 0)
 			.saturating_add(Weight::from_parts(0, 46295))
-			.saturating_add(T::DbWeight::get().reads(72))
+			.saturating_add(T::DbWeight::get().reads(73))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Perpetuals::LpShares` (r:1 w:1)
@@ -163,10 +173,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Perpetuals::Rules` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	fn request_withdrawal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `456`
+		//  Measured:  `493`
 		//  Estimated: `3533`
-		// Minimum execution time: 73_969_000 picoseconds.
-		Weight::from_parts(108_300_000, 0)
+		// Minimum execution time: 82_940_000 picoseconds.
+		Weight::from_parts(128_100_000, 0)
 			.saturating_add(Weight::from_parts(0, 3533))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -193,10 +203,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	fn withdraw_liquidity() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6524`
+		//  Measured:  `6598`
 		//  Estimated: `46295`
-		// Minimum execution time: 684_078_000 picoseconds.
-		Weight::from_parts(1_027_157_000, 0)
+		// Minimum execution time: 647_029_000 picoseconds.
+		Weight::from_parts(1_037_728_000, 0)
 			.saturating_add(Weight::from_parts(0, 46295))
 			.saturating_add(T::DbWeight::get().reads(72))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -207,10 +217,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Perpetuals::LpShares` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_withdrawal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `427`
+		//  Measured:  `464`
 		//  Estimated: `3533`
-		// Minimum execution time: 69_040_000 picoseconds.
-		Weight::from_parts(111_750_000, 0)
+		// Minimum execution time: 66_209_000 picoseconds.
+		Weight::from_parts(90_360_000, 0)
 			.saturating_add(Weight::from_parts(0, 3533))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -225,10 +235,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	fn recapitalise_vault() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1226`
+		//  Measured:  `1263`
 		//  Estimated: `6208`
-		// Minimum execution time: 124_050_000 picoseconds.
-		Weight::from_parts(201_739_000, 0)
+		// Minimum execution time: 125_740_000 picoseconds.
+		Weight::from_parts(193_999_000, 0)
 			.saturating_add(Weight::from_parts(0, 6208))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -239,8 +249,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_perpetuals::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 14_020_000 picoseconds.
-		Weight::from_parts(22_820_000, 0)
+		// Minimum execution time: 12_891_000 picoseconds.
+		Weight::from_parts(24_160_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}

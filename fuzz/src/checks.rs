@@ -10,7 +10,7 @@
 //!    actual weight above its declared weight.
 //! 5. The sweep touches no healthy account's positions (valued just before the sweep, as the
 //!    engine values them), except auto-deleveraging, which by design closes profitable
-//!    healthy positions.
+//!    healthy positions, and a global settlement, which closes every position in full.
 //! 6. Every account that needs the engine (below maintenance with positions, or in debt with
 //!    none and nothing under way for it) while every price it depends on is valid (fresh, in
 //!    bounds, no unconfirmed jump) is acted on within K blocks, K from the sweep's per-block
@@ -159,7 +159,9 @@ pub fn after_sweep(ctx: &mut Ctx, before: &Before, used: Weight) -> Result<(), F
 	if !failed.is_empty() {
 		ctx.note(format!("  sweep: liquidation failed: {}", failed.join("; ")));
 	}
-	// 5. Healthy accounts' positions are untouched.
+	// 5. Healthy accounts' positions are untouched — except by a global settlement, which
+	// closes every position in full at its fixed prices, healthy or not.
+	let settling = !<GlobalSettlement as SettlementStatus>::is_live();
 	let after = positions_now();
 	let keys: BTreeSet<&(Key, u32)> = before.positions.keys().chain(after.keys()).collect();
 	for k in keys {
@@ -168,7 +170,7 @@ pub fn after_sweep(ctx: &mut Ctx, before: &Before, used: Weight) -> Result<(), F
 			continue;
 		}
 		let (acct, market) = k;
-		if deleveraged.contains(acct) {
+		if deleveraged.contains(acct) || (settling && is.is_none()) {
 			continue;
 		}
 		let healthy = before.snapshots.get(acct).is_none_or(|s| s.is_healthy());

@@ -85,3 +85,45 @@ impl GlobalSettle for Tuple {
 		total
 	}
 }
+
+/// A test double of the global settlement's status for the pallets' mocks: one phase per test
+/// thread, `Live` until a test sets another (`MockSettlement::set`).
+#[cfg(feature = "std")]
+pub mod testing {
+	use super::SettlementStatus;
+	use core::cell::Cell;
+
+	/// Where the mocked settlement is.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+	pub enum MockPhase {
+		/// Nothing triggered.
+		Live,
+		/// Triggered, positions being settled.
+		Settling,
+		/// Every position settled.
+		Settled,
+	}
+
+	std::thread_local! {
+		static PHASE: Cell<MockPhase> = const { Cell::new(MockPhase::Live) };
+	}
+
+	/// The mocked status: [`SettlementStatus`] from the phase a test set.
+	pub struct MockSettlement;
+
+	impl MockSettlement {
+		/// Move the mocked settlement to `phase`.
+		pub fn set(phase: MockPhase) {
+			PHASE.with(|p| p.set(phase));
+		}
+	}
+
+	impl SettlementStatus for MockSettlement {
+		fn is_live() -> bool {
+			PHASE.with(Cell::get) == MockPhase::Live
+		}
+		fn is_settling() -> bool {
+			PHASE.with(Cell::get) == MockPhase::Settling
+		}
+	}
+}

@@ -332,21 +332,8 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	}
 }
 
-polkadot_sdk::frame_support::parameter_types! {
-	/// Whether the mock's global settlement is live (`false`: triggered).
-	pub static SettlementLive: bool = true;
-}
-
-/// The global settlement's status, set by [`SettlementLive`].
-pub struct MockSettlement;
-impl ballast_primitives::traits::SettlementStatus for MockSettlement {
-	fn is_live() -> bool {
-		SettlementLive::get()
-	}
-	fn is_settling() -> bool {
-		!SettlementLive::get()
-	}
-}
+/// The global settlement's status: the shared test double (`MockSettlement::set`).
+pub use ballast_primitives::settlement::testing::{MockPhase, MockSettlement};
 
 impl pallet_options::Config for Test {
 	type RuntimeEvent = RuntimeEvent;

@@ -472,21 +472,8 @@ impl ballast_primitives::traits::RiskTightening for MockTightening {
 	}
 }
 
-parameter_types! {
-	/// Whether the mock's global settlement is live (`false`: triggered).
-	pub static SettlementLive: bool = true;
-}
-
-/// The global settlement's status, set by [`SettlementLive`].
-pub struct MockSettlement;
-impl ballast_primitives::traits::SettlementStatus for MockSettlement {
-	fn is_live() -> bool {
-		SettlementLive::get()
-	}
-	fn is_settling() -> bool {
-		!SettlementLive::get()
-	}
-}
+/// The global settlement's status: the shared test double (`MockSettlement::set`).
+pub use ballast_primitives::settlement::testing::{MockPhase, MockSettlement};
 
 impl pallet_perpetuals::Config for Test {
 	type RuntimeEvent = RuntimeEvent;

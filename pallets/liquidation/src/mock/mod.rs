@@ -197,20 +197,10 @@ parameter_types! {
 	};
 	pub static MaxDeleverageSteps: u32 = 3;
 	pub static MaxAdlProbe: u32 = 4;
-	/// Whether a global settlement is under way (`true`: settling).
-	pub static GlobalSettling: bool = false;
 }
 
-/// The global settlement's status, set by [`GlobalSettling`].
-pub struct MockSettlement;
-impl ballast_primitives::traits::SettlementStatus for MockSettlement {
-	fn is_live() -> bool {
-		!GlobalSettling::get()
-	}
-	fn is_settling() -> bool {
-		GlobalSettling::get()
-	}
-}
+/// The global settlement's status: the shared test double (`MockSettlement::set`).
+pub use ballast_primitives::settlement::testing::{MockPhase, MockSettlement};
 
 impl pallet_liquidation::Config for Test {
 	type RuntimeEvent = RuntimeEvent;

@@ -300,14 +300,14 @@ fn nothing_is_liquidated_while_a_global_settlement_runs() {
 	test(|| {
 		long_btc(ALICE, 100);
 		set_price(BTC_PERP, 940);
-		GlobalSettling::set(true);
+		MockSettlement::set(MockPhase::Settling);
 		// Crossed, but the settlement closes positions at its fixed prices: no liquidation,
 		// no sweep at all (one read).
 		assert!(next_block().is_empty());
 		assert!(Liquidation::at_risk(10).len() == 1);
 		assert!(Indexed::<Test>::get((ALICE, ISO)).is_some());
 		// Once it is over, the engine acts as always.
-		GlobalSettling::set(false);
+		MockSettlement::set(MockPhase::Settled);
 		assert!(liquidated(&next_block(), ALICE, ISO));
 	});
 }

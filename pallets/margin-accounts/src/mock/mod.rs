@@ -131,18 +131,8 @@ pub const NOW: Moment = 1_000_000;
 /// Markets that exist by default.
 pub const MARKETS: [MarketId; 3] = [0, 1, 2];
 
-parameter_types! {
-	/// Whether the mock's global settlement is live (`false`: triggered).
-	pub static SettlementLive: bool = true;
-}
-
-/// The global settlement's status, set by [`SettlementLive`].
-pub struct MockSettlement;
-impl ballast_primitives::traits::SettlementStatus for MockSettlement {
-	fn is_live() -> bool {
-		SettlementLive::get()
-	}
-}
+/// The global settlement's status: the shared test double (`MockSettlement::set`).
+pub use ballast_primitives::settlement::testing::{MockPhase, MockSettlement};
 
 parameter_types! {
 	pub const QuoteAsset: AssetId = USDC;

@@ -201,7 +201,7 @@ fn after_a_global_settlement_is_triggered_nothing_leaves_an_account_with_positio
 	test(|| {
 		deposit(ALICE, CROSS, USDC, usdc(10_000));
 		open_position(ALICE, CROSS, 1_000, 500);
-		SettlementLive::set(false);
+		MockSettlement::set(MockPhase::Settling);
 		// Valued at live prices it could take out what it owes at the fixed ones: refused.
 		assert_noop!(withdraw(ALICE, CROSS, USDC, usdc(1)), Error::<Test>::PositionsBeingSettled);
 		assert_noop!(

@@ -7,7 +7,7 @@ use ballast_primitives::traits::GlobalSettle;
 use polkadot_sdk::frame_support::weights::Weight;
 
 fn trigger() {
-	SettlementLive::set(false);
+	MockSettlement::set(MockPhase::Settling);
 }
 
 fn fixed(btc: u32, eth: u32) -> Vec<(u32, Price)> {

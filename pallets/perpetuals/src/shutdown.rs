@@ -18,16 +18,16 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Close `(who, sub)`'s whole position in `market_id` at `price`. Returns what was settled
-	/// to the quote balance (realized PnL net of funding).
+	/// Close `(who, sub)`'s whole position in `market_id` (read by the caller as `market`) at
+	/// `price`. Returns what was settled to the quote balance (realized PnL net of funding).
 	fn settle_one(
 		who: &T::AccountId,
 		sub: ballast_primitives::SubAccount,
 		market_id: ballast_primitives::MarketId,
+		mut market: Market<polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>>,
 		pos: Position,
 		price: Price,
 	) -> Result<ballast_primitives::SignedBalance, DispatchError> {
-		let mut market = Markets::<T>::get(market_id).ok_or(Error::<T>::UnknownMarket)?;
 		Self::accrue(&mut market);
 		let delta = pos.quantity.checked_neg().ok_or(Error::<T>::Overflow)?;
 		let done = Self::execute_fill(
@@ -86,14 +86,16 @@ impl<T: Config> GlobalSettle for Pallet<T> {
 			}
 			weight = weight.saturating_add(w);
 			cursor = Some(Positions::<T>::hashed_key_for((&who, sub), market_id));
-			let key = Markets::<T>::get(market_id).map(|m| m.params.oracle_key);
-			let price = key.and_then(|k| prices.iter().find(|(p, _)| *p == k).map(|(_, p)| *p));
-			let Some(price) = price else {
+			let market = Markets::<T>::get(market_id);
+			let price = market.as_ref().and_then(|m| {
+				prices.iter().find(|(k, _)| *k == m.params.oracle_key).map(|(_, p)| *p)
+			});
+			let (Some(market), Some(price)) = (market, price) else {
 				// Unreachable: the settlement fixed a price for every market's key.
 				log::error!(target: LOG_TARGET, "global settlement: no price for {market_id}");
 				continue;
 			};
-			match Self::settle_one(&who, sub, market_id, pos, price) {
+			match Self::settle_one(&who, sub, market_id, market, pos, price) {
 				Ok(amount) => {
 					settled = settled.saturating_add(1);
 					Self::deposit_event(Event::PositionSettledGlobally {

@@ -42,7 +42,8 @@ test: build test-rust test-e2e test-network
 # The workspace's tests, then each Ballast pallet's benchmarks run as tests against its mock
 # (`impl_benchmark_test_suite!`; native, no wasm runtime needed).
 BENCH_PALLETS := -p pallet-collateral-registry -p pallet-price-feed -p pallet-price-guard -p pallet-margin-accounts \
-	-p pallet-perpetuals -p pallet-liquidation -p pallet-options -p pallet-stress
+	-p pallet-perpetuals -p pallet-liquidation -p pallet-options -p pallet-stress -p pallet-global-settlement \
+	-p pallet-validator-set
 test-rust: prereqs
 	$(CARGO) test --release --locked --workspace
 	SKIP_WASM_BUILD=1 $(CARGO) test --release --locked $(BENCH_PALLETS) --features runtime-benchmarks --lib

@@ -11,7 +11,7 @@ set -euo pipefail
 node=${1:?usage: scripts/weights.sh <benchmark node> [pallet ...]}
 shift
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_price_guard pallet_collateral_registry pallet_price_feed pallet_margin_accounts pallet_perpetuals pallet_options pallet_liquidation pallet_stress pallet_global_settlement)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_price_guard pallet_collateral_registry pallet_price_feed pallet_margin_accounts pallet_perpetuals pallet_options pallet_liquidation pallet_stress pallet_global_settlement pallet_validator_set)
 root=$(cd "$(dirname "$0")/.." && pwd)
 for pallet in "${pallets[@]}"; do
 	out="$root/runtime/src/weights/$pallet.rs"

@@ -9,7 +9,8 @@ use ballast_runtime::{
 	ConvictionVoting, GlobalSettlement, Grandpa, Liquidation, MarginAccounts, Options, Oracle,
 	OracleMembership, Origins, Perpetuals, Preimage, PriceFeed, PriceGuard, Referenda, RiskCouncil,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, SafeMode, Scheduler,
-	StressTest, Sudo, System, Timestamp, TransactionPayment, TxPause, Utility, Whitelist,
+	Session, StressTest, Sudo, System, Timestamp, TransactionPayment, TxPause, Utility,
+	ValidatorSet, Whitelist,
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -39,6 +40,8 @@ type BeforeSweep = (
 	Timestamp,
 	Aura,
 	Grandpa,
+	ValidatorSet,
+	Session,
 	Balances,
 	TransactionPayment,
 	Assets,

@@ -19,4 +19,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_stress, StressTest]
 	[pallet_global_settlement, GlobalSettlement]
 	[pallet_liquidation, Liquidation]
+	[pallet_validator_set, ValidatorSet]
 );

@@ -31,9 +31,10 @@
 //! preset, so the JSON here is the single source of truth for both.
 
 use crate::{
-	governance::origins::Timing, AccountId, AssetsConfig, BalancesConfig, CollateralRegistryConfig,
-	OracleMembershipConfig, OriginsConfig, PerpetualsConfig, Price, PriceFeedConfig,
-	PriceGuardConfig, RiskCouncilConfig, RuntimeGenesisConfig, SudoConfig,
+	configs::consensus::DEV_SESSION_LENGTH, governance::origins::Timing, AccountId, AssetsConfig,
+	BalancesConfig, CollateralRegistryConfig, OracleMembershipConfig, OriginsConfig,
+	PerpetualsConfig, Price, PriceFeedConfig, PriceGuardConfig, RiskCouncilConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, ValidatorSetConfig,
 };
 use alloc::{vec, vec::Vec};
 use ballast_primitives::AssetStatus;
@@ -49,7 +50,6 @@ use polkadot_sdk::{
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
-	*,
 };
 use serde_json::Value;
 
@@ -405,7 +405,8 @@ pub fn options_vault_rules() -> pallet_options::VaultRules {
 
 /// Everything a preset varies.
 struct Setup {
-	authorities: Vec<(AuraId, GrandpaId)>,
+	/// The genesis validators: each account with its session keys.
+	authorities: Vec<(AccountId, AuraId, GrandpaId)>,
 	endowed: Vec<AccountId>,
 	/// The sudo key, if the chain has one (dev and local chains only; a production chain has
 	/// none: `key: None`). It also seeds the vault.
@@ -437,15 +438,19 @@ fn genesis(setup: Setup) -> Value {
 		balances: BalancesConfig {
 			balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
-		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: authorities
+		// Aura's and GRANDPA's authorities come from the session keys (their own genesis lists
+		// stay empty); the validator set adopts these validators and sets the session length.
+		session: SessionConfig {
+			keys: authorities
 				.iter()
-				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.map(|(who, aura, grandpa)| (
+					who.clone(),
+					who.clone(),
+					SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() }
+				))
 				.collect::<Vec<_>>(),
 		},
+		validator_set: ValidatorSetConfig { session_length: DEV_SESSION_LENGTH },
 		sudo: SudoConfig { key: Some(root) },
 		origins: OriginsConfig { timing },
 		risk_council: RiskCouncilConfig { members: council },
@@ -496,9 +501,10 @@ fn genesis(setup: Setup) -> Value {
 	})
 }
 
-/// A dev validator: its Aura (sr25519) and GRANDPA (ed25519) keys from the same well-known name.
-fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(aura.public().into(), grandpa.public().into())
+/// A dev validator: its account and Aura (sr25519) key, and its GRANDPA (ed25519) key, from the
+/// same well-known name.
+fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AccountId, AuraId, GrandpaId) {
+	(aura.to_account_id(), aura.public().into(), grandpa.public().into())
 }
 
 /// The risk council of the dev and local chains: Alice, Bob and Charlie.

@@ -187,6 +187,13 @@ mod runtime {
 	/// Deterministic finality.
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
+	/// The validators governance chose, and the session length.
+	#[runtime::pallet_index(4)]
+	pub type ValidatorSet = pallet_validator_set;
+	/// Each validator's session keys; at a session boundary (in its `on_initialize`, after
+	/// Aura's and GRANDPA's) it hands the next set's keys to Aura and GRANDPA.
+	#[runtime::pallet_index(5)]
+	pub type Session = pallet_session;
 
 	// -- Money: 10..=19 --
 	/// The native token, BLST: fees and deposits.

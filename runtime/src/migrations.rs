@@ -9,12 +9,17 @@
 //!   upgraded past them.
 
 use crate::{
-	CollateralRegistry, Liquidation, MarginAccounts, Perpetuals, PriceFeed, PriceGuard, Runtime,
+	configs::consensus::DefaultSessionLength, AccountId, CollateralRegistry, Liquidation,
+	MarginAccounts, Perpetuals, PriceFeed, PriceGuard, Runtime, SessionKeys, ValidatorSet,
 };
+use alloc::vec::Vec;
 use polkadot_sdk::{
-	frame_support::{migrations::VersionedMigration, traits::UncheckedOnRuntimeUpgrade},
-	frame_system,
-	sp_runtime::Weight,
+	frame_support::{
+		migrations::VersionedMigration,
+		traits::{OnRuntimeUpgrade, UncheckedOnRuntimeUpgrade},
+	},
+	frame_system, pallet_aura, pallet_grandpa, pallet_session,
+	sp_runtime::{traits::OpaqueKeys, Weight},
 };
 
 /// Version 1 is the layout Ballast launches with: the Ballast pallets had no recorded version
@@ -37,6 +42,82 @@ pub type StampV1<P> = VersionedMigration<0, 1, SameLayout, P, DbWeight>;
 /// which reads `DefaultLiquidationParams` while empty: nothing to rewrite, only the version.
 pub type LiquidationV1ToV2 = VersionedMigration<1, 2, SameLayout, Liquidation, DbWeight>;
 
+/// From validators fixed at genesis to validators chosen by governance (spec 105): a chain
+/// that ran without `pallet_session` has its authorities only in Aura's and GRANDPA's storage.
+/// Each authority becomes a validator whose account is its Aura key's account (as in the
+/// presets: a well-known name's sr25519 key is both), with its Aura and GRANDPA keys as session
+/// keys, registered as the session pallet's genesis registers them; the session pallet's
+/// current and queued sets are these validators in authority order, so nothing changes for
+/// Aura or GRANDPA until the first session boundary, an hour ([`DefaultSessionLength`]) after
+/// the upgrade, which plans the same validators. The validator set adopts them.
+///
+/// It does nothing on a chain whose session pallet has validators already (a new chain, or one
+/// that ran it), and nothing, with an error in the log, if the Aura and GRANDPA lists do not
+/// pair up (then the validator set adopts the session's validators at the first boundary; the
+/// authorities stay as they are).
+pub struct SessionFromAuthorities;
+
+// Not a `VersionedMigration`: both pallets are new, and FRAME records a new pallet's version
+// before any migration runs. Its own condition (no session validators yet) makes it run once.
+impl OnRuntimeUpgrade for SessionFromAuthorities {
+	fn on_runtime_upgrade() -> Weight {
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		if !pallet_session::Validators::<Runtime>::get().is_empty() {
+			return db.reads(1);
+		}
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		let grandpa = pallet_grandpa::Authorities::<Runtime>::get();
+		let reads = db.reads(3);
+		if aura.is_empty() || aura.len() != grandpa.len() {
+			polkadot_sdk::sp_runtime::print(
+				"SessionFromAuthorities: Aura and GRANDPA authorities do not pair up; nothing seeded",
+			);
+			return reads;
+		}
+		let mut queued: Vec<(AccountId, SessionKeys)> = Vec::with_capacity(aura.len());
+		for (aura, (grandpa, _weight)) in aura.iter().zip(grandpa.iter()) {
+			let who = AccountId::from(aura.clone().into_inner());
+			let keys = SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() };
+			for id in SessionKeys::key_ids() {
+				pallet_session::KeyOwner::<Runtime>::insert(
+					(*id, keys.get_raw(*id).to_vec()),
+					who.clone(),
+				);
+			}
+			pallet_session::NextKeys::<Runtime>::insert(&who, keys.clone());
+			// As the session pallet's genesis does: the keys are a consumer of the account, which
+			// may not exist (a validator need not hold BLST).
+			if frame_system::Pallet::<Runtime>::inc_consumers_without_limit(&who).is_err() {
+				frame_system::Pallet::<Runtime>::inc_providers(&who);
+			}
+			queued.push((who, keys));
+		}
+		let validators: Vec<AccountId> = queued.iter().map(|(who, _)| who.clone()).collect();
+		let count = u64::try_from(validators.len()).unwrap_or(u64::MAX);
+		pallet_session::Validators::<Runtime>::put(&validators);
+		pallet_session::QueuedKeys::<Runtime>::put(queued);
+		if ValidatorSet::initialize(validators, DefaultSessionLength::get()).is_err() {
+			polkadot_sdk::sp_runtime::print("SessionFromAuthorities: validator set not seeded");
+		}
+		reads.saturating_add(
+			db.reads_writes(count.saturating_mul(2), count.saturating_mul(5).saturating_add(6)),
+		)
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(_state: Vec<u8>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		use polkadot_sdk::frame_support::ensure;
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		let session = pallet_session::Validators::<Runtime>::get();
+		ensure!(session.len() == aura.len(), "session validators are not the Aura authorities");
+		ensure!(
+			session.iter().all(pallet_session::NextKeys::<Runtime>::contains_key),
+			"a validator has no session keys"
+		);
+		ValidatorSet::do_try_state()
+	}
+}
+
 /// The migrations of the next runtime upgrade, in order.
 pub type Migrations = (
 	StampV1<CollateralRegistry>,
@@ -49,4 +130,7 @@ pub type Migrations = (
 	pallet_price_guard::migrations::v2::MigrateV1ToV2<Runtime>,
 	// After the stamp, likewise: 1 → 2 records the version (the new `Params` reads its default).
 	LiquidationV1ToV2,
+	// Validators chosen by governance: the session pallet and the validator set seeded from
+	// the authorities a chain ran with until now.
+	SessionFromAuthorities,
 );

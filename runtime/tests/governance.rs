@@ -343,6 +343,21 @@ fn table() -> Vec<(&'static str, RuntimeCall, Vec<O>)> {
 			vec![Root],
 		),
 		("system.setStorage", frame_system::Call::set_storage { items: vec![] }.into(), vec![Root]),
+		(
+			"validatorSet.addValidator",
+			pallet_validator_set::Call::<Runtime>::add_validator { who: dave() }.into(),
+			vec![Root],
+		),
+		(
+			"validatorSet.removeValidator",
+			pallet_validator_set::Call::<Runtime>::remove_validator { who: alice() }.into(),
+			vec![Root],
+		),
+		(
+			"validatorSet.setSessionLength",
+			pallet_validator_set::Call::<Runtime>::set_session_length { length: 100 }.into(),
+			vec![Root],
+		),
 	]
 }
 

@@ -455,3 +455,24 @@ impl pallet_global_settlement::BenchmarkHelper for BenchmarkHelpers {
 		u32::try_from(keys.len()).unwrap_or(u32::MAX)
 	}
 }
+
+/// Session keys for a benchmark account, unique to it (its own bytes as both public keys),
+/// recorded as `session.setKeys` records them.
+impl pallet_validator_set::BenchmarkHelper<AccountId> for BenchmarkHelpers {
+	fn register_keys(who: &AccountId) {
+		use polkadot_sdk::{
+			pallet_session::{KeyOwner, NextKeys},
+			sp_core::{ed25519, sr25519},
+			sp_runtime::traits::OpaqueKeys,
+		};
+		let raw: [u8; 32] = *who.as_ref();
+		let keys = crate::SessionKeys {
+			aura: sr25519::Public::from_raw(raw).into(),
+			grandpa: ed25519::Public::from_raw(raw).into(),
+		};
+		for id in crate::SessionKeys::key_ids() {
+			KeyOwner::<Runtime>::insert((*id, keys.get_raw(*id).to_vec()), who.clone());
+		}
+		NextKeys::<Runtime>::insert(who, keys);
+	}
+}

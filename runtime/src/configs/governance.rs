@@ -23,7 +23,9 @@
 //! * governance, wallets and fees: referenda, voting, the council, the whitelist, the scheduler,
 //!   preimages, safe mode and tx-pause themselves, sudo, utility batches (each inner call is
 //!   filtered), `balances` and `assets` transfers (moving tokens between wallets adds no risk to
-//!   the margin engine; minting and freezing are governance's anyway).
+//!   the margin engine; minting and freezing are governance's anyway);
+//! * consensus: `session.setKeys` / `purgeKeys` and the validator set (an operator must be able
+//!   to rotate a compromised key during an emergency); neither can be paused either.
 //!
 //! What stops: new risk (`perpetuals.trade`, `perpetuals.addLiquidity`,
 //! `marginAccounts.createIsolated`) and value leaving the margin engine at prices that may be
@@ -231,6 +233,8 @@ impl Contains<RuntimeCall> for SafeModeWhitelist {
 			),
 			RuntimeCall::System(_)
 			| RuntimeCall::Timestamp(_)
+			| RuntimeCall::ValidatorSet(_)
+			| RuntimeCall::Session(_)
 			| RuntimeCall::Balances(_)
 			| RuntimeCall::Assets(_)
 			| RuntimeCall::Oracle(_)
@@ -285,9 +289,11 @@ pub struct TxPauseWhitelist;
 
 impl Contains<pallet_tx_pause::RuntimeCallNameOf<Runtime>> for TxPauseWhitelist {
 	fn contains((pallet, _call): &pallet_tx_pause::RuntimeCallNameOf<Runtime>) -> bool {
-		const UNPAUSABLE: [&[u8]; 12] = [
+		const UNPAUSABLE: [&[u8]; 14] = [
 			b"System",
 			b"Timestamp",
+			b"ValidatorSet",
+			b"Session",
 			b"Sudo",
 			b"Scheduler",
 			b"Preimage",

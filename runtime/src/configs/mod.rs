@@ -3,7 +3,7 @@
 //! | file | pallets |
 //! | --- | --- |
 //! | [`system`] | `frame_system`, `pallet_timestamp` |
-//! | [`consensus`] | `pallet_aura`, `pallet_grandpa` |
+//! | [`consensus`] | `pallet_validator_set`, `pallet_session`, `pallet_aura`, `pallet_grandpa` |
 //! | [`monetary`] | `pallet_balances`, `pallet_transaction_payment`, `pallet_assets` |
 //! | [`oracle`] | `pallet_oracle`, the `OracleMembership` instance of `pallet_membership`, `pallet_price_guard` |
 //! | [`price_feed`] | `pallet_price_feed`; the `frame_system` offchain traits (signed transactions from offchain workers) |

@@ -10,3 +10,4 @@ pub mod pallet_perpetuals;
 pub mod pallet_price_feed;
 pub mod pallet_price_guard;
 pub mod pallet_stress;
+pub mod pallet_validator_set;

@@ -71,6 +71,7 @@ pub fn try_state() {
 	ballast_runtime::Options::do_try_state().expect("options invariants");
 	ballast_runtime::StressTest::do_try_state().expect("stress test invariants");
 	ballast_runtime::GlobalSettlement::do_try_state().expect("global settlement invariants");
+	ballast_runtime::ValidatorSet::do_try_state().expect("validator set invariants");
 	// Custody, exactly (on chain a donation to the custody account would make it `>=`): every
 	// collateral unit held is some account's, and every USDC held is a quote balance, the
 	// vault's or the fee pot's.

@@ -3,7 +3,9 @@
 //            spec version, the Ballast pallets' storage versions and every storage entry that
 //            names Eve (margin accounts, positions, assets, system account)
 //   upgrade  sudo(system.setCode(new runtime)); wait until the node reports the new spec version
-//   after    the spec rose, every Ballast pallet's storage version is what the new runtime
+//   after    the spec rose, the four authorities became the session's validators (each its
+//            Aura key's account, in authority order) and the validator set's; every Ballast
+//            pallet's storage version is what the new runtime
 //            declares (the migrations ran), Eve's entries are byte-identical, and she can close
 //            her position on the new runtime
 // Environment (set by scripts/network.sh): BALLAST_UPGRADE_WASM, the new runtime's wasm.
@@ -125,6 +127,14 @@ async function run(nodeName, networkInfo, args) {
       console.log(`after: spec ${before.spec} → ${spec}, storage versions ${JSON.stringify(before.versions)} → ${JSON.stringify(versions)}, Eve's entries changed: ${changed.length}`);
       if (spec <= before.spec || changed.length > 0) return 0;
       if (!PALLETS.every((p) => versions[p] >= 1)) return 0;
+      // Validators chosen by governance from now on: the session pallet and the validator set
+      // were seeded from the four Aura/GRANDPA authorities the old runtime ran with.
+      const aura = (await api.query.aura.authorities()).map((a) => a.toHex());
+      const session = (await api.query.session.validators()).map((a) => a.toHex());
+      const set = await api.query.validatorSet.validators();
+      console.log(`after: ${aura.length} Aura authorities, ${session.length} session validators, ${set.length} in the validator set`);
+      if (aura.length !== 4 || session.length !== 4 || set.length !== 4) return 0;
+      if (!session.every((who, i) => who === aura[i])) return 0;
       // The new runtime serves the old state: Eve closes at fresh prices.
       await feed(api, [alice, bob], 60_500n);
       await send(api, api.tx.perpetuals.closePosition(0, BTC_PERP, null), eve);

@@ -73,13 +73,28 @@ process.on('uncaughtException', (err) => { killAll(); console.error(err); proces
  * Returns { wsUrl, prometheusUrl, logPath, stop }.
  */
 export async function startDevNode(name, extraArgs = []) {
+  return startNode(name, ['--dev'], extraArgs);
+}
+
+/**
+ * Start a second validator of the dev chain (`--chain dev --validator`, an empty keystore: no
+ * `--alice`), peered with the node whose p2p address is `bootnode`. Returns what
+ * `startDevNode` returns.
+ */
+export async function startPeerNode(name, bootnode, extraArgs = []) {
+  // A validator needs a network key: a fresh one each run (the node's state is temporary too).
+  return startNode(name, ['--chain', 'dev', '--validator', '--unsafe-force-node-key-generation', '--bootnodes', bootnode],
+    extraArgs);
+}
+
+async function startNode(name, chainArgs, extraArgs) {
   mkdirSync(logDir, { recursive: true });
   const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
   const logPath = join(logDir, `${name}.log`);
   const log = createWriteStream(logPath);
   const args = [
     '--kill-after=5', String(NODE_LIFETIME_S), nodeBinary(),
-    '--dev', ...(extraArgs.includes('--base-path') ? [] : ['--tmp']), '--no-telemetry', '--no-mdns',
+    ...chainArgs, ...(extraArgs.includes('--base-path') ? [] : ['--tmp']), '--no-telemetry', '--no-mdns',
     '--rpc-port', String(rpcPort), '--port', String(p2pPort), '--prometheus-port', String(promPort),
     ...extraArgs,
   ];
@@ -105,6 +120,7 @@ export async function startDevNode(name, extraArgs = []) {
 
   return {
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
+    p2pPort,
     prometheusUrl: `http://127.0.0.1:${promPort}/metrics`,
     logPath,
     async stop() {

@@ -377,7 +377,7 @@ impl_runtime_apis! {
 			use crate::{
 				Assets, Balances, CollateralRegistry, GlobalSettlement, Liquidation, MarginAccounts,
 				Oracle, OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp,
-				Utility,
+				Utility, ValidatorSet,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -397,7 +397,7 @@ impl_runtime_apis! {
 			use crate::{
 				Assets, Balances, CollateralRegistry, GlobalSettlement, Liquidation, MarginAccounts,
 				Oracle, OracleMembership, Options, Perpetuals, PriceFeed, PriceGuard, Sudo, Timestamp,
-				Utility,
+				Utility, ValidatorSet,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

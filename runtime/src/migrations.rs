@@ -42,6 +42,16 @@ pub type StampV1<P> = VersionedMigration<0, 1, SameLayout, P, DbWeight>;
 /// which reads `DefaultLiquidationParams` while empty: nothing to rewrite, only the version.
 pub type LiquidationV1ToV2 = VersionedMigration<1, 2, SameLayout, Liquidation, DbWeight>;
 
+/// Record `keys` as `who`'s session keys the way `session.setKeys` stores them (its keys, and
+/// each key's owner), without its deposit, proof or reference counting: for this migration and
+/// the benchmarks, which set up validators that did not call it.
+pub fn record_session_keys(who: &AccountId, keys: &SessionKeys) {
+	for id in SessionKeys::key_ids() {
+		pallet_session::KeyOwner::<Runtime>::insert((*id, keys.get_raw(*id).to_vec()), who.clone());
+	}
+	pallet_session::NextKeys::<Runtime>::insert(who, keys.clone());
+}
+
 /// From validators fixed at genesis to validators chosen by governance (spec 105): a chain
 /// that ran without `pallet_session` has its authorities only in Aura's and GRANDPA's storage.
 /// Each authority becomes a validator whose account is its Aura key's account (as in the
@@ -78,13 +88,7 @@ impl OnRuntimeUpgrade for SessionFromAuthorities {
 		for (aura, (grandpa, _weight)) in aura.iter().zip(grandpa.iter()) {
 			let who = AccountId::from(aura.clone().into_inner());
 			let keys = SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() };
-			for id in SessionKeys::key_ids() {
-				pallet_session::KeyOwner::<Runtime>::insert(
-					(*id, keys.get_raw(*id).to_vec()),
-					who.clone(),
-				);
-			}
-			pallet_session::NextKeys::<Runtime>::insert(&who, keys.clone());
+			record_session_keys(&who, &keys);
 			// As the session pallet's genesis does: the keys are a consumer of the account, which
 			// may not exist (a validator need not hold BLST).
 			if frame_system::Pallet::<Runtime>::inc_consumers_without_limit(&who).is_err() {

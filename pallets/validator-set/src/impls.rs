@@ -120,10 +120,8 @@ impl<T: Config> SessionManager<T::AccountId> for Pallet<T> {
 	/// GRANDPA starts a new authority set each session). If none has keys, `None`: the session
 	/// pallet keeps the running authorities rather than plan an empty set.
 	fn new_session(_new_index: SessionIndex) -> Option<Vec<T::AccountId>> {
-		let next: Vec<_> = Validators::<T>::get()
-			.into_iter()
-			.filter(T::Session::is_registered)
-			.collect();
+		let next: Vec<_> =
+			Validators::<T>::get().into_iter().filter(T::Session::is_registered).collect();
 		if next.is_empty() {
 			log::error!(target: LOG_TARGET, "no validator of the new set has session keys; the running set stays");
 			return None;

@@ -460,19 +460,12 @@ impl pallet_global_settlement::BenchmarkHelper for BenchmarkHelpers {
 /// recorded as `session.setKeys` records them.
 impl pallet_validator_set::BenchmarkHelper<AccountId> for BenchmarkHelpers {
 	fn register_keys(who: &AccountId) {
-		use polkadot_sdk::{
-			pallet_session::{KeyOwner, NextKeys},
-			sp_core::{ed25519, sr25519},
-			sp_runtime::traits::OpaqueKeys,
-		};
+		use polkadot_sdk::sp_core::{ed25519, sr25519};
 		let raw: [u8; 32] = *who.as_ref();
 		let keys = crate::SessionKeys {
 			aura: sr25519::Public::from_raw(raw).into(),
 			grandpa: ed25519::Public::from_raw(raw).into(),
 		};
-		for id in crate::SessionKeys::key_ids() {
-			KeyOwner::<Runtime>::insert((*id, keys.get_raw(*id).to_vec()), who.clone());
-		}
-		NextKeys::<Runtime>::insert(who, keys);
+		crate::migrations::record_session_keys(who, &keys);
 	}
 }

@@ -33,9 +33,11 @@ export function nodeBinary() {
   return found;
 }
 
-/** Run `ballast-node ARGS` to completion (for CLI tests). */
+/** Run `ballast-node ARGS` to completion (for CLI tests). The limit only catches a hang:
+ * `build-spec` (which builds the genesis in the wasm runtime) takes 3–4 s on an idle machine and
+ * took 53 s while eight test files started their nodes at once. */
 export function runNodeSync(args, options = {}) {
-  return spawnSync(nodeBinary(), args, { encoding: 'utf8', timeout: 60_000, ...options });
+  return spawnSync(nodeBinary(), args, { encoding: 'utf8', timeout: 240_000, ...options });
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */

@@ -12,7 +12,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { scrape as scrapeMetrics, scrapeUntil as scrapeMetricsUntil } from '../lib/metrics.mjs';
-import { connect, signAndFinalize, startDevNode } from '../lib/node.mjs';
+import { connect, signAndFinalize, startDevNode, waitFor } from '../lib/node.mjs';
 
 const ONE = 10n ** 18n;
 const BTC = 10n ** 8n;
@@ -80,6 +80,13 @@ describe('risk metrics on the Prometheus endpoint', () => {
       ];
       await api.rpc.offchain.localStorageSet('PERSISTENT', hexOf(`price-feed::sources::${id}`), hexOf(JSON.stringify(sources)));
     }
+    // If a block was built before the override (a slow start on a busy machine) while another
+    // file's price server answered on 8088, a worker run may have signed a feed for Alice or Bob
+    // from the genesis sources: let it land before signing theirs (the same nonce would be
+    // refused by the pool as "priority too low"). Two blocks cover a run started before the override.
+    const { number } = await api.rpc.chain.getHeader();
+    await waitFor((cb) => api.rpc.chain.subscribeNewHeads(cb), (h) => h.number.toNumber() >= number.toNumber() + 2,
+      60_000, 'two blocks after the source override');
     await feed(60_000n);
   });
 

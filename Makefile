@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR
 NODE := $(CARGO_TARGET_DIR)/release/ballast-node
 CARGO ?= cargo
 
-.PHONY: dev test prereqs build test-rust test-e2e test-network network lint fmt help sweep-scale weights throughput fuzz fuzz-replay docker-test upgrade-test release
+.PHONY: dev test prereqs build test-rust test-live test-e2e test-network network lint fmt help sweep-scale weights throughput fuzz fuzz-replay docker-test upgrade-test release
 
 help:
 	@echo "make dev      install prerequisites, build, start a dev chain (ws://127.0.0.1:9944) fed by the price server"
@@ -37,7 +37,7 @@ dev: build
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	$(NODE) --dev --rpc-cors all
 
-test: build test-rust test-e2e test-network
+test: build test-rust test-live
 
 # The workspace's tests, then each Ballast pallet's benchmarks run as tests against its mock
 # (`impl_benchmark_test_suite!`; native, no wasm runtime needed).
@@ -47,6 +47,16 @@ BENCH_PALLETS := -p pallet-collateral-registry -p pallet-price-feed -p pallet-pr
 test-rust: prereqs
 	$(CARGO) test --release --locked --workspace
 	SKIP_WASM_BUILD=1 $(CARGO) test --release --locked $(BENCH_PALLETS) --features runtime-benchmarks --lib
+
+# The suites on real nodes run side by side: both mostly wait for 6-second blocks (together
+# they keep about one core busy), so the pair takes as long as the longer one, not the sum.
+# Each one's output is printed whole when it ends (`--output-sync`); while they run, the
+# nodes' logs are in e2e/.tmp/ and zombienet's temp dirs. E2E_JOBS: e2e files run at once.
+E2E_JOBS ?= 8
+export E2E_JOBS
+test-live: build
+	@echo "==> e2e ($(E2E_JOBS) files at a time) and zombienet side by side; each prints when it ends"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e test-network
 
 test-e2e: build
 	cd e2e && npm test

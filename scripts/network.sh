@@ -3,7 +3,8 @@
 #   scripts/network.sh          spawn it; Alice's RPC on ws://127.0.0.1:9944; Ctrl-C stops it
 #   scripts/network.sh test [NAME...]
 #                               run zombienet/NAME.zndsl (default: smoke, faults, oracle, upgrade), each
-#                               against a fresh network on free ports
+#                               against a fresh network on free ports, ZOMBIENET_JOBS (default 2) at
+#                               a time; each test's output is printed whole, in order, when it ends
 set -euo pipefail
 cd "$(dirname "$0")/../zombienet"
 
@@ -53,11 +54,30 @@ case "${1:-spawn}" in
 		cp ./*.zndsl ./*.js upgrade.toml "$work/"
 		tests=("$@")
 		[ ${#tests[@]} -gt 0 ] || tests=(smoke faults oracle upgrade)
+		# The networks mostly wait for blocks: two at a time (eight nodes) take about as long as
+		# the longest pair, not the sum. Each runs in a subshell with its own log and exit code.
+		jobs_max=${ZOMBIENET_JOBS:-2}
 		for name in "${tests[@]}"; do
-			[ "$name" = upgrade ] && upgrade_setup
-			echo "==> zombienet: $name.zndsl"
-			npx zombienet -p native -l text test "$work/$name.zndsl"
+			while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+			(
+				[ "$name" != upgrade ] || upgrade_setup
+				echo "==> zombienet: $name.zndsl"
+				status=0
+				npx zombienet -p native -l text test "$work/$name.zndsl" || status=$?
+				echo "$status" > "$work/$name.rc"
+			) > "$work/$name.log" 2>&1 &
 		done
+		wait
+		failed=()
+		for name in "${tests[@]}"; do
+			cat "$work/$name.log"
+			[ "$(cat "$work/$name.rc" 2>/dev/null || echo 1)" = 0 ] || failed+=("$name")
+		done
+		if [ ${#failed[@]} -gt 0 ]; then
+			echo "==> zombienet: FAILED: ${failed[*]}" >&2
+			exit 1
+		fi
+		echo "==> zombienet: passed: ${tests[*]}"
 		;;
 	*)
 		echo "usage: $0 [spawn|test]" >&2

@@ -40,18 +40,36 @@ upgrade_setup() {
 	echo "==> upgrade rehearsal: $(basename "$old") -> $BALLAST_UPGRADE_WASM"
 }
 
+# A network file (stdin → stdout) with each node's `rpc_port` replaced by a distinct port that was
+# free a moment ago on 127.0.0.1 (all held open together, so no two are the same).
+free_rpc_ports() {
+	node -e '
+		const net = require("net");
+		const lines = require("fs").readFileSync(0, "utf8").split("\n").filter((l) => !/^\s*rpc_port/.test(l));
+		const count = lines.filter((l) => /^\s*name\s*=/.test(l)).length;
+		const servers = Array.from({ length: count }, () => net.createServer());
+		Promise.all(servers.map((s) => new Promise((r) => s.listen(0, "127.0.0.1", () => r(s.address().port)))))
+			.then((ports) => {
+				let i = 0;
+				const out = lines.flatMap((l) => /^\s*name\s*=/.test(l) ? [l, `${l.match(/^\s*/)[0]}rpc_port = ${ports[i++]}`] : [l]);
+				servers.forEach((s) => s.close());
+				process.stdout.write(out.join("\n"));
+			});
+	'
+}
+
 # zombienet substitutes {{BALLAST_NODE}} (and the upgrade test's variables) from the environment.
 case "${1:-spawn}" in
 	spawn)
 		exec npx zombienet -p native -l text spawn local.toml
 		;;
 	test)
-		# Same network, but on free ports, so a running dev chain on 9944 does not interfere.
+		# Same network, but every node's RPC on a port that was free just before launch: zombienet
+		# gives the first node 9944 when none is set, so two networks launched together (or a dev
+		# chain already on 9944) would collide. Each test gets its own copy of the files.
 		shift
 		work=$(mktemp -d)
 		trap 'rm -rf "$work"' EXIT
-		grep -v '^\s*rpc_port' local.toml > "$work/local.toml"
-		cp ./*.zndsl ./*.js upgrade.toml "$work/"
 		tests=("$@")
 		[ ${#tests[@]} -gt 0 ] || tests=(smoke faults oracle upgrade)
 		# The networks mostly wait for blocks: two at a time (eight nodes) take about as long as
@@ -61,9 +79,13 @@ case "${1:-spawn}" in
 			while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
 			(
 				[ "$name" != upgrade ] || upgrade_setup
+				dir="$work/$name"
+				mkdir -p "$dir"
+				cp ./*.zndsl ./*.js "$dir/"
+				for toml in local.toml upgrade.toml; do free_rpc_ports < "$toml" > "$dir/$toml"; done
 				echo "==> zombienet: $name.zndsl"
 				status=0
-				npx zombienet -p native -l text test "$work/$name.zndsl" || status=$?
+				npx zombienet -p native -l text test "$dir/$name.zndsl" || status=$?
 				echo "$status" > "$work/$name.rc"
 			) > "$work/$name.log" 2>&1 &
 		done

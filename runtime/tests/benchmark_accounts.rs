@@ -16,7 +16,7 @@
 	clippy::panic
 )]
 
-mod common;
+use crate::common;
 
 use ballast_primitives::{traits::MarginSide, CROSS_ACCOUNT};
 use ballast_runtime::{

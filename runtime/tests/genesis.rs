@@ -9,7 +9,7 @@
 	clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use ballast_primitives::{assets, AccountId, Balance};
 use ballast_runtime::{

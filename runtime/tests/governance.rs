@@ -11,7 +11,7 @@
 	clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use ballast_primitives::{assets, AccountId, AssetStatus};
 use ballast_runtime::{

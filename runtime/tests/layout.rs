@@ -10,7 +10,7 @@
 //!
 //! Additions (a new call, a new storage item) need no bump. Any difference at all, once the
 //! required bumps are made, fails with the list of changes until the golden file is regenerated:
-//! `BLESS=1 cargo test -p ballast-runtime --test layout`, and the diff reviewed with the change.
+//! `BLESS=1 cargo test --release --workspace --test runtime layout::`, and the diff reviewed with the change.
 
 #![allow(
 	clippy::arithmetic_side_effects,
@@ -20,7 +20,7 @@
 	clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use ballast_runtime::{Runtime, VERSION};
 use polkadot_sdk::{

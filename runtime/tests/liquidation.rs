@@ -10,7 +10,7 @@
 	clippy::panic
 )]
 
-mod common;
+use crate::common;
 
 use ballast_primitives::{assets, traits::PriceProvider, Price, CROSS_ACCOUNT};
 use ballast_runtime::{

@@ -16,7 +16,7 @@
 	clippy::panic
 )]
 
-mod common;
+use crate::common;
 
 use ballast_primitives::{assets, traits::SettlementStatus, Price};
 use ballast_runtime::{

@@ -14,7 +14,7 @@
 	clippy::panic
 )]
 
-mod common;
+use crate::common;
 
 use ballast_primitives::{assets, traits::MarginSide};
 use ballast_runtime::{MarginAccounts, Runtime, RuntimeEvent, StressTest, System};

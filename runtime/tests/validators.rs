@@ -10,7 +10,7 @@
 	clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use ballast_runtime::{
 	configs::consensus::{DefaultSessionLength, MinSessionLength, DEV_SESSION_LENGTH},

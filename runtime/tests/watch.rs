@@ -24,7 +24,7 @@
 	clippy::panic
 )]
 
-mod common;
+use crate::common;
 
 use ballast_primitives::assets;
 use ballast_runtime::{Liquidation, Runtime};

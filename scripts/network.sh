@@ -64,9 +64,9 @@ case "${1:-spawn}" in
 		exec npx zombienet -p native -l text spawn local.toml
 		;;
 	test)
-		# Same network, but every node's RPC on a port that was free just before launch: zombienet
-		# gives the first node 9944 when none is set, so two networks launched together (or a dev
-		# chain already on 9944) would collide. Each test gets its own copy of the files.
+		# Same network, but every node's RPC on a port that was free just before launch (local.toml
+		# puts Alice on 9944 for `make network`): two networks launched together, or a dev chain
+		# on 9944, must not collide. Each test gets its own directory with its own copy of the files.
 		shift
 		work=$(mktemp -d)
 		trap 'rm -rf "$work"' EXIT
@@ -75,6 +75,7 @@ case "${1:-spawn}" in
 		# The networks mostly wait for blocks: two at a time (eight nodes) take about as long as
 		# the longest pair, not the sum. Each runs in a subshell with its own log and exit code.
 		jobs_max=${ZOMBIENET_JOBS:-2}
+		zombienet="$PWD/node_modules/.bin/zombienet"
 		for name in "${tests[@]}"; do
 			while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
 			(
@@ -85,7 +86,9 @@ case "${1:-spawn}" in
 				for toml in local.toml upgrade.toml; do free_rpc_ports < "$toml" > "$dir/$toml"; done
 				echo "==> zombienet: $name.zndsl"
 				status=0
-				npx zombienet -p native -l text test "$dir/$name.zndsl" || status=$?
+				# From the test's own directory: zombienet resolves a test's `Network: ./x.toml`
+				# against the working directory, not the test file's.
+				(cd "$dir" && "$zombienet" -p native -l text test "$name.zndsl") || status=$?
 				echo "$status" > "$work/$name.rc"
 			) > "$work/$name.log" 2>&1 &
 		done

@@ -40,22 +40,41 @@ upgrade_setup() {
 	echo "==> upgrade rehearsal: $(basename "$old") -> $BALLAST_UPGRADE_WASM"
 }
 
-# A network file (stdin → stdout) with each node's `rpc_port` replaced by a distinct port that was
-# free a moment ago on 127.0.0.1 (all held open together, so no two are the same).
-free_rpc_ports() {
+# A network file (stdin → stdout) with each node's RPC, Prometheus and p2p ports set explicitly
+# (zombienet would pick free ephemeral ports, which an outgoing connection or another network's
+# node can take before the node binds them: "Address already in use" for a Prometheus port kept a
+# node from starting). The ports come from block $1 (0, 1, ...) of 100 ports in 20000–29999, below
+# Linux's ephemeral range (32768–60999), so no outgoing connection and no other network takes
+# them; each is checked free.
+free_ports() {
 	node -e '
 		const net = require("net");
-		const lines = require("fs").readFileSync(0, "utf8").split("\n").filter((l) => !/^\s*rpc_port/.test(l));
-		const count = lines.filter((l) => /^\s*name\s*=/.test(l)).length;
-		const servers = Array.from({ length: count }, () => net.createServer());
-		Promise.all(servers.map((s) => new Promise((r) => s.listen(0, "127.0.0.1", () => r(s.address().port)))))
-			.then((ports) => {
-				let i = 0;
-				const out = lines.flatMap((l) => /^\s*name\s*=/.test(l) ? [l, `${l.match(/^\s*/)[0]}rpc_port = ${ports[i++]}`] : [l]);
-				servers.forEach((s) => s.close());
-				process.stdout.write(out.join("\n"));
+		const block = Number(process.argv[1]);
+		const lines = require("fs").readFileSync(0, "utf8").split("\n")
+			.filter((l) => !/^\s*(rpc_port|prometheus_port|p2p_port)\s*=/.test(l));
+		const names = lines.filter((l) => /^\s*name\s*=/.test(l)).length;
+		const isFree = (port) => new Promise((r) => {
+			const s = net.createServer();
+			s.once("error", () => r(false));
+			s.listen(port, "0.0.0.0", () => s.close(() => r(true)));
+		});
+		(async () => {
+			const ports = [];
+			for (let p = 20000 + (block % 100) * 100; ports.length < names * 3; p += 1) {
+				if (p >= 20000 + ((block % 100) + 1) * 100) throw new Error("no free ports in block " + block);
+				if (await isFree(p)) ports.push(p);
+			}
+			let i = 0;
+			const out = lines.flatMap((l) => {
+				if (!/^\s*name\s*=/.test(l)) return [l];
+				const pad = l.match(/^\s*/)[0];
+				const [rpc, prom, p2p] = ports.slice(3 * i, 3 * i + 3);
+				i += 1;
+				return [l, `${pad}rpc_port = ${rpc}`, `${pad}prometheus_port = ${prom}`, `${pad}p2p_port = ${p2p}`];
 			});
-	'
+			process.stdout.write(out.join("\n"));
+		})().catch((e) => { console.error(e.message); process.exit(1); });
+	' "$1"
 }
 
 # zombienet substitutes {{BALLAST_NODE}} (and the upgrade test's variables) from the environment.
@@ -64,9 +83,9 @@ case "${1:-spawn}" in
 		exec npx zombienet -p native -l text spawn local.toml
 		;;
 	test)
-		# Same network, but every node's RPC on a port that was free just before launch (local.toml
-		# puts Alice on 9944 for `make network`): two networks launched together, or a dev chain
-		# on 9944, must not collide. Each test gets its own directory with its own copy of the files.
+		# Same network, but every node on its own ports (local.toml puts Alice on 9944 for `make
+		# network`): two networks launched together, or a dev chain on 9944, must not collide.
+		# Each test gets its own directory with its own copy of the files and its own port block.
 		shift
 		work=$(mktemp -d)
 		trap 'rm -rf "$work"' EXIT
@@ -76,14 +95,16 @@ case "${1:-spawn}" in
 		# the longest pair, not the sum. Each runs in a subshell with its own log and exit code.
 		jobs_max=${ZOMBIENET_JOBS:-2}
 		zombienet="$PWD/node_modules/.bin/zombienet"
+		index=0
 		for name in "${tests[@]}"; do
+			index=$((index + 1))
 			while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
 			(
 				[ "$name" != upgrade ] || upgrade_setup
 				dir="$work/$name"
 				mkdir -p "$dir"
 				cp ./*.zndsl ./*.js "$dir/"
-				for toml in local.toml upgrade.toml; do free_rpc_ports < "$toml" > "$dir/$toml"; done
+				for toml in local.toml upgrade.toml; do free_ports "$index" < "$toml" > "$dir/$toml"; done
 				echo "==> zombienet: $name.zndsl"
 				status=0
 				# From the test's own directory: zombienet resolves a test's `Network: ./x.toml`

@@ -92,7 +92,7 @@ network: build
 
 lint: prereqs
 	$(CARGO) fmt --all --check
-	SKIP_WASM_BUILD=1 $(CARGO) clippy --release --locked --workspace --exclude ballast-node --all-targets -- -D warnings
+	SKIP_WASM_BUILD=1 $(CARGO) clippy --release --locked --workspace --exclude ballast-node --exclude ballast-node-cli --all-targets -- -D warnings
 
 # Per-block liquidation sweep cost at 1k..1M accounts (figures, not a pass/fail test).
 sweep-scale: prereqs

@@ -3,7 +3,7 @@
 #
 #  1. docker/docker-compose.yml parses; every file it, prometheus.yml and the Grafana
 #     provisioning refer to exists; every metric the alert rules and the dashboard query is one
-#     the node exports (node/src/metrics/) or a standard one.
+#     the node exports (node/cli/src/metrics/) or a standard one.
 #  2. The alert rules and the Prometheus configuration pass `promtool check` (if promtool is
 #     installed: apt-get install prometheus).
 #  3. The runtime image is built from the node `make build` made (`--target prebuilt`: no second
@@ -106,7 +106,7 @@ dashboards = [json.load(open(os.path.join(dash_dir, f))) for f in os.listdir(das
 if not dashboards:
     errors.append("grafana: no dashboard JSON")
 
-# Metrics the node exports (names in node/src/metrics/) and the standard ones used.
+# Metrics the node exports (names in node/cli/src/metrics/) and the standard ones used.
 metrics_dir = os.path.join(repo, "node", "src", "metrics")
 metrics_src = "".join(open(os.path.join(metrics_dir, f)).read() for f in sorted(os.listdir(metrics_dir)) if f.endswith(".rs"))
 exported = set(re.findall(r'"(ballast_[a-z0-9_]+)"', metrics_src))

@@ -1,18 +1,11 @@
 //! `ballast-node`: the validator and RPC node of the Ballast collateral chain.
-
-#![warn(missing_docs)]
-
-mod chain_spec;
-mod cli;
-mod command;
-mod metrics;
-mod price_server;
-mod rpc;
-mod service;
+//!
+//! The node is the library `ballast-node-cli`; this binary adds the version its build script
+//! makes from the git commit (`--version`: `0.1.0-<commit>`).
 
 fn main() {
 	// Errors are for operators: print them plainly and exit non-zero; never a panic trace.
-	if let Err(error) = command::run() {
+	if let Err(error) = ballast_node_cli::run(env!("SUBSTRATE_CLI_IMPL_VERSION")) {
 		eprintln!("Error: {error}");
 		std::process::exit(1);
 	}

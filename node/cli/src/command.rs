@@ -19,11 +19,12 @@ impl SubstrateCli for Cli {
 	}
 
 	fn impl_version() -> String {
-		env!("SUBSTRATE_CLI_IMPL_VERSION").into()
+		IMPL_VERSION.get().copied().unwrap_or(env!("CARGO_PKG_VERSION")).into()
 	}
 
 	fn description() -> String {
-		env!("CARGO_PKG_DESCRIPTION").into()
+		"Ballast node: Aura + GRANDPA validator and RPC node for the Ballast collateral chain."
+			.into()
 	}
 
 	fn author() -> String {
@@ -47,8 +48,15 @@ impl SubstrateCli for Cli {
 	}
 }
 
-/// Parse the command line and run what it asks for.
-pub fn run() -> sc_cli::Result<()> {
+/// The version `--version` prints and the node reports (telemetry, `system_version`), set once
+/// by [`run`]: the binary's build script makes it from the git commit.
+static IMPL_VERSION: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Parse the command line and run what it asks for. `impl_version` is the version to report,
+/// `<crate version>-<git commit>` (the binary's `SUBSTRATE_CLI_IMPL_VERSION`).
+pub fn run(impl_version: &'static str) -> sc_cli::Result<()> {
+	// Only the first call sets it; a second `run` in one process reports the first's version.
+	let _ = IMPL_VERSION.set(impl_version);
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {

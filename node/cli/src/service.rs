@@ -58,6 +58,38 @@ fn aura_inherents(
 	(slot, timestamp)
 }
 
+/// The environment variable naming a directory where the node keeps the runtime's compiled code
+/// (wasmtime's cache). Unset, every start compiles the runtime again (seconds of CPU).
+pub const WASM_CACHE_ENV: &str = "BALLAST_WASM_CACHE";
+
+/// `sc_service::new_wasm_executor` (the heap, execution method and instance limits of `--*`
+/// flags), plus wasmtime's on-disk cache of compiled runtimes when `BALLAST_WASM_CACHE` names a
+/// directory: a restarted node, or another node of this machine, loads the native code of a
+/// runtime it has compiled before instead of compiling it again. Entries are keyed by the
+/// runtime's code hash and the compiler's version and settings, so a runtime upgrade or a new
+/// node binary compiles afresh; the directory must be as private as the node's database.
+fn wasm_executor(
+	config: &sc_service::config::ExecutorConfiguration,
+) -> sc_executor::WasmExecutor<HostFunctions> {
+	let heap =
+		config.default_heap_pages.map_or(sc_executor::DEFAULT_HEAP_ALLOC_STRATEGY, |pages| {
+			sc_executor::HeapAllocStrategy::Static { extra_pages: pages as _ }
+		});
+	let builder = sc_executor::WasmExecutor::<HostFunctions>::builder()
+		.with_execution_method(config.wasm_method)
+		.with_onchain_heap_alloc_strategy(heap)
+		.with_offchain_heap_alloc_strategy(heap)
+		.with_max_runtime_instances(config.max_runtime_instances)
+		.with_runtime_cache_size(config.runtime_cache_size);
+	match std::env::var_os(WASM_CACHE_ENV).filter(|dir| !dir.is_empty()) {
+		Some(dir) => {
+			log::info!("compiled runtimes cached in {} ({WASM_CACHE_ENV})", dir.to_string_lossy());
+			builder.with_cache_path(dir).build()
+		},
+		None => builder.build(),
+	}
+}
+
 /// Client, backend, import queue and transaction pool: everything but networking and tasks.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	let telemetry = config
@@ -71,7 +103,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+	let executor = wasm_executor(&config.executor);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,

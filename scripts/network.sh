@@ -11,6 +11,9 @@ cd "$(dirname "$0")/../zombienet"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ballast/target}"
 export BALLAST_NODE="${BALLAST_NODE:-$CARGO_TARGET_DIR/release/ballast-node}"
 [ -x "$BALLAST_NODE" ] || { echo "no ballast-node at $BALLAST_NODE: run 'make build'" >&2; exit 1; }
+# Every node of these networks loads the runtime's compiled code from one cache (the node's
+# BALLAST_WASM_CACHE; zombienet passes its environment on): one compile, not one per node start.
+export BALLAST_WASM_CACHE="${BALLAST_WASM_CACHE:-$PWD/.tmp/wasm-cache}"
 
 # package.json's `overrides.toml` replaces a git dependency of zombienet that registries cannot
 # serve. Reinstall only when the lockfile changed.

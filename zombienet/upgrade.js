@@ -3,6 +3,7 @@
 //            spec version, the Ballast pallets' storage versions and every storage entry that
 //            names Eve (margin accounts, positions, assets, system account)
 //   upgrade  sudo(system.setCode(new runtime)); wait until the node reports the new spec version
+//            and a block has run the migrations (System.LastRuntimeUpgrade is the new spec)
 //   after    the spec rose, the four authorities became the session's validators (each its
 //            Aura key's account, in authority order) and the validator set's; every Ballast
 //            pallet's storage version is what the new runtime
@@ -108,8 +109,13 @@ async function run(nodeName, networkInfo, args) {
       await send(api, api.tx.sudo.sudoUncheckedWeight(setCode, { refTime: 0, proofSize: 0 }), alice);
       for (let i = 0; i < 60; i++) {
         const now = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
-        if (now > spec) {
-          console.log(`upgraded: spec ${spec} → ${now} (${wasm.length} bytes of code)`);
+        // The new code is in the state of setCode's block; its migrations run at the start of
+        // the next block, which records the new spec in System.LastRuntimeUpgrade. Until then
+        // the storage versions are the old ones: the next step must not read them earlier.
+        const last = await api.query.system.lastRuntimeUpgrade();
+        const migrated = last.isSome ? last.unwrap().specVersion.toNumber() : 0;
+        if (now > spec && migrated === now) {
+          console.log(`upgraded: spec ${spec} → ${now} (${wasm.length} bytes of code), migrations run`);
           return 1;
         }
         await sleep(2000);

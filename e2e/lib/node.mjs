@@ -5,7 +5,9 @@
 // test runner killed with SIGKILL cannot leave a node running for more than NODE_LIFETIME_S.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import {
+  createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +19,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
 export const logDir = join(repoRoot, 'e2e', '.tmp');
 const NODE_LIFETIME_S = 900;
+/** Only catches a node that never starts: alone one opens RPC in ≈ 0.5 s (raw spec, cached
+ * runtime) to 5 s (first compile); on a loaded 2-core machine, much longer. */
+const START_LIMIT_S = 240;
 
 /** Path of the release `ballast-node`: $BALLAST_NODE, else $CARGO_TARGET_DIR/release/ballast-node. */
 export function nodeBinary() {
@@ -37,20 +42,90 @@ export function nodeBinary() {
  * `build-spec` (which builds the genesis in the wasm runtime) takes 3–4 s on an idle machine and
  * took 53 s while eight test files started their nodes at once. */
 export function runNodeSync(args, options = {}) {
-  return spawnSync(nodeBinary(), args, { encoding: 'utf8', timeout: 240_000, ...options });
+  return spawnSync(nodeBinary(), args, { encoding: 'utf8', timeout: 240_000, env: nodeEnv(), ...options });
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
+/** The environment of every node started here: the runtime's compiled code is cached in
+ * e2e/.tmp/wasm-cache (`BALLAST_WASM_CACHE`, unless set already), so only the first node of a
+ * binary compiles the runtime (≈ 4 s of both cores) and the others load it (≈ 0.5 s). */
+function nodeEnv() {
+  return { ...process.env, BALLAST_WASM_CACHE: process.env.BALLAST_WASM_CACHE || join(logDir, 'wasm-cache') };
+}
+
+/**
+ * The dev chain's raw chain spec, built once per node binary (`build-spec --chain dev --raw`) and
+ * shared by every test file. A node started with `--dev --chain <it>` is the dev chain (same
+ * genesis, keys and flags as `--dev`) without building the genesis state in the wasm runtime at
+ * start: that build took ≈ 15 CPU-seconds per node, and with eight test files starting together
+ * on two cores their nodes took two minutes to open RPC. `npm test` builds it before the files
+ * start (lib/prepare.mjs); a file run alone builds it here. Keyed by the binary's size and mtime,
+ * so a rebuilt node never reads a stale genesis; written to a temp file and renamed, so a reader
+ * never sees half of one.
+ */
+export function devChainSpec() {
+  const binary = nodeBinary();
+  const { size, mtimeMs } = statSync(binary);
+  const path = join(logDir, `dev-raw-${size}-${Math.floor(mtimeMs)}.json`);
+  if (existsSync(path)) return path;
+  mkdirSync(logDir, { recursive: true });
+  const r = runNodeSync(['build-spec', '--chain', 'dev', '--raw'], { maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    throw new Error(`ballast-node build-spec --chain dev --raw failed (status ${r.status}): ${r.stderr || r.error}`);
+  }
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, r.stdout);
+  renameSync(tmp, path);
+  return path;
+}
+
+const portDir = join(logDir, 'ports');
+const claimed = new Set();
+process.on('exit', () => { for (const file of claimed) { try { unlinkSync(file); } catch { /* gone */ } } });
+
+/** Claim `port` among the e2e processes of this machine: an exclusively created file holding our
+ * pid (a file left by a process that has died is taken over). */
+function claimPort(port) {
+  const file = join(portDir, String(port));
+  for (let round = 0; round < 2; round++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      claimed.add(file);
+      return true;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      let holder = 0;
+      try { holder = Number(readFileSync(file, 'utf8')); } catch { /* just removed */ }
+      let alive = false;
+      try { if (holder > 0) { process.kill(holder, 0); alive = true; } } catch (e) { alive = e.code === 'EPERM'; }
+      if (alive) return false;
+      try { unlinkSync(file); } catch { /* another process took it over first */ }
+    }
+  }
+  return false;
+}
+
+/**
+ * A TCP port on 127.0.0.1 for a node: free a moment ago and claimed by no other e2e process
+ * (files in e2e/.tmp/ports, removed when the process exits), from 10000–19999: below Linux's
+ * ephemeral range (32768–60999), where the system picks the local port of every outgoing
+ * connection (the test clients' WebSockets among them) and could take a port between this check
+ * and the node binding it; and apart from the networks' 20000–29999 (scripts/network.sh).
+ */
+export async function freePort() {
+  mkdirSync(portDir, { recursive: true });
+  const first = Math.floor(Math.random() * 10000);
+  for (let i = 0; i < 10000; i++) {
+    const port = 10000 + ((first + i) % 10000);
+    if (!claimPort(port)) continue;
+    const free = await new Promise((res) => {
+      const srv = createServer();
+      srv.unref();
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port in 10000-19999');
 }
 
 const running = new Set();
@@ -75,7 +150,7 @@ process.on('uncaughtException', (err) => { killAll(); console.error(err); proces
  * Returns { wsUrl, prometheusUrl, logPath, stop }.
  */
 export async function startDevNode(name, extraArgs = []) {
-  return startNode(name, ['--dev'], extraArgs);
+  return startNode(name, ['--dev', '--chain', devChainSpec()], extraArgs);
 }
 
 /**
@@ -85,7 +160,7 @@ export async function startDevNode(name, extraArgs = []) {
  */
 export async function startPeerNode(name, bootnode, extraArgs = []) {
   // A validator needs a network key: a fresh one each run (the node's state is temporary too).
-  return startNode(name, ['--chain', 'dev', '--validator', '--unsafe-force-node-key-generation', '--bootnodes', bootnode],
+  return startNode(name, ['--chain', devChainSpec(), '--validator', '--unsafe-force-node-key-generation', '--bootnodes', bootnode],
     extraArgs);
 }
 
@@ -101,7 +176,7 @@ async function startNode(name, chainArgs, extraArgs) {
     ...extraArgs,
   ];
   // Its own process group, so that a kill reaches the node as well as `timeout`.
-  const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: nodeEnv() });
   running.add(child);
   child.stdout.pipe(log);
 
@@ -116,7 +191,7 @@ async function startNode(name, chainArgs, extraArgs) {
       }
     });
     exited.then(({ code, signal }) => rej(new Error(`ballast-node exited early (code ${code}, signal ${signal}); see ${logPath}`)));
-    setTimeout(() => rej(new Error(`ballast-node did not open its RPC port within 120 s; see ${logPath}`)), 120_000).unref();
+    setTimeout(() => rej(new Error(`ballast-node did not open its RPC port within ${START_LIMIT_S} s; see ${logPath}`)), START_LIMIT_S * 1000).unref();
   });
   await ready;
 

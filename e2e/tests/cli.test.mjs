@@ -2,22 +2,45 @@
 // gives a clear error and a non-zero exit, never a panic.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { runNodeSync } from '../lib/node.mjs';
+import { devChainSpec, runNodeSync } from '../lib/node.mjs';
 
 function assertNoPanic(r) {
   const out = `${r.stdout}\n${r.stderr}`;
   assert.doesNotMatch(out, /panicked|RUST_BACKTRACE|Backtrace/i, out);
 }
 
-test('--version names the binary', () => {
+test('--version names the binary and the commit it was built from', () => {
   const r = runNodeSync(['--version']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^ballast-node \d+\.\d+\.\d+/);
+  // The binary's build script passes `<version>-<commit>` to the node library (node/src/main.rs).
+  assert.match(r.stdout, /^ballast-node \d+\.\d+\.\d+-([0-9a-f]{7,}|unknown)\b/);
+});
+
+test('BALLAST_WASM_CACHE: the compiled runtime is written there; a second start adds no entry', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'ballast-wasm-cache-'));
+  const env = { ...process.env, BALLAST_WASM_CACHE: cache };
+  const files = () => readdirSync(cache, { recursive: true }).filter((f) => statSync(join(cache, f)).isFile());
+  const exportGenesis = () => {
+    const base = mkdtempSync(join(tmpdir(), 'ballast-base-'));
+    const r = runNodeSync(['export-state', '--chain', devChainSpec(), '--base-path', base, '0'],
+      { env, maxBuffer: 64 * 1024 * 1024 });
+    rmSync(base, { recursive: true, force: true });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /compiled runtimes cached in/);
+    return JSON.parse(r.stdout);
+  };
+  const first = exportGenesis();
+  const cached = files();
+  assert.ok(cached.length > 0, 'the first start writes the compiled runtime');
+  // The second start finds its entry (same code hash and compiler): same result, no new file.
+  assert.deepEqual(exportGenesis().genesis, first.genesis);
+  assert.deepEqual(files().sort(), cached.sort());
+  rmSync(cache, { recursive: true, force: true });
 });
 
 test('--help lists the standard subcommands', () => {

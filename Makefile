@@ -44,8 +44,10 @@ test: build test-rust test-live
 BENCH_PALLETS := -p pallet-collateral-registry -p pallet-price-feed -p pallet-price-guard -p pallet-margin-accounts \
 	-p pallet-perpetuals -p pallet-liquidation -p pallet-options -p pallet-stress -p pallet-global-settlement \
 	-p pallet-validator-set
+# (The binary crate `ballast-node` is only `main`: testing it would compile the node library a
+# second time, with the workspace's unified features, for no test.)
 test-rust: prereqs
-	$(CARGO) test --release --locked --workspace
+	$(CARGO) test --release --locked --workspace --exclude ballast-node
 	SKIP_WASM_BUILD=1 $(CARGO) test --release --locked $(BENCH_PALLETS) --features runtime-benchmarks --lib
 
 # The suites on real nodes run side by side: both mostly wait for 6-second blocks (together

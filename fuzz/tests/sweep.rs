@@ -12,7 +12,9 @@
 use ballast_fuzz::{run, to_hex, SplitMix, Stats};
 use std::time::Instant;
 
-/// Seeds of the sweep; each yields [`PER_SEED`] inputs.
+/// Seeds of the sweep; each yields [`PER_SEED`] inputs. `BALLAST_FUZZ_SEEDS` (comma-separated,
+/// decimal or 0x-hex) replaces them: a long random campaign on idle cores, one process per
+/// core with its own seeds (a finding prints its seed, index and input, so it replays).
 const SEEDS: [u64; 4] = [0xBA11A57, 1, 2026, 0xDEAD_BEEF];
 /// Inputs per seed (tuned for ≈2 minutes in `--release` on a 2-core machine);
 /// `BALLAST_FUZZ_SWEEP` overrides it.
@@ -25,7 +27,21 @@ fn deterministic_sweep() {
 	let mut sequences = 0u64;
 	let per_seed =
 		std::env::var("BALLAST_FUZZ_SWEEP").ok().and_then(|v| v.parse().ok()).unwrap_or(PER_SEED);
-	for seed in SEEDS {
+	let seeds: Vec<u64> = match std::env::var("BALLAST_FUZZ_SEEDS") {
+		Ok(list) => list
+			.split(',')
+			.map(|s| {
+				let s = s.trim();
+				match s.strip_prefix("0x") {
+					Some(hex) => u64::from_str_radix(hex, 16),
+					None => s.parse(),
+				}
+				.unwrap_or_else(|e| panic!("BALLAST_FUZZ_SEEDS: {s:?}: {e}"))
+			})
+			.collect(),
+		Err(_) => SEEDS.to_vec(),
+	};
+	for seed in seeds {
 		let mut rng = SplitMix(seed);
 		for i in 0..per_seed {
 			let len = 64 + (rng.next_u64() % 1_200) as usize;

@@ -24,7 +24,11 @@ test('--version names the binary and the commit it was built from', () => {
 test('BALLAST_WASM_CACHE: the compiled runtime is written there; a second start adds no entry', () => {
   const cache = mkdtempSync(join(tmpdir(), 'ballast-wasm-cache-'));
   const env = { ...process.env, BALLAST_WASM_CACHE: cache };
-  const files = () => readdirSync(cache, { recursive: true }).filter((f) => statSync(join(cache, f)).isFile());
+  // Every file under the cache (a walk: `readdirSync`'s `recursive` needs Node ≥ 18.17).
+  const files = (dir = cache) => readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
   const exportGenesis = () => {
     const base = mkdtempSync(join(tmpdir(), 'ballast-base-'));
     const r = runNodeSync(['export-state', '--chain', devChainSpec(), '--base-path', base, '0'],

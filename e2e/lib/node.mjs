@@ -6,10 +6,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync,
+  createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,6 +77,19 @@ export function devChainSpec() {
   writeFileSync(tmp, r.stdout);
   renameSync(tmp, path);
   return path;
+}
+
+/** `ballast-node export-state` of the dev chain's genesis block, on a throw-away base path: a
+ * client opens, so its executor compiles the runtime (into the cache, if one is set). `options`
+ * go to `runNodeSync` (e.g. `env`). Returns its result (stdout: the state as a chain spec). */
+export function exportDevGenesis(options = {}) {
+  const base = mkdtempSync(join(tmpdir(), 'ballast-export-'));
+  try {
+    return runNodeSync(['export-state', '--chain', devChainSpec(), '--base-path', base, '0'],
+      { maxBuffer: 64 * 1024 * 1024, ...options });
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
 }
 
 const portDir = join(logDir, 'ports');

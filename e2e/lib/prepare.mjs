@@ -2,19 +2,13 @@
 // file's node starts from (see devChainSpec in node.mjs), so the files, started together, do not
 // each build the genesis in the wasm runtime; and compiles the runtime once into the cache the
 // nodes share (BALLAST_WASM_CACHE).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { devChainSpec, runNodeSync } from './node.mjs';
+import { devChainSpec, exportDevGenesis } from './node.mjs';
 
 const started = Date.now();
 const spec = devChainSpec();
 // `build-spec` builds the genesis in sc-chain-spec's own executor (not cached); `export-state`
 // of the genesis block opens a client, whose executor compiles the runtime into the cache.
-const base = mkdtempSync(join(tmpdir(), 'ballast-e2e-prepare-'));
-const r = runNodeSync(['export-state', '--chain', spec, '--base-path', base, '0'], { maxBuffer: 64 * 1024 * 1024 });
-rmSync(base, { recursive: true, force: true });
+const r = exportDevGenesis();
 if (r.status !== 0) {
   console.error(`warming the runtime cache failed (status ${r.status}); each node will compile it:\n${r.stderr}`);
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { devChainSpec, runNodeSync } from '../lib/node.mjs';
+import { exportDevGenesis, runNodeSync } from '../lib/node.mjs';
 
 function assertNoPanic(r) {
   const out = `${r.stdout}\n${r.stderr}`;
@@ -30,10 +30,7 @@ test('BALLAST_WASM_CACHE: the compiled runtime is written there; a second start 
     return statSync(path).isDirectory() ? files(path) : [path];
   });
   const exportGenesis = () => {
-    const base = mkdtempSync(join(tmpdir(), 'ballast-base-'));
-    const r = runNodeSync(['export-state', '--chain', devChainSpec(), '--base-path', base, '0'],
-      { env, maxBuffer: 64 * 1024 * 1024 });
-    rmSync(base, { recursive: true, force: true });
+    const r = exportDevGenesis({ env });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /compiled runtimes cached in/);
     return JSON.parse(r.stdout);

@@ -157,6 +157,23 @@ pub fn lot_for_debt(
 		.min(holding)
 }
 
+/// How much of a lot of `lot` units a take of `requested` units buys, where the asset's smallest
+/// holding is `min_balance`: at most the request and the lot, and never leaving a remainder
+/// the asset pallet could not keep (0 < remainder < `min_balance` would be swept as dust to the
+/// bidder, unpaid, and the remainder left without backing). A request that would leave dust
+/// is cut to leave exactly `min_balance` (the bidder never gets more than asked, nor pays for
+/// more); `None` if that leaves nothing to buy (then only the whole lot can be taken).
+pub fn take_amount(requested: Balance, lot: Balance, min_balance: Balance) -> Option<Balance> {
+	let amount = requested.min(lot);
+	let rest = lot.saturating_sub(amount);
+	let amount = if rest > 0 && rest < min_balance {
+		lot.saturating_sub(min_balance).min(amount)
+	} else {
+		amount
+	};
+	(amount > 0).then_some(amount)
+}
+
 /// The share of `value` that `part` of `whole` carries, rounded down (what a partial take
 /// releases of a lot's value). All of it when `part ≥ whole`.
 pub fn pro_rata(value: Balance, part: Balance, whole: Balance) -> Balance {
@@ -508,6 +525,21 @@ mod tests {
 	}
 
 	#[test]
+	fn dust_remainder_take_is_cut_to_leave_the_minimum() {
+		// The fuzz finding: a lot of 12 units of an asset whose minimum balance is 10; a take
+		// of 7 would leave 5, which the asset pallet sweeps to the bidder unpaid.
+		assert_eq!(take_amount(7, 12, 10), Some(2));
+		// At the minimum only the whole lot can go.
+		assert_eq!(take_amount(7, 10, 10), None);
+		assert_eq!(take_amount(10, 10, 10), Some(10));
+		assert_eq!(take_amount(u128::MAX, 12, 10), Some(12));
+		// Far from the minimum nothing changes; a request of nothing buys nothing.
+		assert_eq!(take_amount(7, 1_000, 10), Some(7));
+		assert_eq!(take_amount(0, 1_000, 10), None);
+		assert_eq!(take_amount(7, 0, 10), None);
+	}
+
+	#[test]
 	fn the_index_price_leads_the_liquidation_price_by_the_band() {
 		// 1 BTC entered at 1,000 USDC (6 decimals): 4 units of notional are 0.000004 per BTC.
 		let entry = Price::from_u32(1_000);
@@ -851,6 +883,24 @@ mod tests {
 				let after_e = e - pen.mul_ceil(closed) as i128;
 				let after_m = m - f.mul_floor(m);
 				prop_assert!(after_e + 2 >= after_m as i128, "f={f:?} e'={after_e} m'={after_m}");
+			}
+		}
+
+		#[test]
+		fn a_take_never_leaves_dust(requested in 0u128..1_000, lot in 0u128..1_000, min in 0u128..100) {
+			match take_amount(requested, lot, min) {
+				Some(a) => {
+					prop_assert!(a > 0 && a <= requested && a <= lot);
+					let rest = lot - a;
+					prop_assert!(rest == 0 || rest >= min, "lot {lot} take {a} leaves {rest} < {min}");
+					// Cut only as far as needed: a take that left no dust is not cut.
+					if requested.min(lot) == lot || lot - requested.min(lot) >= min {
+						prop_assert_eq!(a, requested.min(lot));
+					} else {
+						prop_assert_eq!(rest, min);
+					}
+				},
+				None => prop_assert!(requested == 0 || lot == 0 || (requested < lot && lot <= min)),
 			}
 		}
 

@@ -27,7 +27,7 @@ use polkadot_sdk::{
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_arithmetic::Permill,
-	sp_runtime::{traits::UniqueSaturatedInto, DispatchError},
+	sp_runtime::{traits::UniqueSaturatedInto, DispatchError, TokenError},
 };
 
 impl<T: Config> Pallet<T> {
@@ -105,9 +105,21 @@ impl<T: Config> Pallet<T> {
 				oracle,
 				qd,
 			);
-			// A lot below the asset's minimum balance could not be moved: seize that minimum
-			// (the proceeds beyond the debt go back to the account) if the holding has it.
-			lot = lot.max(T::Assets::minimum_balance(asset)).min(holding);
+			// A lot below the asset's minimum balance could not be kept apart from the other
+			// lots (a take of the last lot would sweep it away as dust): seize that minimum
+			// (the proceeds beyond the debt go back to the account) if the holding has it; a
+			// holding below it cannot be seized.
+			let min_balance = T::Assets::minimum_balance(asset);
+			lot = lot.max(min_balance).min(holding);
+			if lot < min_balance {
+				Self::skipped(
+					who,
+					sub,
+					asset,
+					SkipReason::SeizeFailed(TokenError::BelowMinimum.into()),
+				);
+				continue;
+			}
 			// The caps: seize only what fits; the account waits in the queue for the rest.
 			let room = params.max_auction_value.saturating_sub(TotalAuctionValue::<T>::get()).min(
 				params.max_auction_value_per_asset.saturating_sub(AuctionValue::<T>::get(asset)),
@@ -121,7 +133,8 @@ impl<T: Config> Pallet<T> {
 				Self::enqueue(who, sub, announce);
 				out.waiting = true;
 			}
-			if lot == 0 {
+			// A lot the room cuts below the minimum balance waits for room like the rest.
+			if lot < min_balance || lot == 0 {
 				continue;
 			}
 			let covered = quote_value(lot, decimals, oracle, qd, Rounding::Down).unwrap_or(0);
@@ -245,7 +258,22 @@ impl<T: Config> Pallet<T> {
 		ensure!(!reset, Error::<T>::AuctionNeedsReset);
 		ensure!(price <= max_price, Error::<T>::PriceAboveMax);
 		let (_, decimals) = Self::collateral_price(a.asset).ok_or(Error::<T>::AuctionPaused)?;
-		let amount = amount.min(a.lot);
+		let min_balance = T::Assets::minimum_balance(a.asset);
+		let amount =
+			rules::take_amount(amount, a.lot, min_balance).ok_or(Error::<T>::TakeLeavesDust)?;
+		let released = rules::pro_rata(a.value, amount, a.lot);
+		// The pallet's holding of the asset may close only when no other lot of it is left:
+		// every live lot is at least the minimum balance, so a holding below it after this take
+		// is unowned dust (sent to the account by someone), which goes to the bidder with the
+		// lot rather than vanish with the closed account. Otherwise the transfer keeps the
+		// holding alive, and fails rather than sweep another lot away.
+		let holding = T::Assets::balance(a.asset, &Self::account_id());
+		let others_left = AuctionValue::<T>::get(a.asset).saturating_sub(released) > 0;
+		let (moved, keep) = if holding.saturating_sub(amount) < min_balance && !others_left {
+			(holding.max(amount), Preservation::Expendable)
+		} else {
+			(amount, Preservation::Preserve)
+		};
 		// The bidder pays the price rounded up, and at least one unit.
 		let paid = quote_value(amount, decimals, price, T::QuoteDecimals::get(), Rounding::Up)
 			.ok_or(Error::<T>::Overflow)?
@@ -262,14 +290,7 @@ impl<T: Config> Pallet<T> {
 				error,
 			});
 		}
-		T::Assets::transfer(
-			a.asset,
-			&Self::account_id(),
-			bidder,
-			amount,
-			Preservation::Expendable,
-		)?;
-		let released = rules::pro_rata(a.value, amount, a.lot);
+		T::Assets::transfer(a.asset, &Self::account_id(), bidder, moved, keep)?;
 		a.value = a.value.saturating_sub(released);
 		AuctionValue::<T>::mutate(a.asset, |v| *v = v.saturating_sub(released));
 		TotalAuctionValue::<T>::mutate(|v| *v = v.saturating_sub(released));

@@ -633,6 +633,9 @@ pub mod pallet {
 		KeeperShareTooHigh,
 		/// `max_paid_restarts` exceeds [`MAX_PAID_RESTARTS`] (16).
 		TooManyPaidRestarts,
+		/// The take would leave less of the lot than the asset's minimum balance, and cutting it
+		/// to leave exactly that leaves nothing to buy: take the whole lot.
+		TakeLeavesDust,
 	}
 
 	impl<T> From<ParamError> for Error<T> {
@@ -685,9 +688,13 @@ pub mod pallet {
 		/// most `max_price`. Pays the quote asset from the caller's wallet; the proceeds repay the
 		/// liquidated account's debt.
 		///
+		/// A take never leaves a remainder below the asset's minimum balance: one that would is
+		/// cut to leave exactly the minimum ([`Event::AuctionTaken`] says what was bought), and
+		/// fails with [`Error::TakeLeavesDust`] if that leaves nothing (take the whole lot).
+		///
 		/// Errors: [`Error::UnknownAuction`], [`Error::ZeroAmount`], [`Error::PriceAboveMax`],
-		/// [`Error::AuctionNeedsReset`], [`Error::AuctionPaused`], [`Error::Overflow`], token
-		/// errors.
+		/// [`Error::AuctionNeedsReset`], [`Error::AuctionPaused`], [`Error::TakeLeavesDust`],
+		/// [`Error::Overflow`], token errors.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::take())]
 		pub fn take(

@@ -12,7 +12,9 @@ impl<T: Config> Pallet<T> {
 	/// * [`Watch`] and [`Watching`] describe the same entries, [`WatchedSources`] counts them
 	///   per source and direction, and every account with a position is in [`Watching`];
 	/// * [`LiveAuctions`] counts the auctions of each account, [`LiveAuctionValue`] sums their
-	///   value; no auction has an empty lot;
+	///   value; no auction has an empty lot, nor one below its asset's minimum balance (the
+	///   asset pallet could not keep it apart from the others: a take of the last other lot
+	///   would sweep it away as dust);
 	/// * the pallet account holds at least every live lot, per asset.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -73,6 +75,13 @@ impl<T: Config> Pallet<T> {
 		let mut lots: BTreeMap<AssetId, Balance> = BTreeMap::new();
 		for (_, a) in Auctions::<T>::iter() {
 			ensure!(a.lot > 0, "empty auction kept");
+			ensure!(
+				a.lot
+					>= <T::Assets as polkadot_sdk::frame_support::traits::fungibles::Inspect<
+						T::AccountId,
+					>>::minimum_balance(a.asset),
+				"live lot below the asset's minimum balance"
+			);
 			let c = counts.entry((a.who.clone(), a.sub)).or_default();
 			*c = c.saturating_add(1);
 			let l = lots.entry(a.asset).or_default();

@@ -6,6 +6,7 @@ use polkadot_sdk::frame_support::traits::{
 	fungibles::Mutate,
 	tokens::{Fortitude, Precision, Preservation},
 };
+use polkadot_sdk::sp_runtime::TokenError;
 
 /// An isolated short of 10 ETH at 100 with `quote` USDC: crosses near 100 + quote / 10.
 fn short_eth(who: u64, quote: Balance) {
@@ -379,5 +380,149 @@ fn a_loss_the_vault_refuses_changes_nothing() {
 		assert_eq!(position(ALICE, ISO, BTC_PERP).unwrap().quantity, ONE_BTC);
 		clear_failures();
 		assert!(next_block().iter().any(|e| matches!(e, Event::BadDebtRecorded { .. })));
+	});
+}
+
+// ----- auction custody: the asset pallet's minimum balance -----
+
+/// CHARLIE's ETH collateral with a debt of `debt` quote units goes to auction 0 in block 2;
+/// returns its lot.
+fn eth_auction(debt: Balance) -> Balance {
+	open(CHARLIE, CROSS_ACCOUNT, None);
+	deposit(CHARLIE, CROSS_ACCOUNT, ETH, ONE_ETH as Balance);
+	realize_loss(CHARLIE, CROSS_ACCOUNT, debt);
+	run_to_block(2);
+	Auctions::<Test>::get(0).expect("auction 0 started").lot
+}
+
+fn eth_held_by_the_pallet() -> Balance {
+	wallet(ETH, Liquidation::account_id())
+}
+
+#[test]
+fn dust_remainder_take_is_cut_so_no_lot_is_swept_to_the_bidder() {
+	test(|| {
+		// A lot between one and two minimum balances: a take that leaves less than the minimum
+		// would make the asset pallet reap the auction account and hand the bidder the rest of
+		// the lot unpaid.
+		let lot = eth_auction(100);
+		assert!(lot > ETH_MINIMUM_BALANCE && lot < 2 * ETH_MINIMUM_BALANCE, "{lot}");
+		fund_wallet(BIDDER, 1_000 * USD);
+		assert_ok!(Assets::mint_into(ETH, &BIDDER, ETH_MINIMUM_BALANCE));
+		let usdc = wallet(USDC, BIDDER);
+		let asked = lot - ETH_MINIMUM_BALANCE / 2;
+		assert_ok!(Liquidation::take(signed(BIDDER), 0, asked, Price::from_u32(1_000)));
+		// Cut to leave exactly the minimum: the bidder got and paid for that, nothing more.
+		let bought = lot - ETH_MINIMUM_BALANCE;
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::AuctionTaken { id: 0, bidder: BIDDER, amount, .. } if *amount == bought
+		)));
+		assert_eq!(wallet(ETH, BIDDER), ETH_MINIMUM_BALANCE + bought);
+		assert!(wallet(USDC, BIDDER) < usdc);
+		assert_eq!(Auctions::<Test>::get(0).map(|a| a.lot), Some(ETH_MINIMUM_BALANCE));
+		assert_eq!(eth_held_by_the_pallet(), ETH_MINIMUM_BALANCE);
+		// The rest goes only whole.
+		assert_noop!(
+			Liquidation::take(signed(BIDDER), 0, ETH_MINIMUM_BALANCE - 1, Price::from_u32(1_000)),
+			Error::<Test>::TakeLeavesDust
+		);
+		assert_ok!(Liquidation::take(signed(BIDDER), 0, u128::MAX, Price::from_u32(1_000)));
+		assert_eq!(Auctions::<Test>::get(0), None);
+		assert_eq!(eth_held_by_the_pallet(), 0);
+		assert_eq!(wallet(ETH, BIDDER), ETH_MINIMUM_BALANCE + lot);
+		Liquidation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn dust_remainder_take_of_one_lot_cannot_sweep_another() {
+	test(|| {
+		// Two lots of the same asset in the auction account: a take of all of the first that
+		// would leave the holding below the minimum must not exist, since every lot is at least
+		// the minimum; the second is untouched by any take of the first.
+		let first = eth_auction(1);
+		assert_eq!(first, ETH_MINIMUM_BALANCE);
+		open(DAVE, CROSS_ACCOUNT, None);
+		deposit(DAVE, CROSS_ACCOUNT, ETH, ONE_ETH as Balance);
+		realize_loss(DAVE, CROSS_ACCOUNT, 1);
+		run_to_block(3);
+		let second = Auctions::<Test>::get(1).expect("DAVE's auction").lot;
+		assert_eq!(eth_held_by_the_pallet(), first + second);
+		fund_wallet(BIDDER, 1_000 * USD);
+		assert_ok!(Liquidation::take(signed(BIDDER), 0, u128::MAX, Price::from_u32(1_000)));
+		assert_eq!(wallet(ETH, BIDDER), first);
+		assert_eq!(eth_held_by_the_pallet(), second);
+		Liquidation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn dust_donated_to_the_auction_account_does_not_block_the_last_take() {
+	test(|| {
+		// Anyone may send a little ETH to the auction account (below the minimum is allowed to
+		// an account that holds some): the last lot must still go whole, the unowned dust with
+		// it, rather than fail because the account could not be kept alive.
+		let lot = eth_auction(1);
+		assert_ok!(Assets::mint_into(ETH, &EVE, 2 * ETH_MINIMUM_BALANCE));
+		assert_ok!(<Assets as Mutate<u64>>::transfer(
+			ETH,
+			&EVE,
+			&Liquidation::account_id(),
+			ETH_MINIMUM_BALANCE / 2,
+			Preservation::Preserve
+		));
+		fund_wallet(BIDDER, 1_000 * USD);
+		assert_ok!(Liquidation::take(signed(BIDDER), 0, lot, Price::from_u32(1_000)));
+		assert_eq!(Auctions::<Test>::get(0), None);
+		assert_eq!(eth_held_by_the_pallet(), 0);
+		assert_eq!(wallet(ETH, BIDDER), lot + ETH_MINIMUM_BALANCE / 2);
+		Liquidation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_dust_holding_is_not_seized_beside_a_live_lot() {
+	test(|| {
+		// With the auction account already holding ETH, a holding below the minimum balance
+		// could be moved in — as a lot the next take of the other lot would sweep away. It is
+		// skipped as it would be were the account empty.
+		eth_auction(1);
+		open(DAVE, CROSS_ACCOUNT, None);
+		deposit(DAVE, CROSS_ACCOUNT, ETH, ETH_MINIMUM_BALANCE / 2);
+		realize_loss(DAVE, CROSS_ACCOUNT, 1);
+		let events = run_to_block(3);
+		assert!(events.iter().any(|e| matches!(
+			e,
+			Event::SeizureSkipped {
+				who: DAVE,
+				asset: ETH,
+				reason: SkipReason::SeizeFailed(DispatchError::Token(TokenError::BelowMinimum)),
+				..
+			}
+		)));
+		assert!(!events.iter().any(|e| matches!(e, Event::AuctionStarted { who: DAVE, .. })));
+		assert_eq!(collateral_of(DAVE, CROSS_ACCOUNT, ETH), ETH_MINIMUM_BALANCE / 2);
+		Liquidation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn try_state_rejects_a_lot_below_the_minimum_balance() {
+	test(|| {
+		let lot = eth_auction(1);
+		let set_lot = |lot| {
+			Auctions::<Test>::mutate(0, |a| {
+				if let Some(a) = a {
+					a.lot = lot;
+				}
+			})
+		};
+		set_lot(ETH_MINIMUM_BALANCE - 1);
+		assert_eq!(
+			Liquidation::do_try_state(),
+			Err("live lot below the asset's minimum balance".into())
+		);
+		set_lot(lot);
 	});
 }

@@ -202,7 +202,8 @@ fn must(what: &str, r: Result<(), String>) {
 /// The shared start state, built once per process: the dev genesis; block 1 with BTC 60 000,
 /// ETH 3 000, DOT 6 fed by two operators; then, in block 2, Dave long BTC in his cross account
 /// against BTC and USDC, Eve short BTC in an isolated account, Ferdie long ETH in an isolated
-/// account, Charlie short DOT against DOT collateral, Bob an LP.
+/// account, Charlie short DOT against DOT collateral, Bob an LP; a BTC call and put expiring
+/// eleven minutes later listed, and Dave holding some of the call.
 fn start() -> &'static Start {
 	static START_STATE: OnceLock<Start> = OnceLock::new();
 	START_STATE.get_or_init(|| {
@@ -301,6 +302,48 @@ fn start() -> &'static Start {
 				),
 				signed(&bob, p(P::add_liquidity { amount: 10_000 * USDC, min_shares: 0 })),
 			];
+			// A BTC call and put at 60 000 that trade for the first two blocks of a sequence
+			// and expire a few blocks later, Dave holding some of the call: any sequence whose
+			// time passes the expiry (a gap of ten minutes or more) reaches settlement.
+			let short_dated = pallet_options::SeriesParams {
+				underlying: assets::BTC,
+				strike: Price::from_u32(60_000),
+				expiry: START
+					.saturating_add(pallet_options::Rules::<Runtime>::get().trade_cutoff)
+					.saturating_add(4 * 6_000),
+				kind: pallet_options::OptionKind::Call,
+			};
+			let call_id = ballast_primitives::OPTION_SERIES_BASE
+				.saturating_add(pallet_options::SeriesCount::<Runtime>::get());
+			let mut block2 = block2;
+			block2.extend([
+				Xt {
+					who: Who::Root,
+					call: RuntimeCall::Options(pallet_options::Call::list_series {
+						params: short_dated,
+					}),
+					mint: None,
+				},
+				Xt {
+					who: Who::Root,
+					call: RuntimeCall::Options(pallet_options::Call::list_series {
+						params: pallet_options::SeriesParams {
+							kind: pallet_options::OptionKind::Put,
+							..short_dated
+						},
+					}),
+					mint: None,
+				},
+				signed(
+					&dave,
+					RuntimeCall::Options(pallet_options::Call::buy {
+						sub: 0,
+						series: call_id,
+						quantity: BTC / 2,
+						max_premium: u128::MAX,
+					}),
+				),
+			]);
 			let n = block2.len() as u64;
 			must("block 2", execute_block(&mut ctx, 6_000, block2, false));
 			assert_eq!(
@@ -376,7 +419,7 @@ fn run_blocks(ctx: &mut Ctx, data: &[u8]) -> Result<(), Finding> {
 	let mut u = Unstructured::new(data);
 	let mut blocks = 0;
 	while !u.is_empty() && blocks < MAX_BLOCKS {
-		let gap = menu::gap(&mut u);
+		let gap = menu::gap(&mut u, ctx.now);
 		let ops = menu::ops(&mut u, MAX_XTS);
 		// Operators' feeds go first in their block (the `FeedsFirst` extension's priority).
 		let (feeds, rest): (Vec<_>, Vec<_>) = ops.into_iter().partition(|op| op.is_feed());

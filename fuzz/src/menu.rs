@@ -113,18 +113,32 @@ const MENU: &[(u32, Entry)] = &[
 	(1, Entry::Emergency),
 ];
 
-/// The time gap before a block (ms): mostly one slot; sometimes several, past the trading
-/// age of prices (1 minute), past their maximum age (10 minutes), an hour, a day.
-pub fn gap(u: &mut Unstructured) -> u64 {
+/// The time gap before a block (ms) at oracle time `now`: mostly one slot; sometimes several,
+/// past the trading age of prices (1 minute), past their maximum age (10 minutes), an hour, a
+/// day, or to the first slot after the next expiry of a live option series (so that sequences
+/// of a few blocks reach settlement).
+pub fn gap(u: &mut Unstructured, now: u64) -> u64 {
 	let b: u8 = u.arbitrary().unwrap_or(0);
 	let slot = 6_000u64;
 	match b {
 		0..=199 => slot,
 		200..=229 => slot * u64::from(b - 198),
 		230..=244 => 101 * slot,
-		245..=252 => 600 * slot,
+		245..=250 => 600 * slot,
+		251..=253 => next_expiry(now).map_or(slot, |e| {
+			(e.saturating_sub(now) / slot).saturating_add(1).saturating_mul(slot)
+		}),
 		_ => 14_400 * slot,
 	}
+}
+
+/// The earliest expiry after `now` of a live option series.
+fn next_expiry(now: u64) -> Option<u64> {
+	pallet_options::ActiveSeries::<Runtime>::get()
+		.into_iter()
+		.map(|(_, expiry)| expiry)
+		.filter(|e| *e > now)
+		.min()
 }
 
 /// The ops of one block.
@@ -390,14 +404,17 @@ fn o(call: pallet_options::Call<Runtime>) -> RuntimeCall {
 	RuntimeCall::Options(call)
 }
 
-/// A live series (mostly), an expired or settled one, or any id.
-fn series(u: &mut Unstructured) -> u32 {
+/// A live series (mostly: often the next to expire, so that positions reach settlement), an
+/// expired or settled one, or any id.
+fn series(u: &mut Unstructured, now: u64) -> u32 {
 	let b = byte(u);
-	let live: Vec<u32> =
-		pallet_options::ActiveSeries::<Runtime>::get().into_iter().map(|(id, _)| id).collect();
-	match b % 8 {
-		0..=5 if !live.is_empty() => live[(b as usize / 8) % live.len()],
-		6 => {
+	let active = pallet_options::ActiveSeries::<Runtime>::get();
+	let next = active.iter().filter(|(_, e)| *e > now).min_by_key(|(_, e)| *e).map(|(id, _)| *id);
+	let live: Vec<u32> = active.into_iter().map(|(id, _)| id).collect();
+	match (b % 8, next) {
+		(0..=2, Some(id)) => id,
+		(0..=5, _) if !live.is_empty() => live[(b as usize / 8) % live.len()],
+		(6, _) => {
 			let count = pallet_options::SeriesCount::<Runtime>::get();
 			ballast_primitives::OPTION_SERIES_BASE.saturating_add(u32::from(byte(u)) % count.max(1))
 		},
@@ -679,7 +696,7 @@ fn build_all(entry: Entry, u: &mut Unstructured, ctx: &mut Ctx) -> Vec<Xt> {
 		Entry::OptionBuy => {
 			let w = who(u);
 			let s = sub(u, &w);
-			let id = series(u);
+			let id = series(u, ctx.now);
 			// Mostly an affordable size (0.001 to 0.255 of a token), else any amount.
 			let d = series_decimals(id);
 			let quantity = if byte(u) % 4 == 0 {
@@ -697,7 +714,7 @@ fn build_all(entry: Entry, u: &mut Unstructured, ctx: &mut Ctx) -> Vec<Xt> {
 		Entry::OptionSell => {
 			let w = who(u);
 			let s = sub(u, &w);
-			let id = series(u);
+			let id = series(u, ctx.now);
 			let held =
 				pallet_options::Positions::<Runtime>::get(id, (&w, s)).map_or(0, |p| p.quantity);
 			let quantity = match byte(u) % 4 {
@@ -785,7 +802,10 @@ fn option_governance(u: &mut Unstructured, ctx: &Ctx) -> Option<RuntimeCall> {
 			};
 			let expiry = ctx.now.saturating_add(match byte(u) % 4 {
 				0 => 0,
-				1 => u64::from(byte(u)) * 6_000,
+				// Just past the trade cutoff: tradable now, expired a few blocks later.
+				1 => pallet_options::Rules::<Runtime>::get()
+					.trade_cutoff
+					.saturating_add(u64::from(byte(u) % 16 + 1) * 6_000),
 				2 => 700_000 + u64::from(byte(u)) * 60_000,
 				_ => u.arbitrary().unwrap_or(0),
 			});

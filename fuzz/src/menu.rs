@@ -125,20 +125,19 @@ pub fn gap(u: &mut Unstructured, now: u64) -> u64 {
 		200..=229 => slot * u64::from(b - 198),
 		230..=244 => 101 * slot,
 		245..=250 => 600 * slot,
-		251..=253 => next_expiry(now).map_or(slot, |e| {
+		251..=253 => next_to_expire(now).map_or(slot, |(_, e)| {
 			(e.saturating_sub(now) / slot).saturating_add(1).saturating_mul(slot)
 		}),
 		_ => 14_400 * slot,
 	}
 }
 
-/// The earliest expiry after `now` of a live option series.
-fn next_expiry(now: u64) -> Option<u64> {
+/// The live option series that expires next after `now`, and its expiry.
+fn next_to_expire(now: u64) -> Option<(u32, u64)> {
 	pallet_options::ActiveSeries::<Runtime>::get()
 		.into_iter()
-		.map(|(_, expiry)| expiry)
-		.filter(|e| *e > now)
-		.min()
+		.filter(|(_, expiry)| *expiry > now)
+		.min_by_key(|(_, expiry)| *expiry)
 }
 
 /// The ops of one block.
@@ -408,9 +407,9 @@ fn o(call: pallet_options::Call<Runtime>) -> RuntimeCall {
 /// expired or settled one, or any id.
 fn series(u: &mut Unstructured, now: u64) -> u32 {
 	let b = byte(u);
-	let active = pallet_options::ActiveSeries::<Runtime>::get();
-	let next = active.iter().filter(|(_, e)| *e > now).min_by_key(|(_, e)| *e).map(|(id, _)| *id);
-	let live: Vec<u32> = active.into_iter().map(|(id, _)| id).collect();
+	let next = next_to_expire(now).map(|(id, _)| id);
+	let live: Vec<u32> =
+		pallet_options::ActiveSeries::<Runtime>::get().into_iter().map(|(id, _)| id).collect();
 	match (b % 8, next) {
 		(0..=2, Some(id)) => id,
 		(0..=5, _) if !live.is_empty() => live[(b as usize / 8) % live.len()],

@@ -2,7 +2,10 @@
 
 use crate::pallet::*;
 use ballast_primitives::{AssetId, Balance, SubAccount};
-use polkadot_sdk::frame_support::{ensure, traits::Get};
+use polkadot_sdk::frame_support::{
+	ensure,
+	traits::{fungibles::Inspect, Get},
+};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants:
@@ -76,10 +79,7 @@ impl<T: Config> Pallet<T> {
 		for (_, a) in Auctions::<T>::iter() {
 			ensure!(a.lot > 0, "empty auction kept");
 			ensure!(
-				a.lot
-					>= <T::Assets as polkadot_sdk::frame_support::traits::fungibles::Inspect<
-						T::AccountId,
-					>>::minimum_balance(a.asset),
+				a.lot >= T::Assets::minimum_balance(a.asset),
 				"live lot below the asset's minimum balance"
 			);
 			let c = counts.entry((a.who.clone(), a.sub)).or_default();
@@ -122,13 +122,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(counts.is_empty(), "auctions not counted in LiveAuctions");
 		let me = Self::account_id();
 		for (asset, lot) in lots {
-			ensure!(
-				<T::Assets as polkadot_sdk::frame_support::traits::fungibles::Inspect<
-					T::AccountId,
-				>>::balance(asset, &me)
-					>= lot,
-				"auction lots not held"
-			);
+			ensure!(T::Assets::balance(asset, &me) >= lot, "auction lots not held");
 		}
 		Ok(())
 	}
